@@ -1,0 +1,437 @@
+"""Cases, people and their vocabulary: plain dataclasses with validation.
+
+No Telegram and no storage here. Dates are ISO strings (``YYYY-MM-DD``); times are ISO
+datetimes with the Asia/Shanghai offset. A bad value raises :class:`ValidationError`, whose
+``key`` and ``params`` name a message of the catalogue, so every caller can say in the
+user's language what was wrong.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from bot.texts import has, t
+
+# ---------------------------------------------------------------- vocabulary
+
+KINDS = ("suggestion", "proposal")
+ROLES = ("lead", "sole", "co", "joint", "split", "reference")
+#: roles that write the reply to the proposer themselves
+REPLY_ROLES = ("lead", "sole", "split")
+#: roles that send a co-handling opinion to the lead unit
+OPINION_ROLES = ("co", "joint")
+POSITIONS = ("head", "leader", "division_head", "handler", "office")
+STAGES = (
+    "registered",
+    "assigned",
+    "in_progress",
+    "consulted",
+    "drafted",
+    "reviewed",
+    "answered",
+    "feedback",
+    "published",
+    "archived",
+)
+#: stages from which a case counts as answered (reply or opinion given)
+ANSWERED_STAGES = STAGES[STAGES.index("answered"):]
+CLOCKS = ("reply", "opinion", "publish", "followup")
+REPLY_CLASSES = ("A", "B", "C")
+SATISFACTIONS = ("satisfied", "basic", "unsatisfied")
+CONSULT_METHODS = ("face", "phone", "letter", "media", "meeting")
+FIXES = ("division", "task", "handler", "deadline", "requirements")
+LANGUAGES = ("zh", "en")
+
+_NUMBER_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z\-]{0,19}$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+MAX_TITLE = 200
+MAX_TEXT = 2000
+MAX_NAME = 60
+
+
+class ValidationError(ValueError):
+    """A value that the domain refuses; ``key`` names the catalogue message."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(self.render("en"))
+
+    def render(self, lang: str | None = "zh") -> str:
+        params = dict(self.params)
+        label = f"field.{params.get('field')}"
+        if "field" in params and has(label):
+            params["field"] = t(label, lang)
+        return t(self.key, lang, **params)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def check_date(value: str, fld: str, *, allow_empty: bool = True) -> str:
+    """``value`` as a canonical ISO date string, or a ValidationError naming ``fld``."""
+    if value in ("", None):
+        if allow_empty:
+            return ""
+        raise ValidationError("err.required", field=fld)
+    if isinstance(value, dt.datetime):
+        value = value.date().isoformat()
+    elif isinstance(value, dt.date):
+        value = value.isoformat()
+    value = str(value).strip()
+    if not _DATE_RE.match(value):
+        raise ValidationError("err.bad_date", field=fld, value=value)
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError("err.bad_date", field=fld, value=value) from None
+    return value
+
+
+def _choice(value: str, allowed: tuple[str, ...], fld: str) -> str:
+    if value not in allowed:
+        raise ValidationError("err.bad_choice", field=fld, value=value, allowed=" / ".join(allowed))
+    return value
+
+
+def _text(value: Any, fld: str, limit: int, *, required: bool = False) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError("err.not_text", field=fld)
+    value = value.strip()
+    if required and not value:
+        raise ValidationError("err.required", field=fld)
+    if len(value) > limit:
+        raise ValidationError("err.too_long", field=fld, limit=limit, length=len(value))
+    if any(ord(c) < 32 and c not in "\n\t" for c in value):
+        raise ValidationError("err.control_chars", field=fld)
+    return value
+
+
+def normalize_number(value: Any) -> str:
+    """A case number as text, leading zeros kept: ``484`` stays ``484``, ``0484`` stays ``0484``.
+
+    A full-width digit, a leading ``第`` and a trailing ``号`` are accepted and dropped.
+    """
+    text = str(value if value is not None else "").strip()
+    text = text.translate(_FULLWIDTH)
+    if text.startswith("第"):
+        text = text[1:]
+    if text.endswith("号"):
+        text = text[:-1]
+    text = text.strip()
+    if not _NUMBER_RE.match(text):
+        raise ValidationError("err.bad_number", value=str(value))
+    return text
+
+
+_FULLWIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)})
+
+
+# ---------------------------------------------------------------- parts of a case
+
+
+@dataclass
+class Clock:
+    """One deadline of a case: when it is due and when it was met ("" while open)."""
+
+    due: str = ""
+    met: str = ""
+    #: where the due date came from: "default" (the rules), "set" (by a person), "extension"
+    source: str = "default"
+
+    def __post_init__(self) -> None:
+        self.due = check_date(self.due, "due")
+        self.met = check_date(self.met, "met")
+        self.source = _choice(self.source, ("default", "set", "extension"), "source")
+
+    @property
+    def open(self) -> bool:
+        return bool(self.due) and not self.met
+
+
+@dataclass
+class Consultation:
+    """面商 / 协商: a consultation with the proposer, recorded before answering."""
+
+    method: str
+    on: str
+    with_whom: str
+    note: str = ""
+    by: str = ""
+
+    def __post_init__(self) -> None:
+        self.method = _choice(self.method, CONSULT_METHODS, "method")
+        self.on = check_date(self.on, "on", allow_empty=False)
+        self.with_whom = _text(self.with_whom, "with_whom", MAX_NAME * 4, required=True)
+        self.note = _text(self.note, "note", MAX_TEXT)
+        self.by = _text(self.by, "by", MAX_NAME)
+
+
+@dataclass
+class HistoryEvent:
+    """One step of a case's trace (痕迹管理): who changed what, when, from which value."""
+
+    case_id: int
+    at: str
+    who: str
+    field: str
+    old: Any = None
+    new: Any = None
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> HistoryEvent:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+# ---------------------------------------------------------------- the case
+
+
+@dataclass
+class Case:
+    kind: str
+    number: str
+    year: int
+    title: str
+    role: str
+    session: str = ""
+    proposers: list[str] = field(default_factory=list)
+    lead_unit: str = ""
+    # the five fixes (deadline lives in the main clock, see ``deadline``)
+    division: str = ""
+    task: str = ""
+    handler: str = ""
+    requirements: str = ""
+    stage: str = "registered"
+    assigned_on: str = ""
+    clocks: dict[str, Clock] = field(default_factory=dict)
+    consultations: list[Consultation] = field(default_factory=list)
+    reply_class: str = ""
+    satisfaction: str = ""
+    continuation: bool = False
+    origin_session: str = ""
+    #: ledger columns the bot does not know, kept and exported back unchanged
+    extra: dict[str, str] = field(default_factory=dict)
+    id: int = 0
+    version: int = 0
+    created_at: str = ""
+    updated_at: str = ""
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    # -- validation
+
+    def validate(self) -> None:
+        self.kind = _choice(self.kind, KINDS, "kind")
+        self.number = normalize_number(self.number)
+        try:
+            self.year = int(self.year)
+        except (TypeError, ValueError):
+            raise ValidationError("err.bad_year", value=str(self.year)) from None
+        if not 2000 <= self.year <= 2100:
+            raise ValidationError("err.bad_year", value=str(self.year))
+        self.title = _text(self.title, "title", MAX_TITLE, required=True)
+        self.role = _choice(self.role, ROLES, "role")
+        self.session = _text(self.session, "session", MAX_NAME)
+        if isinstance(self.proposers, str):
+            self.proposers = split_names(self.proposers)
+        self.proposers = [_text(p, "proposers", MAX_NAME, required=True) for p in self.proposers]
+        self.lead_unit = _text(self.lead_unit, "lead_unit", MAX_NAME * 2)
+        self.division = _text(self.division, "division", MAX_NAME)
+        self.task = _text(self.task, "task", MAX_TEXT)
+        self.handler = _text(self.handler, "handler", MAX_NAME)
+        self.requirements = _text(self.requirements, "requirements", MAX_TEXT)
+        self.stage = _choice(self.stage, STAGES, "stage")
+        self.assigned_on = check_date(self.assigned_on, "assigned_on")
+        clocks: dict[str, Clock] = {}
+        for name, clock in (self.clocks or {}).items():
+            _choice(name, CLOCKS, "clock")
+            clocks[name] = clock if isinstance(clock, Clock) else Clock(**clock)
+        self.clocks = clocks
+        self.consultations = [
+            c if isinstance(c, Consultation) else Consultation(**c) for c in self.consultations
+        ]
+        if self.reply_class:
+            self.reply_class = _choice(self.reply_class, REPLY_CLASSES, "reply_class")
+        if self.satisfaction:
+            self.satisfaction = _choice(self.satisfaction, SATISFACTIONS, "satisfaction")
+        self.continuation = bool(self.continuation)
+        self.origin_session = _text(self.origin_session, "origin_session", MAX_NAME)
+        if self.continuation and not self.origin_session:
+            raise ValidationError("err.continuation_needs_origin")
+        self.extra = {str(k): "" if v is None else str(v) for k, v in (self.extra or {}).items()}
+
+    # -- derived
+
+    @property
+    def key(self) -> tuple[str, int, str, str]:
+        """(kind, year, number, origin session or session): unique among cases."""
+        return (self.kind, self.year, self.number, self.origin_session or self.session)
+
+    @property
+    def main_clock(self) -> str | None:
+        """The clock the five-fix deadline stands for: reply, opinion, or none."""
+        if self.role in REPLY_ROLES:
+            return "reply"
+        if self.role in OPINION_ROLES:
+            return "opinion"
+        return None
+
+    @property
+    def deadline(self) -> str:
+        name = self.main_clock
+        clock = self.clocks.get(name) if name else None
+        return clock.due if clock else ""
+
+    def set_deadline(self, due: str, source: str = "set") -> None:
+        name = self.main_clock
+        if name is None:
+            raise ValidationError("err.reference_no_deadline")
+        clock = self.clocks.get(name)
+        if clock is None:
+            self.clocks[name] = Clock(due=due, source=source)
+        else:
+            clock.due = check_date(due, "deadline", allow_empty=False)
+            clock.source = source
+
+    @property
+    def answered(self) -> bool:
+        return self.stage in ANSWERED_STAGES
+
+    @property
+    def closed(self) -> bool:
+        """No clock is open any more: nothing left to chase."""
+        return self.stage == "archived" or not any(c.open for c in self.clocks.values())
+
+    def open_clocks(self) -> dict[str, Clock]:
+        if self.stage == "archived":
+            return {}
+        return {name: c for name, c in self.clocks.items() if c.open}
+
+    # -- (de)serialisation
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Case:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    def copy(self) -> Case:
+        return copy.deepcopy(self)
+
+
+def split_names(text: str) -> list[str]:
+    """Proposers as written in a ledger: separated by 、 , , ; ; or spaces."""
+    return [p for p in re.split(r"[、,,;;\s]+", text or "") if p]
+
+
+def five_fixes_missing(case: Case) -> list[str]:
+    """Which of the five fixes (五定) the case still lacks, in the canonical order.
+
+    A work-reference case (工作参考) has no deadline, so it never lacks one.
+    """
+    missing = []
+    for fix in FIXES:
+        if fix == "deadline":
+            if case.main_clock is not None and not case.deadline:
+                missing.append(fix)
+        elif not getattr(case, fix):
+            missing.append(fix)
+    return missing
+
+
+def stage_index(stage: str) -> int:
+    return STAGES.index(stage)
+
+
+# ---------------------------------------------------------------- people
+
+
+@dataclass
+class Person:
+    name: str
+    position: str
+    division: str = ""
+    leads_divisions: list[str] = field(default_factory=list)
+    telegram: int | None = None
+    username: str = ""
+    language: str = "zh"
+    approved: bool = False
+    active: bool = True
+    #: whether the bot could reach them last time (False after Telegram said Forbidden)
+    reachable: bool = True
+    id: int = 0
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        self.name = _text(self.name, "name", MAX_NAME, required=True)
+        self.position = _choice(self.position, POSITIONS, "position")
+        self.division = _text(self.division, "division", MAX_NAME)
+        if self.position in ("division_head", "handler") and not self.division:
+            raise ValidationError("err.person_needs_division", name=self.name)
+        if isinstance(self.leads_divisions, str):
+            self.leads_divisions = split_names(self.leads_divisions)
+        self.leads_divisions = [_text(d, "leads_divisions", MAX_NAME, required=True)
+                                for d in self.leads_divisions]
+        if self.telegram in ("", None):
+            self.telegram = None
+        else:
+            try:
+                self.telegram = int(self.telegram)
+            except (TypeError, ValueError):
+                raise ValidationError("err.bad_telegram", value=str(self.telegram)) from None
+        self.username = _text(self.username, "username", 64).lstrip("@")
+        self.language = _choice(self.language, LANGUAGES, "language")
+        self.approved = bool(self.approved)
+        self.active = bool(self.active)
+        self.reachable = bool(self.reachable)
+
+    @property
+    def linked(self) -> bool:
+        return self.telegram is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Person:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    def copy(self) -> Person:
+        return copy.deepcopy(self)
+
+
+# ---------------------------------------------------------------- changes
+
+
+def diff_cases(old: Case, new: Case) -> list[tuple[str, Any, Any]]:
+    """The fields that differ between two versions of a case, as (field, old, new).
+
+    Bookkeeping fields (id, version, timestamps) are left out; clocks are compared clock
+    by clock so the history says ``clocks.reply`` rather than the whole dict.
+    """
+    skip = {"id", "version", "created_at", "updated_at", "clocks"}
+    a, b = old.to_dict(), new.to_dict()
+    out = [(name, a[name], b[name]) for name in a if name not in skip and a[name] != b[name]]
+    for name in sorted(set(a["clocks"]) | set(b["clocks"])):
+        ca, cb = a["clocks"].get(name), b["clocks"].get(name)
+        if ca != cb:
+            out.append((f"clocks.{name}", ca, cb))
+    return out
