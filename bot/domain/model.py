@@ -282,7 +282,12 @@ class Case:
 
     @property
     def main_clock(self) -> str | None:
-        """The clock the five-fix deadline stands for: reply, opinion, or none."""
+        """The clock the five-fix deadline stands for: reply, opinion, follow-up, or none.
+
+        A continuation case (续办续复) is chased on its follow-up clock.
+        """
+        if self.continuation:
+            return "followup"
         if self.role in REPLY_ROLES:
             return "reply"
         if self.role in OPINION_ROLES:
