@@ -1,0 +1,129 @@
+"""Who may do what: the one guard every command and every button press asks.
+
+Positions (DOMAIN.md, five-level responsibility):
+- handler (承办人): their own cases;
+- division_head (处室负责人): every case of their division; registers and assigns within it;
+- leader (分管领导): reads every case of the divisions they lead; receives escalations;
+- head (主要领导): reads everything; receives escalations;
+- office (领导小组办公室): everything, including registering, assigning, importing,
+  approving people, editing rules and the calendar.
+A person who is unknown, not approved, or deactivated may do nothing at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.domain.model import Case, Person
+
+#: actions that concern one case (the guard needs the case)
+CASE_ACTIONS = (
+    "view",          # see the case card, its history
+    "update",        # record consultations, move stages, answer, ask for an extension
+    "assign",        # change the five fixes, reassign the handler
+    "decide_extension",  # approve or refuse an extension
+    "override",      # answer without consultation, force a stage: office only
+)
+#: actions without a case
+GLOBAL_ACTIONS = (
+    "query",         # ask questions; answers hold only visible cases
+    "register",      # /new
+    "report",        # /report, /progress for the whole bureau
+    "export",
+    "import",
+    "approve_people",
+    "manage_people",
+    "edit_rules",
+    "edit_calendar",
+    "health",
+)
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    #: catalogue key of the refusal, "" when allowed
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOW = Decision(True)
+
+
+def _deny(reason: str) -> Decision:
+    return Decision(False, reason)
+
+
+def active(person: Person | None) -> bool:
+    return person is not None and person.approved and person.active
+
+
+def sees_division(person: Person, division: str) -> bool:
+    """Whether the person reads every case of ``division``."""
+    if person.position in ("office", "head"):
+        return True
+    if person.position == "leader":
+        return division in person.leads_divisions
+    if person.position == "division_head":
+        return division == person.division
+    return False
+
+
+def decide(person: Person | None, action: str, case: Case | None = None) -> Decision:
+    """May ``person`` do ``action`` (on ``case``)? With the reason when not."""
+    if person is None or not person.approved:
+        return _deny("access.not_approved")
+    if not person.active:
+        return _deny("access.deactivated")
+    pos = person.position
+    if action in CASE_ACTIONS:
+        if case is None:
+            raise ValueError(f"action {action!r} needs a case")
+        if pos == "office":
+            return ALLOW
+        own = pos == "handler" and case.handler == person.name
+        division = pos == "division_head" and case.division == person.division
+        if action == "view":
+            return ALLOW if own or sees_division(person, case.division) else _deny("access.not_yours")
+        if action == "update":
+            return ALLOW if own or division else _deny("access.cannot_update")
+        if action in ("assign", "decide_extension"):
+            return ALLOW if division else _deny("access.cannot_assign")
+        return _deny("access.office_only")
+    if action not in GLOBAL_ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if action == "query":
+        return ALLOW
+    if action == "register":
+        return ALLOW if pos in ("office", "division_head") else _deny("access.cannot_register")
+    if action == "report":
+        return ALLOW if pos in ("office", "head", "leader") else _deny("access.leaders_only")
+    return ALLOW if pos == "office" else _deny("access.office_only")
+
+
+def can(person: Person | None, action: str, case: Case | None = None) -> bool:
+    return decide(person, action, case).allowed
+
+
+def visible(person: Person | None, cases: Iterable[Case]) -> list[Case]:
+    """The cases ``person`` may see, in the given order."""
+    if not active(person):
+        return []
+    assert person is not None
+    if person.position in ("office", "head"):
+        return list(cases)
+    return [c for c in cases if can(person, "view", c)]
+
+
+def registrable_divisions(person: Person, divisions: Iterable[str]) -> list[str]:
+    """The divisions ``person`` may register or assign cases in."""
+    if not active(person):
+        return []
+    if person.position == "office":
+        return list(divisions)
+    if person.position == "division_head":
+        return [d for d in divisions if d == person.division]
+    return []
