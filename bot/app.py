@@ -1,0 +1,93 @@
+"""The application factory: one PTB Application wired to the store, the clock and the handlers.
+
+``create_app`` is thin on purpose: it sets the defaults (Asia/Shanghai, HTML), the rate
+limiter, the error handler, and asks :mod:`handlers` and :mod:`jobs` to register themselves.
+Everything the handlers need lives in ``application.bot_data`` under the keys of
+:mod:`handlers.common`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, Update
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
+
+from bot.config import Config
+from bot.domain.timeutil import TZ, SystemTime
+from bot.texts import t
+
+log = logging.getLogger("duban")
+
+#: commands shown in Telegram's menu, in the order shown
+MENU = ("case", "overdue", "due", "mine", "find", "new", "update", "report", "lang", "help")
+
+
+def create_app(config: Config, store, time=None, *, rate_limiter: bool = True,
+               register_jobs: bool = True) -> Application:
+    """Build the Application; it is started by the caller (``duban run`` or ``console``)."""
+    import handlers
+    import jobs
+
+    builder = (
+        Application.builder()
+        .token(config.token)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=TZ))
+        .concurrent_updates(False)
+        .post_init(_post_init)
+    )
+    if config.base_url:
+        builder = builder.base_url(config.base_url).base_file_url(config.base_file_url)
+    if rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    app = builder.build()
+    app.bot_data.update(store=store, time=time or SystemTime(), config=config)
+    handlers.register(app)
+    if register_jobs:
+        jobs.register(app)
+    app.add_error_handler(on_error)
+    return app
+
+
+async def _post_init(app: Application) -> None:
+    config: Config = app.bot_data["config"]
+    for lang in ("zh", "en"):
+        commands = [BotCommand(c, t(f"menu.{c}", lang)) for c in MENU]
+        await app.bot.set_my_commands(commands, language_code=None if lang == "zh" else lang)
+    log.info("duban started as @%s, data in %s", app.bot.username, config.data_dir)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the error with its traceback; tell the user something went wrong, without one."""
+    log.error("error while handling %s", getattr(update, "update_id", update),
+              exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        from handlers.common import lang_for
+
+        try:
+            lang = lang_for(update, context)
+            await context.bot.send_message(update.effective_chat.id, t("error.generic", lang))
+        except Exception:  # the error may be the network itself
+            log.warning("could not tell the user about the error", exc_info=True)
+
+
+def ensure_admin(store, telegram_id: int):
+    """Make ``telegram_id`` an approved office admin (creating the person if new)."""
+    from bot.domain.model import Person
+
+    person = store.person_by_telegram(telegram_id)
+    if person is None:
+        return store.add_person(Person(name=t("admin.default_name", "zh", id=telegram_id),
+                                       position="office", division=t("admin.division", "zh"),
+                                       telegram=telegram_id, approved=True), "bootstrap")
+    if person.position != "office" or not person.approved or not person.active:
+        person.position, person.approved, person.active = "office", True, True
+        return store.save_person(person, "bootstrap")
+    return person
+
+
+def bootstrap(store, config: Config) -> None:
+    """At every start: the admins named in DUBAN_ADMINS are approved office admins."""
+    for telegram_id in config.admins:
+        ensure_admin(store, telegram_id)

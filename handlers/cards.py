@@ -1,0 +1,147 @@
+"""The case card: one case on one screen, with its clocks, consultations and last steps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.model import Case, HistoryEvent, five_fixes_missing
+from bot.texts import has, t
+from handlers.common import Ctx, btn, esc, keyboard
+
+#: extra rows of buttons under a card, added by feature modules (e.g. the update flow):
+#: each is ``f(c, case) -> list of rows``
+CARD_BUTTONS: list[Callable[[Ctx, Case], list[list[InlineKeyboardButton]]]] = []
+HISTORY_ON_CARD = 3
+
+
+def stage_label(case: Case, lang: str) -> str:
+    if case.stage == "answered" and case.role in ("co", "joint"):
+        return t("stage.answered_opinion", lang)
+    return t(f"stage.{case.stage}", lang)
+
+
+def case_title(case: Case, lang: str) -> str:
+    """``建议 第0484号`` / ``suggestion no. 0484``."""
+    return t("card.title", lang, kind=t(f"kind.{case.kind}", lang), number=esc(case.number))
+
+
+def case_line(case: Case, lang: str, width: int = 18) -> str:
+    """A short one-line reference: ``建议0484 关于招商引资工作的…``."""
+    title = case.title if len(case.title) <= width else case.title[: width - 1] + "…"
+    return t("card.line", lang, kind=t(f"kind.{case.kind}", lang), number=esc(case.number),
+             title=esc(title))
+
+
+def clock_text(c: Ctx, case: Case, name: str, reader) -> str:
+    clock = case.clocks[name]
+    label = t(f"clock.{name}", c.lang)
+    if clock.met:
+        return c.t("card.clock_met", clock=label, due=clock.due, met=clock.met)
+    if case.stage == "archived" or reader is None:
+        return c.t("card.clock_open", clock=label, due=clock.due, state="")
+    st = reader.status(case, name, clock.due)
+    if st.days_left > 0:
+        state = c.t("card.days_left", days=st.days_left)
+    elif st.days_left == 0:
+        state = c.t("card.due_today")
+    else:
+        state = c.t("card.overdue", days=st.overdue_days, workdays=st.overdue_workdays)
+    if st.estimated:
+        state += " " + c.t("card.estimated_mark")
+    return c.t("card.clock_open", clock=label, due=clock.due, state=state)
+
+
+def value_text(lang: str, fld: str, value: Any) -> str:
+    """A history value as people read it."""
+    if value in (None, "", [], {}):
+        return "—"
+    if isinstance(value, bool):
+        return t("common.yes" if value else "common.no", lang)
+    if fld == "stage" and has(f"stage.{value}"):
+        return t(f"stage.{value}", lang)
+    if fld in ("role", "kind", "satisfaction", "reply_class", "position") and has(f"{fld}.{value}"):
+        return t(f"{fld}.{value}", lang)
+    if fld.startswith("clocks.") and isinstance(value, dict):
+        return value.get("due", "") + (f" ✓{value['met']}" if value.get("met") else "")
+    if fld == "consultations" and isinstance(value, list):
+        return t("card.n_consultations", lang, n=len(value))
+    if isinstance(value, list):
+        return "、".join(map(str, value))
+    return str(value)
+
+
+def field_label(lang: str, fld: str) -> str:
+    if fld.startswith("clocks."):
+        return t("card.deadline_of", lang, clock=t(f"clock.{fld[7:]}", lang))
+    if has(f"field.{fld}"):
+        return t(f"field.{fld}", lang)
+    if has(f"history.{fld}"):
+        return t(f"history.{fld}", lang)
+    return fld
+
+
+def event_text(lang: str, ev: HistoryEvent) -> str:
+    when = ev.at[:16].replace("T", " ")
+    if ev.field == "created":
+        what = t("history.created", lang)
+    else:
+        what = t("history.change", lang, field=esc(field_label(lang, ev.field)),
+                 old=esc(value_text(lang, ev.field, ev.old)),
+                 new=esc(value_text(lang, ev.field, ev.new)))
+    note = f"({esc(ev.note)})" if ev.note else ""
+    return f"{when} {esc(ev.who)} {what}{note}"
+
+
+def render_card(c: Ctx, case: Case, reader=None) -> tuple[str, InlineKeyboardMarkup | None]:
+    lang = c.lang
+    lines = [f"<b>{case_title(case, lang)}</b> {esc(case.session or case.origin_session)}",
+             f"《{esc(case.title)}》"]
+    facts = [c.t("card.proposers", names=esc("、".join(case.proposers) or "—")),
+             c.t("card.role", role=t(f"role.{case.role}", lang))]
+    if case.lead_unit:
+        facts.append(c.t("card.lead_unit", unit=esc(case.lead_unit)))
+    lines.append(" · ".join(facts))
+    if case.continuation:
+        lines.append(c.t("card.continuation", session=esc(case.origin_session)))
+    lines.append(c.t("card.stage", stage=stage_label(case, lang)))
+    lines.append(c.t("card.fixes"))
+    for fix in ("division", "task", "handler", "requirements"):
+        lines.append(f" · {t(f'field.{fix}', lang)}:{esc(getattr(case, fix) or '—')}")
+    missing = five_fixes_missing(case)
+    if missing:
+        lines.append(c.t("card.fixes_missing",
+                         fixes="、".join(t(f"fix.{m}", lang) for m in missing)))
+    if case.clocks:
+        lines.append(c.t("card.clocks"))
+        for name in sorted(case.clocks, key=lambda n: case.clocks[n].due):
+            lines.append(" · " + clock_text(c, case, name, reader))
+    if case.consultations:
+        lines.append(c.t("card.consultations", n=len(case.consultations)))
+        for con in case.consultations[-3:]:
+            lines.append(f" · {con.on} {t(f'method.{con.method}', lang)} {esc(con.with_whom)}")
+    elif case.role != "reference":
+        lines.append(c.t("card.no_consultation"))
+    if case.reply_class:
+        lines.append(c.t("card.reply_class", value=t(f"reply_class.{case.reply_class}", lang)))
+    if case.satisfaction:
+        lines.append(c.t("card.satisfaction", value=t(f"satisfaction.{case.satisfaction}", lang)))
+    events = c.store.history(case.id, limit=HISTORY_ON_CARD)
+    if events:
+        lines.append(c.t("card.recent"))
+        lines.extend(" · " + event_text(lang, ev) for ev in events)
+    rows: list[list[InlineKeyboardButton]] = []
+    for extra in CARD_BUTTONS:
+        rows.extend(extra(c, case))
+    rows.append([btn(c.context, c.t("card.btn_history"), "hist", case.id, 0)])
+    return "\n".join(lines), keyboard(rows)
+
+
+def today_reader(c: Ctx):
+    """A status reader for today, from the store's calendar and rules (None if unavailable)."""
+    from data.views import status_reader
+
+    return status_reader(c.store, c.today)
+

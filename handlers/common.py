@@ -1,0 +1,287 @@
+"""What every handler shares: the request context, the access guard, signed buttons.
+
+A command handler is written as ``async def f(c: Ctx)`` and registered with
+``@command("case", action="query")``: the wrapper finds the person behind the Telegram
+account, refuses unapproved or deactivated users and group chats (unless allowed), asks the
+guard, and only then calls ``f``. A button is ``@button("case")``: its callback data is
+signed with the bot's secret (``pack``), so forged or stale data is refused before any
+handler runs; the handler re-checks the guard on the case it is about to touch.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import html
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.domain.access import decide
+from bot.domain.model import Person
+from bot.texts import t
+
+log = logging.getLogger("duban.handlers")
+
+MAX_TEXT = 4096
+Handler = Callable[["Ctx"], Awaitable[Any]]
+
+
+# ---------------------------------------------------------------- context
+
+
+def get_store(context: ContextTypes.DEFAULT_TYPE):
+    return context.application.bot_data["store"]
+
+
+def get_time(context: ContextTypes.DEFAULT_TYPE):
+    return context.application.bot_data["time"]
+
+
+def person_for(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person | None:
+    user = update.effective_user
+    if user is None:
+        return None
+    return get_store(context).person_by_telegram(user.id)
+
+
+def lang_for(update: Update, context: ContextTypes.DEFAULT_TYPE,
+             person: Person | None = None) -> str:
+    person = person or person_for(update, context)
+    if person is not None:
+        return person.language
+    return context.application.bot_data["config"].lang
+
+
+@dataclass
+class Ctx:
+    """One update being handled: who asks, in which language, with what."""
+
+    update: Update
+    context: ContextTypes.DEFAULT_TYPE
+    person: Person | None
+    lang: str
+    args: list[str] = field(default_factory=list)
+    #: whether the button press of this update has been answered already
+    answered: bool = False
+
+    @property
+    def store(self):
+        return get_store(self.context)
+
+    @property
+    def now(self) -> dt.datetime:
+        return get_time(self.context).now()
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.date()
+
+    @property
+    def who(self) -> str:
+        return self.person.name if self.person else str(self.update.effective_user.id)
+
+    @property
+    def chat_id(self) -> int:
+        return self.update.effective_chat.id
+
+    def t(self, key: str, **params: Any) -> str:
+        return t(key, self.lang, **params)
+
+    async def reply(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message:
+        """Send ``text`` to the chat of the update (a new message)."""
+        return await self.context.bot.send_message(self.chat_id, fit(text), reply_markup=keyboard)
+
+    async def edit_or_reply(self, text: str, keyboard: InlineKeyboardMarkup | None = None):
+        """Edit the message whose button was pressed, or send a new one."""
+        query = self.update.callback_query
+        if query is not None and query.message is not None:
+            try:
+                return await query.edit_message_text(fit(text), reply_markup=keyboard)
+            except BadRequest as exc:
+                if "not modified" in str(exc).lower():
+                    return query.message
+                log.info("edit failed (%s), sending anew", exc)
+        return await self.reply(text, keyboard)
+
+    async def refuse(self, reason_key: str, **params: Any) -> None:
+        """Tell the user no (politely) and log it; for buttons, also answer the query."""
+        user = self.update.effective_user
+        log.info("denied %s to user %s (%s)", reason_key, user.id if user else None, self.who)
+        text = self.t(reason_key, **params)
+        if self.update.callback_query is not None:
+            await self.answer(text, alert=True)
+        else:
+            await self.reply(text)
+
+    async def answer(self, text: str = "", *, alert: bool = False) -> None:
+        """Answer the button press (once); Telegram shows ``text`` as a toast or alert."""
+        query = self.update.callback_query
+        if query is None or self.answered:
+            return
+        self.answered = True
+        try:
+            await query.answer(text[:200] or None, show_alert=alert)
+        except BadRequest as exc:  # too old: Telegram forgets queries after a while
+            log.info("could not answer callback query: %s", exc)
+
+
+def esc(value: Any) -> str:
+    """User data inside HTML messages."""
+    return html.escape(str(value), quote=False)
+
+
+def fit(text: str, limit: int = MAX_TEXT) -> str:
+    """Never let a message exceed Telegram's limit (callers page long lists themselves)."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 2].rsplit("\n", 1)[0] + "\n…"
+
+
+# ---------------------------------------------------------------- commands
+
+
+def _is_private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
+def guard(action: str | None = "query", *, groups: bool = False,
+          unapproved: bool = False) -> Callable[[Handler], Callable]:
+    """Wrap ``f(c: Ctx)`` as a PTB callback that checks who may call it.
+
+    ``action``: the guard's global action (None: no guard, e.g. /start, /help);
+    ``groups``: answer in group chats too; ``unapproved``: call ``f`` even for unknown users.
+    """
+
+    def deco(fn: Handler) -> Callable:
+        @wraps(fn)
+        async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
+            if update.effective_user is None or update.effective_chat is None:
+                return None  # channel posts and the like: nothing to answer
+            person = person_for(update, context)
+            c = Ctx(update, context, person, lang_for(update, context, person),
+                    list(context.args or []))
+            if not groups and not _is_private(update):
+                await c.reply(c.t("group.private_only"))
+                return None
+            if action is not None and not unapproved:
+                decision = decide(person, action)
+                if not decision:
+                    await c.refuse(decision.reason)
+                    return None
+            return await fn(c)
+
+        return wrapper
+
+    return deco
+
+
+def command(app: Application, names: str | Sequence[str], fn: Callable, **kw: Any) -> None:
+    """Register a guarded command handler (private chats; edited messages ignored)."""
+    from telegram.ext import filters
+
+    app.add_handler(CommandHandler(names, fn, filters=filters.UpdateType.MESSAGE, **kw))
+
+
+# ---------------------------------------------------------------- signed buttons
+
+_BUTTONS: dict[str, Handler] = {}
+_SECRET_SETTING = "callback_secret"
+
+
+def _secret(context: ContextTypes.DEFAULT_TYPE) -> bytes:
+    bot_data = context.application.bot_data
+    key = bot_data.get(_SECRET_SETTING)
+    if key is None:
+        store = get_store(context)
+        text = store.get_setting(_SECRET_SETTING)
+        if not text:
+            text = secrets.token_hex(16)
+            store.set_setting(_SECRET_SETTING, text, "system")
+        key = bot_data[_SECRET_SETTING] = bytes.fromhex(text)
+    return key
+
+
+def _sign(key: bytes, payload: str) -> str:
+    digest = hmac.new(key, payload.encode(), hashlib.sha256).digest()[:6]
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def pack(context: ContextTypes.DEFAULT_TYPE, action: str, *args: Any) -> str:
+    """Callback data ``action:arg:arg|signature``, at most 64 bytes."""
+    payload = ":".join([action, *map(str, args)])
+    data = f"{payload}|{_sign(_secret(context), payload)}"
+    if len(data.encode()) > 64:
+        raise ValueError(f"callback data too long: {data!r}")
+    return data
+
+
+def unpack(context: ContextTypes.DEFAULT_TYPE, data: str | None) -> list[str] | None:
+    """The action and arguments of signed callback data, or None when forged or garbled."""
+    if not data or "|" not in data:
+        return None
+    payload, sig = data.rsplit("|", 1)
+    if not hmac.compare_digest(sig, _sign(_secret(context), payload)):
+        return None
+    return payload.split(":")
+
+
+def btn(context: ContextTypes.DEFAULT_TYPE, label: str, action: str, *args: Any) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=pack(context, action, *args))
+
+
+def keyboard(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
+    rows = [list(r) for r in rows if r]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def button(action: str) -> Callable[[Handler], Handler]:
+    """Register ``f(c: Ctx)`` for callback data of ``action``; ``c.args`` holds its arguments."""
+
+    def deco(fn: Handler) -> Handler:
+        if action in _BUTTONS:
+            raise RuntimeError(f"button action {action!r} registered twice")
+        _BUTTONS[action] = fn
+        return fn
+
+    return deco
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every button press: verify the signature, the person, then the action's handler."""
+    query = update.callback_query
+    person = person_for(update, context)
+    c = Ctx(update, context, person, lang_for(update, context, person))
+    parts = unpack(context, query.data)
+    if parts is None or parts[0] not in _BUTTONS:
+        log.warning("forged or unknown callback data from user %s: %r",
+                    update.effective_user.id, query.data)
+        await c.answer(c.t("button.invalid"), alert=True)
+        return
+    if not _is_private(update):
+        await c.answer(c.t("group.private_only"), alert=True)
+        return
+    decision = decide(person, "query")
+    if not decision:
+        await c.refuse(decision.reason)
+        return
+    c.args = parts[1:]
+    try:
+        await _BUTTONS[parts[0]](c)
+    finally:
+        await c.answer()
+
+
+def register_buttons(app: Application) -> None:
+    app.add_handler(CallbackQueryHandler(on_button))
