@@ -75,3 +75,10 @@ MESSAGES.update({
     },
     "console.sample_note": {"zh": "演示数据", "en": "demo data"},
 })
+
+MESSAGES.update({
+    "admin.added": {
+        "zh": "已将 {name}(Telegram ID {id})设为办公室管理员。",
+        "en": "{name} (Telegram id {id}) is now an office admin.",
+    },
+})

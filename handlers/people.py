@@ -1,0 +1,405 @@
+"""Joining and people admin: approval by the office, /people, /person, deactivation.
+
+Joining: an unknown user's /start records a join request (table ``join_requests``) and
+tells every office admin once a day at most, with [批准为承办人] [批准为处室负责人]
+[批准为局领导] [拒绝]. Approving a handler or division head asks for the division; the
+account is linked to the person of the people list whose name fits (asking when several
+do), or a new person is made. Buttons name the request; a request already decided says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+
+from tinydb import Query
+from telegram.ext import Application, MessageHandler, filters
+
+from bot.domain.access import decide
+from bot.domain.model import POSITIONS, Person
+from bot.domain.people import divisions, match_people, open_cases_of
+from handlers.cards import case_line
+from handlers.common import Ctx, btn, button, command, esc, guard, keyboard
+
+log = logging.getLogger("duban.people")
+
+JOIN_TABLE = "join_requests"
+#: approval buttons: code in the callback data -> position
+APPROVE_AS = {"h": "handler", "d": "division_head", "l": "leader"}
+PEOPLE_PAGE = 40
+
+
+# ---------------------------------------------------------------- joining
+
+
+async def on_join_request(c: Ctx) -> None:
+    """An unknown or unapproved user sent /start: record it, tell the office (once a day)."""
+    user = c.update.effective_user
+    table = c.store.table(JOIN_TABLE)
+    today = c.today.isoformat()
+    found = table.get(Query().telegram == user.id)
+    name = " ".join(p for p in (user.first_name, user.last_name) if p)
+    if found is not None and found.get("status") == "pending" and found.get("notified") == today:
+        return  # the office was told today already
+    fields = {"telegram": user.id, "name": name, "first_name": user.first_name or "",
+              "last_name": user.last_name or "", "username": user.username or "",
+              "status": "pending", "notified": today, "requested_at": c.now.isoformat()}
+    if found is None:
+        req_id = table.insert(fields)
+    else:
+        req_id = found.doc_id
+        table.update(fields, doc_ids=[req_id])
+    for admin in office_admins(c.store):
+        try:
+            await c.context.bot.send_message(
+                admin.telegram, join_text(c, admin.language, fields), reply_markup=join_keyboard(c, admin.language, req_id))
+        except Exception:  # an admin who blocked the bot must not stop the others
+            log.warning("could not tell admin %s about join request %s", admin.name, req_id,
+                        exc_info=True)
+
+
+def office_admins(store) -> list[Person]:
+    return [p for p in store.people()
+            if p.position == "office" and p.approved and p.active and p.linked]
+
+
+def join_text(c: Ctx, lang: str, req: dict) -> str:
+    from bot.texts import t
+
+    username = f" @{esc(req['username'])}" if req.get("username") else ""
+    return t("join.request", lang, name=esc(req["name"] or "?"), username=username,
+             id=req["telegram"])
+
+
+def join_keyboard(c: Ctx, lang: str, req_id: int):
+    from bot.texts import t
+
+    return keyboard([
+        [btn(c.context, t("join.as_handler", lang), "join", req_id, "h"),
+         btn(c.context, t("join.as_division_head", lang), "join", req_id, "d")],
+        [btn(c.context, t("join.as_leader", lang), "join", req_id, "l"),
+         btn(c.context, t("join.reject", lang), "join", req_id, "x")],
+    ])
+
+
+def _pending(c: Ctx, req_id: str) -> dict | None:
+    try:
+        req = c.store.table(JOIN_TABLE).get(doc_id=int(req_id))
+    except ValueError:
+        return None
+    return req if req is not None and req.get("status") == "pending" else None
+
+
+@button("join")
+async def join_button(c: Ctx) -> None:
+    """[批准为…] / [拒绝] on a join request; with a division or a person when asked."""
+    decision = decide(c.person, "approve_people")
+    if not decision:
+        await c.refuse(decision.reason)
+        return
+    req_id, code = c.args[0], c.args[1] if len(c.args) > 1 else ""
+    req = _pending(c, req_id)
+    if req is None:
+        await c.answer(c.t("join.already_decided"), alert=True)
+        return
+    if code == "x":
+        c.store.table(JOIN_TABLE).update({"status": "rejected", "decided_by": c.who},
+                                         doc_ids=[int(req_id)])
+        await c.edit_or_reply(c.t("join.rejected_admin", name=esc(req["name"])))
+        await _tell(c, req["telegram"], "join.rejected_user")
+        return
+    position = APPROVE_AS.get(code)
+    if position is None:
+        await c.answer(c.t("button.invalid"), alert=True)
+        return
+    # a person of the list that fits the profile? (third argument: chosen person id, or 0 = new)
+    chosen = c.args[2] if len(c.args) > 2 else None
+    people = c.store.people()
+    if chosen is None:
+        matches = match_people(people, req["first_name"], req["last_name"], req["username"])
+        if len(matches) > 1:
+            rows = [[btn(c.context, f"{m.name} · {c.t(f'position.{m.position}')} {m.division}"[:60],
+                         "join", req_id, code, m.id)] for m in matches[:10]]
+            rows.append([btn(c.context, c.t("join.new_person"), "join", req_id, code, 0)])
+            await c.edit_or_reply(c.t("join.which_person", name=esc(req["name"])), keyboard(rows))
+            return
+        chosen = str(matches[0].id) if matches else "0"
+    person = c.store.get_person(int(chosen)) if chosen not in ("0", "") else None
+    if person is not None and person.linked:
+        await c.answer(c.t("join.person_taken", name=esc(person.name)), alert=True)
+        return
+    # the division, when the position needs one and it is not known
+    division = c.args[3] if len(c.args) > 3 else None
+    needs_division = position in ("handler", "division_head")
+    known = person.division if person is not None else ""
+    if needs_division and not known and division is None:
+        names = divisions(people, c.store.cases())
+        c.store.table(JOIN_TABLE).update({"divisions": names}, doc_ids=[int(req_id)])
+        rows = [[btn(c.context, name[:30], "join", req_id, code, chosen, i)]
+                for i, name in enumerate(names[:30])]
+        await c.edit_or_reply(c.t("join.which_division", name=esc(req["name"]),
+                                  position=c.t(f"position.{position}")), keyboard(rows))
+        return
+    if division is not None:
+        names = req.get("divisions") or []
+        if not division.isdigit() or int(division) >= len(names):
+            await c.answer(c.t("button.invalid"), alert=True)
+            return
+        division = names[int(division)]
+    await _approve(c, int(req_id), req, position, person, division or known)
+
+
+async def _approve(c: Ctx, req_id: int, req: dict, position: str, person: Person | None,
+                   division: str) -> None:
+    store = c.store
+    with store.transaction():
+        if person is None:
+            person = Person(name=req["name"] or str(req["telegram"]), position=position,
+                            division=division if position != "leader" else "",
+                            telegram=req["telegram"], username=req["username"], approved=True)
+            person = store.add_person(person, c.who)
+        else:
+            person.position = position
+            if position != "leader":
+                person.division = division
+            person.telegram, person.approved, person.active = req["telegram"], True, True
+            person.username = person.username or req["username"]
+            person.validate()
+            person = store.save_person(person, c.who)
+        store.table(JOIN_TABLE).update({"status": "approved", "decided_by": c.who,
+                                        "person": person.id}, doc_ids=[req_id])
+    where = f" · {esc(person.division)}" if person.division else ""
+    await c.edit_or_reply(c.t("join.approved_admin", name=esc(person.name),
+                              position=c.t(f"position.{position}"), division=where))
+    from bot.texts import t
+
+    await c.context.bot.send_message(
+        person.telegram, t("join.welcome", person.language, name=esc(person.name),
+                           position=t(f"position.{position}", person.language), division=where))
+
+
+async def _tell(c: Ctx, telegram_id: int, key: str) -> None:
+    from bot.texts import t
+
+    try:
+        await c.context.bot.send_message(telegram_id, t(key, c.context.application.bot_data["config"].lang))
+    except Exception:
+        log.info("could not tell user %s (%s)", telegram_id, key)
+
+
+# ---------------------------------------------------------------- /people, /person
+
+
+@guard("manage_people")
+async def people_cmd(c: Ctx) -> None:
+    await show_people(c, 0, edit=False)
+
+
+@button("ppl")
+async def people_button(c: Ctx) -> None:
+    decision = decide(c.person, "manage_people")
+    if not decision:
+        await c.refuse(decision.reason)
+        return
+    await show_people(c, int(c.args[0]) if c.args and c.args[0].isdigit() else 0, edit=True)
+
+
+async def show_people(c: Ctx, page: int, *, edit: bool) -> None:
+    people = sorted(c.store.people(), key=lambda p: (p.division or "~", POSITIONS.index(p.position), p.name))
+    lines: list[str] = []
+    current = None
+    for p in people:
+        group = p.division or c.t("people.no_division")
+        if group != current:
+            lines.append(f"<b>{esc(group)}</b>")
+            current = group
+        state = "✓" if p.linked else "✗"
+        flags = []
+        if not p.active:
+            flags.append(c.t("people.inactive"))
+        elif not p.approved:
+            flags.append(c.t("people.unapproved"))
+        if p.linked and not p.reachable:
+            flags.append(c.t("people.unreachable"))
+        extra = f"({'、'.join(flags)})" if flags else ""
+        lines.append(f" {state} {esc(p.name)} · {c.t(f'position.{p.position}')}{extra}")
+    pages = max(1, -(-len(lines) // PEOPLE_PAGE))
+    page = min(max(page, 0), pages - 1)
+    body = lines[page * PEOPLE_PAGE:(page + 1) * PEOPLE_PAGE]
+    header = c.t("people.header", n=len(people), page=page + 1, pages=pages)
+    nav = []
+    if page > 0:
+        nav.append(btn(c.context, c.t("page.prev"), "ppl", page - 1))
+    if page + 1 < pages:
+        nav.append(btn(c.context, c.t("page.next"), "ppl", page + 1))
+    text = "\n".join([header, c.t("people.legend"), *body])
+    if edit:
+        await c.edit_or_reply(text, keyboard([nav]))
+    else:
+        await c.reply(text, keyboard([nav]))
+
+
+@guard("manage_people")
+async def person_cmd(c: Ctx) -> None:
+    name = " ".join(c.args).strip()
+    if not name:
+        await c.reply(c.t("person.usage"))
+        return
+    found = c.store.people_named(name)
+    if not found:
+        await c.reply(c.t("person.not_found", name=esc(name)))
+        return
+    if len(found) > 1:
+        rows = [[btn(c.context, f"{p.name} · {c.t(f'position.{p.position}')} {p.division}"[:60],
+                     "pers", p.id)] for p in found[:10]]
+        await c.reply(c.t("person.which", name=esc(name)), keyboard(rows))
+        return
+    await show_person(c, found[0], edit=False)
+
+
+def person_text(c: Ctx, p: Person) -> str:
+    lines = [f"<b>{esc(p.name)}</b> · {c.t(f'position.{p.position}')}"]
+    if p.division:
+        lines.append(c.t("person.division", division=esc(p.division)))
+    if p.leads_divisions:
+        lines.append(c.t("person.leads", divisions=esc("、".join(p.leads_divisions))))
+    link = c.t("person.linked", id=p.telegram) if p.linked else c.t("person.not_linked")
+    lines.append(link)
+    state = [c.t("person.active" if p.active else "person.inactive")]
+    if p.linked and not p.reachable:
+        state.append(c.t("people.unreachable"))
+    lines.append(" · ".join(state))
+    open_cases = open_cases_of(p, c.store.cases())
+    lines.append(c.t("person.open_cases", n=len(open_cases)))
+    return "\n".join(lines)
+
+
+async def show_person(c: Ctx, p: Person, *, edit: bool) -> None:
+    rows = [[btn(c.context, c.t("person.btn_position"), "pers", p.id, "pos"),
+             btn(c.context, c.t("person.btn_division"), "pers", p.id, "div")],
+            [btn(c.context, c.t("person.btn_deactivate" if p.active else "person.btn_activate"),
+                 "pers", p.id, "off" if p.active else "on")]]
+    if edit:
+        await c.edit_or_reply(person_text(c, p), keyboard(rows))
+    else:
+        await c.reply(person_text(c, p), keyboard(rows))
+
+
+@button("pers")
+async def person_button(c: Ctx) -> None:
+    """[改职务] [改处室] [停用]/[启用] and their choices: ``pers:id[:op[:value]]``."""
+    decision = decide(c.person, "manage_people")
+    if not decision:
+        await c.refuse(decision.reason)
+        return
+    try:
+        person = c.store.get_person(int(c.args[0]))
+    except (IndexError, ValueError):
+        person = None
+    if person is None:
+        await c.answer(c.t("person.gone"), alert=True)
+        return
+    op = c.args[1] if len(c.args) > 1 else ""
+    value = c.args[2] if len(c.args) > 2 else None
+    if op == "":
+        await show_person(c, person, edit=True)
+    elif op == "pos" and value is None:
+        rows = [[btn(c.context, c.t(f"position.{pos}"), "pers", person.id, "pos", i)]
+                for i, pos in enumerate(POSITIONS)]
+        await c.edit_or_reply(c.t("person.choose_position", name=esc(person.name)), keyboard(rows))
+    elif op == "pos":
+        if not value.isdigit() or int(value) >= len(POSITIONS):
+            await c.answer(c.t("button.invalid"), alert=True)
+            return
+        await _change(c, person, position=POSITIONS[int(value)])
+    elif op == "div" and value is None:
+        names = divisions(c.store.people(), c.store.cases())
+        digest = _digest(names)
+        rows = [[btn(c.context, n[:30], "pers", person.id, "div", i, digest)]
+                for i, n in enumerate(names[:30])]
+        await c.edit_or_reply(c.t("person.choose_division", name=esc(person.name)), keyboard(rows))
+    elif op == "div":
+        names = divisions(c.store.people(), c.store.cases())
+        if len(c.args) < 4 or c.args[3] != _digest(names):
+            await c.answer(c.t("button.stale_choice"), alert=True)
+            return
+        if not value.isdigit() or int(value) >= len(names):
+            await c.answer(c.t("button.invalid"), alert=True)
+            return
+        if person.position == "leader":
+            leads = list(person.leads_divisions)
+            name = names[int(value)]
+            leads = [d for d in leads if d != name] if name in leads else leads + [name]
+            await _change(c, person, leads_divisions=leads)
+        else:
+            await _change(c, person, division=names[int(value)])
+    elif op == "off":
+        held = open_cases_of(person, c.store.cases())
+        if held and value != "yes":
+            lines = [c.t("person.deactivate_warning", name=esc(person.name), n=len(held))]
+            lines += [" · " + case_line(k, c.lang) for k in held[:20]]
+            rows = [[btn(c.context, c.t("person.btn_confirm_deactivate"), "pers", person.id, "off", "yes"),
+                     btn(c.context, c.t("common.cancel"), "pers", person.id)]]
+            await c.edit_or_reply("\n".join(lines), keyboard(rows))
+            return
+        await _change(c, person, active=False)
+    elif op == "on":
+        await _change(c, person, active=True)
+    else:
+        await c.answer(c.t("button.invalid"), alert=True)
+
+
+async def _change(c: Ctx, person: Person, **changes) -> None:
+    from bot.domain.model import ValidationError
+
+    for key, value in changes.items():
+        setattr(person, key, value)
+    try:
+        person.validate()
+    except ValidationError as exc:
+        await c.answer(exc.render(c.lang), alert=True)
+        return
+    person = c.store.save_person(person, c.who)
+    await show_person(c, person, edit=True)
+
+
+def _digest(names: list[str]) -> str:
+    """A short fingerprint of a list of choices: a button made for another list is stale."""
+    return format(zlib.crc32("\n".join(names).encode()), "x")
+
+
+# ---------------------------------------------------------------- odd updates
+
+
+async def on_edited(update, context) -> None:
+    """An edited message is not re-run: say so, once, instead of acting twice."""
+    from handlers.common import lang_for
+
+    if update.effective_chat is None or update.effective_chat.type != "private":
+        return
+    from bot.texts import t
+
+    await context.bot.send_message(update.effective_chat.id,
+                                   t("misc.edited_ignored", lang_for(update, context)))
+
+
+async def on_media(update, context) -> None:
+    from handlers.common import lang_for
+    from bot.texts import t
+
+    if update.effective_chat is None or update.effective_chat.type != "private":
+        return
+    await context.bot.send_message(update.effective_chat.id,
+                                   t("misc.unsupported_media", lang_for(update, context)))
+
+
+def register(app: Application) -> None:
+    app.bot_data["on_join_request"] = on_join_request
+    command(app, "people", people_cmd)
+    command(app, "person", person_cmd)
+    # last resorts, in a later group so feature handlers come first
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edited), group=50)
+    app.add_handler(MessageHandler(
+        filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.Document.ALL & ~filters.StatusUpdate.ALL,
+        on_media), group=50)
+
