@@ -1,0 +1,455 @@
+"""The supervision queries (督办), answered as data from the live list of cases.
+
+Each function takes the cases the asker may see (``bot.domain.access.visible`` decides
+that; nothing here filters by person or position), the day, the working calendar and the
+year's rules, and returns plain immutable data (frozen dataclasses, named tuples) that
+``bot.domain.querytext`` renders. Nothing about the cases is cached between calls: every
+answer is computed from the list it is given.
+
+Speed: each query is one pass over the cases, comparing ISO date strings and building a
+:class:`~bot.domain.status.ClockStatus` only for the clocks it reports; over 10,000 cases
+each stays well under 50 ms (``benchmarks/bench_queries.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Generic, NamedTuple, TypeVar
+
+from bot.domain.model import ANSWERED_STAGES, OPINION_ROLES, REPLY_ROLES, Case
+from bot.domain.status import Calendar, ClockStatus, RulesSource, StatusReader, soonest
+
+T = TypeVar("T")
+
+# ---------------------------------------------------------------- text folding
+
+
+@lru_cache(maxsize=1 << 16)
+def fold(text: str) -> str:
+    """Text for matching: full-width to half-width (NFKC), case-folded, spaces removed.
+
+    Memoised on the text itself (a pure function of its argument, so it cannot go stale):
+    a search over 10,000 titles folds each distinct title once per process, not per query.
+    """
+    if not text:
+        return ""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return "".join(text.casefold().split())
+
+
+def resolve_name(text: str, names: Iterable[str]) -> list[str]:
+    """The known ``names`` that ``text`` designates: an exact (folded) match, else every
+    name containing it, else every name it contains (longest first)."""
+    key = fold(text)
+    if not key:
+        return []
+    unique = list(dict.fromkeys(n for n in names if n))
+    folded = [(n, fold(n)) for n in unique]
+    exact = [n for n, f in folded if f == key]
+    if exact:
+        return exact
+    inside = [n for n, f in folded if key in f]
+    if inside:
+        return inside
+    return sorted((n for n, f in folded if f and f in key), key=lambda n: -len(n))
+
+
+# ---------------------------------------------------------------- paging
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list: ``page`` counts from 1; an empty list has one empty page."""
+
+    items: tuple[T, ...]
+    page: int
+    pages: int
+    total: int
+    #: the page size the list was cut with
+    per_page: int = 1
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def first_index(self) -> int:
+        """Index in the whole list of this page's first item (0-based)."""
+        return (self.page - 1) * self.per_page
+
+
+def paginate(items: Sequence[T], page: int, per_page: int) -> Page[T]:
+    """Page ``page`` (from 1, clamped into range) of ``items``, ``per_page`` a page."""
+    if per_page < 1:
+        raise ValueError("per_page must be at least 1")
+    total = len(items)
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, int(page)), pages)
+    start = (page - 1) * per_page
+    return Page(tuple(items[start:start + per_page]), page, pages, total, per_page)
+
+
+# ---------------------------------------------------------------- what a line is about
+
+
+class Item(NamedTuple):
+    """A case in an answer, with the clock the line is about (None: no open clock)."""
+
+    case: Case
+    status: ClockStatus | None = None
+    #: other clocks that belong on the line (e.g. a second overdue clock)
+    more: tuple[ClockStatus, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """The items of one division (``division`` may be "" for cases not yet assigned)."""
+
+    division: str
+    items: tuple[Item, ...]
+
+
+def is_open(case: Case) -> bool:
+    """Whether something is left to do: not archived, and not answered or a clock open."""
+    if case.stage == "archived":
+        return False
+    if case.stage not in ANSWERED_STAGES:
+        return True
+    return any(c.due and not c.met for c in case.clocks.values())
+
+
+# ---------------------------------------------------------------- overdue
+
+
+def _most_overdue(s: ClockStatus) -> tuple[int, int]:
+    return (-s.overdue_workdays, s.days_left)
+
+
+@dataclass(frozen=True)
+class OverdueAnswer:
+    """Overdue cases, grouped by division, the most overdue first.
+
+    ``items`` is the flat list in display order (the groups one after another), ready for
+    :func:`paginate`; ``groups`` the same items by division. When nothing is overdue,
+    ``upcoming`` is the next deadline to come (or None when nothing is open at all).
+    """
+
+    items: tuple[Item, ...]
+    groups: tuple[Group, ...]
+    upcoming: Item | None = None
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    def max_level(self) -> int:
+        return max((i.status.level for i in self.items if i.status), default=0)
+
+
+def overdue(cases: Iterable[Case], today: dt.date, cal: Calendar,
+            rules_for_year: RulesSource = None) -> OverdueAnswer:
+    """The overdue cases among ``cases`` on ``today``.
+
+    One item per case, about its most overdue clock; its other overdue clocks are in
+    ``more``. Groups are ordered by their most overdue case; cases without a division last.
+    """
+    reader = StatusReader(today, cal, rules_for_year)
+    cases = cases if isinstance(cases, (list, tuple)) else list(cases)
+    today_iso = reader.today_iso
+    status = reader.status
+    keyed: list[tuple[int, int, str, int, int, Item]] = []
+    for case in cases:
+        late = None
+        for name, c in case.clocks.items():
+            d = c.due
+            if d and d < today_iso and not c.met:
+                if late is None:
+                    late = [(name, d)]
+                else:
+                    late.append((name, d))
+        if late is None or case.stage == "archived":
+            continue
+        if len(late) == 1:
+            s = status(case, *late[0])
+            item = Item(case, s)
+        else:
+            statuses = [status(case, n, d) for n, d in late]
+            statuses.sort(key=_most_overdue)
+            s = statuses[0]
+            item = Item(case, s, tuple(statuses[1:]))
+        # the position breaks ties, so items themselves are never compared
+        keyed.append((-s.overdue_workdays, s.days_left, case.number, case.year, len(keyed), item))
+    keyed.sort()
+    # divisions in the order of their most overdue case; the cases without division last
+    buckets: dict[str, list[Item]] = {}
+    for *_, item in keyed:
+        buckets.setdefault(item.case.division, []).append(item)
+    if "" in buckets:
+        buckets[""] = buckets.pop("")
+    groups = tuple(Group(d, tuple(v)) for d, v in buckets.items())
+    items = tuple(i for g in groups for i in g.items)
+    upcoming = None
+    if not items:
+        found = soonest(cases, reader)
+        upcoming = Item(*found) if found else None
+    return OverdueAnswer(items, groups, upcoming)
+
+
+# ---------------------------------------------------------------- due in a period
+
+
+@dataclass(frozen=True)
+class DueAnswer:
+    """Open cases with a deadline in ``start``..``end`` (both included), soonest first."""
+
+    start: dt.date
+    end: dt.date
+    items: tuple[Item, ...]
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+
+def due(cases: Iterable[Case], start: dt.date, end: dt.date, today: dt.date, cal: Calendar,
+        rules_for_year: RulesSource = None) -> DueAnswer:
+    """Cases with an open clock due between ``start`` and ``end`` (inclusive).
+
+    One item per case, about its earliest clock in the period (``more``: its other clocks
+    in the period). A period reaching into the past lists those clocks too, as overdue.
+    """
+    reader = StatusReader(today, cal, rules_for_year)
+    lo, hi = start.isoformat(), end.isoformat()
+    found: list[tuple[str, str, int, Case, list[tuple[str, str]]]] = []
+    for case in cases:
+        if case.stage == "archived":
+            continue
+        hits = [(c.due, name) for name, c in case.clocks.items()
+                if c.due and not c.met and lo <= c.due <= hi]
+        if hits:
+            hits.sort()
+            found.append((hits[0][0], case.number, case.year, case, hits))
+    found.sort(key=lambda f: f[:3])
+    items = []
+    for _, _, _, case, hits in found:
+        statuses = [reader.status(case, name, d) for d, name in hits]
+        items.append(Item(case, statuses[0], tuple(statuses[1:])))
+    return DueAnswer(start, end, tuple(items))
+
+
+# ---------------------------------------------------------------- by urgency
+
+
+def by_urgency(cases: Iterable[Case], reader: StatusReader) -> tuple[Item, ...]:
+    """Open cases, most urgent first: overdue (most first), then by next due date, then the
+    open cases without any deadline."""
+    dated: list[tuple[str, str, int, Case, str]] = []
+    undated: list[Case] = []
+    for case in cases:
+        if not is_open(case):
+            continue
+        best: tuple[str, str] | None = None
+        for name, c in case.clocks.items():
+            if c.due and not c.met and (best is None or c.due < best[0]):
+                best = (c.due, name)
+        if best is None:
+            undated.append(case)
+        else:
+            dated.append((best[0], case.number, case.year, case, best[1]))
+    dated.sort(key=lambda d: d[:3])
+    undated.sort(key=lambda c: (c.number, c.year))
+    items = [Item(case, reader.status(case, name, d)) for d, _, _, case, name in dated]
+    items.extend(Item(case) for case in undated)
+    return tuple(items)
+
+
+def mine(cases: Iterable[Case], who: str | None, today: dt.date, cal: Calendar,
+         rules_for_year: RulesSource = None) -> tuple[Item, ...]:
+    """``who``'s open cases (handler ``who``; all of ``cases`` when None), most urgent first."""
+    reader = StatusReader(today, cal, rules_for_year)
+    if who is not None:
+        key = fold(who)
+        cases = [c for c in cases if c.handler == who or fold(c.handler) == key]
+    return by_urgency(cases, reader)
+
+
+# ---------------------------------------------------------------- search
+
+
+def search(cases: Iterable[Case], keyword: str) -> tuple[Case, ...]:
+    """Cases whose number, title, proposers or lead unit contain ``keyword``.
+
+    Matching is on folded text (full-width and half-width alike, case-insensitive, spaces
+    ignored); ``第0484号`` finds 0484. Best first: exact number, then number, title,
+    proposer, lead unit; within a rank the newest year first, then by number.
+    """
+    key = fold(keyword)
+    if key.startswith("第") and key.endswith("号") and len(key) > 2:
+        key = key[1:-1]
+    if not key:
+        return ()
+    ranked: list[tuple[int, int, str, Case]] = []
+    for case in cases:
+        number = case.number.casefold()
+        if number == key:
+            rank = 0
+        elif key in number:
+            rank = 1
+        elif key in fold(case.title):
+            rank = 2
+        elif any(key in fold(p) for p in case.proposers):
+            rank = 3
+        elif case.lead_unit and key in fold(case.lead_unit):
+            rank = 4
+        else:
+            continue
+        ranked.append((rank, -case.year, case.number, case))
+    ranked.sort(key=lambda r: r[:3])
+    return tuple(r[3] for r in ranked)
+
+
+# ---------------------------------------------------------------- by division, by person
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One division's or one person's cases: open (most urgent first), overdue, done."""
+
+    name: str
+    open: tuple[Item, ...]
+    overdue: tuple[Item, ...]
+    done: tuple[Case, ...]
+
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        """(open, overdue, done)."""
+        return len(self.open), len(self.overdue), len(self.done)
+
+
+def _summary(name: str, cases: list[Case], reader: StatusReader) -> Summary:
+    open_items = by_urgency(cases, reader)
+    overdue_items = tuple(i for i in open_items if i.status is not None and i.status.overdue)
+    done = tuple(sorted((c for c in cases if not is_open(c)), key=lambda c: (c.number, c.year)))
+    return Summary(name, open_items, overdue_items, done)
+
+
+def by_division(cases: Iterable[Case], division: str, today: dt.date, cal: Calendar,
+                rules_for_year: RulesSource = None) -> Summary:
+    """The cases of ``division`` (matched on folded text)."""
+    key = fold(division)
+    chosen = [c for c in cases if c.division == division or fold(c.division) == key]
+    return _summary(division, chosen, StatusReader(today, cal, rules_for_year))
+
+
+def by_person(cases: Iterable[Case], person: str, today: dt.date, cal: Calendar,
+              rules_for_year: RulesSource = None) -> Summary:
+    """The cases handled by ``person`` (matched on folded text)."""
+    key = fold(person)
+    chosen = [c for c in cases if c.handler == person or fold(c.handler) == key]
+    return _summary(person, chosen, StatusReader(today, cal, rules_for_year))
+
+
+# ---------------------------------------------------------------- progress
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The state of a year's work (all years when ``year`` is None) on one day."""
+
+    year: int | None
+    total: int
+    by_stage: dict[str, int]
+    by_role: dict[str, int]
+    #: (kind, role) -> count, the shape of the report's "主(独)办1件,协办5件"
+    by_kind_role: dict[tuple[str, str], int]
+    open: int
+    overdue: int
+    #: answered cases whose main clock has both a due date and a met date
+    answered_timed: int
+    answered_on_time: int
+    #: answered cases that had to consult (reply and opinion roles)
+    answered: int
+    consulted_before: int
+    continuation_open: int
+    levels: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def on_time_share(self) -> float | None:
+        return self.answered_on_time / self.answered_timed if self.answered_timed else None
+
+    @property
+    def consulted_share(self) -> float | None:
+        return self.consulted_before / self.answered if self.answered else None
+
+
+def progress(cases: Iterable[Case], today: dt.date, cal: Calendar,
+             rules_for_year: RulesSource = None, year: int | None = None) -> Progress:
+    """Counts by stage and role, on-time and consult-first shares, continuation cases open.
+
+    *On time*: the main clock (reply or opinion) was met on or before its due date.
+    *Consulted before answering*: a consultation is dated on or before the main clock's met
+    date (any consultation when the date it was met is unknown). Work-reference cases have
+    neither. *Continuation open*: continuation cases (续办) and B-class follow-ups still open.
+    ``levels`` counts overdue cases by the escalation level of their most overdue clock.
+    """
+    reader = StatusReader(today, cal, rules_for_year)
+    today_iso = reader.today_iso
+    chosen = [c for c in cases if year is None or c.year == year]
+    by_stage = Counter(c.stage for c in chosen)
+    by_kind_role = Counter((c.kind, c.role) for c in chosen)
+    by_role: Counter[str] = Counter()
+    for (_, role), n in by_kind_role.items():
+        by_role[role] += n
+    levels: Counter[int] = Counter()
+    n_open = n_overdue = timed = on_time = answered = consulted = cont = 0
+    for case in chosen:
+        clocks = case.clocks
+        stage = case.stage
+        if stage != "archived":
+            # is_open(), inlined: one pass over the clocks gives open and overdue
+            any_open = False
+            level = -1
+            for name, c in clocks.items():
+                d = c.due
+                if d and not c.met:
+                    any_open = True
+                    if d < today_iso:
+                        level = max(level, reader.status(case, name, d).level)
+            if any_open or stage not in ANSWERED_STAGES:
+                n_open += 1
+                if level >= 0:
+                    n_overdue += 1
+                    levels[level] += 1
+                followup = clocks.get("followup")
+                if case.continuation or (followup is not None and followup.due
+                                         and not followup.met):
+                    cont += 1
+        role = case.role
+        if role in REPLY_ROLES:
+            main = clocks.get("reply")
+        elif role in OPINION_ROLES:
+            main = clocks.get("opinion")
+        else:
+            continue
+        met = main.met if main is not None else ""
+        if met or case.stage in ANSWERED_STAGES:
+            answered += 1
+            if met and main is not None and main.due:
+                timed += 1
+                if met <= main.due:
+                    on_time += 1
+            if any(not met or c.on <= met for c in case.consultations):
+                consulted += 1
+    return Progress(year, len(chosen), dict(by_stage), dict(by_role), dict(by_kind_role),
+                    n_open, n_overdue, timed, on_time, answered, consulted, cont, dict(levels))

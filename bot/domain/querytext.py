@@ -1,0 +1,277 @@
+"""The supervision answers as chat text (Telegram HTML), short lines for phones.
+
+Pure rendering of :mod:`bot.domain.queries` results: every word comes from the catalogue
+(``bot.texts.queries``, plus the domain labels of ``bot.texts.model``); every value from the
+data is HTML-escaped. A case takes two lines: number, short title, handler; then the clock,
+its state and the escalation level. Lists are rendered one :class:`~bot.domain.queries.Page`
+at a time, and :func:`fit` keeps any answer under Telegram's 4096 characters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterable, Sequence
+
+from bot.domain.intents import Intent
+from bot.domain.model import OPINION_ROLES, STAGES, Case
+from bot.domain.queries import DueAnswer, Item, OverdueAnswer, Page, Progress, Summary
+from bot.domain.status import ClockStatus
+from bot.texts import t
+
+#: items on one page of a list (two lines each, so a page stays one phone screen or two)
+PER_PAGE = 10
+#: Telegram's limit for one message
+TELEGRAM_LIMIT = 4096
+#: characters of a title shown on a list line
+TITLE_WIDTH = 16
+
+_TITLE_PREFIXES = ("关于",)
+_TITLE_SUFFIXES = ("的建议", "的提案", "建议", "提案")
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=False)
+
+
+def short_title(title: str, width: int = TITLE_WIDTH) -> str:
+    """The title without 关于…的建议/提案, cut to ``width`` characters (… when cut)."""
+    text = title.strip()
+    for prefix in _TITLE_PREFIXES:
+        if text.startswith(prefix) and len(text) > len(prefix) + 1:
+            text = text[len(prefix):]
+    for suffix in _TITLE_SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix) + 1:
+            text = text[: -len(suffix)]
+            break
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def fmt_date(day: dt.date, lang: str | None, today: dt.date | None = None) -> str:
+    """6月30日 / 6/30; with the year when it is not ``today``'s year."""
+    if today is not None and day.year != today.year:
+        return t("q.date_year", lang, year=day.year, month=day.month, day=day.day)
+    return t("q.date", lang, month=day.month, day=day.day)
+
+
+def clock_state(s: ClockStatus, lang: str | None, today: dt.date | None = None) -> str:
+    """超期5天(3个工作日) / 今天到期 / 还有3天(6月30日)."""
+    if s.days_left < 0:
+        return t("q.state_overdue", lang, days=-s.days_left, workdays=s.overdue_workdays)
+    if s.days_left == 0:
+        return t("q.state_today", lang)
+    return t("q.state_left", lang, days=s.days_left, due=fmt_date(s.due, lang, today))
+
+
+def stage_label(case: Case, lang: str | None) -> str:
+    """The stage's name; 已提交意见 rather than 已答复 for a co-handling case."""
+    if case.stage == "answered" and case.role in OPINION_ROLES:
+        return t("stage.answered_opinion", lang)
+    return t("stage." + case.stage, lang)
+
+
+def item_lines(item: Item, lang: str | None, today: dt.date | None = None, *,
+               handler: bool = True) -> list[str]:
+    """The two lines of one case: who and what, then where its clock stands."""
+    case = item.case
+    head = f"<b>{esc(case.number)}</b> {esc(short_title(case.title))}"
+    if handler:
+        head += f" · {esc(case.handler) if case.handler else t('q.no_handler', lang)}"
+    s = item.status
+    if s is None:
+        state = f"{t('q.no_deadline', lang)} · {stage_label(case, lang)}"
+    else:
+        state = f"{t('clock.' + s.clock, lang)} {clock_state(s, lang, today)}"
+        if s.level:
+            state += f" · {t('q.level', lang, level=s.level)}"
+        late_more = sum(1 for m in item.more if m.overdue)
+        if late_more and s.overdue:
+            state += f" · {t('q.more_clocks', lang, n=late_more)}"
+        if s.estimated:
+            state += t("q.estimated", lang)
+    return [head, f"  {state}"]
+
+
+def page_footer(page: Page, lang: str | None) -> list[str]:
+    """``第2/5页,共48件`` when the list has more than one page."""
+    if page.pages <= 1:
+        return []
+    return [t("q.page", lang, page=page.page, pages=page.pages, total=page.total)]
+
+
+def fit(lines: Iterable[str], limit: int = TELEGRAM_LIMIT) -> str:
+    """The lines joined, cut before the line that would pass ``limit`` characters."""
+    out: list[str] = []
+    size = 0
+    for line in lines:
+        extra = len(line) + (1 if out else 0)
+        if size + extra > limit - 2:
+            out.append("…")
+            break
+        out.append(line)
+        size += extra
+    return "\n".join(out)
+
+
+def _division_label(division: str, lang: str | None) -> str:
+    return esc(division) if division else t("q.no_division", lang)
+
+
+def grouped_lines(items: Sequence[Item], page: Page[Item], lang: str | None,
+                  today: dt.date | None = None) -> list[str]:
+    """The page's items under a header for each division (``(续)`` when a division goes on
+    from the previous page); ``items`` is the whole list, for the divisions' counts."""
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.case.division] = counts.get(item.case.division, 0) + 1
+    lines: list[str] = []
+    current: str | None = None
+    start = page.first_index
+    for k, item in enumerate(page.items):
+        division = item.case.division
+        if division != current:
+            current = division
+            head = t("q.group_head", lang, division=_division_label(division, lang),
+                     n=counts.get(division, 0))
+            continued = start + k > 0 and items[start + k - 1].case.division == division
+            if continued:
+                head += t("q.continued", lang)
+            lines.append(f"▸ <b>{head}</b>")
+        lines.extend(item_lines(item, lang, today))
+    return lines
+
+
+# ---------------------------------------------------------------- the answers
+
+
+def nothing_overdue_text(answer: OverdueAnswer, lang: str | None,
+                         today: dt.date | None = None) -> str:
+    """无超期事项, and the next deadline coming up."""
+    lines = [t("q.none_overdue", lang)]
+    up = answer.upcoming
+    if up is not None and up.status is not None:
+        lines.append(t("q.next_due", lang, number=esc(up.case.number),
+                       title=esc(short_title(up.case.title)),
+                       clock=t("clock." + up.status.clock, lang),
+                       state=clock_state(up.status, lang, today)))
+    else:
+        lines.append(t("q.nothing_open", lang))
+    return "\n".join(lines)
+
+
+def overdue_text(answer: OverdueAnswer, page: Page[Item], lang: str | None,
+                 today: dt.date | None = None) -> str:
+    """One page of the overdue answer, grouped by division."""
+    if not answer.items:
+        return nothing_overdue_text(answer, lang, today)
+    lines = [t("q.overdue_head", lang, total=answer.total)]
+    lines += grouped_lines(answer.items, page, lang, today)
+    lines += page_footer(page, lang)
+    return fit(lines)
+
+
+def due_text(answer: DueAnswer, page: Page[Item], lang: str | None,
+             today: dt.date | None = None) -> str:
+    start, end = fmt_date(answer.start, lang, today), fmt_date(answer.end, lang, today)
+    if not answer.items:
+        return t("q.due_none", lang, start=start, end=end)
+    lines = [t("q.due_head", lang, start=start, end=end, total=answer.total)]
+    for item in page.items:
+        lines += item_lines(item, lang, today)
+    lines += page_footer(page, lang)
+    return fit(lines)
+
+
+def mine_text(page: Page[Item], lang: str | None, today: dt.date | None = None) -> str:
+    if not page.total:
+        return t("q.mine_none", lang)
+    lines = [t("q.mine_head", lang, total=page.total)]
+    for item in page.items:
+        lines += item_lines(item, lang, today, handler=False)
+    lines += page_footer(page, lang)
+    return fit(lines)
+
+
+def find_text(keyword: str, page: Page[Case], lang: str | None) -> str:
+    if not keyword.strip():
+        return t("q.find_usage", lang)
+    if not page.total:
+        return t("q.find_none", lang, keyword=esc(keyword))
+    lines = [t("q.find_head", lang, keyword=esc(keyword), total=page.total)]
+    for case in page.items:
+        handler = esc(case.handler) if case.handler else t("q.no_handler", lang)
+        lines.append(f"<b>{esc(case.number)}</b> {esc(short_title(case.title))} · {handler}")
+        lines.append(f"  {t('role.' + case.role, lang)} · {stage_label(case, lang)}")
+    lines += page_footer(page, lang)
+    return fit(lines)
+
+
+def summary_text(summary: Summary, page: Page[Item], lang: str | None,
+                 today: dt.date | None = None, *, handler: bool = True) -> str:
+    """A division's or a person's counts, then their open cases (most urgent first)."""
+    n_open, n_overdue, n_done = summary.counts
+    name = esc(summary.name)
+    if not (n_open or n_done):
+        return t("q.summary_none", lang, name=name)
+    lines = [t("q.summary_head", lang, name=name, open=n_open, overdue=n_overdue, done=n_done)]
+    if page.items:
+        lines.append(t("q.summary_open", lang))
+        for item in page.items:
+            lines += item_lines(item, lang, today, handler=handler)
+    lines += page_footer(page, lang)
+    return fit(lines)
+
+
+def _share(done: int, of: int, lang: str | None) -> str:
+    return f"{100 * done / of:.0f}%" if of else t("q.share_none", lang)
+
+
+def progress_text(p: Progress, lang: str | None) -> str:
+    """One short screen: totals, roles, stages, on time, consulted first, continuation."""
+    year = t("q.progress_year", lang, year=p.year) if p.year else t("q.progress_all_years", lang)
+    if not p.total:
+        return t("q.progress_none", lang, year=year)
+    lines = [t("q.progress_head", lang, year=year),
+             t("q.progress_total", lang, total=p.total, open=p.open, overdue=p.overdue)]
+    roles = [t("q.progress_part", lang, label=t("role." + r, lang), n=n)
+             for r, n in sorted(p.by_role.items(), key=lambda kv: -kv[1])]
+    lines.append(t("q.progress_roles", lang, parts=", ".join(roles) if lang == "en"
+                   else "、".join(roles)))
+    stages = [t("q.progress_part", lang, label=t("stage." + s, lang), n=p.by_stage[s])
+              for s in STAGES if p.by_stage.get(s)]
+    lines.append(t("q.progress_stages", lang, parts=", ".join(stages) if lang == "en"
+                   else "、".join(stages)))
+    lines.append(t("q.progress_on_time", lang, done=p.answered_on_time, of=p.answered_timed,
+                   share=_share(p.answered_on_time, p.answered_timed, lang)))
+    lines.append(t("q.progress_consulted", lang, done=p.consulted_before, of=p.answered,
+                   share=_share(p.consulted_before, p.answered, lang)))
+    lines.append(t("q.progress_continuation", lang, n=p.continuation_open))
+    if p.levels:
+        parts = [t("q.progress_level_part", lang, level=lv, n=n)
+                 for lv, n in sorted(p.levels.items(), reverse=True) if lv]
+        if parts:
+            lines.append(t("q.progress_levels", lang, parts=", ".join(parts) if lang == "en"
+                           else "、".join(parts)))
+    return fit(lines)
+
+
+def help_text(lang: str | None) -> str:
+    names = ("overdue", "due", "mine", "case", "find", "division", "person", "progress")
+    return "\n".join([t("q.help_head", lang)] + [t(f"q.example.{n}", lang) for n in names])
+
+
+def unknown_text(intent: Intent, lang: str | None) -> str:
+    """The short help for a question not understood: the three likeliest commands."""
+    lines = [t("q.unknown", lang)]
+    text = str(intent.args.get("text", "")).strip()
+    for name in intent.suggestions[:3]:
+        if name == "find" and text and len(text) <= 20:
+            lines.append(esc(t("q.example.find_text", lang, keyword=text)))
+        else:
+            lines.append(esc(t(f"q.example.{name}", lang)))
+    return "\n".join(lines)
+
+
+def case_button_label(case: Case, width: int = 12) -> str:
+    """A drill-down button's label: number and a very short title (plain text, no HTML)."""
+    return f"{case.number} {short_title(case.title, width)}"
