@@ -27,6 +27,8 @@ TABLE = [
     ("综合处有哪些超期", "overdue", {"division": "综合处"}),
     ("张三有超期的吗", "overdue", {"person": "张三"}),
     ("我有哪些超期的", "overdue", {"mine": True}),
+    ("帮我看看超期的", "overdue", {}),                 # "help me", not "mine"
+    ("我们局超期情况", "overdue", {}),                 # the bureau, not "mine"
     ("what is overdue", "overdue", {}),
     ("What is overdue?", "overdue", {}),
     ("overdue?", "overdue", {}),
@@ -170,6 +172,9 @@ GUESSED = [
     ("王五的件", "person", {"name": "王五"}),
     ("综合处有哪些超期", "overdue", {"division": "综合处"}),
     ("查一下张三", "find", {"keyword": "张三"}),
+    ("查张三的件", "person", {"name": "张三"}),
+    ("办公室的情况", "division", {"name": "办公室"}),
+    ("好处", "unknown", {"text": "好处"}),
 ]
 
 

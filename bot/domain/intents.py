@@ -100,14 +100,16 @@ _FILLER = ("请问", "请帮我", "帮我", "帮忙", "我要", "我想", "想�
 
 _PARTICLES = "吗呢了啊吧呀嘛哦"
 
-_SURNAMES = (
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "司徒", "尉迟",
+#: surnames that start a guessed name (common ones; characters that are also everyday
+#: words, such as 查 和 时 于 向 文 安, are left out so that "查张三的件" finds 张三)
+_COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "司徒", "尉迟")
+_SURNAME_CHARS = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
     "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
     "龚邵钱严覃武戴莫孔汤温康施牛樊葛邢乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿兰焦俞"
     "柳祝舒阮柯纪梅凌毕裴霍涂苗盛翁冉骆蓝路游辛靳柴鲍喻祁蒲房滕"
     "屈饶牟艾尤阳穆农卓吉缪芦麦褚娄窦戚岑党宫卜晏席卫柏宗瞿桂佟臧闵苟邬卞姬仇栾隋刁沙荣巫寇桑"
-    "郎甄丛仲虞敖巩佘池麻苑迟邝",
+    "郎甄丛仲虞敖巩佘池麻苑迟邝"
 )
 
 _CN_DIGITS = "一二两三四五六七八九十"
@@ -190,8 +192,8 @@ _PROGRESS_RE = _alternation(_PROGRESS)
 _HELP_RE = _alternation(_HELP)
 _FILLER_RE = _alternation(_FILLER)
 _PERSON_RE = re.compile(
-    "((?:" + "|".join(_SURNAMES[:10]) + f")[\u4e00-\u9fff]{{1,2}}?|[{_SURNAMES[10]}][\u4e00-\u9fff]{{1,2}}?)"
-    "(?=" + "|".join(_PERSON_CUES) + ")"
+    f"((?:{'|'.join(_COMPOUND_SURNAMES)}|[{_SURNAME_CHARS}])[\u4e00-\u9fff]{{1,2}}?)"
+    f"(?={'|'.join(_PERSON_CUES)})"
 )
 
 _CUES = {
