@@ -239,3 +239,16 @@ def test_never_raises_on_plausible_mixtures(text):
         assert intent.args["number"]
     if intent.name == "due":
         assert isinstance(intent.args["period"], str)
+
+
+def test_due_periods_are_read_by_the_dates_module():
+    import datetime as dt
+
+    from bot.domain.dates import parse_period
+
+    periods = {recognise(text, DIVISIONS, PEOPLE).args["period"]
+               for text, name, _ in TABLE if name == "due"} - {""}
+    assert len(periods) >= 15
+    for period in periods:
+        start, end = parse_period(period, dt.date(2020, 6, 10))
+        assert start <= end, period
