@@ -41,6 +41,14 @@ MESSAGES = {
         "zh": "看不懂时间范围“{text}”。请写如“本周”“下周”“本月”“7天内”“3个工作日内”“6月30日前”“今年”。",
         "en": "Could not read “{text}” as a period; write e.g. “本周” (this week), “下月”, “7天内”, “this week”, “within 7 days”.",
     },
+    "period.reversed": {
+        "zh": "“{text}”的开始日期 {start} 晚于结束日期 {end},请检查后重写,如“6月1日至6月30日”。",
+        "en": "“{text}”: the start {start} is after the end {end}; check it, e.g. “June 1 to June 30”.",
+    },
+    "period.past": {
+        "zh": "“{text}”的截止日期 {end} 已经过去。要查过去的时段,请写起止日期,如“2020-06-01至2020-06-30”。",
+        "en": "“{text}” ends on {end}, which has passed; for a past period give both ends, e.g. “2020-06-01 to 2020-06-30”.",
+    },
     "date.not_found": {
         "zh": f"在“{{text}}”中没有找到日期,请写明日期,{_EXAMPLES_ZH}。",
         "en": f"No date found in “{{text}}”; state the date, {_EXAMPLES_EN}.",
@@ -105,12 +113,12 @@ MESSAGES = {
     },
     # ------------------------------------------------------------ deadline rules
     "rules.unknown_key": {
-        "zh": "没有“{key}”这一规则。可设置:{known}。",
-        "en": "There is no rule “{key}”. Rules: {known}.",
+        "zh": "没有“{rule}”这一规则。可设置:{known}。",
+        "en": "There is no rule “{rule}”. Rules: {known}.",
     },
     "rules.bad_value": {
-        "zh": "规则“{key}”的值“{value}”无效:{hint}",
-        "en": "Rule “{key}”: “{value}” is not valid: {hint}",
+        "zh": "规则“{rule}”的值“{value}”无效:{hint}",
+        "en": "Rule “{rule}”: “{value}” is not valid: {hint}",
     },
     "rules.bad_year": {
         "zh": "规则表中的年度“{value}”无效,请写四位年份,如 2020。",
