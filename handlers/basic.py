@@ -75,7 +75,50 @@ async def _set_lang(c: Ctx, choice: str) -> None:
     await c.edit_or_reply(c.t("lang.switched"))
 
 
+@guard(None, unapproved=True)
+async def unknown_command(c: Ctx) -> None:
+    """A command no feature knows: say so, and where to look."""
+    if not active(c.person):
+        await c.reply(c.t("help.unapproved"))
+        return
+    word = (c.update.effective_message.text or "/").split()[0]
+    name = word[1:].split("@", 1)[0].lower()
+    if name in known_commands(c.context.application):
+        return  # a feature handled it (or its conversation did)
+    await c.reply(c.t("misc.unknown_command", command=esc(word[:40])))
+
+
+def known_commands(app: Application) -> frozenset[str]:
+    """Every command some handler before group 40 answers, conversations included."""
+    from telegram.ext import CommandHandler, ConversationHandler
+
+    cached = app.bot_data.get("_known_commands")
+    if cached is not None:
+        return cached
+    names: set[str] = set()
+
+    def walk(handler) -> None:
+        if isinstance(handler, CommandHandler):
+            names.update(handler.commands)
+        elif isinstance(handler, ConversationHandler):
+            for inner in (*handler.entry_points, *handler.fallbacks,
+                          *(h for hs in handler.states.values() for h in hs)):
+                walk(inner)
+
+    for group, handlers in app.handlers.items():
+        if group < 40:
+            for handler in handlers:
+                walk(handler)
+    app.bot_data["_known_commands"] = frozenset(names)
+    return app.bot_data["_known_commands"]
+
+
 def register(app: Application) -> None:
+    from telegram.ext import MessageHandler, filters
+
+    # after every feature's handlers (group 0), before the observers
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, unknown_command),
+                    group=40)
     command(app, "start", start)
     command(app, "help", help_)
     command(app, "lang", lang)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import html
 import logging
 import os
 import re
@@ -83,14 +82,6 @@ def cmd_console(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
-
-
-_TAG = re.compile(r"<[^>]+>")
-
-
-def plain(text: str) -> str:
-    """HTML message text as a terminal shows it."""
-    return html.unescape(_TAG.sub("", text or ""))
 
 
 class Console:
@@ -180,18 +171,10 @@ class Console:
     def say(self, text: str) -> None:
         print(text, flush=True)
 
-    def on_bot_message(self, chat_id: int, message: dict, edited: bool) -> None:
+    def on_bot_message(self, chat_id: int, message, edited: bool) -> None:
         who = next((n for n, u in self.users.items() if u.id == chat_id), str(chat_id))
         mark = "✎ " if edited else ""
-        head = f"── {mark}duban → {who} " + "─" * 20
-        lines = [head, plain(message.get("text") or message.get("caption") or "")]
-        doc = message.get("document")
-        if doc:
-            lines.append(f"📎 {doc.get('file_name')}")
-        markup = (message.get("reply_markup") or {}).get("inline_keyboard") or []
-        for row in markup:
-            lines.append("  ".join(f"[{b.get('text')}]" for b in row))
-        self.say("\n".join(lines))
+        self.say(f"── {mark}duban → {who} " + "─" * 20 + "\n" + message.render())
 
     # -- input
 
@@ -241,13 +224,9 @@ class Console:
 
 def install_processing_hook(app, sim) -> None:
     """Tell the simulator when the bot has finished with each update (tests and console)."""
-    from telegram import Update
-    from telegram.ext import TypeHandler
+    from bot.simulator.ptb import track_processing
 
-    async def done(update: Update, context) -> None:
-        sim.mark_processed(update.update_id)
-
-    app.add_handler(TypeHandler(Update, done), group=99)
+    track_processing(sim, app)
 
 
 def load_sample(store, as_of) -> None:

@@ -82,3 +82,10 @@ MESSAGES.update({
         "en": "{name} (Telegram id {id}) is now an office admin.",
     },
 })
+
+MESSAGES.update({
+    "misc.unknown_command": {
+        "zh": "我不认识命令 {command}。发送 /help 查看可用命令。",
+        "en": "I do not know the command {command}. Send /help for the commands.",
+    },
+})

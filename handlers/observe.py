@@ -1,0 +1,64 @@
+"""One structured log line per update: who, what, how long it took.
+
+Two TypeHandlers bracket every update: one in the first group notes the start, one in the
+last group logs ``{"event": "update", ...}`` as JSON with the handling time in ms. Message
+text is never logged (it is government work in progress); only its kind and command name.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import orjson
+from telegram import Update
+from telegram.ext import Application, ContextTypes, TypeHandler
+
+log = logging.getLogger("duban.updates")
+
+FIRST_GROUP = -1_000
+LAST_GROUP = 999_999
+_started: dict[int, float] = {}
+#: counters the /health command shows
+STATS = {"updates": 0, "slowest_ms": 0.0}
+
+
+def describe(update: Update) -> str:
+    if update.callback_query is not None:
+        data = update.callback_query.data or ""
+        return "button:" + data.split(":", 1)[0].split("|", 1)[0]
+    message = update.effective_message
+    if update.edited_message is not None:
+        return "edited"
+    if message is None:
+        return "other"
+    if message.text and message.text.startswith("/"):
+        return "command:" + message.text.split()[0].split("@")[0][:32]
+    if message.document is not None:
+        return "document"
+    return "text" if message.text else "media"
+
+
+async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    _started[update.update_id] = time.perf_counter()
+    if len(_started) > 10_000:  # never grow without bound if an end went missing
+        _started.clear()
+
+
+async def _end(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    started = _started.pop(update.update_id, None)
+    ms = (time.perf_counter() - started) * 1000 if started is not None else -1.0
+    STATS["updates"] += 1
+    STATS["slowest_ms"] = max(STATS["slowest_ms"], ms)
+    user = update.effective_user
+    chat = update.effective_chat
+    line = {"event": "update", "update_id": update.update_id, "what": describe(update),
+            "user": user.id if user else None, "chat": chat.type if chat else None,
+            "ms": round(ms, 2)}
+    log.info(orjson.dumps(line).decode())
+
+
+def register(app: Application) -> None:
+    app.add_handler(TypeHandler(Update, _begin), group=FIRST_GROUP)
+    app.add_handler(TypeHandler(Update, _end), group=LAST_GROUP)
+
