@@ -58,7 +58,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.domain.model import ValidationError
-from bot.domain.workcal import WorkCalendar
+from bot.domain.workcal import WorkCalendar, default_calendar, estimate_notices
 
 __all__ = [
     "DateAnswer",
@@ -168,9 +168,7 @@ class DateAnswer:
 
     def notices(self, lang: str | None = "zh") -> list[str]:
         """The ``cal.estimated`` notices the bot must show beside the answer."""
-        from bot.texts import t
-
-        return [t("cal.estimated", lang, year=y) for y in self.estimated_years]
+        return estimate_notices(self.estimated_years, lang)
 
 
 class _Ctx:
@@ -179,24 +177,12 @@ class _Ctx:
     def __init__(self, today: dt.date, cal: WorkCalendar | None) -> None:
         self.today = today
         self._cal = cal
-        self.used_cal = False
 
     @property
     def cal(self) -> WorkCalendar:
-        self.used_cal = True
         if self._cal is None:
-            self._cal = _default_calendar()
+            self._cal = default_calendar()
         return self._cal
-
-
-_DEFAULT_CAL: WorkCalendar | None = None
-
-
-def _default_calendar() -> WorkCalendar:
-    global _DEFAULT_CAL
-    if _DEFAULT_CAL is None:
-        _DEFAULT_CAL = WorkCalendar()
-    return _DEFAULT_CAL
 
 
 class _Refused(Exception):
