@@ -97,3 +97,11 @@ def test_bad_dates_on_the_calendar_commands(capsys):
     assert code == 2 and out == "" and err
     code, out, err = run(capsys, "date", "下周五", "--today", "yesterday")
     assert code == 2 and "yesterday" in err
+
+
+def test_period_with_working_days_in_an_estimated_year(capsys):
+    code, out, err = run(capsys, "date", "--period", "10个工作日内", "--today", "2026-12-25")
+    assert (code, out) == (0, "2026-12-25 2027-01-08")
+    assert err == "2027年节假日安排尚未发布,按周一至周五估算"
+    code, out, err = run(capsys, "date", "--period", "下周", "--today", "2026-12-25")
+    assert (code, out, err) == (0, "2026-12-28 2027-01-03", "")

@@ -159,7 +159,7 @@ def _notices(years: list[int] | tuple[int, ...], lang: str) -> None:
 
 
 def cmd_date(args: argparse.Namespace) -> int:
-    from bot.domain.dates import find_date, parse_period, read_date
+    from bot.domain.dates import find_date, read_date, read_period
 
     try:
         today = _today(args)
@@ -167,10 +167,9 @@ def cmd_date(args: argparse.Namespace) -> int:
         if args.find:
             print(find_date(args.phrase, today, cal).isoformat())
         elif args.period:
-            start, end = parse_period(args.phrase, today, cal)
-            print(f"{start.isoformat()} {end.isoformat()}")
-            if cal.estimated_years(start, end) and _counts_workdays(args.phrase):
-                _notices(cal.estimated_years(start, end), args.lang)
+            answer = read_period(args.phrase, today, cal)
+            print(f"{answer.start.isoformat()} {answer.end.isoformat()}")
+            _notices(answer.estimated_years, args.lang)
         else:
             answer = read_date(args.phrase, today, cal)
             print(answer.date.isoformat())
@@ -178,10 +177,6 @@ def cmd_date(args: argparse.Namespace) -> int:
     except ValidationError as err:
         return _fail(err, args.lang)
     return 0
-
-
-def _counts_workdays(phrase: str) -> bool:
-    return "工作日" in phrase or "working day" in phrase.lower() or "business day" in phrase.lower()
 
 
 # ---------------------------------------------------------------- calendar

@@ -69,6 +69,7 @@ __all__ = [
     "parse_date",
     "parse_period",
     "read_date",
+    "read_period",
 ]
 
 #: the longest phrase we try to read (a deadline phrase is short; a sentence goes to find_date)
@@ -743,10 +744,8 @@ def parse_date(text: str, today: dt.date, cal: WorkCalendar | None = None) -> dt
     return read_date(text, today, cal).date
 
 
-def parse_period(text: str, today: dt.date, cal: WorkCalendar | None = None
-                 ) -> tuple[dt.date, dt.date]:
-    """The inclusive ``(start, end)`` a phrase covers: 本周, 下月, 今年, 7天内 (today..+7),
-    6月30日前 (today..June 30), 7月上旬 (July 1..10), 明天 (that day). DateError if none."""
+def read_period(text: str, today: dt.date, cal: WorkCalendar | None = None) -> DateAnswer:
+    """Like :func:`parse_period`, with the estimate flag (``date`` is the period's end)."""
     c = _Ctx(today, cal)
     try:
         reading = _read(text, c)
@@ -760,7 +759,15 @@ def parse_period(text: str, today: dt.date, cal: WorkCalendar | None = None
     if (reading.by or reading.within) and reading.hit.end < c.today:
         # "2020年6月30日前" asked in July: not "June 30 to today"; ask for both ends
         raise DateError("period.past", text=_clip(text), end=reading.hit.end.isoformat())
-    answer = _answer(text, reading, c)
+    return _answer(text, reading, c)
+
+
+def parse_period(text: str, today: dt.date, cal: WorkCalendar | None = None
+                 ) -> tuple[dt.date, dt.date]:
+    """The inclusive ``(start, end)`` a phrase covers: 本周, 下月, 今年, 7天内 (today..+7),
+    6月30日前 (today..June 30), 7月上旬 (July 1..10), 明天 (that day), 6月1日至6月30日.
+    DateError if none."""
+    answer = read_period(text, today, cal)
     return answer.start, answer.end
 
 
@@ -768,7 +775,7 @@ _RANGE_SEP = re.compile(r"\s*(?:至|到|~|—|–|－)\s*|\s+(?:to|until|till|th
 _RANGE_LEAD = re.compile(r"^(?:从|自|from\s+|between\s+)")
 
 
-def _read_range(text: str, c: _Ctx) -> tuple[dt.date, dt.date] | None:
+def _read_range(text: str, c: _Ctx) -> DateAnswer | None:
     """"6月1日至6月30日", "2020-06-01到2020-06-30", "from June 1 to June 30": both ends.
 
     A partial start (6月1日) is the last such day on or before the end, so "12月1日至1月31日"
@@ -798,7 +805,10 @@ def _read_range(text: str, c: _Ctx) -> tuple[dt.date, dt.date] | None:
         if start > end:
             raise DateError("period.reversed", text=_clip(text), start=start.isoformat(),
                             end=end.isoformat())
-        return start, end
+        estimated: tuple[int, ...] = ()
+        if first.workdays or last.workdays:
+            estimated = tuple(c.cal.estimated_years(c.today, end))
+        return DateAnswer(text, end, start, end, estimated)
     return None
 
 
