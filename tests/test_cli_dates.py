@@ -105,3 +105,90 @@ def test_period_with_working_days_in_an_estimated_year(capsys):
     assert err == "2027年节假日安排尚未发布,按周一至周五估算"
     code, out, err = run(capsys, "date", "--period", "下周", "--today", "2026-12-25")
     assert (code, out, err) == (0, "2026-12-28 2027-01-03", "")
+
+
+# ---------------------------------------------------------------- stored overrides and rules
+
+
+def test_calendar_override_is_stored_and_takes_precedence(capsys, data_dir):
+    code, out, _ = run(capsys, "calendar", "set", "2020-10-10", "holiday", "单位调休")
+    assert code == 0 and "2020-10-10" in out
+    assert run(capsys, "calendar", "is-workday", "2020-10-10") == (0, "holiday", "")
+    assert run(capsys, "calendar", "add-workdays", "2020-09-25", "15") == (0, "2020-10-23", "")
+    assert run(capsys, "date", "6个工作日后", "--today", "2020-09-25") == (0, "2020-10-12", "")
+    code, out, _ = run(capsys, "calendar", "show", "2020")
+    assert "2020-10-10 周六 放假 单位调休(管理员调整)" in out.splitlines()
+    from data.store import Store
+
+    store = Store.open(data_dir, readonly=True)
+    try:
+        assert store.get_setting("calendar") == {
+            "2020-10-10": {"kind": "holiday", "name": "单位调休"}}
+    finally:
+        store.close()
+    assert run(capsys, "calendar", "unset", "2020-10-10")[0] == 0
+    assert run(capsys, "calendar", "is-workday", "2020-10-10") == (0, "workday", "")
+    code, _, err = run(capsys, "calendar", "unset", "2020-10-10")
+    assert code == 1 and "2020-10-10" in err
+
+
+def test_entering_next_years_schedule_ends_the_estimate(capsys):
+    code, out, _ = run(capsys, "calendar", "set", "2027-01-01", "holiday", "元旦")
+    assert code == 0 and "2027年" in out and "不再按周一至周五估算" in out
+    assert run(capsys, "calendar", "is-workday", "2027-01-01") == (0, "holiday", "")
+    assert run(capsys, "calendar", "is-workday", "2027-01-04") == (0, "workday", "")
+    code, out, err = run(capsys, "date", "10个工作日后", "--today", "2026-12-25")
+    assert (code, out, err) == (0, "2027-01-11", "")
+    code, out, _ = run(capsys, "calendar", "show", "2027", "--lang", "en")
+    assert "2027-01-01 Fri holiday 元旦 (admin override)" in out.splitlines()
+    assert "estimated" not in out
+
+
+def test_calendar_set_refuses_bad_input(capsys):
+    code, out, err = run(capsys, "calendar", "set", "2020-02-30", "holiday")
+    assert code == 2 and out == "" and "2020-02-30" in err
+    with pytest.raises(SystemExit):
+        main(["calendar", "set", "2020-10-10", "weekend"])
+    capsys.readouterr()
+
+
+def test_rules_show_defaults_and_set_per_year(capsys):
+    code, out, _ = run(capsys, "rules", "show")
+    assert code == 0
+    assert "会(协)办意见截止(月-日):06-30  [opinion_due]" in out
+    assert "逐级督办(级别:逾期工作日数):1:1,2:3,3:5,4:10  [escalation]" in out
+    code, out, _ = run(capsys, "rules", "set", "--year", "2020", "opinion_due", "6-25")
+    assert code == 0 and "06-25" in out and "2020年" in out
+    assert "06-25  [opinion_due]" in run(capsys, "rules", "show", "--year", "2020")[1]
+    assert "06-30  [opinion_due]" in run(capsys, "rules", "show", "--year", "2021")[1]
+    code, out, _ = run(capsys, "rules", "set", "remind_offsets", "7, 3, 1", "--lang", "en")
+    assert code == 0 and "every year" in out and "7,3,1" in out
+    assert "7,3,1  [remind_offsets]" in run(capsys, "rules", "show", "--year", "2021")[1]
+    assert "06-25  [opinion_due]" in run(capsys, "rules", "show", "--year", "2020")[1]
+
+
+def test_rules_set_refuses_bad_values_and_keeps_the_table(capsys, data_dir):
+    code, out, err = run(capsys, "rules", "set", "--year", "2020", "escalation", "1:5,2:3,3:5,4:10")
+    assert code == 2 and out == "" and "escalation" in err
+    code, _, err = run(capsys, "rules", "set", "deadline", "3")
+    assert code == 2 and "opinion_due" in err
+    from data.store import Store
+
+    store = Store.open(data_dir, readonly=True)
+    try:
+        assert store.get_setting("rules", {}) == {}
+    finally:
+        store.close()
+
+
+def test_writes_wait_for_the_lock_but_questions_do_not(capsys, data_dir):
+    from data.store import Store
+
+    holder = Store.open(data_dir)  # the running bot holds the data directory
+    try:
+        code, out, err = run(capsys, "calendar", "set", "2020-10-10", "holiday")
+        assert code == 3 and out == "" and err
+        assert run(capsys, "calendar", "is-workday", "2020-10-10") == (0, "workday", "")
+        assert run(capsys, "rules", "show")[0] == 0
+    finally:
+        holder.close()

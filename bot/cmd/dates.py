@@ -12,21 +12,21 @@
     duban rules show [--year 2020]
     duban rules set [--year 2020] opinion_due 06-25
 
-A phrase that is not understood exits with status 2 and the reason on stderr. Answers that
-relied on an estimated year (no official holiday schedule yet) print the notice on stderr.
-The calendar and rules settings live in the store (``DUBAN_DATA_DIR``, default ``./var``);
-the date and calendar questions use its overrides when the data directory exists.
+A phrase that is not understood exits with status 2 and the reason on stderr (status 3
+when the data store cannot be used, e.g. another process holds it for writing). Answers
+that relied on an estimated year (no official holiday schedule yet) print the notice on
+stderr. The calendar overrides and the rules live in the store (``DUBAN_DATA_DIR``, default
+``./var``); the date and calendar questions read its overrides without locking it.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
+import functools
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from bot.domain.model import ValidationError
@@ -91,16 +91,38 @@ def register(sub: argparse._SubParsersAction) -> None:
 # ---------------------------------------------------------------- helpers
 
 
-def _data_dir() -> Path:
-    return Path(os.environ.get("DUBAN_DATA_DIR", "").strip() or "var")
+Command = Callable[[argparse.Namespace], int]
+
+
+def _guarded(func: Command) -> Command:
+    """Errors the user must read go to stderr: a bad value exits 2, an unusable store 3."""
+
+    @functools.wraps(func)
+    def run(args: argparse.Namespace) -> int:
+        from data.errors import StoreError
+
+        try:
+            return func(args)
+        except ValidationError as err:
+            print(err.render(args.lang), file=sys.stderr)
+            return 2
+        except StoreError as err:
+            print(err.render(args.lang), file=sys.stderr)
+            return 3
+
+    return run
 
 
 @contextmanager
 def _store(readonly: bool) -> Iterator[Any]:
-    """The data store, opened for one command and closed after it."""
-    from data.store import Store
+    """The data store (``DUBAN_DATA_DIR``), opened for one command and closed after it.
 
-    store = Store.open(_data_dir(), readonly=readonly)
+    Read-only takes no lock, so the questions work while the bot runs; a write needs the
+    lock (``StoreLocked``, exit 3, while the bot holds it).
+    """
+    from data.store import Store, default_data_dir
+
+    store = Store.open(default_data_dir(), readonly=readonly)
     try:
         yield store
     finally:
@@ -108,9 +130,7 @@ def _store(readonly: bool) -> Iterator[Any]:
 
 
 def _overrides() -> dict[str, Any]:
-    """The admin's calendar overrides, if there is a data directory to read them from."""
-    if not _data_dir().is_dir() or not any(_data_dir().iterdir()):
-        return {}
+    """The admin's calendar overrides (none while there is no data yet)."""
     with _store(readonly=True) as store:
         return dict(store.get_setting(CALENDAR_SETTING, {}) or {})
 
@@ -143,11 +163,6 @@ def _day(text: str, args: argparse.Namespace, cal=None) -> dt.date:
         return parse_date(text, _today(args), cal)
 
 
-def _fail(err: ValidationError, lang: str) -> int:
-    print(err.render(lang), file=sys.stderr)
-    return 2
-
-
 def _notices(years: list[int] | tuple[int, ...], lang: str) -> None:
     from bot.domain.workcal import estimate_notices
 
@@ -158,75 +173,62 @@ def _notices(years: list[int] | tuple[int, ...], lang: str) -> None:
 # ---------------------------------------------------------------- date
 
 
+@_guarded
 def cmd_date(args: argparse.Namespace) -> int:
     from bot.domain.dates import find_date, read_date, read_period
 
-    try:
-        today = _today(args)
-        cal = _calendar()
-        if args.find:
-            print(find_date(args.phrase, today, cal).isoformat())
-        elif args.period:
-            answer = read_period(args.phrase, today, cal)
-            print(f"{answer.start.isoformat()} {answer.end.isoformat()}")
-            _notices(answer.estimated_years, args.lang)
-        else:
-            answer = read_date(args.phrase, today, cal)
-            print(answer.date.isoformat())
-            _notices(answer.estimated_years, args.lang)
-    except ValidationError as err:
-        return _fail(err, args.lang)
+    today, cal = _today(args), _calendar()
+    if args.find:
+        print(find_date(args.phrase, today, cal).isoformat())
+    elif args.period:
+        answer = read_period(args.phrase, today, cal)
+        print(f"{answer.start.isoformat()} {answer.end.isoformat()}")
+        _notices(answer.estimated_years, args.lang)
+    else:
+        answer = read_date(args.phrase, today, cal)
+        print(answer.date.isoformat())
+        _notices(answer.estimated_years, args.lang)
     return 0
 
 
 # ---------------------------------------------------------------- calendar
 
 
+@_guarded
 def cmd_is_workday(args: argparse.Namespace) -> int:
-    try:
-        cal = _calendar()
-        day = _day(args.date, args, cal)
-    except ValidationError as err:
-        return _fail(err, args.lang)
+    cal = _calendar()
+    day = _day(args.date, args, cal)
     print("workday" if cal.is_workday(day) else "holiday")
     if cal.is_estimated(day):
         _notices([day.year], args.lang)
     return 0
 
 
+@_guarded
 def cmd_add_workdays(args: argparse.Namespace) -> int:
-    try:
-        cal = _calendar()
-        day = _day(args.date, args, cal)
-        result = cal.add_workdays(day, args.n)
-    except ValidationError as err:
-        return _fail(err, args.lang)
+    cal = _calendar()
+    day = _day(args.date, args, cal)
+    result = cal.add_workdays(day, args.n)
     print(result.isoformat())
     _notices(cal.estimated_years(day, result), args.lang)
     return 0
 
 
+@_guarded
 def cmd_workdays_between(args: argparse.Namespace) -> int:
-    try:
-        cal = _calendar()
-        a, b = _day(args.a, args, cal), _day(args.b, args, cal)
-        count = cal.workdays_between(a, b)
-    except ValidationError as err:
-        return _fail(err, args.lang)
-    print(count)
+    cal = _calendar()
+    a, b = _day(args.a, args, cal), _day(args.b, args, cal)
+    print(cal.workdays_between(a, b))
     _notices(cal.estimated_years(a, b), args.lang)
     return 0
 
 
+@_guarded
 def cmd_calendar_show(args: argparse.Namespace) -> int:
     lang = args.lang
-    try:
-        cal = _calendar()
-        days = cal.special_days(args.year)
-        total = cal.workdays_in_year(args.year)
-    except ValidationError as err:
-        return _fail(err, lang)
-    print(t("cal.show.header", lang, year=args.year, workdays=total))
+    cal = _calendar()
+    days = cal.special_days(args.year)
+    print(t("cal.show.header", lang, year=args.year, workdays=cal.workdays_in_year(args.year)))
     for day in days:
         print(t("cal.show.line", lang, date=day.date.isoformat(),
                 weekday=t(f"cal.weekday.{day.date.weekday()}", lang),
@@ -239,20 +241,18 @@ def cmd_calendar_show(args: argparse.Namespace) -> int:
     return 0
 
 
+@_guarded
 def cmd_calendar_set(args: argparse.Namespace) -> int:
     from bot.domain.workcal import WorkCalendar, make_override
 
     lang = args.lang
-    try:
-        iso, entry = make_override(_iso(args.date), args.kind, args.name)
-        with _store(readonly=False) as store:
-            table = dict(store.get_setting(CALENDAR_SETTING, {}) or {})
-            was_estimated = WorkCalendar(table).is_estimated(dt.date.fromisoformat(iso))
-            table[iso] = entry
-            WorkCalendar(table)  # the whole table still valid
-            store.set_setting(CALENDAR_SETTING, table, WHO)
-    except ValidationError as err:
-        return _fail(err, lang)
+    iso, entry = make_override(_iso(args.date), args.kind, args.name)
+    with _store(readonly=False) as store:
+        table = dict(store.get_setting(CALENDAR_SETTING, {}) or {})
+        was_estimated = WorkCalendar(table).is_estimated(dt.date.fromisoformat(iso))
+        table[iso] = entry
+        WorkCalendar(table)  # the whole table is still valid
+        store.set_setting(CALENDAR_SETTING, table, WHO)
     print(t("cal.set.done", lang, date=iso, kind=t(f"cal.kind.{entry['kind']}", lang),
             name=entry["name"]))
     if was_estimated:
@@ -260,19 +260,17 @@ def cmd_calendar_set(args: argparse.Namespace) -> int:
     return 0
 
 
+@_guarded
 def cmd_calendar_unset(args: argparse.Namespace) -> int:
     lang = args.lang
-    try:
-        iso = _iso(args.date)
-        with _store(readonly=False) as store:
-            table = dict(store.get_setting(CALENDAR_SETTING, {}) or {})
-            if iso not in table:
-                print(t("cal.unset.missing", lang, date=iso), file=sys.stderr)
-                return 1
-            del table[iso]
-            store.set_setting(CALENDAR_SETTING, table, WHO)
-    except ValidationError as err:
-        return _fail(err, lang)
+    iso = _iso(args.date)
+    with _store(readonly=False) as store:
+        table = dict(store.get_setting(CALENDAR_SETTING, {}) or {})
+        if iso not in table:
+            print(t("cal.unset.missing", lang, date=iso), file=sys.stderr)
+            return 1
+        del table[iso]
+        store.set_setting(CALENDAR_SETTING, table, WHO)
     print(t("cal.unset.done", lang, date=iso))
     return 0
 
@@ -287,40 +285,36 @@ def _iso(text: str) -> str:
 # ---------------------------------------------------------------- rules
 
 
+@_guarded
 def cmd_rules_show(args: argparse.Namespace) -> int:
-    from bot.domain.rules import RULE_KEYS, Rules, check_table, rules_for
+    from bot.domain.rules import DEFAULT_KEY, RULE_KEYS, Rules, check_table, rules_for
 
     lang = args.lang
-    try:
-        with _store(readonly=True) as store:
-            table = check_table(store.get_setting(RULES_SETTING, {}) or {})
-        if args.year is None:
-            rules = Rules.from_dict(table.get("default", {}))
-            print(t("rules.show.header_default", lang))
-        else:
-            rules = rules_for(args.year, table)
-            print(t("rules.show.header", lang, year=args.year))
-    except ValidationError as err:
-        return _fail(err, lang)
+    with _store(readonly=True) as store:
+        table = check_table(store.get_setting(RULES_SETTING, {}) or {})
+    if args.year is None:
+        rules = Rules.from_dict(table.get(DEFAULT_KEY, {}))
+        print(t("rules.show.header_default", lang))
+    else:
+        rules = rules_for(args.year, table)
+        print(t("rules.show.header", lang, year=args.year))
     for key in RULE_KEYS:
         print(t("rules.show.line", lang, label=t(f"rules.label.{key}", lang),
                 value=rules.display(key), key=key))
     return 0
 
 
+@_guarded
 def cmd_rules_set(args: argparse.Namespace) -> int:
-    from bot.domain.rules import Rules, set_rule
+    from bot.domain.rules import DEFAULT_KEY, Rules, set_rule
 
     lang = args.lang
-    try:
-        with _store(readonly=False) as store:
-            table = set_rule(store.get_setting(RULES_SETTING, {}) or {}, args.year, args.key,
-                             args.value)
-            store.set_setting(RULES_SETTING, table, WHO)
-        scope_key = "default" if args.year is None else str(args.year)
-        value = Rules.from_dict(table[scope_key]).display(args.key)
-    except ValidationError as err:
-        return _fail(err, lang)
+    with _store(readonly=False) as store:
+        table = set_rule(store.get_setting(RULES_SETTING, {}) or {}, args.year, args.key,
+                         args.value)
+        store.set_setting(RULES_SETTING, table, WHO)
+    scope_key = DEFAULT_KEY if args.year is None else str(args.year)
+    value = Rules.from_dict(table[scope_key]).display(args.key)
     scope = (t("rules.scope.default", lang) if args.year is None
              else t("rules.scope.year", lang, year=args.year))
     print(t("rules.set.done", lang, scope=scope, label=t(f"rules.label.{args.key}", lang),

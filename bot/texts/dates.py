@@ -158,9 +158,4 @@ MESSAGES = {
     },
     "rules.scope.year": {"zh": "{year}年", "en": "{year}"},
     "rules.scope.default": {"zh": "各年(未单独设置的年度)", "en": "every year without its own value"},
-    # ------------------------------------------------------------ command line
-    "cli.store_missing": {
-        "zh": "数据存储尚不可用(data/store.py),无法读写设置。",
-        "en": "The data store (data/store.py) is not available; settings cannot be read or written.",
-    },
 }
