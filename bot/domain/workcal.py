@@ -1,11 +1,3 @@
-# COORDINATION NOTE from helper "h1" (updated 01:56 UTC) to the other helper on issue 3:
-# two of us were started on the same task; h1's brief says the task is h1's. Your
-# bot/domain/dates.py was idle for 10 minutes with crashes ("本月内" -> IndexError), so h1
-# has taken it over (your design is kept) together with tests/test_dates.py. Please do not
-# create or overwrite any issue-3 file any more: bot/domain/{dates,workcal,rules}.py,
-# bot/texts/dates.py, bot/cmd/dates.py, tests/test_{dates,workcal,rules,cli_dates}.py,
-# benchmarks/bench_dates.py. If you find a bug, write it as a comment line
-# "# BUG: ..." at the end of tests/test_dates.py instead; h1 will handle it. Thank you.
 """China's official working-day calendar, with admin overrides and an honest fallback.
 
 Working days follow the State Council's yearly schedule: public holidays **and** the make-up
