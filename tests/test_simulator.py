@@ -49,8 +49,9 @@ KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("已答复", callback_dat
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.message and update.effective_user
-    await update.message.reply_text(f"<b>你好</b>，{html.escape(update.effective_user.first_name)}",
-                                    parse_mode="HTML", reply_markup=KEYBOARD)
+    name = html.escape(update.effective_user.first_name)
+    await update.message.reply_text(f"<b>你好</b>，{name}", parse_mode="HTML",
+                                    reply_markup=KEYBOARD)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -79,7 +80,10 @@ async def on_channel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     context.bot_data.setdefault("channel", []).append(update.channel_post.text)
 
 
-def build_app(sim: BotApiSimulator, hook: str | None = "handler") -> Application:  # type: ignore[type-arg]
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+def build_app(sim: BotApiSimulator, hook: str | None = "handler") -> AnyApp:
     builder = (Application.builder().token(sim.token).base_url(sim.base_url)
                .base_file_url(sim.base_file_url))
     if hook == "processor":
@@ -105,7 +109,7 @@ async def sim() -> AsyncIterator[BotApiSimulator]:
 @pytest.fixture
 async def running() -> AsyncIterator[Callable[..., Any]]:
     """Start a simulator and the tiny bot polling it: ``sim, app = await running()``."""
-    started: list[tuple[BotApiSimulator, Application]] = []  # type: ignore[type-arg]
+    started: list[tuple[BotApiSimulator, AnyApp]] = []
 
     async def start(hook: str | None = "handler", **kwargs: Any) -> tuple[BotApiSimulator, Any]:
         simulator = await BotApiSimulator(**kwargs).start()
@@ -222,7 +226,6 @@ async def test_duplicate_updates_are_redelivered(running: Callable[..., Any]) ->
     sim.faults.set(duplicate_updates=1.0, limit=1)
     second = await user.send("second")
     await sim.wait_processed(second["update_id"])
-    await asyncio.sleep(0.05)
     # the last confirmed update ("first") came again, so the echo ran for it twice
     assert [m.text for m in user.messages] == ["first", "first", "second"]
     assert sim.stats.faults["duplicate_updates"] == 1
@@ -255,11 +258,11 @@ async def test_user_document_downloaded_and_bot_document_received(
 async def test_unknown_method_and_wrong_token(sim: BotApiSimulator, bot: Bot) -> None:
     with pytest.raises(EndPointNotFound):
         await bot.do_api_request("fooBar", api_kwargs={"chat_id": 1})
-    async with aiohttp.ClientSession() as http:
-        async with http.post(f"{sim.base_url}{sim.token}/sendDice") as resp:
-            assert resp.status == 404
-            assert await resp.json() == {"ok": False, "error_code": 404,
-                                         "description": "Not Found: method not found"}
+    async with aiohttp.ClientSession() as http, \
+            http.post(f"{sim.base_url}{sim.token}/sendDice") as resp:
+        assert resp.status == 404
+        assert await resp.json() == {"ok": False, "error_code": 404,
+                                     "description": "Not Found: method not found"}
     wrong = Bot("999:WRONG", base_url=sim.base_url)
     with pytest.raises(InvalidToken):
         await wrong.initialize()  # asks getMe
@@ -444,9 +447,9 @@ async def test_long_poll_wakes_on_injection_and_on_stop(sim: BotApiSimulator,
 async def test_second_poller_conflicts_the_first(sim: BotApiSimulator, bot: Bot) -> None:
     first = asyncio.create_task(bot.get_updates(timeout=6))
     await asyncio.sleep(0.05)
-    async with aiohttp.ClientSession() as http:  # another bot instance
-        async with http.post(f"{sim.base_url}{sim.token}/getUpdates") as resp:
-            assert await resp.json() == {"ok": True, "result": []}
+    async with aiohttp.ClientSession() as http, \
+            http.post(f"{sim.base_url}{sim.token}/getUpdates") as resp:  # another instance
+        assert await resp.json() == {"ok": True, "result": []}
     with pytest.raises(Conflict, match="terminated by other getUpdates"):
         await asyncio.wait_for(first, 2)
 

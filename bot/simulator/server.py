@@ -10,7 +10,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 import orjson
 from aiohttp import web
@@ -28,6 +28,7 @@ JSON = dict[str, Any]
 Handler = Callable[["Params"], Awaitable[Any]]
 
 DEFAULT_TOKEN = "123456:TEST-TOKEN"
+DEFAULT_LIMITS = RateLimits()
 #: Update types delivered when getUpdates never named allowed_updates (Telegram's default).
 DEFAULT_UPDATE_TYPES = frozenset({
     "message", "edited_message", "channel_post", "edited_channel_post", "callback_query",
@@ -160,7 +161,7 @@ class BotApiSimulator:
     """A local Bot API server; see the package documentation for the whole API."""
 
     def __init__(self, token: str = DEFAULT_TOKEN, *,
-                 rate_limits: RateLimits | None = RateLimits(),
+                 rate_limits: RateLimits | None = DEFAULT_LIMITS,
                  bot_username: str = "duban_test_bot", bot_name: str = "督办",
                  host: str = "127.0.0.1", port: int = 0,
                  clock: Callable[[], float] = time.monotonic,
@@ -221,7 +222,7 @@ class BotApiSimulator:
 
     # ================================================================== lifecycle
 
-    async def start(self) -> BotApiSimulator:
+    async def start(self) -> Self:
         app = web.Application(client_max_size=64 * 2**20)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
@@ -242,7 +243,7 @@ class BotApiSimulator:
             await self._runner.cleanup()
             self._runner = None
 
-    async def __aenter__(self) -> BotApiSimulator:
+    async def __aenter__(self) -> Self:
         return await self.start()
 
     async def __aexit__(self, *exc: object) -> None:
@@ -420,7 +421,7 @@ class BotApiSimulator:
             wait = timeout if seen == mark else self.settle_seconds
             wait = min(wait, deadline - loop.time())
             if wait <= 0 or not await chat.wait_activity(
-                    lambda: chat.activity_count > seen, wait):
+                    lambda seen=seen: chat.activity_count > seen, wait):
                 break
             seen = chat.activity_count
         return chat.touched_since(mark)
@@ -640,7 +641,7 @@ class BotApiSimulator:
         if self.on_bot_message is not None:
             try:
                 self.on_bot_message(chat.id, msg, edited)
-            except Exception:  # a broken observer must not break the API
+            except Exception:  # noqa: BLE001 - a broken observer must not break the API
                 _LOG.exception("on_bot_message callback failed")
         return msg.api()
 
@@ -824,7 +825,7 @@ class BotApiSimulator:
         if self.on_callback_answer is not None:
             try:
                 self.on_callback_answer(user.id, answer)
-            except Exception:
+            except Exception:  # noqa: BLE001 - as above
                 _LOG.exception("on_callback_answer callback failed")
         return True
 
