@@ -1,0 +1,70 @@
+"""The data directory's exclusive lock: one writing ``duban`` process per directory.
+
+The lock is an ``flock`` on ``duban.lock`` in the data directory. The kernel releases it
+when the holder dies, however it dies (SIGKILL included), so a crash never leaves a stale
+lock behind. The file's content is the holder's pid, only for the refusal message: the
+``flock`` itself is the truth.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+
+LOCK_NAME = "duban.lock"
+
+
+class LockTaken(Exception):
+    """Another process holds the lock; ``pid`` is its pid when known (else None)."""
+
+    def __init__(self, path: Path, pid: int | None) -> None:
+        self.path = path
+        self.pid = pid
+        super().__init__(f"{path} is locked by pid {pid}")
+
+
+class DirLock:
+    """An exclusive, non-blocking lock on a directory, held until :meth:`release`."""
+
+    def __init__(self, directory: Path) -> None:
+        self.path = Path(directory) / LOCK_NAME
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock or raise :class:`LockTaken` at once (never waits)."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pid = _read_pid(fd)
+            os.close(fd)
+            raise LockTaken(self.path, pid) from None
+        except BaseException:
+            os.close(fd)
+            raise
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        try:
+            os.ftruncate(fd, 0)  # the pid is no longer meaningful
+        except OSError:
+            pass
+        os.close(fd)  # closing the descriptor releases the flock
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+
+def _read_pid(fd: int) -> int | None:
+    try:
+        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+        return int(text) if text else None
+    except (OSError, ValueError):
+        return None

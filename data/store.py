@@ -1,0 +1,722 @@
+"""The durable store: cases, people, settings and other tables, with the cases' history.
+
+Usage (see ARCHITECTURE.md)::
+
+    store = Store.open(data_dir)                  # exclusive: StoreLocked if taken
+    case = store.add_case(case, who="张三")
+    case.stage = "in_progress"
+    store.save_case(case, who="张三", expected_version=case.version)
+    with store.transaction():                     # one durable commit, or nothing
+        ...
+    store.close()
+
+Files in the data directory (``DUBAN_DATA_DIR``, default ``./var``):
+
+* ``duban.json``: the database (TinyDB format + a ``_meta`` table), replaced atomically
+  on every commit (:mod:`data.storage`);
+* ``history.jsonl``: the append-only history journal (:mod:`data.journal`);
+* ``duban.lock``: the lock of the writing process (:mod:`data.lock`).
+
+A commit appends the transaction's history lines to the journal and fsyncs them, then
+writes the database, which records the transaction number and the journal's length. A
+crash at any instant leaves the last committed database, and opening cuts the journal back
+to the length that database vouches for: a case and its history never disagree.
+
+Not thread-safe for readers during a write: the store belongs to one thread (the bot's
+event loop); writes are serialised by a lock.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import os
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import orjson
+from tinydb.table import Table
+
+from bot.domain.model import Case, Clock, Consultation, HistoryEvent, Person, ValidationError
+from bot.domain.model import diff_cases, normalize_number
+from bot.domain.timeutil import SystemTime, iso_now
+from bot.texts import t
+from data.errors import (DuplicateCase, DuplicatePerson, StaleCase, StoreCorrupt, StoreError,
+                         StoreLocked, StoreReadOnly, StoreSchemaError, StoreWriteError,
+                         TransactionAborted, UnknownRecord)
+from data.journal import JOURNAL_NAME, Journal, JournalShort
+from data.lock import DirLock, LockTaken
+from data.storage import (DB_NAME, SCHEMA_VERSION, BadDatabase, DurableStorage, DurableTinyDB,
+                          remove_stale_temps)
+
+__all__ = [
+    "Store", "StoreError", "StoreLocked", "StoreWriteError", "StoreReadOnly", "StoreSchemaError",
+    "StoreCorrupt", "StaleCase", "DuplicateCase", "DuplicatePerson", "UnknownRecord",
+    "TransactionAborted", "default_data_dir", "SCHEMA_VERSION",
+]
+
+CASES, PEOPLE, SETTINGS = "cases", "people", "settings"
+#: tables the store manages itself; ``table()`` refuses them
+RESERVED = frozenset({CASES, PEOPLE, SETTINGS, "_meta", "_default"})
+#: case fields that are bookkeeping, not content (left out of the 'created' snapshot)
+BOOKKEEPING = ("id", "version", "created_at", "updated_at")
+_SETTING_NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
+
+T = TypeVar("T")
+
+
+def default_data_dir() -> Path:
+    """``DUBAN_DATA_DIR``, or ``./var``."""
+    return Path(os.environ.get("DUBAN_DATA_DIR", "").strip() or "var")
+
+
+class Store:
+    """Cases, people, settings and plain tables, durable on every write. Use :meth:`open`."""
+
+    def __init__(self, data_dir: Path, storage: DurableStorage, journal: Journal,
+                 lock: DirLock | None, time: SystemTime) -> None:
+        self.data_dir = data_dir
+        self.readonly = storage.readonly
+        self._storage = storage
+        self._journal = journal
+        self._lock = lock
+        self._time = time
+        self._db = DurableTinyDB(storage=lambda: storage)
+        self._cases_t = self._db.table(CASES)
+        self._people_t = self._db.table(PEOPLE)
+        self._settings_t = self._db.table(SETTINGS)
+        storage.commit_hook = self._autocommit
+        self._mutex = threading.RLock()
+        self._pending: list[dict[str, Any]] = []
+        self._doomed = False
+        self._closed = False
+        # caches, built on first use
+        self._case_objs: dict[int, Case] | None = None
+        self._case_keys: dict[tuple, int] | None = None
+        self._people_objs: dict[int, Person] | None = None
+        self._setting_ids: dict[str, int] | None = None
+
+    # ------------------------------------------------------------ open / close
+
+    @classmethod
+    def open(cls, data_dir: str | Path | None = None, readonly: bool = False, *,
+             time: SystemTime | None = None) -> Store:
+        """Open the store in ``data_dir`` (default :func:`default_data_dir`).
+
+        Writable (the default): takes the directory's exclusive lock (``StoreLocked`` if
+        another process holds it), creates the database on first use, and cuts off what an
+        interrupted commit left in the journal. ``readonly=True``: no lock, no file is
+        created or changed; reads the last committed snapshot, even while another process
+        writes; every write raises ``StoreReadOnly``.
+        """
+        directory = Path(data_dir) if data_dir is not None else default_data_dir()
+        time = time or SystemTime()
+        db_path, journal_path = directory / DB_NAME, directory / JOURNAL_NAME
+        lock = None
+        if not readonly:
+            directory.mkdir(parents=True, exist_ok=True)
+            lock = DirLock(directory)
+            try:
+                lock.acquire()
+            except LockTaken as exc:
+                raise StoreLocked(directory, exc.pid) from None
+        try:
+            storage = _open_storage(db_path, journal_path, readonly)
+            try:
+                journal = Journal(journal_path, storage.meta.get("journal", 0), readonly=readonly)
+            except JournalShort as exc:
+                raise StoreCorrupt(journal_path, f"history shorter than committed ({exc})") from None
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        return cls(directory, storage, journal, lock, time)
+
+    def close(self) -> None:
+        """Release the lock and files. Idempotent; an open transaction is rolled back."""
+        if self._closed:
+            return
+        if self._storage.depth:
+            self._rollback()
+        self._closed = True
+        self._journal.close()
+        if self._lock is not None:
+            self._lock.release()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ transactions
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Everything inside is one durable commit, when the outermost block exits.
+
+        Nested blocks join the outer one. An exception rolls everything back (memory and
+        history; nothing reaches the disk); if an inner block's exception is caught inside
+        the outer one, the outer block raises ``TransactionAborted`` when it exits.
+        A commit that cannot be written raises ``StoreWriteError`` (and rolls back).
+        """
+        self._check_writable()
+        with self._mutex:
+            storage = self._storage
+            outer = storage.depth == 0
+            storage.depth += 1
+            try:
+                yield self
+            except BaseException:
+                storage.depth -= 1
+                self._rollback()
+                if not outer:
+                    self._doomed = True
+                raise
+            storage.depth -= 1
+            if outer:
+                if self._doomed:
+                    self._rollback()
+                    raise TransactionAborted()
+                self._commit()
+
+    def _commit(self) -> None:
+        """Write what changed: journal lines first (fsynced), then the database."""
+        storage, journal = self._storage, self._journal
+        if not storage.dirty and not self._pending:
+            return
+        txn = storage.meta["txn"] + 1
+        failed_path = journal.path
+        try:
+            size = journal.append(txn, self._pending) if self._pending else journal.size
+            meta = dict(storage.meta, schema=SCHEMA_VERSION, txn=txn, journal=size)
+            blob, fresh = storage.serialize(meta)
+            failed_path = storage.path
+            storage.write_file(blob)
+        except BaseException as exc:
+            journal.abort()
+            self._rollback()
+            if isinstance(exc, OSError):
+                raise StoreWriteError(failed_path, exc) from exc
+            raise
+        journal.confirm()
+        storage.committed(meta, fresh)
+        self._pending = []
+
+    def _autocommit(self) -> None:
+        """A write through ``table()`` outside any transaction."""
+        with self._mutex:
+            self._commit()
+
+    def _rollback(self) -> None:
+        """Back to the last commit, in memory: documents, caches, pending history."""
+        self._pending = []
+        self._doomed = False
+        touched = self._storage.rollback()
+        self._db.reset_tables()
+        if CASES in touched and self._case_objs is not None:
+            docs = self._storage.table_docs(CASES)
+            for key in touched[CASES]:
+                if key in docs:
+                    self._case_objs[int(key)] = _load_case(int(key), docs[key])
+                else:
+                    self._case_objs.pop(int(key), None)
+            self._case_keys = None
+        if PEOPLE in touched:
+            self._people_objs = None
+        if SETTINGS in touched:
+            self._setting_ids = None
+
+    def _check_writable(self) -> None:
+        if self.readonly:
+            raise StoreReadOnly(self.data_dir)
+
+    # ------------------------------------------------------------ cases: reading
+
+    def _cases(self) -> dict[int, Case]:
+        if self._case_objs is None:
+            self._case_objs = {int(k): _load_case(int(k), doc)
+                               for k, doc in self._storage.table_docs(CASES).items()}
+        return self._case_objs
+
+    def _keys(self) -> dict[tuple, int]:
+        if self._case_keys is None:
+            self._case_keys = {c.key: cid for cid, c in self._cases().items()}
+        return self._case_keys
+
+    def cases(self, year: int | None = None) -> list[Case]:
+        """All cases (of ``year``), by id. SHARED cached objects: do not mutate them
+        (take :meth:`get_case` for a copy to change)."""
+        objs = self._cases().values()
+        if year is None:
+            return list(objs)
+        return [c for c in objs if c.year == year]
+
+    def get_case(self, case_id: int) -> Case | None:
+        """A fresh copy of the case, safe to change and pass to :meth:`save_case`."""
+        case = self._cases().get(case_id)
+        return case.copy() if case is not None else None
+
+    def find_by_number(self, number: Any) -> list[Case]:
+        """Cases whose number is exactly ``number`` (leading zeros count), as copies."""
+        try:
+            number = normalize_number(number)
+        except ValidationError:
+            return []
+        return [c.copy() for c in self._cases().values() if c.number == number]
+
+    def case_by_key(self, key: tuple) -> Case | None:
+        """The case with this :attr:`Case.key`, as a copy."""
+        cid = self._keys().get(tuple(key))
+        return self.get_case(cid) if cid is not None else None
+
+    def history(self, case_id: int, limit: int | None = None) -> list[HistoryEvent]:
+        """The case's history, oldest first; ``limit``: only the last N events."""
+        return [_event(case_id, ev) for ev in self._events("case", case_id, limit)]
+
+    def person_history(self, person_id: int, limit: int | None = None) -> list[dict[str, Any]]:
+        """Changes to a person (who approved, linked, moved them), oldest first."""
+        return self._events("person", person_id, limit)
+
+    def setting_history(self, name: str, limit: int | None = None) -> list[dict[str, Any]]:
+        return self._events("setting", name, limit)
+
+    def _events(self, subject: str, key: int | str, limit: int | None) -> list[dict[str, Any]]:
+        events = self._journal.events(subject, key)
+        events += [ev for ev in self._pending if ev.get(subject) == key]
+        if limit is not None:
+            events = events[-limit:] if limit > 0 else []
+        return events
+
+    # ------------------------------------------------------------ cases: writing
+
+    def add_case(self, case: Case, who: str, note: str = "") -> Case:
+        """Register a new case: assigns its id, version 1, timestamps; history 'created'.
+
+        Raises ``ValidationError`` for bad values and ``DuplicateCase`` (carrying the
+        existing case) if a case with the same key exists. Fills in ``case``'s bookkeeping
+        fields and returns it.
+        """
+        self._check_writable()
+        _require(case, Case)
+        who, note = _who(who), str(note or "")
+        _validate(case)
+        with self._mutex:
+            existing = self._keys().get(case.key)
+            if existing is not None:
+                raise DuplicateCase(self._cases()[existing].copy())
+            now = iso_now(self._time)
+            stored = case.copy()
+            stored.version, stored.created_at, stored.updated_at = 1, now, now
+            with self.transaction():
+                stored.id = self._cases_t.insert(_case_doc(stored))
+                self._cases()[stored.id] = stored
+                self._keys()[stored.key] = stored.id
+                self._record("case", stored.id, now, who, "created", None, _snapshot(stored),
+                             note)
+        case.id, case.version = stored.id, stored.version
+        case.created_at, case.updated_at = stored.created_at, stored.updated_at
+        return case
+
+    def save_case(self, case: Case, who: str, note: str = "",
+                  expected_version: int | None = None) -> Case:
+        """Save changes to a stored case: one history event per changed field, version + 1.
+
+        Diffs against the stored version (so it works even on an object of :meth:`cases`).
+        A save with no change writes nothing. Raises ``StaleCase`` if ``expected_version``
+        is given and the stored version differs, ``UnknownRecord`` for an unknown id,
+        ``DuplicateCase`` if the new key is another case's, ``ValidationError`` for bad
+        values. Fills in ``case``'s bookkeeping fields and returns it.
+        """
+        self._check_writable()
+        _require(case, Case)
+        who, note = _who(who), str(note or "")
+        _validate(case)
+        with self._mutex:
+            doc = self._storage.table_docs(CASES).get(str(case.id))
+            if doc is None:
+                raise UnknownRecord("case", case.id)
+            old = _load_case(case.id, doc)
+            if expected_version is not None and old.version != expected_version:
+                raise StaleCase(case.id, expected_version, old.version)
+            changes = diff_cases(old, case)
+            if changes:
+                other = self._keys().get(case.key)
+                if other is not None and other != case.id:
+                    raise DuplicateCase(self._cases()[other].copy())
+                now = iso_now(self._time)
+                stored = case.copy()
+                stored.version, stored.created_at, stored.updated_at = \
+                    old.version + 1, old.created_at, now
+                new_doc = _case_doc(stored)
+                with self.transaction():
+                    self._cases_t.update(_replace_with(new_doc), doc_ids=[case.id])
+                    self._cases()[case.id] = stored
+                    keys = self._keys()
+                    keys.pop(old.key, None)
+                    keys[stored.key] = case.id
+                    for fld, before, after in changes:
+                        self._record("case", case.id, now, who, fld, before, after, note)
+            else:
+                stored = old
+        case.version, case.created_at, case.updated_at = \
+            stored.version, stored.created_at, stored.updated_at
+        return case
+
+    # ------------------------------------------------------------ people
+
+    def _people(self) -> dict[int, Person]:
+        if self._people_objs is None:
+            self._people_objs = {int(k): Person.from_dict({**doc, "id": int(k)})
+                                 for k, doc in self._storage.table_docs(PEOPLE).items()}
+        return self._people_objs
+
+    def people(self) -> list[Person]:
+        """Everyone, by id (copies)."""
+        return [p.copy() for p in self._people().values()]
+
+    def get_person(self, person_id: int) -> Person | None:
+        person = self._people().get(person_id)
+        return person.copy() if person is not None else None
+
+    def person_by_telegram(self, telegram_id: int) -> Person | None:
+        for person in self._people().values():
+            if person.telegram == telegram_id:
+                return person.copy()
+        return None
+
+    def people_named(self, name: str) -> list[Person]:
+        name = (name or "").strip()
+        return [p.copy() for p in self._people().values() if p.name == name]
+
+    def add_person(self, person: Person, who: str, note: str = "") -> Person:
+        """Add a person (assigns the id); refuses a Telegram account already linked."""
+        self._check_writable()
+        _require(person, Person)
+        who = _who(who)
+        person.validate()
+        with self._mutex:
+            self._check_telegram(person, None)
+            doc = _person_doc(person)
+            with self.transaction():
+                pid = self._people_t.insert(doc)
+                stored = Person.from_dict({**doc, "id": pid})
+                self._people()[pid] = stored
+                self._record("person", pid, iso_now(self._time), who, "created", None, doc,
+                             str(note or ""))
+        person.id = pid
+        return person
+
+    def save_person(self, person: Person, who: str, note: str = "") -> Person:
+        """Save changes to a person, one history event per changed field."""
+        self._check_writable()
+        _require(person, Person)
+        who = _who(who)
+        person.validate()
+        with self._mutex:
+            old = self._people().get(person.id)
+            if old is None:
+                raise UnknownRecord("person", person.id)
+            self._check_telegram(person, person.id)
+            before, after = _person_doc(old), _person_doc(person)
+            changes = [(k, before.get(k), v) for k, v in after.items() if before.get(k) != v]
+            if changes:
+                now = iso_now(self._time)
+                with self.transaction():
+                    self._people_t.update(_replace_with(after), doc_ids=[person.id])
+                    self._people()[person.id] = person.copy()
+                    for fld, a, b in changes:
+                        self._record("person", person.id, now, who, fld, a, b, str(note or ""))
+        return person
+
+    def _check_telegram(self, person: Person, own_id: int | None) -> None:
+        if person.telegram is None:
+            return
+        for pid, other in self._people().items():
+            if pid != own_id and other.telegram == person.telegram:
+                raise DuplicatePerson(other.copy())
+
+    # ------------------------------------------------------------ settings
+
+    def _settings(self) -> dict[str, int]:
+        if self._setting_ids is None:
+            self._setting_ids = {doc["name"]: int(k)
+                                 for k, doc in self._storage.table_docs(SETTINGS).items()}
+        return self._setting_ids
+
+    def get_setting(self, name: str, default: Any = None) -> Any:
+        """The setting's JSON value (a copy), or ``default``."""
+        doc_id = self._settings().get(name)
+        if doc_id is None:
+            return default
+        return copy.deepcopy(self._storage.table_docs(SETTINGS)[str(doc_id)]["value"])
+
+    def set_setting(self, name: str, value: Any, who: str) -> None:
+        """Set a JSON value (dicts, lists, strings, numbers, bools, None); history kept."""
+        self._check_writable()
+        who = _who(who)
+        if not isinstance(name, str) or not _SETTING_NAME.match(name):
+            raise ValueError(f"bad setting name {name!r}: use letters, digits, _ . -")
+        try:
+            value = orjson.loads(orjson.dumps(value))
+        except TypeError as exc:
+            raise ValueError(f"setting {name!r}: value is not JSON: {exc}") from None
+        with self._mutex:
+            old = self.get_setting(name)
+            doc_id = self._settings().get(name)
+            if doc_id is not None and old == value:
+                return
+            with self.transaction():
+                if doc_id is None:
+                    self._settings()[name] = self._settings_t.insert({"name": name, "value": value})
+                else:
+                    self._settings_t.update(_replace_with({"name": name, "value": value}),
+                                            doc_ids=[doc_id])
+                self._record("setting", name, iso_now(self._time), who, "value", old, value, "")
+
+    # ------------------------------------------------------------ other tables
+
+    def table(self, name: str) -> Table:
+        """A plain TinyDB table. Writes through it are durable commits (joined with an open
+        :meth:`transaction`). The documents it returns share nested values with the store:
+        do not mutate them, write through the table."""
+        if name in RESERVED or not isinstance(name, str) or not name:
+            raise ValueError(f"table {name!r} is reserved for the store or not a valid name")
+        return self._db.table(name)
+
+    # ------------------------------------------------------------ history
+
+    def _record(self, subject: str, key: int | str, at: str, who: str, fld: str, old: Any,
+                new: Any, note: str) -> None:
+        self._pending.append({subject: key, "at": at, "who": who, "field": fld, "old": old,
+                              "new": new, "note": note})
+
+    # ------------------------------------------------------------ checking
+
+    def verify(self, lang: str | None = "zh") -> list[str]:
+        """Problems found (``duban check``): an empty list when all is consistent.
+
+        Checks every case and person against the model's validation, case keys and Telegram
+        accounts for duplicates, the journal's lines (readable, in transaction order, none
+        beyond the last commit), that history names only existing cases and people, and
+        that each case's history, replayed from its 'created' event, gives the stored case.
+        """
+        problems: list[tuple[str, dict[str, Any]]] = []
+        cases: dict[int, dict[str, Any]] = {}
+        seen_keys: dict[tuple, int] = {}
+        for k, doc in self._storage.table_docs(CASES).items():
+            cid = int(k)
+            try:
+                case = Case.from_dict({**doc, "id": cid})
+            except (ValidationError, TypeError) as exc:
+                error = exc.render(lang) if isinstance(exc, ValidationError) else str(exc)
+                problems.append(("check.bad_case", {"id": cid, "error": error}))
+                continue
+            cases[cid] = _snapshot(case)
+            if case.key in seen_keys:
+                problems.append(("check.duplicate_case", {"id": cid, "other": seen_keys[case.key],
+                                                          "number": case.number}))
+            seen_keys.setdefault(case.key, cid)
+        people: set[int] = set()
+        telegrams: dict[int, int] = {}
+        for k, doc in self._storage.table_docs(PEOPLE).items():
+            pid = int(k)
+            people.add(pid)
+            try:
+                person = Person.from_dict({**doc, "id": pid})
+            except (ValidationError, TypeError) as exc:
+                error = exc.render(lang) if isinstance(exc, ValidationError) else str(exc)
+                problems.append(("check.bad_person", {"id": pid, "error": error}))
+                continue
+            if person.telegram is not None:
+                if person.telegram in telegrams:
+                    problems.append(("check.duplicate_telegram", {
+                        "id": pid, "other": telegrams[person.telegram],
+                        "telegram": person.telegram}))
+                telegrams.setdefault(person.telegram, pid)
+
+        replay: dict[int, dict[str, Any] | None] = {}
+        committed, last_txn = self._storage.meta.get("txn", 0), 0
+        for number, line in self._journal.lines():
+            try:
+                ev = orjson.loads(line)
+                txn = ev["txn"]
+            except (orjson.JSONDecodeError, KeyError, TypeError):
+                problems.append(("check.bad_journal_line", {"line": number}))
+                continue
+            if txn < last_txn:
+                problems.append(("check.journal_order", {"line": number, "txn": txn}))
+            if txn > committed:
+                problems.append(("check.journal_ahead", {"line": number, "txn": txn}))
+            last_txn = max(last_txn, txn)
+            if "person" in ev and ev["person"] not in people:
+                problems.append(("check.unknown_person", {"line": number, "id": ev["person"]}))
+            if "case" not in ev:
+                continue
+            cid = ev["case"]
+            if cid not in cases and str(cid) not in self._storage.table_docs(CASES):
+                problems.append(("check.unknown_case", {"line": number, "id": cid}))
+                continue
+            if ev.get("field") == "created":
+                if cid in replay:
+                    problems.append(("check.double_created", {"id": cid}))
+                replay[cid] = copy.deepcopy(ev.get("new"))
+            elif replay.get(cid) is not None:
+                _apply(replay[cid], ev.get("field", ""), ev.get("new"))
+        for cid, snap in cases.items():
+            state = replay.get(cid)
+            number = snap["number"]
+            if state is None:
+                problems.append(("check.no_created", {"id": cid, "number": number}))
+                continue
+            for fld in sorted(set(snap) | set(state)):
+                if fld == "clocks":
+                    for name in sorted(set(snap["clocks"]) | set(state.get("clocks") or {})):
+                        if snap["clocks"].get(name) != (state.get("clocks") or {}).get(name):
+                            problems.append(("check.history_mismatch", {
+                                "id": cid, "number": number, "field": f"clocks.{name}"}))
+                elif snap.get(fld) != state.get(fld):
+                    problems.append(("check.history_mismatch",
+                                     {"id": cid, "number": number, "field": fld}))
+        return [t(key, lang, **params) for key, params in problems]
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _open_storage(db_path: Path, journal_path: Path, readonly: bool) -> DurableStorage:
+    if not db_path.exists():
+        if not readonly and journal_path.exists() and journal_path.stat().st_size:
+            raise StoreCorrupt(db_path, "the database is missing but its history is not")
+        storage = DurableStorage.empty(db_path, readonly=readonly)
+        if not readonly:
+            blob, fresh = storage.serialize(storage.meta)
+            storage.write_file(blob)
+            storage.committed(storage.meta, fresh)
+        return storage
+    if not readonly:
+        remove_stale_temps(db_path)
+    try:
+        storage = DurableStorage.load(db_path, readonly=readonly)
+    except BadDatabase as exc:
+        raise StoreCorrupt(db_path, str(exc)) from None
+    schema = storage.meta.get("schema")
+    if not isinstance(schema, int) or schema > SCHEMA_VERSION:
+        raise StoreSchemaError(db_path, schema, SCHEMA_VERSION)
+    return storage
+
+
+def _require(obj: object, cls: type) -> None:
+    if not isinstance(obj, cls):
+        raise TypeError(f"expected a {cls.__name__}, got {type(obj).__name__}")
+
+
+def _validate(case: Case) -> None:
+    """Validate the case and, unlike ``Case.validate()``, its nested clocks and
+    consultations again (an object already built is not re-checked there)."""
+    case.validate()
+    for clock in case.clocks.values():
+        clock.__post_init__()
+    for consultation in case.consultations:
+        consultation.__post_init__()
+
+
+def _who(who: str) -> str:
+    if not isinstance(who, str) or not who.strip():
+        raise ValueError("every change needs a 'who' (the person or process making it)")
+    return who.strip()
+
+
+def _replace_with(doc: dict[str, Any]):
+    """A TinyDB update that makes the document exactly ``doc`` (stale keys dropped)."""
+    def replace(stored: dict[str, Any]) -> None:
+        stored.clear()
+        stored.update(doc)
+    return replace
+
+
+def _case_doc(case: Case) -> dict[str, Any]:
+    doc = case.to_dict()
+    del doc["id"]  # the TinyDB document id
+    return doc
+
+
+def _snapshot(case: Case) -> dict[str, Any]:
+    """The case's content as history records it at creation (no bookkeeping fields)."""
+    doc = case.to_dict()
+    for name in BOOKKEEPING:
+        doc.pop(name, None)
+    return doc
+
+
+def _person_doc(person: Person) -> dict[str, Any]:
+    doc = person.to_dict()
+    del doc["id"]
+    return doc
+
+
+def _apply(state: dict[str, Any], fld: str, new: Any) -> None:
+    """Replay one history event on a case snapshot (see ``diff_cases``)."""
+    if fld.startswith("clocks."):
+        clocks = state.setdefault("clocks", {})
+        if new is None:
+            clocks.pop(fld[len("clocks."):], None)
+        else:
+            clocks[fld[len("clocks."):]] = new
+    else:
+        state[fld] = new
+
+
+def _event(case_id: int, ev: dict[str, Any]) -> HistoryEvent:
+    return HistoryEvent(case_id=case_id, at=ev["at"], who=ev["who"], field=ev["field"],
+                        old=ev.get("old"), new=ev.get("new"), note=ev.get("note", ""))
+
+
+# Loading stored cases without re-validating them: the documents were validated when they
+# were written, and validation (text scans of every field) costs ~50 µs a case, 0.5 s for
+# 10,000. ``verify()`` validates them fully. tests/test_store.py checks that this loader
+# gives the same object as ``Case.from_dict``.
+
+def _defaults(cls: type) -> list[tuple[str, Any]]:
+    out = []
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            out.append((f.name, lambda v=f.default: v))
+        elif f.default_factory is not dataclasses.MISSING:
+            out.append((f.name, f.default_factory))
+        else:
+            out.append((f.name, None))
+    return out
+
+
+_CASE_FIELDS = _defaults(Case)
+_CLOCK_FIELDS = _defaults(Clock)
+_CONSULT_FIELDS = _defaults(Consultation)
+
+
+def _trusted(cls: type[T], fields: list[tuple[str, Any]], doc: dict[str, Any]) -> T:
+    obj = object.__new__(cls)
+    attrs = obj.__dict__
+    for name, default in fields:
+        if name in doc:
+            attrs[name] = doc[name]
+        elif default is None:
+            raise StoreCorrupt(Path(DB_NAME), f"{cls.__name__} without {name!r}")
+        else:
+            attrs[name] = default()
+    return obj
+
+
+def _load_case(case_id: int, doc: dict[str, Any]) -> Case:
+    case = _trusted(Case, _CASE_FIELDS, doc)
+    case.id = case_id
+    case.proposers = list(case.proposers)
+    case.extra = dict(case.extra)
+    case.clocks = {name: _trusted(Clock, _CLOCK_FIELDS, c) for name, c in case.clocks.items()}
+    case.consultations = [_trusted(Consultation, _CONSULT_FIELDS, c)
+                          for c in case.consultations]
+    return case

@@ -1,0 +1,218 @@
+"""The layers under the Store: the in-memory durable storage, the journal, the lock; and a
+second process on the same data directory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import orjson
+import pytest
+from tinydb import Query
+
+from data import storage as storage_mod
+from data.journal import JOURNAL_NAME, Journal, JournalShort
+from data.lock import DirLock, LockTaken
+from data.storage import DB_NAME, DurableStorage, atomic_write
+from data.store import Store, StoreLocked
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# ---------------------------------------------------------------- storage
+
+
+def test_the_file_is_read_once_and_kept_in_memory(tmp_path):
+    with Store.open(tmp_path) as s:
+        s.table("log").insert({"n": 1})
+    s = Store.open(tmp_path)
+    (tmp_path / DB_NAME).write_bytes(b"garbage that a re-read would choke on")
+    assert s.table("log").all() == [{"n": 1}]
+    assert s.table("log").search(Query().n == 1) == [{"n": 1}]
+    s.close()
+
+
+def test_a_commit_serialises_only_the_documents_touched(tmp_path, monkeypatch):
+    s = Store.open(tmp_path)
+    log = s.table("log")
+    log.insert_multiple({"n": i} for i in range(50))
+    s.close()
+    s = Store.open(tmp_path)
+    log = s.table("log")
+    calls: list[str] = []
+    real = storage_mod._frag
+    monkeypatch.setattr(storage_mod, "_frag", lambda key, doc: calls.append(key) or real(key, doc))
+    log.update({"seen": True}, doc_ids=[7])
+    assert len(calls) == 51  # first commit after opening: everything once, 7 again
+    calls.clear()
+    log.update({"seen": True}, doc_ids=[8])
+    log.insert({"n": 50})
+    assert calls == ["8", "51"]  # the other 49 documents' bytes are reused
+    raw = orjson.loads((tmp_path / DB_NAME).read_bytes())
+    assert raw["log"]["8"] == {"n": 7, "seen": True} and raw["log"]["51"] == {"n": 50}
+    assert len(raw["log"]) == 51
+    s.close()
+
+
+def test_rollback_restores_documents_mutated_in_place(tmp_path):
+    s = Store.open(tmp_path)
+    log = s.table("log")
+    log.insert({"n": 1, "tags": ["a"]})
+    doc_before = s._storage.read()["log"]["1"]
+    with pytest.raises(RuntimeError):
+        with s.transaction():
+            log.update(lambda d: d["tags"].append("b"), doc_ids=[1])  # TinyDB mutates in place
+            log.update({"n": 2}, doc_ids=[1])
+            log.insert({"n": 3})
+            assert doc_before["tags"] == ["a", "b"]
+            raise RuntimeError
+    assert log.all() == [{"n": 1, "tags": ["a"]}]
+    assert log.insert({"n": 4}) == 2  # ids are not burnt by the rollback
+    s.close()
+
+
+def test_atomic_write_failure_leaves_the_old_file(tmp_path, monkeypatch):
+    target = tmp_path / "f.json"
+    atomic_write(target, b'{"old": 1}')
+
+    def boom(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(storage_mod.os, "fsync", boom)
+    with pytest.raises(OSError):
+        atomic_write(target, b'{"new": 1}')
+    assert target.read_bytes() == b'{"old": 1}'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.json"]
+
+
+def test_stale_temp_files_are_removed_at_open(tmp_path):
+    Store.open(tmp_path).close()
+    stale = tmp_path / f"{DB_NAME}.12345.tmp"
+    stale.write_bytes(b'{"half": ')
+    Store.open(tmp_path).close()
+    assert not stale.exists()
+
+
+def test_storage_rejects_files_that_are_not_duban_databases(tmp_path):
+    path = tmp_path / DB_NAME
+    for content in (b"{not json", b"[]", b'{"cases": {}}', b'{"_meta": {"1": {}}}'):
+        path.write_bytes(content)
+        with pytest.raises(storage_mod.BadDatabase):
+            DurableStorage.load(path, readonly=True)
+
+
+# ---------------------------------------------------------------- journal
+
+
+def _journal_with(tmp_path: Path, events: list[tuple[int, dict]]) -> int:
+    j = Journal(tmp_path / JOURNAL_NAME, 0, readonly=False)
+    for txn, ev in events:
+        j.append(txn, [ev])
+        j.confirm()
+    size = j.size
+    j.close()
+    return size
+
+
+def test_journal_cuts_uncommitted_lines_and_a_torn_tail(tmp_path):
+    ev = {"case": 1, "at": "", "who": "x", "field": "task", "old": None, "new": "a"}
+    committed = _journal_with(tmp_path, [(1, ev), (2, dict(ev, case=2))])
+    path = tmp_path / JOURNAL_NAME
+    with open(path, "ab") as f:
+        f.write(orjson.dumps({"txn": 3, **ev}) + b"\n" + b'{"txn":3,"case":1,"at":"2020-')
+    ro = Journal(path, committed, readonly=True)  # a reader ignores the tail, touches nothing
+    assert [e["txn"] for e in ro.events("case", 1)] == [1]
+    assert path.stat().st_size > committed
+    ro.close()
+    j = Journal(path, committed, readonly=False)
+    assert path.stat().st_size == committed
+    assert [e["case"] for e in j.events("case", 2)] == [2]
+    assert sorted(j.subjects()) == [("case", 1), ("case", 2)]
+    j.close()
+
+
+def test_journal_shorter_than_committed_is_refused(tmp_path):
+    committed = _journal_with(tmp_path, [(1, {"case": 1, "field": "created"})])
+    with pytest.raises(JournalShort):
+        Journal(tmp_path / JOURNAL_NAME, committed + 10, readonly=False)
+
+
+def test_journal_index_follows_appends_and_aborts(tmp_path):
+    j = Journal(tmp_path / JOURNAL_NAME, 0, readonly=False)
+    j.append(1, [{"case": 1, "field": "created"}, {"setting": "rules", "field": "value"}])
+    j.confirm()
+    assert j.events("setting", "rules")[0]["txn"] == 1  # index built now
+    j.append(2, [{"case": 1, "field": "stage"}])
+    j.abort()
+    j.append(3, [{"case": 1, "field": "task"}])
+    j.confirm()
+    assert [e["field"] for e in j.events("case", 1)] == ["created", "task"]
+    assert [e["field"] for e in j.events("case", 1, limit=1)] == ["task"]
+    assert j.events("case", 1, limit=0) == []
+    assert [n for n, _ in j.lines()] == [1, 2, 3]
+    j.close()
+
+
+# ---------------------------------------------------------------- lock and a second process
+
+
+def test_lock_is_exclusive_even_within_one_process(tmp_path):
+    a, b = DirLock(tmp_path), DirLock(tmp_path)
+    a.acquire()
+    with pytest.raises(LockTaken) as err:
+        b.acquire()
+    assert err.value.pid == os.getpid()
+    a.release()
+    b.acquire()
+    b.release()
+
+
+HOLDER = textwrap.dedent("""
+    import sys
+    from data.store import Store
+    s = Store.open(sys.argv[1])
+    s.add_case  # loaded
+    print("ready", flush=True)
+    sys.stdin.read()
+    s.close()
+""")
+
+SECOND = textwrap.dedent("""
+    import sys
+    from data.store import Store, StoreLocked
+    try:
+        Store.open(sys.argv[1])
+    except StoreLocked as exc:
+        print(exc)
+        sys.exit(3)
+    ro = Store.open(sys.argv[1], readonly=True)
+    print("opened", len(ro.cases()))
+""")
+
+
+def test_a_second_process_is_refused_with_a_clear_message(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path)], cwd=ROOT, env=env,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(StoreLocked) as err:
+            Store.open(tmp_path)
+        assert err.value.pid == holder.pid
+        assert f"pid {holder.pid}" in str(err.value) and str(tmp_path) in str(err.value)
+        with Store.open(tmp_path, readonly=True) as ro:  # readers are welcome
+            assert ro.cases() == []
+    finally:
+        holder.communicate("", timeout=30)
+    # now the other way round: we hold it, another process is refused
+    with Store.open(tmp_path):
+        second = subprocess.run([sys.executable, "-c", SECOND, str(tmp_path)], cwd=ROOT,
+                                env=env, capture_output=True, text=True, timeout=30)
+        assert second.returncode == 3, second.stderr
+        assert f"pid {os.getpid()}" in second.stdout and str(tmp_path) in second.stdout
+    second = subprocess.run([sys.executable, "-c", SECOND, str(tmp_path)], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=30)
+    assert second.returncode == 0, second.stderr
