@@ -26,7 +26,8 @@ HELP = (
 async def start(c: Ctx) -> None:
     if active(c.person):
         p = c.person
-        division = f" · {esc(p.division)}" if p.division else ""
+        show = p.division and p.division != c.t(f"position.{p.position}")
+        division = f" · {esc(p.division)}" if show else ""
         await c.reply(c.t("start.approved", name=esc(p.name),
                           position=c.t(f"position.{p.position}"), division=division))
         return
@@ -78,13 +79,13 @@ async def _set_lang(c: Ctx, choice: str) -> None:
 @guard(None, unapproved=True)
 async def unknown_command(c: Ctx) -> None:
     """A command no feature knows: say so, and where to look."""
-    if not active(c.person):
-        await c.reply(c.t("help.unapproved"))
-        return
     word = (c.update.effective_message.text or "/").split()[0]
     name = word[1:].split("@", 1)[0].lower()
     if name in known_commands(c.context.application):
         return  # a feature handled it (or its conversation did)
+    if not active(c.person):
+        await c.reply(c.t("help.unapproved"))
+        return
     await c.reply(c.t("misc.unknown_command", command=esc(word[:40])))
 
 

@@ -45,6 +45,16 @@ class BotEnv:
         assert people, f"no linked person named {name_or_id}"
         return self.sim.user(people[0].telegram, first_name=name_or_id, **kw)
 
+    async def press_raw(self, user, message_id: int, data: str, timeout: float = 5.0):
+        """Press a button with arbitrary (maybe forged) data; return once the bot handled it."""
+        update = await user.press_data(message_id, data)
+        await self.sim.wait_processed(update["update_id"], timeout)
+        return user.last_answer
+
+    async def handled(self, update, timeout: float = 5.0) -> None:
+        """Wait until the bot has handled an update injected with send/edit/press."""
+        await self.sim.wait_processed(update["update_id"], timeout)
+
 
 async def start_bot(data_dir, time: SetTime, *, sample: bool = True, as_of=None,
                     rate_limits=None, jobs: bool = False):

@@ -233,8 +233,9 @@ def load_sample(store, as_of) -> None:
     """The 2020 demo: people and cases, as they stood on ``as_of`` (the whole year if None)."""
     from bot.sample import sample_cases, sample_people
 
+    who = t("console.sample_who", "zh")
     with store.transaction():
         for person in sample_people():
-            store.add_person(person, "sample")
+            store.add_person(person, who)
         for case in sample_cases(as_of):
-            store.add_case(case, "sample", note=t("console.sample_note", "zh"))
+            store.add_case(case, who)

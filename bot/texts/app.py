@@ -73,7 +73,7 @@ MESSAGES.update({
         "zh": "[控制台] 机器人没有及时回应。",
         "en": "[console] The bot did not answer in time.",
     },
-    "console.sample_note": {"zh": "演示数据", "en": "demo data"},
+    "console.sample_who": {"zh": "演示数据", "en": "demo data"},
 })
 
 MESSAGES.update({
