@@ -1,0 +1,246 @@
+"""The ledger in and out of the store: import of cases and of people, export of the ledger.
+
+For the command line and the chat alike::
+
+    result = import_ledger(store, "cases.xlsx", who="周敏")           # or bytes + filename
+    print(result.render("zh"))
+    data = export_ledger(store, year=2020, today=today)                 # .xlsx bytes
+
+An import reads the whole file and checks every row first (kinds, roles, dates, handlers
+in the people list, duplicate keys, required columns). Then it writes all rows in one
+``store.transaction()``, or nothing when a row is bad (``partial=True`` writes the good
+rows and lists the others). A row whose key exists updates that case: the store records
+one history event per changed field. ``dry_run=True`` checks and counts, and writes
+nothing. A file that cannot be read at all raises :class:`LedgerFileError` (a
+``ValidationError``: ``err.render(lang)``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.domain.model import Case, Person, diff_cases
+from bot.domain.timeutil import SystemTime
+from bot.texts import t
+from data.ledger_format import PEOPLE_COLUMNS, PEOPLE_SHEET_NAMES
+from data.ledger_read import (
+    LedgerFileError,
+    Problem,
+    RowValues,
+    Sheet,
+    parse_cases,
+    parse_people,
+    read_sheet,
+)
+from data.ledger_write import ledger_workbook, people_workbook
+
+__all__ = [
+    "ImportResult",
+    "LedgerFileError",
+    "Problem",
+    "Progress",
+    "RULES_SETTING",
+    "export_ledger",
+    "export_people",
+    "import_cases_sheet",
+    "import_ledger",
+    "import_people",
+    "ledger_order",
+]
+
+#: the setting holding the deadline rules (shared with ``duban rules``)
+RULES_SETTING = "rules"
+
+#: progress(phase, done, total): phase is "check" or "write"
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ImportResult:
+    """What an import found and did."""
+
+    what: str                       # "cases" or "people"
+    filename: str
+    total: int = 0                  # non-empty data rows
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    written: bool = False
+    dry_run: bool = False
+    partial: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def bad_rows(self) -> list[int]:
+        return sorted({p.row for p in self.problems})
+
+    def summary(self, lang: str | None = "zh") -> str:
+        text = t(f"ledger.result.{self.what}", lang, total=self.total, created=self.created,
+                 updated=self.updated, unchanged=self.unchanged)
+        if self.dry_run:
+            text += "\n" + t("ledger.result.dry_run", lang)
+        return text
+
+    def render(self, lang: str | None = "zh", limit: int | None = None) -> str:
+        """The summary, then every problem (the first ``limit`` of them when given)."""
+        lines: list[str] = []
+        if self.problems and not self.written and not self.dry_run:
+            lines.append(t("ledger.result.nothing_written", lang, count=len(self.problems),
+                           rows=len(self.bad_rows)))
+        else:
+            lines.append(self.summary(lang))
+        if self.problems:
+            if self.written:
+                lines.append(t("ledger.result.partial", lang, rows=len(self.bad_rows)))
+            else:
+                lines.append(t("ledger.result.problems", lang))
+            shown = self.problems if limit is None else self.problems[:limit]
+            lines += [p.render(lang) for p in shown]
+            if len(shown) < len(self.problems):
+                lines.append(t("ledger.result.more", lang, count=len(self.problems) - len(shown)))
+        return "\n".join(lines)
+
+
+def _name(source: bytes | str | Path, filename: str) -> str:
+    if filename:
+        return Path(filename).name
+    return "" if isinstance(source, (bytes, bytearray, memoryview)) else Path(source).name
+
+
+def _step(progress: Progress | None, phase: str) -> Callable[[int, int], None] | None:
+    if progress is None:
+        return None
+    return lambda done, total: progress(phase, done, total)
+
+
+def _write(progress: Progress | None, items: list, write: Callable[[int, object], None]) -> None:
+    total = len(items)
+    for i, item in enumerate(items, start=1):
+        write(i, item)
+        if progress and (i % 200 == 0 or i == total):
+            progress("write", i, total)
+
+
+# ---------------------------------------------------------------- cases
+
+
+def import_ledger(store, source: bytes | str | Path, filename: str = "", who: str = "cli", *,
+                  partial: bool = False, dry_run: bool = False,
+                  progress: Progress | None = None, today: dt.date | None = None
+                  ) -> ImportResult:
+    """Import the cases of a ledger file (``source``: a path, or the bytes of ``filename``)."""
+    name = _name(source, filename)
+    today = today or SystemTime().today()
+    sheet = read_sheet(source, filename or name)
+    return import_cases_sheet(store, sheet, name, who, partial=partial, dry_run=dry_run,
+                              progress=progress, today=today)
+
+
+def import_cases_sheet(store, sheet: Sheet, name: str, who: str, *, partial: bool = False,
+                       dry_run: bool = False, progress: Progress | None = None,
+                       today: dt.date) -> ImportResult:
+    """Check and write an already-read cases sheet (see :func:`import_ledger`)."""
+    handlers = {p.name for p in store.people()}
+    parsed = parse_cases(sheet, today=today, handlers=handlers, existing=store.case_by_key,
+                         rules_table=store.get_setting(RULES_SETTING, None),
+                         progress=_step(progress, "check"))
+    result = ImportResult("cases", name, total=parsed.total, problems=parsed.problems,
+                          dry_run=dry_run, partial=partial)
+    plan: list[tuple[RowValues, Case, Case | None]] = []
+    for rv, case, old in parsed.good:
+        if old is None:
+            result.created += 1
+            plan.append((rv, case, old))
+        elif diff_cases(old, case):
+            result.updated += 1
+            plan.append((rv, case, old))
+        else:
+            result.unchanged += 1
+    if dry_run or (parsed.problems and not partial):
+        return result
+
+    def write(_: int, item: tuple[RowValues, Case, Case | None]) -> None:
+        rv, case, old = item
+        note = t("ledger.history_note", "zh", file=name or "-", row=rv.row)
+        if old is None:
+            store.add_case(case, who, note)
+        else:
+            store.save_case(case, who, note, expected_version=old.version)
+
+    with store.transaction():
+        _write(progress, plan, write)
+    result.written = True
+    return result
+
+
+def export_ledger(store, year: int | None = None, *, today: dt.date | None = None) -> bytes:
+    """The ledger as .xlsx bytes: cases (of ``year``), their history, and the people."""
+    today = today or SystemTime().today()
+    cases = sorted(store.cases(year), key=ledger_order)
+    history = {c.id: store.history(c.id) for c in cases}
+    return ledger_workbook(cases, today=today, history=history, people=store.people())
+
+
+def ledger_order(case: Case) -> tuple:
+    """Year, suggestions before proposals, the year's own cases before continuations, number."""
+    return (case.year, case.kind != "suggestion", case.continuation,
+            case.origin_session or case.session, case.number.zfill(8))
+
+
+# ---------------------------------------------------------------- people
+
+
+def import_people(store, source: bytes | str | Path, filename: str = "", who: str = "cli", *,
+                  partial: bool = False, dry_run: bool = False,
+                  progress: Progress | None = None) -> ImportResult:
+    """Import the people list (the sheet named 人员/people if any, else the first one).
+
+    A name already in the list updates that person; new people are approved (the office
+    vouches for its own list) and become reachable once their Telegram account is linked.
+    """
+    name = _name(source, filename)
+    sheet = read_sheet(source, filename or name, prefer=PEOPLE_SHEET_NAMES,
+                       columns=PEOPLE_COLUMNS)
+    parsed = parse_people(sheet, existing=store.people_named,
+                          by_telegram=store.person_by_telegram,
+                          progress=_step(progress, "check"))
+    result = ImportResult("people", name, total=parsed.total, problems=parsed.problems,
+                          dry_run=dry_run, partial=partial)
+    plan: list[tuple[RowValues, Person, Person | None]] = []
+    for rv, person, old in parsed.good:
+        if old is None:
+            result.created += 1
+            plan.append((rv, person, old))
+        elif old.to_dict() != person.to_dict():
+            result.updated += 1
+            plan.append((rv, person, old))
+        else:
+            result.unchanged += 1
+    if dry_run or (parsed.problems and not partial):
+        return result
+
+    def write(_: int, item: tuple[RowValues, Person, Person | None]) -> None:
+        rv, person, old = item
+        note = t("ledger.history_note", "zh", file=name or "-", row=rv.row)
+        if old is None:
+            store.add_person(person, who, note)
+        else:
+            store.save_person(person, who, note)
+
+    with store.transaction():
+        _write(progress, plan, write)
+    result.written = True
+    return result
+
+
+def export_people(store) -> bytes:
+    """The people list as .xlsx bytes (the people sheet of the contract)."""
+    return people_workbook(store.people())
+

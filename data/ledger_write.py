@@ -1,0 +1,244 @@
+"""Writing workbooks: the ledger export (cases, history, people) and the report's tables.
+
+The cases sheet follows the ledger contract (``LEDGER.md``) so that the file can be
+imported again: Chinese headers, the case number as text (leading zeros), dates as real
+Excel dates, unknown columns after the known ones. Every sheet has a frozen, bold header
+and set column widths; overdue cases are highlighted. Text that a spreadsheet would run
+as a formula (``=``, ``+``, ``-``, ``@``) is written with a leading ``'``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import orjson
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bot.domain.model import Case, Consultation, HistoryEvent, Person
+from bot.texts import has, t
+from data.ledger_format import (
+    CASE_COLUMNS,
+    CASES_SHEET,
+    HISTORY_SHEET,
+    KIND_VALUES,
+    METHOD_VALUES,
+    NO,
+    PEOPLE_COLUMNS,
+    PEOPLE_SHEET,
+    POSITION_VALUES,
+    ROLE_VALUES,
+    SATISFACTION_VALUES,
+    YES,
+    Column,
+    escape_cell,
+    stage_value,
+)
+
+DATE_FORMAT = "yyyy-mm-dd"
+TEXT_FORMAT = "@"
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+OVERDUE_FILL = PatternFill("solid", fgColor="FFC7CE")
+WRAP = Alignment(wrap_text=True, vertical="top")
+EXTRA_WIDTH = 14
+
+
+def safe_text(value: Any) -> str:
+    """A value as a cell's text: escaped against formulas, without XML-illegal characters."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        value = orjson.dumps(value).decode() if isinstance(value, (dict, list)) else str(value)
+    return escape_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
+
+
+def _date(iso: str) -> dt.date | None:
+    return dt.date.fromisoformat(iso) if iso else None
+
+
+def case_cells(case: Case) -> dict[str, Any]:
+    """The ledger cells of a case, by field (dates as ``date``, the rest as text/ints)."""
+    return {
+        "kind": KIND_VALUES[case.kind],
+        "number": case.number,
+        "year": case.year,
+        "session": case.session,
+        "title": case.title,
+        "proposers": "、".join(case.proposers),
+        "role": ROLE_VALUES[case.role],
+        "lead_unit": case.lead_unit,
+        "division": case.division,
+        "task": case.task,
+        "handler": case.handler,
+        "deadline": _date(case.deadline),
+        "requirements": case.requirements,
+        "assigned_on": _date(case.assigned_on),
+        "stage": stage_value(case.stage, case.role),
+        "reply_class": case.reply_class,
+        "satisfaction": SATISFACTION_VALUES.get(case.satisfaction, ""),
+        "continuation": YES if case.continuation else NO,
+        "origin_session": case.origin_session,
+        "answered_on": _date(_met(case, case.main_clock)),
+        "published_on": _date(_met(case, "publish")),
+        "consultations": "\n".join(consultation_text(c) for c in case.consultations),
+    }
+
+
+def consultation_text(c: Consultation) -> str:
+    """One line of the 协商记录 cell (a note's line breaks become spaces)."""
+    text = f"{c.on} {METHOD_VALUES[c.method]} {c.with_whom}"
+    if c.by or c.note:
+        text += f" | {c.by}"
+    if c.note:
+        text += " | " + " ".join(c.note.split())
+    return text
+
+
+def _met(case: Case, clock: str | None) -> str:
+    found = case.clocks.get(clock) if clock else None
+    return found.met if found else ""
+
+
+def overdue(case: Case, today: dt.date) -> bool:
+    """An open clock whose due date has passed."""
+    iso = today.isoformat()
+    return any(c.due < iso for c in case.open_clocks().values())
+
+
+class SheetWriter:
+    """Rows into a worksheet with the house style: bold frozen header, widths, typed cells."""
+
+    def __init__(self, ws: Worksheet, headers: Sequence[str], widths: Sequence[int],
+                 *, dates: Iterable[int] = (), texts: Iterable[int] = ()) -> None:
+        self.ws = ws
+        self.dates = set(dates)
+        self.texts = set(texts)
+        self.width = len(headers)
+        ws.append([safe_text(h) for h in headers])
+        for index, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = width
+            cell = ws.cell(row=1, column=index)
+            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        ws.freeze_panes = "A2"
+
+    def row(self, values: Sequence[Any], *, fill: PatternFill | None = None) -> None:
+        cells = [v if isinstance(v, (int, float, dt.date)) and not isinstance(v, bool)
+                 else safe_text(v) for v in values]
+        self.ws.append(cells)
+        number = self.ws.max_row
+        for index in self.dates:
+            cell = self.ws.cell(row=number, column=index + 1)
+            if cell.value is not None:
+                cell.number_format = DATE_FORMAT
+        for index in self.texts:
+            self.ws.cell(row=number, column=index + 1).number_format = TEXT_FORMAT
+        if fill is not None:
+            for index in range(1, self.width + 1):
+                self.ws.cell(row=number, column=index).fill = fill
+
+    def finish(self) -> None:
+        if self.ws.max_row > 1:
+            self.ws.auto_filter.ref = f"A1:{get_column_letter(self.width)}{self.ws.max_row}"
+
+
+def write_cases_sheet(ws: Worksheet, cases: Sequence[Case], today: dt.date) -> None:
+    extra: dict[str, None] = {}
+    known = {c.header for c in CASE_COLUMNS}
+    for case in cases:
+        for header in case.extra:
+            if header not in known:
+                extra.setdefault(header, None)
+    columns: list[Column] = list(CASE_COLUMNS)
+    headers = [c.header for c in columns] + list(extra)
+    widths = [c.width for c in columns] + [EXTRA_WIDTH] * len(extra)
+    writer = SheetWriter(ws, headers, widths,
+                         dates=[i for i, c in enumerate(columns) if c.date],
+                         texts=[i for i, c in enumerate(columns) if c.field == "number"])
+    for case in cases:
+        cells = case_cells(case)
+        values = [cells[c.field] for c in columns] + [case.extra.get(h, "") for h in extra]
+        writer.row(values, fill=OVERDUE_FILL if overdue(case, today) else None)
+    writer.finish()
+
+
+def _field_label(name: str) -> str:
+    base = name.split(".", 1)[-1] if name.startswith("clocks.") else name
+    for key in (f"field.{name}", f"clock.{base}" if name.startswith("clocks.") else "",
+                f"ledger.field.{name}"):
+        if key and has(key):
+            return t(key, "zh")
+    return name
+
+
+def write_history_sheet(ws: Worksheet, cases: Sequence[Case],
+                        history: Mapping[int, Sequence[HistoryEvent]]) -> int:
+    headers = t("ledger.sheet.history.header", "zh").split("|")
+    writer = SheetWriter(ws, headers, [6, 8, 22, 26, 10, 14, 30, 30, 24],
+                         texts=[1])
+    count = 0
+    for case in cases:
+        for ev in history.get(case.id, ()):
+            writer.row([KIND_VALUES[case.kind], case.number, case.origin_session or case.session,
+                        ev.at, ev.who, _field_label(ev.field), ev.old, ev.new, ev.note])
+            count += 1
+    writer.finish()
+    return count
+
+
+def person_cells(person: Person) -> dict[str, Any]:
+    if person.telegram is not None:
+        telegram = str(person.telegram)
+    else:
+        telegram = f"@{person.username}" if person.username else ""
+    return {
+        "name": person.name,
+        "position": POSITION_VALUES[person.position],
+        "division": person.division,
+        "leads_divisions": "、".join(person.leads_divisions),
+        "telegram": telegram,
+    }
+
+
+def write_people_sheet(ws: Worksheet, people: Sequence[Person]) -> None:
+    writer = SheetWriter(ws, [c.header for c in PEOPLE_COLUMNS], [c.width for c in PEOPLE_COLUMNS],
+                         texts=[len(PEOPLE_COLUMNS) - 1])
+    for person in people:
+        cells = person_cells(person)
+        writer.row([cells[c.field] for c in PEOPLE_COLUMNS])
+    writer.finish()
+
+
+def ledger_workbook(cases: Sequence[Case], *, today: dt.date,
+                    history: Mapping[int, Sequence[HistoryEvent]] | None = None,
+                    people: Sequence[Person] | None = None) -> bytes:
+    """The ledger as an .xlsx: the cases sheet, then history and people when given."""
+    book = Workbook()
+    ws = book.active
+    ws.title = CASES_SHEET
+    write_cases_sheet(ws, cases, today)
+    if history is not None:
+        write_history_sheet(book.create_sheet(HISTORY_SHEET), cases, history)
+    if people is not None:
+        write_people_sheet(book.create_sheet(PEOPLE_SHEET), people)
+    return to_bytes(book)
+
+
+def people_workbook(people: Sequence[Person]) -> bytes:
+    book = Workbook()
+    ws = book.active
+    ws.title = PEOPLE_SHEET
+    write_people_sheet(ws, people)
+    return to_bytes(book)
+
+
+def to_bytes(book: Workbook) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
