@@ -1,4 +1,4 @@
-"""Writing workbooks: the ledger export (cases, history, people) and the report's tables.
+"""Writing workbooks: the ledger export (cases, history, people) and the annual report.
 
 The cases sheet follows the ledger contract (``LEDGER.md``) so that the file can be
 imported again: Chinese headers, the case number as text (leading zeros), dates as real
@@ -22,6 +22,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.domain.model import Case, Consultation, HistoryEvent, Person
+from bot.domain.report import (
+    ReportFigures,
+    render_continuation,
+    render_findings,
+    render_paragraph,
+    table_rows,
+)
 from bot.texts import has, t
 from data.ledger_format import (
     CASE_COLUMNS,
@@ -235,6 +242,39 @@ def people_workbook(people: Sequence[Person]) -> bytes:
     ws = book.active
     ws.title = PEOPLE_SHEET
     write_people_sheet(ws, people)
+    return to_bytes(book)
+
+
+def report_xlsx(fig: ReportFigures, lang: str | None = "zh") -> bytes:
+    """The annual report as an .xlsx the office can paste from: the paragraph and sentences
+    on top, then each table with its headings."""
+    book = Workbook()
+    ws = book.active
+    ws.title = t("report.sheet", lang)
+    width = 7
+    ws.column_dimensions["A"].width = 26
+    for index in range(2, width + 1):
+        ws.column_dimensions[get_column_letter(index)].width = 16
+    ws.append([safe_text(t("report.title", lang, year=fig.year))])
+    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+    sentences = [render_paragraph(fig, lang), render_continuation(fig, lang),
+                 *render_findings(fig, lang)]
+    for text in filter(None, sentences):
+        ws.append([safe_text(text)])
+        number = ws.max_row
+        ws.merge_cells(start_row=number, start_column=1, end_row=number, end_column=width)
+        ws.cell(row=number, column=1).alignment = WRAP
+        ws.row_dimensions[number].height = 15 * (1 + len(text) // 60)
+    for title, rows in table_rows(fig, lang):
+        ws.append([])
+        ws.append([safe_text(title)])
+        ws.cell(row=ws.max_row, column=1).font = HEADER_FONT
+        for i, values in enumerate(rows):
+            ws.append([v if isinstance(v, int) else safe_text(v) for v in values])
+            if i == 0:
+                for index in range(1, len(values) + 1):
+                    cell = ws.cell(row=ws.max_row, column=index)
+                    cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     return to_bytes(book)
 
 
