@@ -144,10 +144,6 @@ MESSAGES = {
         "zh": "人员名单是空的。用 duban people import 导入。",
         "en": "The people list is empty. Import it with duban people import.",
     },
-    "ledger.people.line": {
-        "zh": "{name}|{position}|{division}|{telegram}|{state}",
-        "en": "{name}|{position}|{division}|{telegram}|{state}",
-    },
     "ledger.people.header": {
         "zh": "姓名|职务|处室|Telegram|状态",
         "en": "name|position|division|Telegram|state",

@@ -1,0 +1,260 @@
+"""The ledger and the annual report on the command line.
+
+    duban import cases.xlsx [--partial] [--dry-run]     import the year's cases (台账)
+    duban export [--year 2020] out.xlsx                 cases, history and people as .xlsx
+    duban report --year 2020 [--json] [--xlsx r.xlsx]   the annual report's figures
+    duban people import people.xlsx [--partial] [--dry-run]
+    duban people list
+
+Exit status: 0 done; 1 the file has bad rows (nothing imported, or with ``--partial`` the
+good rows imported and the bad ones listed); 2 bad input (an unreadable file, a bad
+option); 3 the data store cannot be used (the bot holds it for writing). Messages are in
+Chinese unless ``--lang en``. The data store is ``DUBAN_DATA_DIR`` (default ``./var``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from bot.domain.model import ValidationError
+from bot.texts import t
+
+WHO = "cli"
+#: files at least this long get a progress bar (on a terminal)
+PROGRESS_MIN_ROWS = 500
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=("zh", "en"), default="zh",
+                        help="输出语言 / output language")
+
+    writing = argparse.ArgumentParser(add_help=False, parents=[common])
+    writing.add_argument("--partial", action="store_true",
+                         help="只导入无误的行,列出有问题的行 / import the good rows, list the bad ones")
+    writing.add_argument("--dry-run", action="store_true",
+                         help="只检查,不写入 / check only, write nothing")
+    writing.add_argument("--who", default=WHO, help="记入历史的操作人 / the name history records")
+
+    p = sub.add_parser("import", parents=[writing],
+                       help="导入台账(.xlsx/.csv)/ import the ledger of cases")
+    p.add_argument("file", help="台账文件 / the ledger file (.xlsx or .csv)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", parents=[common],
+                       help="导出台账为 .xlsx / export the ledger as .xlsx")
+    p.add_argument("--year", type=int, help="只导出某年度 / only this year")
+    p.add_argument("out", help="输出文件 / the .xlsx file to write")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("report", parents=[common],
+                       help="年度办理工作总结的数据 / the annual report's figures")
+    p.add_argument("--year", type=int, required=True, help="年度 / the year, e.g. 2020")
+    p.add_argument("--json", action="store_true", help="输出 JSON 数字 / the figures as JSON")
+    p.add_argument("--xlsx", metavar="FILE", help="同时保存为 .xlsx / also save as .xlsx")
+    p.add_argument("--unit", default="", help="单位名称,如 省投资促进局 / the department's name")
+    p.add_argument("--today", help="计算超期的日期 / the day for overdue counts (YYYY-MM-DD)")
+    p.set_defaults(func=cmd_report)
+
+    people = _subcommands(sub, "people", "人员名单 / the people list")
+    p = people.add_parser("import", parents=[writing],
+                          help="导入人员名单(.xlsx/.csv)/ import the people list")
+    p.add_argument("file", help="人员名单文件 / the people file (.xlsx or .csv)")
+    p.set_defaults(func=cmd_people_import)
+    p = people.add_parser("list", parents=[common], help="列出人员 / list the people")
+    p.set_defaults(func=cmd_people_list)
+
+
+def _subcommands(sub: argparse._SubParsersAction, name: str, help_text: str
+                 ) -> argparse._SubParsersAction:
+    """The sub-commands of ``duban NAME``, shared with another module that registers them."""
+    parser = sub.choices.get(name)
+    if parser is None:
+        parser = sub.add_parser(name, help=help_text)
+        return parser.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    return parser.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
+
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def _guarded(func: Command) -> Command:
+    """Errors the user must read go to stderr: a bad file or value exits 2, the store 3."""
+
+    @functools.wraps(func)
+    def run(args: argparse.Namespace) -> int:
+        from data.errors import StoreError
+
+        try:
+            return func(args)
+        except ValidationError as err:
+            print(err.render(args.lang), file=sys.stderr)
+            return 2
+        except StoreError as err:
+            print(err.render(args.lang), file=sys.stderr)
+            return 3
+
+    return run
+
+
+@contextmanager
+def _store(readonly: bool) -> Iterator[Any]:
+    from data.store import Store, default_data_dir
+
+    store = Store.open(default_data_dir(), readonly=readonly)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _today(args: argparse.Namespace):
+    import datetime as dt
+
+    from bot.domain.timeutil import SystemTime
+
+    value = getattr(args, "today", None)
+    if not value:
+        return SystemTime().today()
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError("err.bad_date", field="today", value=value) from None
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal: ``检查 [#####.....] 2000/5000``.
+
+    Drawn only when ``stream`` is a terminal (or ``force``) and the file is long; redrawn
+    at most ten times a second.
+    """
+
+    def __init__(self, lang: str, stream: IO[str] | None = None, *, force: bool = False,
+                 min_total: int = PROGRESS_MIN_ROWS, width: int = 30) -> None:
+        self.lang = lang
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = force or self.stream.isatty()
+        self.min_total = min_total
+        self.width = width
+        self._last = 0.0
+        self._drawn = False
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if not self.enabled or total < self.min_total:
+            return
+        now = time.monotonic()
+        if done < total and now - self._last < 0.1:
+            return
+        self._last = now
+        filled = self.width * done // max(total, 1)
+        label = t(f"ledger.progress.{phase}", self.lang)
+        self.stream.write(f"\r{label} [{'#' * filled}{'.' * (self.width - filled)}] "
+                          f"{done}/{total}")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+        self._drawn = True
+
+
+def _print_result(result, lang: str) -> int:
+    print(result.render(lang))
+    return 1 if result.problems else 0
+
+
+@_guarded
+def cmd_import(args: argparse.Namespace) -> int:
+    from data.ledger import import_ledger
+
+    with _store(readonly=args.dry_run) as store:
+        result = import_ledger(store, Path(args.file), who=args.who, partial=args.partial,
+                               dry_run=args.dry_run, progress=ProgressBar(args.lang),
+                               today=_today(args))
+    return _print_result(result, args.lang)
+
+
+@_guarded
+def cmd_people_import(args: argparse.Namespace) -> int:
+    from data.ledger import import_people
+
+    with _store(readonly=args.dry_run) as store:
+        result = import_people(store, Path(args.file), who=args.who, partial=args.partial,
+                               dry_run=args.dry_run, progress=ProgressBar(args.lang))
+    return _print_result(result, args.lang)
+
+
+@_guarded
+def cmd_export(args: argparse.Namespace) -> int:
+    from data.ledger import export_ledger
+
+    with _store(readonly=True) as store:
+        data = export_ledger(store, args.year, today=_today(args))
+        cases = len(store.cases(args.year))
+        events = sum(len(store.history(c.id)) for c in store.cases(args.year))
+        people = len(store.people())
+    out = Path(args.out)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise ValidationError("ledger.err.cannot_open", name=str(out),
+                              reason=exc.strerror or str(exc)) from None
+    print(t("ledger.exported", args.lang, cases=cases, events=events, people=people,
+            path=str(out)))
+    return 0
+
+
+@_guarded
+def cmd_report(args: argparse.Namespace) -> int:
+    from bot.domain.report import render_report_text, report_figures
+
+    with _store(readonly=True) as store:
+        fig = report_figures(store.cases(args.year), args.year, unit=args.unit,
+                             today=_today(args))
+    if args.json:
+        print(json.dumps(fig.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        if fig.total == 0 and not fig.continuation and not fig.continuation_open:
+            print(t("report.no_cases", args.lang, year=args.year), file=sys.stderr)
+        print(render_report_text(fig, args.lang))
+    if args.xlsx:
+        from data.ledger_write import report_xlsx
+
+        try:
+            Path(args.xlsx).write_bytes(report_xlsx(fig, args.lang))
+        except OSError as exc:
+            raise ValidationError("ledger.err.cannot_open", name=args.xlsx,
+                                  reason=exc.strerror or str(exc)) from None
+        print(t("report.saved", args.lang, path=args.xlsx), file=sys.stderr)
+    return 0
+
+
+@_guarded
+def cmd_people_list(args: argparse.Namespace) -> int:
+    from data.ledger_write import person_cells
+
+    with _store(readonly=True) as store:
+        people = store.people()
+    if not people:
+        print(t("ledger.people.none", args.lang))
+        return 0
+    print(t("ledger.people.header", args.lang).replace("|", "\t"))
+    for person in people:
+        cells = person_cells(person)
+        division = person.division or "、".join(person.leads_divisions)
+        state = (t("people.inactive", args.lang) if not person.active
+                 else t("people.unapproved", args.lang) if not person.approved
+                 else t("ledger.people.active", args.lang))
+        print("\t".join([person.name, t(f"position.{person.position}", args.lang),
+                         division or "-", cells["telegram"] or "-", state]))
+    print(t("ledger.people.count", args.lang, count=len(people)))
+    return 0
