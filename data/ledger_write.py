@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -120,7 +121,8 @@ def overdue(case: Case, today: dt.date) -> bool:
 
 
 class SheetWriter:
-    """Rows into a worksheet with the house style: bold frozen header, widths, typed cells."""
+    """Rows into a write-only (streamed) worksheet with the house style: bold frozen
+    header, column widths, date and text formats, an optional fill per row."""
 
     def __init__(self, ws: Worksheet, headers: Sequence[str], widths: Sequence[int],
                  *, dates: Iterable[int] = (), texts: Iterable[int] = ()) -> None:
@@ -128,31 +130,42 @@ class SheetWriter:
         self.dates = set(dates)
         self.texts = set(texts)
         self.width = len(headers)
-        ws.append([safe_text(h) for h in headers])
+        self.rows = 1
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
-            cell = ws.cell(row=1, column=index)
-            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         ws.freeze_panes = "A2"
+        ws.append([self._cell(safe_text(h), font=HEADER_FONT, fill=HEADER_FILL)
+                   for h in headers])
+
+    def _cell(self, value: Any, *, font: Font | None = None, fill: PatternFill | None = None,
+              number_format: str | None = None) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.ws, value)
+        if font is not None:
+            cell.font = font
+        if fill is not None:
+            cell.fill = fill
+        if number_format is not None:
+            cell.number_format = number_format
+        return cell
 
     def row(self, values: Sequence[Any], *, fill: PatternFill | None = None) -> None:
-        cells = [v if isinstance(v, (int, float, dt.date)) and not isinstance(v, bool)
-                 else safe_text(v) for v in values]
+        cells: list[Any] = []
+        for index, v in enumerate(values):
+            value = (v if isinstance(v, (int, float, dt.date)) and not isinstance(v, bool)
+                     else safe_text(v))
+            number_format = (DATE_FORMAT if index in self.dates and value != "" else
+                             TEXT_FORMAT if index in self.texts else None)
+            if fill is None and number_format is None:
+                cells.append(value if value != "" else None)
+            else:
+                cells.append(self._cell(value if value != "" else None, fill=fill,
+                                        number_format=number_format))
         self.ws.append(cells)
-        number = self.ws.max_row
-        for index in self.dates:
-            cell = self.ws.cell(row=number, column=index + 1)
-            if cell.value is not None:
-                cell.number_format = DATE_FORMAT
-        for index in self.texts:
-            self.ws.cell(row=number, column=index + 1).number_format = TEXT_FORMAT
-        if fill is not None:
-            for index in range(1, self.width + 1):
-                self.ws.cell(row=number, column=index).fill = fill
+        self.rows += 1
 
     def finish(self) -> None:
-        if self.ws.max_row > 1:
-            self.ws.auto_filter.ref = f"A1:{get_column_letter(self.width)}{self.ws.max_row}"
+        if self.rows > 1:
+            self.ws.auto_filter.ref = f"A1:{get_column_letter(self.width)}{self.rows}"
 
 
 def write_cases_sheet(ws: Worksheet, cases: Sequence[Case], today: dt.date) -> None:
@@ -226,10 +239,8 @@ def ledger_workbook(cases: Sequence[Case], *, today: dt.date,
                     history: Mapping[int, Sequence[HistoryEvent]] | None = None,
                     people: Sequence[Person] | None = None) -> bytes:
     """The ledger as an .xlsx: the cases sheet, then history and people when given."""
-    book = Workbook()
-    ws = book.active
-    ws.title = CASES_SHEET
-    write_cases_sheet(ws, cases, today)
+    book = Workbook(write_only=True)
+    write_cases_sheet(book.create_sheet(CASES_SHEET), cases, today)
     if history is not None:
         write_history_sheet(book.create_sheet(HISTORY_SHEET), cases, history)
     if people is not None:
@@ -238,10 +249,8 @@ def ledger_workbook(cases: Sequence[Case], *, today: dt.date,
 
 
 def people_workbook(people: Sequence[Person]) -> bytes:
-    book = Workbook()
-    ws = book.active
-    ws.title = PEOPLE_SHEET
-    write_people_sheet(ws, people)
+    book = Workbook(write_only=True)
+    write_people_sheet(book.create_sheet(PEOPLE_SHEET), people)
     return to_bytes(book)
 
 
