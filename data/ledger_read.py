@@ -744,7 +744,7 @@ def parse_people(
         rv, row_problems = cols.read(row, cells, _PEOPLE_PARSERS)
         v = rv.values
         for col in PEOPLE_COLUMNS:
-            if col.required and v.get(col.field) in ("", None):
+            if col.required and col.field in v and v[col.field] in ("", None):
                 row_problems.append(cols.problem(row, col.field,
                                                  ValidationError("err.required", field=col.field)))
         if not row_problems:

@@ -478,3 +478,68 @@ def test_random_case_sets_round_trip_through_export_and_import(cases):
     assert set(back) == {c.key for c in cases}
     for case in cases:
         assert ledger_view(back[case.key]) == ledger_view(case)
+
+
+# ---------------------------------------------------------------- people
+
+PEOPLE_HEADER = ["姓名", "职务", "处室", "分管处室", "Telegram"]
+
+
+def test_people_list_is_imported_and_updated_by_name(store):
+    rows = [["张三", "承办人", "综合处", "", "@zhang_san"],
+            ["王强", "分管领导", "", "综合处、办公室", "10002"],
+            ["周敏", "office", "办公室", "", ""]]
+    result = import_people(store, xlsx(rows, header=PEOPLE_HEADER), "people.xlsx", "admin")
+    assert result.ok and result.created == 3
+    zhang = store.people_named("张三")[0]
+    assert (zhang.position, zhang.division, zhang.username, zhang.approved) == (
+        "handler", "综合处", "zhang_san", True)
+    assert store.people_named("王强")[0].leads_divisions == ["综合处", "办公室"]
+    assert store.people_named("王强")[0].telegram == 10002
+    rows[0][2] = "项目管理处"
+    result = import_people(store, csv_bytes(rows, header=PEOPLE_HEADER), "people.csv")
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
+    assert store.people_named("张三")[0].division == "项目管理处"
+    assert [e["field"] for e in store.person_history(zhang.id)][-1] == "division"
+
+
+PEOPLE_BAD = [
+    (["李四", "科员", "综合处", "", ""], "职务", "err.bad_choice"),
+    (["李四", "承办人", "", "", ""], "处室", "err.person_needs_division"),
+    (["李四", "分管领导", "", "", ""], "分管处室", "ledger.err.leader_needs_divisions"),
+    (["李四", "承办人", "综合处", "", "@x"], "Telegram", "ledger.err.bad_telegram"),
+    (["李四", "承办人", "综合处", "", "10002"], "Telegram", "ledger.err.telegram_repeated"),
+    (["张三", "承办人", "综合处", "", ""], "姓名", "ledger.err.duplicate_person"),
+    (["", "承办人", "综合处", "", ""], "姓名", "err.required"),
+]
+
+
+@pytest.mark.parametrize("bad,column,key", PEOPLE_BAD)
+def test_bad_people_rows_are_reported_and_nothing_written(store, bad, column, key):
+    rows = [["张三", "承办人", "综合处", "", ""], ["王强", "分管领导", "", "综合处", "10002"], bad]
+    result = import_people(store, xlsx(rows, header=PEOPLE_HEADER), "people.xlsx")
+    assert problems(result) == [(4, column, key)]
+    assert store.people() == []
+
+
+def test_a_telegram_account_linked_to_someone_else_is_refused(people_store):
+    rows = [["新人", "承办人", "综合处", "", "10021"]]  # 张三's account
+    result = import_people(people_store, xlsx(rows, header=PEOPLE_HEADER), "p.xlsx")
+    assert problems(result) == [(2, "Telegram", "ledger.err.telegram_taken")]
+    assert "张三" in result.problems[0].render("zh")
+
+
+def test_people_import_reads_the_people_sheet_of_an_export(sample_store, store_factory):
+    data = export_ledger(sample_store, today=TODAY)
+    fresh = store_factory()
+    result = import_people(fresh, data, "export.xlsx")
+    assert result.created == len(sample_people())
+    assert {(p.name, p.position, p.division, p.telegram) for p in fresh.people()} == {
+        (p.name, p.position, p.division, p.telegram) for p in sample_people()}
+
+
+def test_a_zip_bomb_is_refused_before_it_is_opened(people_store, monkeypatch):
+    monkeypatch.setattr(ledger_read, "MAX_UNZIPPED", 1000)
+    with pytest.raises(LedgerFileError) as info:
+        import_ledger(people_store, xlsx(good_rows()), "c.xlsx", today=TODAY)
+    assert info.value.key == "ledger.err.too_big"
