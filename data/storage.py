@@ -21,6 +21,7 @@ it), plus a ``_meta`` table: schema version, last committed transaction, journal
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 from collections.abc import Callable, Iterator, MutableMapping
@@ -42,6 +43,7 @@ META = "_meta"
 SCHEMA_VERSION = 1
 
 Docs = dict[str, dict[str, Any]]
+Buffer = bytes | memoryview
 
 #: undo token: "the document is as at the last commit" (restore that, and it is clean again)
 _CLEAN = object()
@@ -77,7 +79,7 @@ class DurableStorage(Storage):
     @classmethod
     def load(cls, path: Path, *, readonly: bool) -> DurableStorage:
         """Read ``path`` once. Raises BadDatabase when it is not a duban database."""
-        raw = Path(path).read_bytes()
+        raw = read_snapshot(Path(path)) if readonly else Path(path).read_bytes()
         try:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
@@ -164,32 +166,42 @@ class DurableStorage(Storage):
 
     # ------------------------------------------------------------ commit / rollback
 
-    def serialize(self, meta: dict[str, Any]) -> tuple[bytes, dict[str, dict[str, bytes]]]:
-        """The whole database as bytes, with ``meta``; and the new fragments to keep.
+    def serialize(self, meta: dict[str, Any]) -> tuple[list[Buffer], dict[str, dict[str, bytes]]]:
+        """The whole database as a list of buffers, with ``meta``; and the new fragments.
 
         Only touched documents are serialised again (and documents never serialised yet,
-        on the first commit after opening).
+        on the first commit after opening); the others are the cached bytes of the last
+        commit, handed to ``writev`` as they are, never joined.
         """
         fresh: dict[str, dict[str, bytes]] = {}
-        parts = [b'{"', META.encode(), b'":{"1":', orjson.dumps(meta), b"}"]
+        chunks: list[Buffer] = [b'{"' + META.encode() + b'":{"1":' + orjson.dumps(meta) + b"}"]
         for name, docs in self._data.items():
             frags = self._frags.setdefault(name, {})
             dirty = self._dirty.get(name, ())
-            new = fresh[name] = {}
-            for key, doc in docs.items():
-                if key in dirty or key not in frags:
-                    new[key] = _frag(key, doc)
-            items = [new.get(key) or frags[key] for key in docs]
-            parts.append(b",\n" + orjson.dumps(name) + b":{\n")
-            parts.append(b",\n".join(items))
-            parts.append(b"\n}")
-        parts.append(b"}\n")
-        return b"".join(parts), fresh
+            new = fresh[name] = {key: _frag(key, docs[key]) for key in dirty if key in docs}
+            keys = list(docs)
+            items: list[Buffer | None] = list(map(frags.get, keys))
+            if len(new) <= 16:
+                for key, frag in new.items():
+                    items[keys.index(key)] = frag
+            else:
+                items = [new.get(key) or frags.get(key) for key in keys]
+            if None in items:  # documents never serialised yet (first commit after opening)
+                for i, frag in enumerate(items):
+                    if frag is None:
+                        items[i] = new[keys[i]] = _frag(keys[i], docs[keys[i]])
+            chunks.append(b",\n" + orjson.dumps(name) + b":{\n")
+            if items:
+                items[-1] = memoryview(items[-1])[:-2]  # no separator after the last one
+                chunks.extend(items)
+            chunks.append(b"\n}")
+        chunks.append(b"}\n")
+        return chunks, fresh
 
-    def write_file(self, blob: bytes) -> None:
-        """Atomically replace the database file by ``blob`` (raises OSError on failure)."""
+    def write_file(self, chunks: list[Buffer]) -> None:
+        """Atomically replace the database file (raises OSError on failure)."""
         self.check_writable()
-        atomic_write(self.path, blob)
+        atomic_write(self.path, chunks, recycle=True)
 
     def committed(self, meta: dict[str, Any], fresh: dict[str, dict[str, bytes]]) -> None:
         """The file now holds the current state: make it the new rollback point."""
@@ -217,50 +229,147 @@ class DurableStorage(Storage):
         if frag is None:
             docs.pop(key, None)  # it did not exist at the last commit
         else:
-            docs[key] = orjson.loads(frag[len(key) + 3:])
+            docs[key] = orjson.loads(frag[len(key) + 3:-2])
 
 
 def _frag(key: str, doc: dict[str, Any]) -> bytes:
-    return b'"' + key.encode() + b'":' + orjson.dumps(doc)
+    """A document as it appears in the file: ``"id":{...},`` and a newline."""
+    return b'"' + key.encode() + b'":' + orjson.dumps(doc) + b",\n"
 
 
-def atomic_write(path: Path, blob: bytes) -> None:
-    """Write ``blob`` to a temporary file beside ``path``, fsync, rename over, fsync dir.
+def atomic_write(path: Path, data: bytes | list[Buffer], *, recycle: bool = False) -> None:
+    """Write ``data`` to a file beside ``path``, fsync it, rename it over ``path``, fsync
+    the directory. If anything fails before the rename, ``path`` is untouched.
 
-    If anything fails before the rename, ``path`` is untouched and the temporary file is
-    removed. A failure to fsync the directory after the rename is only logged: the new file
-    is in place (and it is the state every later read sees).
+    ``recycle``: keep the replaced file as ``<name>.spare`` and write the next version
+    into it, in place. A fresh file costs block allocation, and renaming over the old one
+    frees its blocks inside ``rename``: together half the time of a commit of a 10 MB
+    database. The spare is written under an exclusive ``flock``; a reader of the database
+    holds a shared one (see :func:`read_snapshot`), so a file a reader may still be
+    reading is never overwritten (the write goes to a fresh file instead). A crash at any
+    instant leaves ``path`` complete: the spare is never ``path`` while being written.
     """
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    spare = path.with_name(path.name + SPARE)
+    fd, target = (_lock_spare(spare), spare) if recycle else (None, None)
+    if fd is None:
+        target = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+    replaced = False
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+        size = _write_all(fd, [data] if isinstance(data, bytes) else data)
+        if target == spare:
+            os.ftruncate(fd, size)
+        os.fsync(fd)
+        keep = _link_keep(path) if recycle else None
         try:
-            view = memoryview(blob)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+            os.replace(target, path)
+        except BaseException:
+            if keep is not None:
+                _unlink(keep)
+            raise
+        replaced = True
+        if keep is not None:  # the replaced version becomes the next spare
+            try:
+                os.replace(keep, spare)
+            except OSError:
+                _unlink(keep)
+    finally:
+        os.close(fd)  # releases the spare's lock, now that it is complete and in place
+        if not replaced and target != spare:
+            _unlink(target)
     try:
         fsync_dir(path.parent)
     except OSError as exc:  # pragma: no cover - filesystems without directory fsync
         log.warning("could not fsync directory %s: %s", path.parent, exc)
 
 
-def remove_stale_temps(path: Path) -> None:
-    """Delete temporary files that a crashed commit left beside ``path``."""
-    for tmp in path.parent.glob(f"{path.name}.*.tmp"):
+SPARE = ".spare"
+
+
+def _lock_spare(spare: Path) -> int | None:
+    """The spare, open for writing and locked; None if missing or a reader holds it."""
+    try:
+        fd = os.open(spare, os.O_WRONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _link_keep(path: Path) -> Path | None:
+    """A second name for the current ``path`` (to survive the rename); None if impossible."""
+    keep = path.with_name(f"{path.name}.{os.getpid()}.keep")
+    _unlink(keep)
+    try:
+        os.link(path, keep)
+    except OSError:
+        return None
+    return keep
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def read_snapshot(path: Path, _opened: Callable[[], None] | None = None) -> bytes:
+    """The database file's bytes, read while no writer can be rewriting them.
+
+    The file is read under a shared ``flock``; it is the right one if, still under the
+    lock, ``path`` names the inode that was read (else the writer recycled it meanwhile:
+    read again). ``_opened`` is a test hook, called between open and lock.
+    """
+    while True:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
         try:
-            tmp.unlink()
-        except OSError:
-            pass
+            if _opened is not None:
+                _opened()
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            with os.fdopen(os.dup(fd), "rb") as f:
+                raw = f.read()
+            if os.fstat(fd).st_ino == os.stat(path).st_ino:
+                return raw
+        finally:
+            os.close(fd)
+
+
+def _write_all(fd: int, chunks: list[Buffer]) -> int:
+    """``writev`` the chunks, IOV_MAX at a time, finishing any short write; the size."""
+    size = 0
+    for start in range(0, len(chunks), _IOV_MAX):
+        batch = chunks[start:start + _IOV_MAX]
+        written = os.writev(fd, batch)
+        total = sum(map(len, batch))
+        if written < total:  # short write (rare): write the rest piece by piece
+            for chunk in batch:
+                view = memoryview(chunk)
+                if written >= len(view):
+                    written -= len(view)
+                    continue
+                view, written = view[written:], 0
+                while view:
+                    view = view[os.write(fd, view):]
+        size += total
+    return size
+
+
+_IOV_MAX = min(os.sysconf("SC_IOV_MAX"), 1024) if hasattr(os, "sysconf") else 16
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Delete the temporary files a crashed commit left beside ``path`` (not the spare)."""
+    for pattern in (f"{path.name}.*.tmp", f"{path.name}.*.keep"):
+        for leftover in path.parent.glob(pattern):
+            try:
+                leftover.unlink()
+            except OSError:
+                pass
 
 
 # ---------------------------------------------------------------- TinyDB tables

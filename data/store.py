@@ -36,7 +36,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import orjson
 from tinydb.table import Table
@@ -65,9 +65,6 @@ RESERVED = frozenset({CASES, PEOPLE, SETTINGS, "_meta", "_default"})
 #: case fields that are bookkeeping, not content (left out of the 'created' snapshot)
 BOOKKEEPING = ("id", "version", "created_at", "updated_at")
 _SETTING_NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
-
-T = TypeVar("T")
-
 
 def default_data_dir() -> Path:
     """``DUBAN_DATA_DIR``, or ``./var``."""
@@ -144,6 +141,7 @@ class Store:
             self._rollback()
         self._closed = True
         self._journal.close()
+        self._storage.close()
         if self._lock is not None:
             self._lock.release()
 
@@ -194,9 +192,9 @@ class Store:
         try:
             size = journal.append(txn, self._pending) if self._pending else journal.size
             meta = dict(storage.meta, schema=SCHEMA_VERSION, txn=txn, journal=size)
-            blob, fresh = storage.serialize(meta)
+            chunks, fresh = storage.serialize(meta)
             failed_path = storage.path
-            storage.write_file(blob)
+            storage.write_file(chunks)
         except BaseException as exc:
             journal.abort()
             self._rollback()
@@ -594,8 +592,8 @@ def _open_storage(db_path: Path, journal_path: Path, readonly: bool) -> DurableS
             raise StoreCorrupt(db_path, "the database is missing but its history is not")
         storage = DurableStorage.empty(db_path, readonly=readonly)
         if not readonly:
-            blob, fresh = storage.serialize(storage.meta)
-            storage.write_file(blob)
+            chunks, fresh = storage.serialize(storage.meta)
+            storage.write_file(chunks)
             storage.committed(storage.meta, fresh)
         return storage
     if not readonly:
@@ -681,42 +679,46 @@ def _event(case_id: int, ev: dict[str, Any]) -> HistoryEvent:
 # 10,000. ``verify()`` validates them fully. tests/test_store.py checks that this loader
 # gives the same object as ``Case.from_dict``.
 
-def _defaults(cls: type) -> list[tuple[str, Any]]:
-    out = []
-    for f in dataclasses.fields(cls):
-        if f.default is not dataclasses.MISSING:
-            out.append((f.name, lambda v=f.default: v))
-        elif f.default_factory is not dataclasses.MISSING:
-            out.append((f.name, f.default_factory))
-        else:
-            out.append((f.name, None))
-    return out
+class _Loader:
+    """Builds a dataclass from a stored dict without running its validation."""
+
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+        self.defaults: dict[str, Any] = {}
+        self.factories: dict[str, Any] = {}
+        self.required: list[str] = []
+        for f in dataclasses.fields(cls):
+            if f.default is not dataclasses.MISSING:
+                self.defaults[f.name] = f.default
+            elif f.default_factory is not dataclasses.MISSING:
+                self.factories[f.name] = f.default_factory
+            else:
+                self.required.append(f.name)
+        self.count = len(self.defaults) + len(self.factories) + len(self.required)
+
+    def __call__(self, doc: dict[str, Any]) -> Any:
+        obj = object.__new__(self.cls)
+        attrs = obj.__dict__
+        attrs.update(doc)
+        if len(attrs) < self.count:  # fields the document lacks: defaults, or corrupt
+            for name in self.required:
+                if name not in attrs:
+                    raise StoreCorrupt(Path(DB_NAME), f"{self.cls.__name__} without {name!r}")
+            for name, factory in self.factories.items():
+                attrs.setdefault(name, factory())
+            for name, value in self.defaults.items():
+                attrs.setdefault(name, value)
+        return obj
 
 
-_CASE_FIELDS = _defaults(Case)
-_CLOCK_FIELDS = _defaults(Clock)
-_CONSULT_FIELDS = _defaults(Consultation)
-
-
-def _trusted(cls: type[T], fields: list[tuple[str, Any]], doc: dict[str, Any]) -> T:
-    obj = object.__new__(cls)
-    attrs = obj.__dict__
-    for name, default in fields:
-        if name in doc:
-            attrs[name] = doc[name]
-        elif default is None:
-            raise StoreCorrupt(Path(DB_NAME), f"{cls.__name__} without {name!r}")
-        else:
-            attrs[name] = default()
-    return obj
+_case_loader, _clock_loader, _consult_loader = _Loader(Case), _Loader(Clock), _Loader(Consultation)
 
 
 def _load_case(case_id: int, doc: dict[str, Any]) -> Case:
-    case = _trusted(Case, _CASE_FIELDS, doc)
+    case = _case_loader(doc)
     case.id = case_id
     case.proposers = list(case.proposers)
     case.extra = dict(case.extra)
-    case.clocks = {name: _trusted(Clock, _CLOCK_FIELDS, c) for name, c in case.clocks.items()}
-    case.consultations = [_trusted(Consultation, _CONSULT_FIELDS, c)
-                          for c in case.consultations]
+    case.clocks = {name: _clock_loader(c) for name, c in case.clocks.items()}
+    case.consultations = [_consult_loader(c) for c in case.consultations]
     return case

@@ -3,6 +3,7 @@ second process on the same data directory."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -88,12 +89,71 @@ def test_atomic_write_failure_leaves_the_old_file(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f.json"]
 
 
+def _txn_of(raw: bytes) -> int:
+    return orjson.loads(raw)["_meta"]["1"]["txn"]
+
+
+def test_the_replaced_file_is_recycled_but_never_under_a_reader(tmp_path):
+    s = Store.open(tmp_path)
+    log = s.table("log")
+    log.insert({"n": 1})
+    log.insert({"n": 2})
+    spare = tmp_path / (DB_NAME + storage_mod.SPARE)
+    assert _txn_of(spare.read_bytes()) == 1  # the previous version, kept to be rewritten
+    inode = (tmp_path / DB_NAME).stat().st_ino
+    log.insert({"n": 3})
+    assert spare.stat().st_ino == inode  # the db of txn 2 is the spare now...
+    log.insert({"n": 4})
+    assert (tmp_path / DB_NAME).stat().st_ino == inode  # ...and was rewritten in place
+    # a reader holding the current file: two commits later it is still intact
+    reader = os.open(tmp_path / DB_NAME, os.O_RDONLY)
+    fcntl.flock(reader, fcntl.LOCK_SH)
+    log.insert({"n": 5})
+    log.insert({"n": 6})
+    with os.fdopen(os.dup(reader), "rb") as f:
+        assert _txn_of(f.read()) == 4
+    os.close(reader)
+    assert _txn_of((tmp_path / DB_NAME).read_bytes()) == 6
+    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob("*.keep"))
+    s.close()
+
+
+@pytest.mark.parametrize("commits", [1, 2, 3])
+def test_read_snapshot_never_returns_a_recycled_file(tmp_path, commits):
+    s = Store.open(tmp_path)
+    log = s.table("log")
+    for n in range(3):
+        log.insert({"n": n})
+
+    calls = []
+
+    def writer_runs_meanwhile():  # between the reader's (first) open and its lock
+        calls.append(1)
+        for _ in range(commits if len(calls) == 1 else 0):
+            log.insert({"n": 9})
+
+    raw = storage_mod.read_snapshot(tmp_path / DB_NAME, writer_runs_meanwhile)
+    assert _txn_of(raw) == 3 + commits
+    assert len(calls) == (1 if commits == 2 else 2)  # read again unless recycled into place
+    s.close()
+
+
+def test_short_writes_are_completed(tmp_path, monkeypatch):
+    real = os.writev
+    monkeypatch.setattr(storage_mod.os, "writev", lambda fd, bufs: real(fd, [bytes(bufs[0])[:3]]))
+    chunks = [b"abcdef", memoryview(b"ghij"), b"", b"klm"]
+    atomic_write(tmp_path / "f", chunks)
+    assert (tmp_path / "f").read_bytes() == b"abcdefghijklm"
+
+
 def test_stale_temp_files_are_removed_at_open(tmp_path):
     Store.open(tmp_path).close()
     stale = tmp_path / f"{DB_NAME}.12345.tmp"
     stale.write_bytes(b'{"half": ')
+    keep = tmp_path / f"{DB_NAME}.12345.keep"
+    os.link(tmp_path / DB_NAME, keep)
     Store.open(tmp_path).close()
-    assert not stale.exists()
+    assert not stale.exists() and not keep.exists()
 
 
 def test_storage_rejects_files_that_are_not_duban_databases(tmp_path):

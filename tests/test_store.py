@@ -361,7 +361,7 @@ def test_disk_full_is_reported_and_changes_nothing(db, monkeypatch, where):
     if where == "journal":
         monkeypatch.setattr("data.journal._pwrite_all", _fail(errno.ENOSPC))
     elif where == "database":
-        monkeypatch.setattr(storage_mod.os, "write", _fail(errno.ENOSPC))
+        monkeypatch.setattr(storage_mod.os, "writev", _fail(errno.ENOSPC))
     else:
         monkeypatch.setattr(storage_mod.os, "fsync", _fail(errno.EIO))
     with pytest.raises(StoreWriteError) as err:
@@ -391,7 +391,7 @@ def test_read_only_directory_is_reported(tmp_path, clock):
     real_open = os.open
 
     def readonly_dir(path, flags, *args, **kwargs):  # what a read-only mount answers
-        if str(path).endswith(".tmp"):
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
             raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
         return real_open(path, flags, *args, **kwargs)
 
