@@ -21,6 +21,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from bot.domain.model import Case, Person, diff_cases
 from bot.domain.timeutil import SystemTime
@@ -38,11 +39,11 @@ from data.ledger_read import (
 from data.ledger_write import ledger_workbook, people_workbook
 
 __all__ = [
+    "RULES_SETTING",
     "ImportResult",
     "LedgerFileError",
     "Problem",
     "Progress",
-    "RULES_SETTING",
     "export_ledger",
     "export_people",
     "import_cases_sheet",
@@ -56,6 +57,7 @@ RULES_SETTING = "rules"
 
 #: progress(phase, done, total): phase is "check" or "write"
 Progress = Callable[[str, int, int], None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -120,7 +122,7 @@ def _step(progress: Progress | None, phase: str) -> Callable[[int, int], None] |
     return lambda done, total: progress(phase, done, total)
 
 
-def _write(progress: Progress | None, items: list, write: Callable[[int, object], None]) -> None:
+def _write(progress: Progress | None, items: list[T], write: Callable[[int, T], None]) -> None:
     total = len(items)
     for i, item in enumerate(items, start=1):
         write(i, item)

@@ -13,7 +13,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.domain.model import CONSULT_METHODS, KINDS, POSITIONS, REPLY_CLASSES, ROLES, SATISFACTIONS, STAGES
+from bot.domain.model import (
+    CONSULT_METHODS,
+    KINDS,
+    POSITIONS,
+    REPLY_CLASSES,
+    ROLES,
+    SATISFACTIONS,
+    STAGES,
+)
 from bot.texts import LANGS, has, t
 
 

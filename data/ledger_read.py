@@ -51,6 +51,7 @@ from data.ledger_format import (
     KIND_LOOKUP,
     KIND_VALUES,
     METHOD_LOOKUP,
+    NO,
     PEOPLE_COLUMNS,
     POSITION_LOOKUP,
     POSITION_VALUES,
@@ -62,7 +63,6 @@ from data.ledger_format import (
     STAGE_LOOKUP,
     STAGE_VALUES,
     YES,
-    NO,
     Column,
     header_lookup,
     norm,
@@ -170,6 +170,7 @@ def read_sheet(source: bytes | str | Path, filename: str = "",
     data = load_bytes(source)
     if not data.strip():
         raise LedgerFileError("ledger.err.empty")
+    rows: Iterable[Sequence[Any]]
     if file_format(data, filename) == "xlsx":
         name, rows = _xlsx_rows(data, prefer)
     else:
@@ -187,7 +188,7 @@ def _xlsx_rows(data: bytes, prefer: Sequence[str]) -> tuple[str, Iterable[tuple[
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except LedgerFileError:
         raise
-    except Exception:  # zip, xml, missing parts: openpyxl raises many kinds
+    except Exception:  # noqa: BLE001 -- zip, xml, missing parts: openpyxl raises many kinds
         raise LedgerFileError("ledger.err.corrupt") from None
     wanted = {norm(n) for n in prefer}
     sheets = [ws for ws in book.worksheets if norm(ws.title) in wanted] or book.worksheets
@@ -202,7 +203,7 @@ def _xlsx_rows(data: bytes, prefer: Sequence[str]) -> tuple[str, Iterable[tuple[
             yield from ws.iter_rows(values_only=True)
         except LedgerFileError:
             raise
-        except Exception:
+        except Exception:  # noqa: BLE001 -- a broken sheet fails while it is read
             raise LedgerFileError("ledger.err.corrupt") from None
         finally:
             book.close()
@@ -345,8 +346,7 @@ class DateReader:
                 return dt.date(year, month, day).isoformat()
             except ValueError:
                 raise ValidationError("err.bad_date", field=fld, value=text) from None
-        day = parse_date(text, self.today)
-        return check_date(day, fld, allow_empty=False)
+        return parse_date(text, self.today).isoformat()
 
 
 def _choice(lookup: dict[str, str], values: dict[str, str], fld: str) -> Callable[[Any], str]:
@@ -520,11 +520,15 @@ def parse_cases(
     """
     cols = _Columns(sheet, CASE_COLUMNS)
     dates = DateReader(today)
-    rules = functools.lru_cache(maxsize=None)(lambda year: rules_for(year, rules_table))
+
+    @functools.cache
+    def rules(year: int) -> Rules:
+        return rules_for(year, rules_table)
+
     parsers = dict(_CASE_PARSERS)
     for fld in _DATE_FIELDS:
-        parsers[fld] = lambda v, fld=fld: dates(v, fld)
-    parsers["consultations"] = lambda v: _consultations(v, dates)
+        parsers[fld] = functools.partial(dates, fld=fld)
+    parsers["consultations"] = functools.partial(_consultations, dates=dates)
     problems = list(cols.problems)
     good: list[tuple[RowValues, Case, Case | None]] = []
     keys: dict[CaseKey, int] = {}

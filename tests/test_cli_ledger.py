@@ -103,7 +103,7 @@ def test_bad_rows_exit_1_and_write_nothing_unless_partial(data_dir, files, tmp_p
 def test_unreadable_file_and_locked_store(data_dir, tmp_path, capsys):
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 garbage")
-    code, out, err = run(capsys, "import", str(broken))
+    code, _, err = run(capsys, "import", str(broken))
     assert code == 2 and "文件已损坏" in err and "Traceback" not in err
     gbk = tmp_path / "gbk.csv"
     gbk.write_bytes("类型,编号\n建议,0484\n".encode("gbk"))
