@@ -6,4 +6,7 @@ from telegram.ext import Application
 
 
 def register(app: Application) -> None:
-    """No jobs yet: the daily reminders arrive with issue 6."""
+    """The reminder tick (daily digests, catch-up, weekly summary): see :mod:`jobs.reminders`."""
+    from jobs import reminders
+
+    reminders.register(app)

@@ -17,7 +17,7 @@ import pytest
 from bot.cli import main
 from bot.domain.model import Case, Clock, Person
 from bot.domain.queries import is_open
-from bot.domain.reminders import (CASES_PER_PART, Chain, plan_json, plan_reminders,
+from bot.domain.reminders import (CASES_PER_PART, MAX_PARTS, Chain, plan_json, plan_reminders,
                                   render_digest, render_weekly, weekly_summary)
 from bot.domain.rules import Rules
 from bot.domain.workcal import WorkCalendar
@@ -368,6 +368,23 @@ def test_digest_text_fits_and_splits_into_numbered_parts():
     en = render_digest(digest, D(2020, 7, 20), lang="en")
     assert en[0].text.startswith("<b>Reminders · 7/20 (Mon)</b> (part 1/3)")
     assert "you are the handler, 13 working days overdue" in en[0].text
+
+
+def test_a_huge_digest_is_cut_to_four_messages_and_counts_the_rest():
+    cases = []
+    for i in range(300):
+        due = "2020-07-01" if i % 2 else "2020-07-23"  # half overdue, half due in 3 days
+        c = one_case(number=f"{i:04d}", clocks={"reply": Clock(due=due)})
+        c.id = i + 1
+        cases.append(c)
+    digest = next(d for d in plan_reminders(cases, people(), CAL, None, D(2020, 7, 20))
+                  if d.name == "张三")
+    parts = render_digest(digest, D(2020, 7, 20))
+    assert len(parts) == MAX_PARTS and all(len(p.text) <= 4096 for p in parts)
+    shown = [ln for p in parts for ln in p.lines]
+    assert len(shown) == MAX_PARTS * CASES_PER_PART and all(ln.overdue for ln in shown)
+    assert "…另有200件未列出(其中超期50件)" in parts[-1].text
+    assert "共300件需要您关注,其中超期150件。" in parts[0].text
 
 
 def test_digest_escapes_html_of_the_data():

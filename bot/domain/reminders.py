@@ -39,12 +39,12 @@ import datetime as dt
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, Union
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple, Union
 
 import orjson
 
-from bot.domain.model import CLOCKS, OPINION_ROLES, STAGES, Case, Person
+from bot.domain.model import ANSWERED_STAGES, CLOCKS, OPINION_ROLES, STAGES, Case, Person
 from bot.domain.querytext import esc, fmt_date, short_title
 from bot.domain.queries import is_open
 from bot.domain.rules import Rules, rules_for
@@ -65,6 +65,7 @@ ROLE_LEVELS: dict[str, int] = {
 UNREACHABLE_REASONS = ("inactive", "unlinked", "unapproved", "blocked")
 _CLOCK_ORDER = {name: i for i, name in enumerate(CLOCKS)}
 _PUBLISHED = frozenset(STAGES[STAGES.index("published"):])
+_ANSWERED = frozenset(ANSWERED_STAGES)
 
 RulesArg = Union[Callable[[int], Rules], Mapping[str, Any], Rules, None]
 
@@ -151,6 +152,10 @@ class Chain:
                 if id(p) not in seen:
                     seen.add(id(p))
                     self.work_leaders.append(p)
+        self._office_rung = tuple((p, "office") for p in self.office)
+        self._top_rung = (tuple((p, "work_leader") for p in self.work_leaders)
+                          + tuple((p, "head") for p in self.heads))
+        self._rungs: dict[tuple[str, int], tuple[tuple[Person, str], ...]] = {}
 
     def handler(self, case: Case) -> tuple[Person | None, str | None]:
         """The case's handler and, when they cannot be reminded, why not.
@@ -172,26 +177,35 @@ class Chain:
         best = best or found[0]
         return best, unreachable_reason(best)
 
-    def rung(self, case: Case, level: int) -> list[tuple[Person, str]]:
+    def rung(self, case: Case, level: int) -> tuple[tuple[Person, str], ...]:
         """The people alerted at escalation ``level`` (1-4) for ``case``, with their role."""
-        if level == 1:
-            return [(p, "division_head") for p in self.division_heads.get(case.division, ())]
         if level == 2:
-            return [(p, "office") for p in self.office]
-        if level == 3:
-            return [(p, "division_leader") for p in self.leaders_of.get(case.division, ())]
+            return self._office_rung
         if level == 4:
-            return ([(p, "work_leader") for p in self.work_leaders]
-                    + [(p, "head") for p in self.heads])
-        return []
+            return self._top_rung
+        key = (case.division, level)
+        found = self._rungs.get(key)
+        if found is None:
+            if level == 1:
+                found = tuple((p, "division_head")
+                              for p in self.division_heads.get(case.division, ()))
+            elif level == 3:
+                found = tuple((p, "division_leader")
+                              for p in self.leaders_of.get(case.division, ()))
+            else:
+                found = ()
+            self._rungs[key] = found
+        return found
 
 
 # ---------------------------------------------------------------- lines and digests
 
 
-@dataclass(frozen=True, slots=True)
-class ReminderLine:
-    """One case (one of its clocks) in one recipient's digest, and why it is there."""
+class ReminderLine(NamedTuple):
+    """One case (one of its clocks) in one recipient's digest, and why it is there.
+
+    Immutable; a named tuple because a plan makes tens of thousands of them.
+    """
 
     case_id: int
     kind: str
@@ -327,14 +341,14 @@ class Digest:
 
 def _skip_clock(case: Case, clock: str) -> bool:
     """Clocks that stop with the case's stage even if ``met`` was not filled."""
-    if clock == case.main_clock and case.answered:
-        return True
-    return clock == "publish" and case.stage in _PUBLISHED
+    if clock == "publish":
+        return case.stage in _PUBLISHED
+    return case.stage in _ANSWERED and clock == case.main_clock
 
 
 def _in_campaign(case: Case) -> bool:
     """A co/joint case whose co-handling opinion is still to be sent."""
-    if case.role not in OPINION_ROLES or case.continuation or case.answered:
+    if case.role not in OPINION_ROLES or case.continuation or case.stage in _ANSWERED:
         return False
     clock = case.clocks.get("opinion")
     return clock is None or not clock.met
@@ -346,25 +360,35 @@ class _Planner:
     def __init__(self, people: Iterable[Person], calendar: WorkCalendar, rules: RulesArg,
                  day: dt.date, work_divisions: Iterable[str] | None) -> None:
         self.day = day
+        self.day_iso = day.isoformat()
         self.cal = calendar
         self.rules = rules_source(rules)
         self.reader = StatusReader(day, calendar, self.rules)
         self.chain = Chain(people, work_divisions)
         self.by_person: dict[int, tuple[Person, dict[tuple[int, str], ReminderLine]]] = {}
-        self._remind_day: dict[tuple[dt.date, int], bool] = {}
+        self._remind_day: dict[tuple[str, int], bool] = {}
+        self._campaign: dict[int, dt.date] = {}
 
-    def is_remind_day(self, due: dt.date, year: int) -> bool:
-        """Whether the day is one of ``due``'s reminder days (offsets moved to working days)."""
-        key = (due, year)
+    def is_remind_day(self, due_iso: str, year: int) -> bool:
+        """Whether the day is one of the reminder days of a clock due on ``due_iso``: its
+        offsets (per ``year``'s rules), each moved to the working day on or before it."""
+        key = (due_iso, year)
         found = self._remind_day.get(key)
         if found is None:
             found = False
+            due = dt.date.fromisoformat(due_iso)
             for offset in self.rules(year).remind_offsets:
                 target = due - dt.timedelta(days=offset)
                 if target >= self.day and self.cal.previous_workday(target) == self.day:
                     found = True
                     break
             self._remind_day[key] = found
+        return found
+
+    def campaign_date(self, year: int) -> dt.date:
+        found = self._campaign.get(year)
+        if found is None:
+            found = self._campaign[year] = self.rules(year).opinion_date(year)
         return found
 
     def add(self, person: Person, line: ReminderLine) -> None:
@@ -379,7 +403,7 @@ class _Planner:
             return
         keep, other = (old, line) if old.level <= line.level else (line, old)
         if keep.unreachable is None and other.unreachable is not None:
-            keep = replace(keep, unreachable=other.unreachable)
+            keep = keep._replace(unreachable=other.unreachable)
         lines[key] = keep
 
     def line(self, case: Case, st: ClockStatus, role: str, campaign_due: dt.date | None,
@@ -397,35 +421,43 @@ class _Planner:
             for p, role in self.chain.rung(case, 2):
                 self.add(p, self.line(case, st, role, campaign_due, note))
 
+    def campaign_of(self, case: Case) -> dt.date | None:
+        """The campaign's date if ``case`` is in it on the day (not extended past it)."""
+        if not _in_campaign(case):
+            return None
+        due = self.campaign_date(case.year)
+        if due < self.day:
+            return None
+        clock = case.clocks.get("opinion")
+        if clock is not None and clock.source == "extension" and clock.due > due.isoformat():
+            return None
+        return due
+
     def plan_case(self, case: Case) -> None:
         if case.stage == "archived":
             return
-        campaign_due: dt.date | None = None
-        if _in_campaign(case):
-            due = self.rules(case.year).opinion_date(case.year)
-            clock = case.clocks.get("opinion")
-            extended = (clock is not None and clock.source == "extension" and clock.due
-                        and clock.due > due.isoformat())
-            if not extended and due >= self.day:
-                campaign_due = due
+        campaign_due = self.campaign_of(case) if case.role in OPINION_ROLES else None
         campaign_done = False
-        for st in self.reader.statuses(case):
-            if _skip_clock(case, st.clock):
+        day_iso = self.day_iso
+        for name, clock in case.clocks.items():
+            due_iso = clock.due
+            if not due_iso or clock.met or _skip_clock(case, name):
                 continue
-            mark = campaign_due if st.clock == "opinion" else None
-            if st.days_left < 0:
+            mark = campaign_due if name == "opinion" else None
+            if due_iso < day_iso:  # overdue: the handler and every rung reached
+                st = self.reader.status(case, name, due_iso)
                 self.to_handler(case, st, mark)
                 for level in range(1, st.level + 1):
                     for p, role in self.chain.rung(case, level):
                         self.add(p, self.line(case, st, role, mark))
-            elif self.is_remind_day(st.due, case.year) or (
-                    mark is not None and self.is_remind_day(mark, case.year)):
-                self.to_handler(case, st, mark)
+            elif self.is_remind_day(due_iso, case.year) or (
+                    mark is not None and self.is_remind_day(mark.isoformat(), case.year)):
+                self.to_handler(case, self.reader.status(case, name, due_iso), mark)
             else:
                 continue
             campaign_done = campaign_done or mark is not None
         if campaign_due is not None and not campaign_done and "opinion" not in case.open_clocks() \
-                and self.is_remind_day(campaign_due, case.year):
+                and self.is_remind_day(campaign_due.isoformat(), case.year):
             # no opinion deadline set yet: the campaign date stands in for it
             st = self.reader.status(case, "opinion", campaign_due.isoformat())
             self.to_handler(case, st, campaign_due)
@@ -466,6 +498,8 @@ def plan_json(digests: Iterable[Digest], lang: str | None = None) -> list[dict[s
 TEXT_BUDGET = 3900
 #: cases per message: 3 buttons each plus [收到] stays under Telegram's 100 buttons
 CASES_PER_PART = 25
+#: messages a digest may take; the rest is counted, not listed
+MAX_PARTS = 4
 
 
 @dataclass(frozen=True)
@@ -495,7 +529,10 @@ def render_digest(digest: Digest, day: dt.date, *, catch_up: bool = False,
     """The digest as one message, or numbered parts when it passes Telegram's limits.
 
     Each part carries the title (with 【补发】 for a caught-up day), the count line in the
-    first, at most :data:`CASES_PER_PART` cases and :data:`TEXT_BUDGET` characters.
+    first, at most :data:`CASES_PER_PART` cases and :data:`TEXT_BUDGET` characters. At most
+    :data:`MAX_PARTS` parts: the most urgent lines first (overdue, then by due date), and a
+    last line counting the cases left out, pointing to /overdue and /mine for the full list
+    (an office with thousands of overdue cases gets four messages, not two hundred).
     """
     lang = lang or digest.lang
     title = t("remind.title", lang, date=fmt_date(day, lang), weekday=_weekday(day, lang))
@@ -510,7 +547,7 @@ def render_digest(digest: Digest, day: dt.date, *, catch_up: bool = False,
     footer[:0] = [esc(n) for n in estimate_notices(years, lang)]
     items = [_item_text(i, ln, lang, day) for i, ln in enumerate(digest.lines, 1)]
     # fill parts greedily; the header/footer sizes are those of the longest variant
-    fixed = len(title) + len(summary) + sum(len(f) + 1 for f in footer) + 40
+    fixed = len(title) + len(summary) + sum(len(f) + 1 for f in footer) + 120
     chunks: list[list[int]] = [[]]
     size = fixed
     for k, item in enumerate(items):
@@ -519,6 +556,11 @@ def render_digest(digest: Digest, day: dt.date, *, catch_up: bool = False,
             size = fixed
         chunks[-1].append(k)
         size += len(item) + 2
+    if len(chunks) > MAX_PARTS:
+        chunks = chunks[:MAX_PARTS]
+        shown = {digest.lines[k].case_id for chunk in chunks for k in chunk}
+        left = {ln.case_id: ln.overdue for ln in digest.lines if ln.case_id not in shown}
+        footer.insert(0, t("remind.more", lang, n=len(left), overdue=sum(left.values())))
     parts: list[Part] = []
     total = len(chunks)
     for n, chunk in enumerate(chunks, 1):

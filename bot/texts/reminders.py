@@ -41,6 +41,8 @@ MESSAGES = {
     "remind.item": {"zh": "{i}. <b>{kind}{number}</b> {title}",
                     "en": "{i}. <b>{kind} {number}</b> {title}"},
     "remind.item_due": {"zh": "{clock}截止{due}", "en": "{clock} due {due}"},
+    "remind.more": {"zh": "…另有{n}件未列出(其中超期{overdue}件),完整清单请用 /overdue 或 /mine 查看。",
+                    "en": "…{n} more cases not listed ({overdue} overdue): see /overdue or /mine."},
     "remind.footer": {"zh": "可用下方按钮查看或更新;看完请点[收到]。",
                       "en": "Use the buttons below to view or update; press [Got it] when read."},
     "remind.weekday.0": {"zh": "星期一", "en": "Mon"},

@@ -1,0 +1,99 @@
+"""The morning digest's [收到] button, and knowing who blocked the bot.
+
+[收到] records an acknowledgement (table :data:`ACKS`: person, day, kind, when, message) and
+turns the button into ``✓ 已收到``. The digest's other buttons are ``case`` (the card,
+handlers/cases.py), ``close`` and ``ext`` (the update flows).
+
+A private chat's ``my_chat_member`` update says when a person blocks the bot (the bot is
+``kicked``) or unblocks it: the person's ``reachable`` flag follows, so the next morning's
+plan sends nothing to a blocked account and tells the office instead, and a person who
+comes back is reminded again. (A block the bot never heard of is found by the send itself:
+Telegram's ``Forbidden``, see jobs/reminders.py.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import BadRequest
+from telegram.ext import Application, ChatMemberHandler, ContextTypes
+from tinydb import Query
+
+from bot.domain.model import Person
+from bot.domain.querytext import fmt_date
+from bot.domain.timeutil import iso_now
+from handlers.common import Ctx, button, get_store, get_time
+
+log = logging.getLogger("duban.reminders")
+
+ACKS = "reminder_acks"
+#: the handler group of the member-status watcher (apart from the features' group 0)
+MEMBER_GROUP = 20
+WHO = "system"
+_GONE = (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT)
+
+
+def record_ack(store, person: Person, day: dt.date, kind: str, message_id: int | None,
+               at: str) -> bool:
+    """Record that ``person`` acknowledged ``day``'s digest; False if it already was."""
+    acks = store.table(ACKS)
+    q = Query()
+    if acks.contains((q.person == person.id) & (q.day == day.isoformat()) & (q.kind == kind)):
+        return False
+    acks.insert({"person": person.id, "name": person.name, "day": day.isoformat(),
+                 "kind": kind, "at": at, "message": message_id})
+    return True
+
+
+def acks_of(store, day: dt.date) -> list[dict]:
+    """The acknowledgements of ``day``'s digests."""
+    return [dict(doc) for doc in store.table(ACKS).search(Query().day == day.isoformat())]
+
+
+@button("ack")
+async def ack_button(c: Ctx) -> None:
+    query = c.update.callback_query
+    try:
+        kind, stamp = c.args[0], c.args[1]
+        day = dt.datetime.strptime(stamp, "%Y%m%d").date()
+    except (IndexError, ValueError):
+        await c.answer(c.t("remind.ack.bad"), alert=True)
+        return
+    message = query.message
+    record_ack(c.store, c.person, day, kind, message.message_id if message else None,
+               iso_now(get_time(c.context)))
+    await c.answer(c.t("remind.ack.done", date=fmt_date(day, c.lang)))
+    markup = getattr(message, "reply_markup", None)
+    if markup is None:
+        return
+    rows = [[InlineKeyboardButton(c.t("remind.btn.acked"), callback_data=b.callback_data)
+             if b.callback_data == query.data else b for b in row]
+            for row in markup.inline_keyboard]
+    try:
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+    except BadRequest as exc:  # pressed twice: "message is not modified"
+        log.info("ack button not relabelled: %s", exc)
+
+
+async def on_member_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The bot was blocked or unblocked in a private chat: follow it on the person."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != ChatType.PRIVATE:
+        return
+    store = get_store(context)
+    person = store.person_by_telegram(change.chat.id)
+    if person is None:
+        return
+    reachable = change.new_chat_member.status not in _GONE
+    if person.reachable != reachable:
+        person.reachable = reachable
+        store.save_person(person, WHO, note="Telegram: " + change.new_chat_member.status)
+        log.info("%s %s the bot", person.name, "unblocked" if reachable else "blocked")
+
+
+def register(app: Application) -> None:
+    app.add_handler(ChatMemberHandler(on_member_change, ChatMemberHandler.MY_CHAT_MEMBER),
+                    group=MEMBER_GROUP)
