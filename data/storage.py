@@ -91,7 +91,10 @@ class DurableStorage(Storage):
             raise BadDatabase("no schema version")
         if not all(isinstance(t, dict) for t in data.values()):
             raise BadDatabase("a table is not an object")
-        return cls(path, data, meta, readonly=readonly)
+        storage = cls(path, data, meta, readonly=readonly)
+        if not readonly:
+            storage._frags = _frags_from_lines(raw, data)
+        return storage
 
     @classmethod
     def empty(cls, path: Path, *, readonly: bool) -> DurableStorage:
@@ -230,6 +233,33 @@ class DurableStorage(Storage):
             docs.pop(key, None)  # it did not exist at the last commit
         else:
             docs[key] = orjson.loads(frag[len(key) + 3:-2])
+
+
+def _frags_from_lines(raw: bytes, data: dict[str, Docs]) -> dict[str, dict[str, bytes]]:
+    """The documents' fragments cut from the file as :meth:`DurableStorage.serialize`
+    lays it out (one document per line), so the first commit need not serialise them all.
+
+    Any other layout (a hand-edited file, TinyDB's own) gives ``{}``: fragments are then
+    made on the first commit.
+    """
+    lines = raw.split(b"\n")
+    frags: dict[str, dict[str, bytes]] = {}
+    pos = 1  # line 0 is the _meta table
+    for name, docs in data.items():
+        if pos >= len(lines) or lines[pos] != orjson.dumps(name) + b":{":
+            return {}
+        pos += 1
+        table = frags[name] = {}
+        for key in docs:
+            line = lines[pos] if pos < len(lines) else b""
+            if not line.startswith(b'"' + key.encode() + b'":{'):
+                return {}
+            table[key] = line + b"\n" if line.endswith(b",") else line + b",\n"
+            pos += 1
+        if pos >= len(lines) or not lines[pos].startswith(b"}"):
+            return {}
+        pos += 1
+    return frags
 
 
 def _frag(key: str, doc: dict[str, Any]) -> bytes:

@@ -47,7 +47,7 @@ def test_a_commit_serialises_only_the_documents_touched(tmp_path, monkeypatch):
     real = storage_mod._frag
     monkeypatch.setattr(storage_mod, "_frag", lambda key, doc: calls.append(key) or real(key, doc))
     log.update({"seen": True}, doc_ids=[7])
-    assert len(calls) == 51  # first commit after opening: everything once, 7 again
+    assert calls == ["7"]  # the others' bytes were cut from the file at open
     calls.clear()
     log.update({"seen": True}, doc_ids=[8])
     log.insert({"n": 50})
@@ -276,3 +276,30 @@ def test_a_second_process_is_refused_with_a_clear_message(tmp_path):
     second = subprocess.run([sys.executable, "-c", SECOND, str(tmp_path)], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=30)
     assert second.returncode == 0, second.stderr
+
+
+def test_fragments_are_cut_from_the_file_at_open(tmp_path, monkeypatch):
+    s = Store.open(tmp_path)
+    s.table("log").insert_multiple({"n": i, "text": "办理"} for i in range(20))
+    s.table("other").insert({"x": [1, 2]})
+    s.close()
+    s = Store.open(tmp_path)
+    frags = s._storage._frags
+    assert sorted(frags) == ["log", "other"] and len(frags["log"]) == 20
+    calls: list[str] = []
+    real = storage_mod._frag
+    monkeypatch.setattr(storage_mod, "_frag", lambda key, doc: calls.append(key) or real(key, doc))
+    before = (tmp_path / DB_NAME).read_bytes()
+    s.table("log").update({"n": 100}, doc_ids=[20])
+    assert calls == ["20"]  # only the changed document is serialised
+    after = (tmp_path / DB_NAME).read_bytes()
+    assert after.replace(b'"n":100', b'"n":19').split(b"\n")[1:] == before.split(b"\n")[1:]
+    s.close()
+    # a file in another layout (TinyDB's own) opens too, fragments made on first commit
+    raw = orjson.loads(after)
+    (tmp_path / DB_NAME).write_bytes(orjson.dumps(raw, option=orjson.OPT_INDENT_2))
+    s = Store.open(tmp_path)
+    assert s._storage._frags == {}
+    s.table("log").insert({"n": 21})
+    assert len(orjson.loads((tmp_path / DB_NAME).read_bytes())["log"]) == 21
+    s.close()
