@@ -51,6 +51,16 @@ class StoreWriteError(StoreError):
         super().__init__("store.write_failed", path=str(self.path), reason=reason)
 
 
+class StoreOpenError(StoreError):
+    """The data directory cannot be opened (read-only file system, permissions...)."""
+
+    def __init__(self, data_dir: Path, cause: BaseException) -> None:
+        self.data_dir = Path(data_dir)
+        self.cause = cause
+        reason = getattr(cause, "strerror", None) or str(cause) or type(cause).__name__
+        super().__init__("store.open_failed", path=str(self.data_dir), reason=reason)
+
+
 class StoreReadOnly(StoreError):
     """A write was attempted on a store opened with ``readonly=True``."""
 

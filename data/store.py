@@ -13,7 +13,8 @@ Usage (see ARCHITECTURE.md)::
 Files in the data directory (``DUBAN_DATA_DIR``, default ``./var``):
 
 * ``duban.json``: the database (TinyDB format + a ``_meta`` table), replaced atomically
-  on every commit (:mod:`data.storage`);
+  on every commit (:mod:`data.storage`); ``duban.json.spare`` is the previous version,
+  kept to be rewritten in place by the next commit;
 * ``history.jsonl``: the append-only history journal (:mod:`data.journal`);
 * ``duban.lock``: the lock of the writing process (:mod:`data.lock`).
 
@@ -22,8 +23,8 @@ writes the database, which records the transaction number and the journal's leng
 crash at any instant leaves the last committed database, and opening cuts the journal back
 to the length that database vouches for: a case and its history never disagree.
 
-Not thread-safe for readers during a write: the store belongs to one thread (the bot's
-event loop); writes are serialised by a lock.
+The store belongs to one thread (the bot's event loop); writes are serialised by a lock.
+Do not ``await`` inside a ``transaction()``: another coroutine's writes would join it.
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ from bot.domain.model import diff_cases, normalize_number
 from bot.domain.timeutil import SystemTime, iso_now
 from bot.texts import t
 from data.errors import (DuplicateCase, DuplicatePerson, StaleCase, StoreCorrupt, StoreError,
-                         StoreLocked, StoreReadOnly, StoreSchemaError, StoreWriteError,
-                         TransactionAborted, UnknownRecord)
+                         StoreLocked, StoreOpenError, StoreReadOnly, StoreSchemaError,
+                         StoreWriteError, TransactionAborted, UnknownRecord)
 from data.journal import JOURNAL_NAME, Journal, JournalShort
 from data.lock import DirLock, LockTaken
 from data.storage import (DB_NAME, SCHEMA_VERSION, BadDatabase, DurableStorage, DurableTinyDB,
@@ -55,6 +56,7 @@ from data.storage import (DB_NAME, SCHEMA_VERSION, BadDatabase, DurableStorage, 
 
 __all__ = [
     "Store", "StoreError", "StoreLocked", "StoreWriteError", "StoreReadOnly", "StoreSchemaError",
+    "StoreOpenError",
     "StoreCorrupt", "StaleCase", "DuplicateCase", "DuplicatePerson", "UnknownRecord",
     "TransactionAborted", "default_data_dir", "SCHEMA_VERSION",
 ]
@@ -121,12 +123,18 @@ class Store:
                 lock.acquire()
             except LockTaken as exc:
                 raise StoreLocked(directory, exc.pid) from None
+            except OSError as exc:  # a read-only or full file system, no permission
+                raise StoreOpenError(directory, exc) from exc
         try:
             storage = _open_storage(db_path, journal_path, readonly)
             try:
                 journal = Journal(journal_path, storage.meta.get("journal", 0), readonly=readonly)
             except JournalShort as exc:
                 raise StoreCorrupt(journal_path, f"history shorter than committed ({exc})") from None
+        except OSError as exc:
+            if lock is not None:
+                lock.release()
+            raise StoreOpenError(directory, exc) from exc
         except BaseException:
             if lock is not None:
                 lock.release()

@@ -510,3 +510,16 @@ def test_verify_finds_hand_edits(tmp_path, clock):
     assert "names case 99" in text and "line 5 cannot be read" in text
     assert "line 4 has transaction 1, lower than the line before" in text
     assert len(problems) == 7, "\n".join(problems)
+
+
+def test_an_unwritable_data_dir_is_reported_at_open(tmp_path, monkeypatch):
+    from data import lock as lock_mod
+    from data.store import StoreOpenError
+
+    def refuse(path, flags, *args, **kwargs):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+
+    monkeypatch.setattr(lock_mod.os, "open", refuse)
+    with pytest.raises(StoreOpenError) as err:
+        Store.open(tmp_path / "d")
+    assert str(tmp_path / "d") in str(err.value) and "read-only" in err.value.render("en").lower()

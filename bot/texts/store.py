@@ -15,6 +15,12 @@ MESSAGES = {
               "the database is as it was after the last save. Check the free disk space and the "
               "data directory's permissions, then try again.",
     },
+    "store.open_failed": {
+        "zh": "无法打开数据目录 {path}({reason})。请检查该目录是否存在、可写,以及磁盘空间。"
+              "只读命令可加只读方式打开。",
+        "en": "Cannot open the data directory {path} ({reason}). Check that it exists and is "
+              "writable, and the free disk space. Read-only commands can open it read-only.",
+    },
     "store.readonly": {
         "zh": "数据目录 {path} 以只读方式打开,不能修改。",
         "en": "The data directory {path} was opened read-only; nothing can be changed.",
