@@ -8,7 +8,8 @@ A private chat's ``my_chat_member`` update says when a person blocks the bot (th
 ``kicked``) or unblocks it: the person's ``reachable`` flag follows, so the next morning's
 plan sends nothing to a blocked account and tells the office instead, and a person who
 comes back is reminded again. (A block the bot never heard of is found by the send itself:
-Telegram's ``Forbidden``, see jobs/reminders.py.)
+Telegram's ``Forbidden``, see jobs/reminders.py.) A person the bot could not reach because
+they had never started it is reachable again as soon as they send /start.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest
-from telegram.ext import Application, ChatMemberHandler, ContextTypes
+from telegram.ext import Application, ChatMemberHandler, CommandHandler, ContextTypes, filters
 from tinydb import Query
 
 from bot.domain.model import Person
@@ -88,12 +89,30 @@ async def on_member_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if person is None:
         return
     reachable = change.new_chat_member.status not in _GONE
+    _set_reachable(store, person, reachable, "Telegram: " + change.new_chat_member.status)
+
+
+def _set_reachable(store, person: Person, reachable: bool, note: str) -> None:
     if person.reachable != reachable:
         person.reachable = reachable
-        store.save_person(person, WHO, note="Telegram: " + change.new_chat_member.status)
-        log.info("%s %s the bot", person.name, "unblocked" if reachable else "blocked")
+        store.save_person(person, WHO, note=note)
+        log.info("%s is %s", person.name, "reachable again" if reachable else "unreachable")
+
+
+async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start in a private chat: whoever the bot could not reach can be reached now."""
+    user = update.effective_user
+    if user is None:
+        return
+    store = get_store(context)
+    person = store.person_by_telegram(user.id)
+    if person is not None and not person.reachable:
+        _set_reachable(store, person, True, "Telegram: /start")
 
 
 def register(app: Application) -> None:
+    # a group of their own: they watch, the features' handlers (group 0) still answer
     app.add_handler(ChatMemberHandler(on_member_change, ChatMemberHandler.MY_CHAT_MEMBER),
                     group=MEMBER_GROUP)
+    app.add_handler(CommandHandler("start", on_start, filters=filters.ChatType.PRIVATE
+                                   & filters.UpdateType.MESSAGE), group=MEMBER_GROUP)

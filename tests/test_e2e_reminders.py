@@ -177,16 +177,20 @@ async def test_a_blocked_user_is_marked_unreachable_and_the_office_told(tmp_path
     time = SetTime(at(day, 8, 0), frozen=True)
     env, stop, users = await launch(tmp_path / "data", time, as_of=D(2020, 6, 15))
     try:
-        # 张三 blocked the bot while it was down: it learns it from Telegram's 403
+        # 张三 blocked the bot while it was down: it learns it from Telegram's 403; 钱六 was
+        # linked from the ledger but never started the bot (403 too)
         users["张三"].chat.blocked = True
+        users["钱六"].chat.started = False
         time.set(at(day, 9, 5))
         await wait_run(env.store, day)
-        zhang = env.store.people_named("张三")[0]
-        assert zhang.reachable is False
-        assert users["张三"].messages == []
+        for name in ("张三", "钱六"):
+            assert env.store.people_named(name)[0].reachable is False
+            assert users[name].messages == []
         office = bot_texts(users["周敏"])
-        assert len(office) == 2  # the day's digest, then the notice
+        assert len(office) == 3  # the day's digest, then a notice for each
         assert "无法向张三发送2020-06-16的督办提醒:对方已屏蔽机器人" in office[1]
+        assert "无法向钱六发送" in office[2]
+        assert all(len(bot_texts(users[n])) == 1 for n in ("李四", "王五"))
         from jobs.reminders import sent_log
 
         entry = next(e for e in sent_log(env.store, day, "daily") if e["name"] == "张三")
@@ -203,6 +207,9 @@ async def test_a_blocked_user_is_marked_unreachable_and_the_office_told(tmp_path
         update = users["李四"].block()
         await env.handled(update)
         assert env.store.people_named("李四")[0].reachable is False
+        # starting the bot at last makes 钱六 reachable
+        await users["钱六"].ask("/start")
+        assert env.store.people_named("钱六")[0].reachable is True
     finally:
         await stop()
 
