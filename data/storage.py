@@ -193,11 +193,13 @@ class DurableStorage(Storage):
                 for i, frag in enumerate(items):
                     if frag is None:
                         items[i] = new[keys[i]] = _frag(keys[i], docs[keys[i]])
-            chunks.append(b",\n" + orjson.dumps(name) + b":{\n")
+            chunks.append(b",\n" + orjson.dumps(name) + b":{")
             if items:
                 items[-1] = memoryview(items[-1])[:-2]  # no separator after the last one
+                chunks.append(b"\n")
                 chunks.extend(items)
-            chunks.append(b"\n}")
+                chunks.append(b"\n")
+            chunks.append(b"}")
         chunks.append(b"}\n")
         return chunks, fresh
 
@@ -246,10 +248,14 @@ def _frags_from_lines(raw: bytes, data: dict[str, Docs]) -> dict[str, dict[str, 
     frags: dict[str, dict[str, bytes]] = {}
     pos = 1  # line 0 is the _meta table
     for name, docs in data.items():
-        if pos >= len(lines) or lines[pos] != orjson.dumps(name) + b":{":
+        header = orjson.dumps(name) + b":{"
+        table = frags[name] = {}
+        if not docs and pos < len(lines) and lines[pos].startswith(header + b"}"):
+            pos += 1
+            continue
+        if pos >= len(lines) or lines[pos] != header:
             return {}
         pos += 1
-        table = frags[name] = {}
         for key in docs:
             line = lines[pos] if pos < len(lines) else b""
             if not line.startswith(b'"' + key.encode() + b'":{'):

@@ -282,10 +282,12 @@ def test_fragments_are_cut_from_the_file_at_open(tmp_path, monkeypatch):
     s = Store.open(tmp_path)
     s.table("log").insert_multiple({"n": i, "text": "办理"} for i in range(20))
     s.table("other").insert({"x": [1, 2]})
+    s.table("empty").insert({"x": 1})
+    s.table("empty").truncate()
     s.close()
     s = Store.open(tmp_path)
     frags = s._storage._frags
-    assert sorted(frags) == ["log", "other"] and len(frags["log"]) == 20
+    assert sorted(frags) == ["empty", "log", "other"] and len(frags["log"]) == 20
     calls: list[str] = []
     real = storage_mod._frag
     monkeypatch.setattr(storage_mod, "_frag", lambda key, doc: calls.append(key) or real(key, doc))
