@@ -214,6 +214,32 @@ async def test_a_blocked_user_is_marked_unreachable_and_the_office_told(tmp_path
         await stop()
 
 
+async def test_errors_are_retried_later_and_flood_control_waited_out(tmp_path):
+    from jobs.reminders import RETRY_SECONDS, sent_log
+
+    day = D(2020, 6, 16)
+    time = SetTime(at(day, 8, 0), frozen=True)
+    env, stop, users = await launch(tmp_path / "data", time, as_of=D(2020, 6, 15))
+    try:
+        env.sim.faults.set(error_5xx=1.0, methods={"sendMessage"}, limit=1)
+        time.set(at(day, 9, 0))
+        await _until(lambda: env.sim.stats.faults["error_5xx"] == 1, 10, "the 500")
+        await asyncio.sleep(5 * TICK)
+        failed = [e for e in sent_log(env.store, day, "daily") if e.get("attempts")]
+        assert len(failed) == 1 and failed[0]["status"] == "pending"
+        name = failed[0]["name"]
+        assert users[name].messages == []  # not retried at once...
+        env.sim.faults.set(rate_429=1.0, methods={"sendMessage"}, limit=2, retry_after=1)
+        time.set(at(day, 9, 0) + dt.timedelta(seconds=RETRY_SECONDS + 1))
+        await wait_run(env.store, day)  # ...but a minute later, through two 429s
+        assert env.sim.stats.faults["rate_429"] == 2
+        assert len(users[name].messages) == 1
+        assert all(len(u.messages) <= 1 for u in users.values())
+        assert {e["status"] for e in sent_log(env.store, day, "daily")} == {"sent", "unreachable"}
+    finally:
+        await stop()
+
+
 # ---------------------------------------------------------------- killed mid-run (SIGKILL)
 
 
