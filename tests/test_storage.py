@@ -7,11 +7,14 @@ import fcntl
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tinydb import Query
 
 from data import storage as storage_mod
@@ -305,3 +308,50 @@ def test_fragments_are_cut_from_the_file_at_open(tmp_path, monkeypatch):
     s.table("log").insert({"n": 21})
     assert len(orjson.loads((tmp_path / DB_NAME).read_bytes())["log"]) == 21
     s.close()
+
+
+# ---------------------------------------------------------------- model-based
+
+
+_op = st.one_of(
+    st.tuples(st.just("insert"), st.integers(0, 99)),
+    st.tuples(st.just("update"), st.integers(1, 12), st.integers(0, 99)),
+    st.tuples(st.just("remove"), st.integers(1, 12)),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.lists(_op, min_size=1, max_size=4), st.booleans()), max_size=8))
+def test_memory_and_disk_follow_a_plain_model(batches):
+    """Batches of table writes, some aborted by an exception: the store always equals a
+    dict that only saw the batches that committed, in memory and after reopening."""
+    with tempfile.TemporaryDirectory() as d:
+        model: dict[int, dict] = {}
+        s = Store.open(d)
+        log = s.table("log")
+        for ops, fail in batches:
+            trial = {k: dict(v) for k, v in model.items()}
+            try:
+                with s.transaction():
+                    for op in ops:
+                        if op[0] == "insert":
+                            trial[log.insert({"n": op[1], "tags": [op[1]]})] = {
+                                "n": op[1], "tags": [op[1]]}
+                        elif op[0] == "update" and op[1] in trial:
+                            log.update(lambda doc, v=op[2]: (doc.update(n=v),
+                                                             doc["tags"].append(v)),
+                                       doc_ids=[op[1]])
+                            trial[op[1]] = {"n": op[2], "tags": trial[op[1]]["tags"] + [op[2]]}
+                        elif op[0] == "remove" and op[1] in trial:
+                            log.remove(doc_ids=[op[1]])
+                            del trial[op[1]]
+                    if fail:
+                        raise RuntimeError
+            except RuntimeError:
+                pass
+            else:
+                model = trial
+            assert {doc.doc_id: dict(doc) for doc in log.all()} == model
+        s.close()
+        with Store.open(d, readonly=True) as again:
+            assert {doc.doc_id: dict(doc) for doc in again.table("log").all()} == model
