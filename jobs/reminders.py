@@ -22,7 +22,8 @@ records every digest in the send log as ``pending`` — recipient, day, digest h
 commit *before* sending anything; each digest is marked ``sent`` in its own commit as soon
 as Telegram accepted it. A restart never re-sends a ``sent`` digest; a ``pending`` one goes
 out (once more): a crash can at worst repeat the one message that was in flight, never lose
-one. The run is ``done`` when every entry is final (sent, unreachable or failed).
+one. The run is ``done`` when every entry is final (sent, unreachable, failed, or dropped:
+a pending digest whose recipient has nothing left in the plan when the run resumes).
 
 **Sending.** One message after the other, through the bot (PTB's ``AIORateLimiter`` in
 production: 30 messages/s overall; a digest split into parts waits :data:`PART_GAP` between
@@ -67,8 +68,9 @@ FIRST_TICK = 1.0
 RUNS = "reminder_runs"
 LOG = "reminder_log"
 DAILY, WEEKLY = "daily", "weekly"
-#: send-log entries that will not be sent again
-FINAL = frozenset({"sent", "unreachable", "failed"})
+#: send-log entries that will not be sent again ("dropped": pending, then no longer in the
+#: plan when the run resumed, e.g. the case was answered meanwhile: nothing left to say)
+FINAL = frozenset({"sent", "unreachable", "failed", "dropped"})
 MAX_ATTEMPTS = 5
 RETRY_SECONDS = 60.0
 #: RetryAfter answers waited out for one message before giving up until the next tick
@@ -297,6 +299,11 @@ async def _deliver(app: Application, day: dt.date, kind: str, outgoing: Sequence
                 if changes:
                     table.update(changes, doc_ids=[doc_id])
             entries.append((o, doc_id))
+        planned = {o.person.id for o in outgoing}
+        gone = [doc.doc_id for pid, doc in existing.items()
+                if pid not in planned and doc["status"] == "pending"]
+        if gone:
+            table.update({"status": "dropped"}, doc_ids=gone)
     context = CallbackContext(app)
     blocked: list[Person] = []
     now = clock.now()

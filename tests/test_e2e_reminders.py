@@ -240,6 +240,32 @@ async def test_errors_are_retried_later_and_flood_control_waited_out(tmp_path):
         await stop()
 
 
+async def test_a_resumed_run_drops_a_digest_that_has_nothing_left_to_say(tmp_path):
+    from jobs.reminders import LOG, sent_log
+
+    day = D(2020, 6, 16)
+    time = SetTime(at(day, 8, 0), frozen=True)
+    env, stop, users = await launch(tmp_path / "data", time, as_of=D(2020, 6, 15))
+    try:
+        li = env.store.people_named("李四")[0]
+        # a run was interrupted with 李四's digest pending; then his cases were answered
+        env.store.table(LOG).insert({"day": day.isoformat(), "kind": "daily", "person": li.id,
+                                     "name": li.name, "telegram": li.telegram, "hash": "x",
+                                     "status": "pending", "attempts": 0, "parts_sent": 0})
+        for case in env.store.cases():
+            if case.handler == "李四":
+                fresh = env.store.get_case(case.id)
+                fresh.stage = "answered"
+                env.store.save_case(fresh, "李四")
+        time.set(at(day, 9, 0))
+        await wait_run(env.store, day)
+        statuses = {e["name"]: e["status"] for e in sent_log(env.store, day, "daily")}
+        assert statuses["李四"] == "dropped" and users["李四"].messages == []
+        assert statuses["张三"] == "sent"
+    finally:
+        await stop()
+
+
 # ---------------------------------------------------------------- killed mid-run (SIGKILL)
 
 
