@@ -57,6 +57,7 @@ def acks_of(store, day: dt.date) -> list[dict]:
 @button("ack")
 async def ack_button(c: Ctx) -> None:
     query = c.update.callback_query
+    assert query is not None and c.person is not None  # a button press, by a known person
     try:
         kind, stamp = c.args[0], c.args[1]
         day = dt.datetime.strptime(stamp, "%Y%m%d").date()

@@ -81,6 +81,8 @@ KEEP_DAYS = 62
 WHO = "system"
 
 _Q = Query()
+#: a message's parts as (HTML text, keyboard)
+Parts = list[tuple[str, InlineKeyboardMarkup | None]]
 
 
 # ---------------------------------------------------------------- registration and tick
@@ -179,8 +181,8 @@ class Outgoing:
 
     person: Person
     hash: str
-    #: the parts as (HTML text, keyboard) — built only when the message is really sent
-    render: Callable[[CallbackContext], list[tuple[str, InlineKeyboardMarkup | None]]]
+    #: the parts — built only when the message is really sent
+    render: Callable[[CallbackContext], Parts]
 
 
 async def run_day(app: Application, day: dt.date, *, catch_up: bool = False) -> RunReport:
@@ -222,8 +224,17 @@ async def _run_weekly(app: Application, day: dt.date) -> RunReport:
     for p in store.people():
         if p.position in ("leader", "head") and p.active:
             text = texts.get(p.language, texts["zh"])
-            outgoing.append(Outgoing(p, _hash(text), lambda ctx, text=text: [(text, None)]))
+            outgoing.append(Outgoing(p, _hash(text), _plain(text)))
     return await _deliver(app, day, WEEKLY, outgoing)
+
+
+def _plain(text: str) -> Callable[[CallbackContext], Parts]:
+    """A one-part message without buttons."""
+
+    def render(ctx: CallbackContext) -> Parts:
+        return [(text, None)]
+
+    return render
 
 
 def _hash(text: str) -> str:
@@ -231,10 +242,10 @@ def _hash(text: str) -> str:
 
 
 def _digest_renderer(digest: Digest, day: dt.date, catch_up: bool
-                     ) -> Callable[[CallbackContext], list[tuple[str, InlineKeyboardMarkup | None]]]:
-    def render(ctx: CallbackContext) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+                     ) -> Callable[[CallbackContext], Parts]:
+    def render(ctx: CallbackContext) -> Parts:
         lang = digest.lang
-        out = []
+        out: Parts = []
         for part in render_digest(digest, day, catch_up=catch_up):
             rows, seen = [], set()
             for line in part.lines:
@@ -352,6 +363,9 @@ async def _send_one(app: Application, context: CallbackContext, o: Outgoing, doc
     clock = app.bot_data["time"]
     table = store.table(LOG)
     chat_id = o.person.telegram
+    if chat_id is None:  # unlinked since it was logged
+        table.update({"status": "unreachable", "reason": "unlinked"}, doc_ids=[doc_id])
+        return "unreachable"
     sent_ids = list(doc.get("messages") or [])
     try:
         parts = o.render(context)
@@ -425,7 +439,7 @@ async def _tell_office(app: Application, day: dt.date, person: Person) -> None:
     for p in store.people():
         if p.position == "office" and p.id != person.id and unreachable_reason(p) is None:
             text = t("remind.blocked_notice", p.language, name=person.name, date=date)
-            outgoing.append(Outgoing(p, _hash(text), lambda ctx, text=text: [(text, None)]))
+            outgoing.append(Outgoing(p, _hash(text), _plain(text)))
     if outgoing:
         await _deliver(app, day, f"blocked.{person.id}", outgoing)
 

@@ -40,7 +40,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Union
+from typing import Any, NamedTuple, cast
 
 import orjson
 
@@ -48,7 +48,7 @@ from bot.domain.model import ANSWERED_STAGES, CLOCKS, OPINION_ROLES, STAGES, Cas
 from bot.domain.querytext import esc, fmt_date, short_title
 from bot.domain.queries import is_open
 from bot.domain.rules import Rules, rules_for
-from bot.domain.status import ClockStatus, StatusReader
+from bot.domain.status import ClockStatus, HasEscalation, StatusReader
 from bot.domain.workcal import WorkCalendar, estimate_notices
 from bot.texts import t
 
@@ -67,7 +67,7 @@ _CLOCK_ORDER = {name: i for i, name in enumerate(CLOCKS)}
 _PUBLISHED = frozenset(STAGES[STAGES.index("published"):])
 _ANSWERED = frozenset(ANSWERED_STAGES)
 
-RulesArg = Union[Callable[[int], Rules], Mapping[str, Any], Rules, None]
+RulesArg = Callable[[int], Rules] | Mapping[str, Any] | Rules | None
 
 
 # ---------------------------------------------------------------- the rules of a year
@@ -97,6 +97,11 @@ def rules_source(rules: RulesArg) -> Callable[[int], Rules]:
         return found
 
     return for_year
+
+
+def _escalation_source(rules: Callable[[int], Rules]) -> Callable[[int], HasEscalation]:
+    """The rules as the status reader reads them (only their escalation thresholds)."""
+    return cast("Callable[[int], HasEscalation]", rules)
 
 
 # ---------------------------------------------------------------- who stands where
@@ -363,7 +368,7 @@ class _Planner:
         self.day_iso = day.isoformat()
         self.cal = calendar
         self.rules = rules_source(rules)
-        self.reader = StatusReader(day, calendar, self.rules)
+        self.reader = StatusReader(day, calendar, _escalation_source(self.rules))
         self.chain = Chain(people, work_divisions)
         self.by_person: dict[int, tuple[Person, dict[tuple[int, str], ReminderLine]]] = {}
         self._remind_day: dict[tuple[str, int], bool] = {}
@@ -597,7 +602,7 @@ class WeeklySummary:
 def weekly_summary(cases: Iterable[Case], calendar: WorkCalendar, rules: RulesArg,
                    day: dt.date) -> WeeklySummary:
     """Counts for the leaders' Monday screen; "this week" is ``day`` to the week's Sunday."""
-    reader = StatusReader(day, calendar, rules_source(rules))
+    reader = StatusReader(day, calendar, _escalation_source(rules_source(rules)))
     week_end = day + dt.timedelta(days=6 - day.weekday())
     per_div: dict[str, list[int]] = {}
     stages: Counter[str] = Counter()
@@ -616,8 +621,9 @@ def weekly_summary(cases: Iterable[Case], calendar: WorkCalendar, rules: RulesAr
         n_open += 1
         n_overdue += late
         n_due += due
-    divisions = tuple(sorted(((d, *row) for d, row in per_div.items()),
-                             key=lambda r: (-r[2], -r[3], -r[1], r[0])))
+    rows: list[tuple[str, int, int, int]] = [(d, n, late, due)
+                                             for d, (n, late, due) in per_div.items()]
+    divisions = tuple(sorted(rows, key=lambda r: (-r[2], -r[3], -r[1], r[0])))
     stage_rows = tuple((s, stages[s]) for s in STAGES if stages[s])
     return WeeklySummary(day, week_end, divisions, stage_rows, n_open, n_overdue, n_due)
 
