@@ -56,7 +56,8 @@ class Journal:
         self.readonly = readonly
         self.size = committed
         self._fd: int | None = None
-        self._index: dict[SubjectKey, array] | None = None
+        #: subject -> id -> [start, end, start, end...] of its lines
+        self._index: dict[str, dict[int | str, array]] | None = None
         self._staged: tuple[int, list[tuple[SubjectKey, int, int]]] | None = None
         if readonly:
             if self.path.exists():
@@ -105,8 +106,8 @@ class Journal:
         self._staged = None
         self.size = end
         if self._index is not None:
-            for key, start, stop in spans:
-                self._index.setdefault(key, array("q")).extend((start, stop))
+            for (subject, key), start, stop in spans:
+                self._index[subject].setdefault(key, array("q")).extend((start, stop))
 
     def abort(self) -> None:
         """Forget the staged lines and cut them off (best effort: the next append does too)."""
@@ -127,7 +128,7 @@ class Journal:
 
     def events(self, subject: str, key: int | str, limit: int | None = None) -> list[dict]:
         """The committed events of one subject, oldest first (the last ``limit`` if given)."""
-        spans = self._ensure_index().get((subject, key))
+        spans = self._ensure_index()[subject].get(key)
         if not spans:
             return []
         pairs = [(spans[i], spans[i + 1]) for i in range(0, len(spans), 2)]
@@ -136,7 +137,7 @@ class Journal:
         return [orjson.loads(os.pread(self._fd, stop - start, start)) for start, stop in pairs]
 
     def subjects(self) -> set[SubjectKey]:
-        return set(self._ensure_index())
+        return {(subject, key) for subject, by in self._ensure_index().items() for key in by}
 
     def lines(self) -> Iterator[tuple[int, bytes]]:
         """Every committed line (without its newline), numbered from 1."""
@@ -151,20 +152,22 @@ class Journal:
                 yield number, mm[start:stop]
                 start = stop + 1
 
-    def _ensure_index(self) -> dict[SubjectKey, array]:
+    def _ensure_index(self) -> dict[str, dict[int | str, array]]:
         """Offsets of every committed line by subject, built on first use (one regex pass)."""
         if self._index is not None:
             return self._index
-        index: dict[SubjectKey, array] = {}
+        index: dict[str, dict[int | str, array]] = {subject: {} for subject in SUBJECTS}
+        names = {subject.encode(): subject for subject in SUBJECTS}
         if self._fd is not None and self.size:
             with mmap.mmap(self._fd, self.size, prot=mmap.PROT_READ) as mm:
                 for m in _LINE_RE.finditer(mm):
-                    raw = m.group(3)
+                    subject, raw = m.group(2, 3)
                     key: int | str = int(raw) if raw[0] != 34 else raw[1:-1].decode()
-                    spans = index.get((m.group(2).decode(), key))
+                    by = index[names[subject]]
+                    spans = by.get(key)
                     if spans is None:
-                        spans = index[(m.group(2).decode(), key)] = array("q")
-                    spans.extend((m.start(), m.end()))
+                        spans = by[key] = array("q")
+                    spans.extend(m.span())
         self._index = index
         return index
 

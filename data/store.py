@@ -52,7 +52,7 @@ from data.errors import (DuplicateCase, DuplicatePerson, StaleCase, StoreCorrupt
 from data.journal import JOURNAL_NAME, Journal, JournalShort
 from data.lock import DirLock, LockTaken
 from data.storage import (DB_NAME, SCHEMA_VERSION, BadDatabase, DurableStorage, DurableTinyDB,
-                          remove_stale_temps)
+                          gc_paused, remove_stale_temps)
 
 __all__ = [
     "Store", "StoreError", "StoreLocked", "StoreWriteError", "StoreReadOnly", "StoreSchemaError",
@@ -126,7 +126,8 @@ class Store:
             except OSError as exc:  # a read-only or full file system, no permission
                 raise StoreOpenError(directory, exc) from exc
         try:
-            storage = _open_storage(db_path, journal_path, readonly)
+            with gc_paused():
+                storage = _open_storage(db_path, journal_path, readonly)
             try:
                 journal = Journal(journal_path, storage.meta.get("journal", 0), readonly=readonly)
             except JournalShort as exc:
@@ -245,8 +246,9 @@ class Store:
 
     def _cases(self) -> dict[int, Case]:
         if self._case_objs is None:
-            self._case_objs = {int(k): _load_case(int(k), doc)
-                               for k, doc in self._storage.table_docs(CASES).items()}
+            with gc_paused():
+                self._case_objs = {int(k): _load_case(int(k), doc)
+                                   for k, doc in self._storage.table_docs(CASES).items()}
         return self._case_objs
 
     def _keys(self) -> dict[tuple, int]:
