@@ -25,6 +25,7 @@ import fcntl
 import gc
 import logging
 import os
+import re
 from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -415,13 +416,12 @@ _IOV_MAX = min(os.sysconf("SC_IOV_MAX"), 1024) if hasattr(os, "sysconf") else 16
 
 
 def remove_stale_temps(path: Path) -> None:
-    """Delete the temporary files a crashed commit left beside ``path`` (not the spare)."""
-    for pattern in (f"{path.name}.*.tmp", f"{path.name}.*.keep"):
-        for leftover in path.parent.glob(pattern):
-            try:
-                leftover.unlink()
-            except OSError:
-                pass
+    """Delete the files a crashed commit left beside ``path``: ``<name>.<pid>.tmp`` and
+    ``<name>.<pid>.keep`` (not the spare, nor other tools' files)."""
+    pattern = re.compile(re.escape(path.name) + r"\.\d+\.(tmp|keep)")
+    for leftover in path.parent.iterdir():
+        if pattern.fullmatch(leftover.name):
+            _unlink(leftover)
 
 
 # ---------------------------------------------------------------- TinyDB tables

@@ -155,8 +155,10 @@ def test_stale_temp_files_are_removed_at_open(tmp_path):
     stale.write_bytes(b'{"half": ')
     keep = tmp_path / f"{DB_NAME}.12345.keep"
     os.link(tmp_path / DB_NAME, keep)
+    other = tmp_path / f"{DB_NAME}.restore.tmp"  # another tool's file
+    other.write_bytes(b"{}")
     Store.open(tmp_path).close()
-    assert not stale.exists() and not keep.exists()
+    assert not stale.exists() and not keep.exists() and other.exists()
 
 
 def test_storage_rejects_files_that_are_not_duban_databases(tmp_path):
