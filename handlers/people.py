@@ -15,11 +15,12 @@ import zlib
 from tinydb import Query
 from telegram.ext import Application, MessageHandler, filters
 
-from bot.domain.access import decide
+from bot.domain.access import can, decide
 from bot.domain.model import POSITIONS, Person
 from bot.domain.people import divisions, match_people, open_cases_of
 from handlers.cards import case_line
 from handlers.common import Ctx, btn, button, command, esc, guard, keyboard
+from handlers.queries import PERSON_EXTRAS, answer_person
 
 log = logging.getLogger("duban.people")
 
@@ -239,22 +240,26 @@ async def show_people(c: Ctx, page: int, *, edit: bool) -> None:
         await c.reply(text, keyboard([nav]))
 
 
-@guard("manage_people")
+@guard("query")
 async def person_cmd(c: Ctx) -> None:
+    """``/person NAME``: for everyone, the query "by person" (open / overdue / done among the
+    cases the asker may see, handlers.queries); the office also gets the admin card and
+    buttons (position, division, deactivate) of the person of the list with that name."""
     name = " ".join(c.args).strip()
     if not name:
         await c.reply(c.t("person.usage"))
         return
-    found = c.store.people_named(name)
-    if not found:
-        await c.reply(c.t("person.not_found", name=esc(name)))
-        return
-    if len(found) > 1:
-        rows = [[btn(c.context, f"{p.name} · {c.t(f'position.{p.position}')} {p.division}"[:60],
-                     "pers", p.id)] for p in found[:10]]
-        await c.reply(c.t("person.which", name=esc(name)), keyboard(rows))
-        return
-    await show_person(c, found[0], edit=False)
+    if can(c.person, "manage_people"):
+        found = c.store.people_named(name)
+        if len(found) > 1:
+            rows = [[btn(c.context, f"{p.name} · {c.t(f'position.{p.position}')} {p.division}"[:60],
+                         "pers", p.id)] for p in found[:10]]
+            await c.reply(c.t("person.which", name=esc(name)), keyboard(rows))
+            return
+        if found:
+            await show_person(c, found[0], edit=False)
+            return
+    await answer_person(c, name)
 
 
 def person_text(c: Ctx, p: Person) -> str:
@@ -269,20 +274,32 @@ def person_text(c: Ctx, p: Person) -> str:
     if p.linked and not p.reachable:
         state.append(c.t("people.unreachable"))
     lines.append(" · ".join(state))
-    open_cases = open_cases_of(p, c.store.cases())
-    lines.append(c.t("person.open_cases", n=len(open_cases)))
     return "\n".join(lines)
 
 
-async def show_person(c: Ctx, p: Person, *, edit: bool) -> None:
-    rows = [[btn(c.context, c.t("person.btn_position"), "pers", p.id, "pos"),
+def admin_rows(c: Ctx, p: Person) -> list[list]:
+    return [[btn(c.context, c.t("person.btn_position"), "pers", p.id, "pos"),
              btn(c.context, c.t("person.btn_division"), "pers", p.id, "div")],
             [btn(c.context, c.t("person.btn_deactivate" if p.active else "person.btn_activate"),
                  "pers", p.id, "off" if p.active else "on")]]
-    if edit:
-        await c.edit_or_reply(person_text(c, p), keyboard(rows))
-    else:
-        await c.reply(person_text(c, p), keyboard(rows))
+
+
+def admin_part(c: Ctx, name: str, person_id: int) -> tuple[list[str], list[list]]:
+    """For the office, above a person's cases: their card; below: the admin buttons."""
+    if not can(c.person, "manage_people"):
+        return [], []
+    person = c.store.get_person(person_id) if person_id else None
+    if person is None:
+        found = c.store.people_named(name)
+        person = found[0] if len(found) == 1 else None
+    if person is None:
+        return [], []
+    return [person_text(c, person)], admin_rows(c, person)
+
+
+async def show_person(c: Ctx, p: Person, *, edit: bool) -> None:
+    """The person's cases (as the query "by person"), with the card and buttons of admin."""
+    await answer_person(c, p.name, person_id=p.id, edit=edit)
 
 
 @button("pers")
@@ -391,6 +408,9 @@ async def on_media(update, context) -> None:
         return
     await context.bot.send_message(update.effective_chat.id,
                                    t("misc.unsupported_media", lang_for(update, context)))
+
+
+PERSON_EXTRAS.append(admin_part)
 
 
 def register(app: Application) -> None:
