@@ -41,6 +41,7 @@ from bot.domain.access import decide, visible
 from bot.domain.dates import DateError, parse_period
 from bot.domain.intents import Intent, recognise
 from bot.domain.model import Case
+from bot.domain.status import Calendar, RulesSource
 from data.views import rules_of, work_calendar
 from handlers.cases import choose_or_show, show_case
 from handlers.common import (
@@ -228,8 +229,8 @@ class Sight:
     """The live data of one request: the asker's visible cases, the calendar, the rules."""
 
     cases: list[Case]
-    cal: object
-    rules: Callable[[int], object]
+    cal: Calendar
+    rules: RulesSource
 
 
 def sight(c: Ctx) -> Sight:
@@ -467,15 +468,17 @@ async def _filters(c: Ctx, args: dict, make: Callable[..., Spec]) -> Spec | None
     """The division / person / mine filters of an overdue or due question, resolved."""
     division = person = ""
     if args.get("division"):
-        division = await _resolve(c, args["division"], known_divisions(c), "division",
-                                  lambda n: make(division=n, person=person))
-        if division is None:
+        found = await _resolve(c, args["division"], known_divisions(c), "division",
+                               lambda n: make(division=n, person=""))
+        if found is None:
             return None
+        division = found
     if args.get("person"):
-        person = await _resolve(c, args["person"], known_people(c), "person",
-                                lambda n: make(division=division, person=n))
-        if person is None:
+        found = await _resolve(c, args["person"], known_people(c), "person",
+                               lambda n: make(division=division, person=n))
+        if found is None:
             return None
+        person = found
     return make(division=division, person=person)
 
 
@@ -597,7 +600,8 @@ async def answer_person(c: Ctx, name: str, *, person_id: int = 0, edit: bool = F
 @guard("query")
 async def query_cmd(c: Ctx) -> None:
     """Every query command: the command line goes through the intent recogniser."""
-    await answer_text(c, c.update.effective_message.text or "")
+    message = c.update.effective_message
+    await answer_text(c, message.text or "" if message is not None else "")
 
 
 @button("q")
@@ -660,7 +664,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not decision:  # not approved, deactivated: that, and nothing else
         await c.refuse(decision.reason)
         return
-    await answer_text(c, update.effective_message.text or "")
+    message = update.effective_message
+    await answer_text(c, message.text or "" if message is not None else "")
 
 
 #: the commands of this module (``/person`` is handlers.people's)

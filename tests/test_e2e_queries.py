@@ -32,7 +32,7 @@ def texts(messages) -> str:
 
 def numbers(text: str) -> set[str]:
     """Case numbers at the start of list lines."""
-    return set(re.findall(r"^(\d{4})\b", text, re.M))
+    return set(re.findall(r"^(\d{4})\b", text, re.MULTILINE))
 
 
 # ---------------------------------------------------------------- overdue, by role
@@ -69,7 +69,7 @@ async def test_overdue_grouped_by_division_most_overdue_first(bot_env):
     case.set_deadline("2020-06-19")  # 12 working days late by July 8 (Dragon Boat holiday): level 4
     bot_env.store.save_case(case, "test")
     text = texts(await bot_env.user("周敏").ask("/overdue"))
-    heads = re.findall(r"^▸ (\S+)", text, re.M)
+    heads = re.findall(r"^▸ (\S+)", text, re.MULTILINE)
     assert heads == ["投资促进一处", "投资促进二处", "综合处"]
     assert "0405 推进产业园区精准招商 · 钱六\n  会(协)办意见 超期19天(12个工作日) · 已督办至4级" in text
 
@@ -137,7 +137,7 @@ async def test_paging_across_120_overdue_cases(bot_env):
     pages, footers = await _all_pages(office, first)
     assert footers == [f"第{k}/12页,共120件" for k in range(1, 13)]
     assert all(len(p) <= 4096 for p in pages)
-    seen = [n for p in pages for n in re.findall(r"^(9\d{3})\b", p, re.M)]
+    seen = [n for p in pages for n in re.findall(r"^(9\d{3})\b", p, re.MULTILINE)]
     assert len(seen) == 120 and len(set(seen)) == 120
     assert "(续)" in "\n".join(pages)  # a division going on from one page to the next
     assert NEXT not in office.last.labels and PREV in office.last.labels
