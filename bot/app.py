@@ -59,15 +59,25 @@ async def _post_init(app: Application) -> None:
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the error with its traceback; tell the user something went wrong, without one."""
+    """Log the error with its traceback; tell the user something went wrong, without one.
+
+    A commit that could not be written (disk full, read-only data directory) gets its own
+    message: the change was not saved and the earlier data is intact (the store rolled back).
+    """
+    from data.errors import StoreWriteError
+
     log.error("error while handling %s", getattr(update, "update_id", update),
               exc_info=context.error)
+    key = "error.generic"
+    if isinstance(context.error, StoreWriteError):
+        key = "error.store_write"
+        context.application.bot_data["last_write_error"] = context.error  # shown by /health
     if isinstance(update, Update) and update.effective_chat is not None:
         from handlers.common import lang_for
 
         try:
             lang = lang_for(update, context)
-            await context.bot.send_message(update.effective_chat.id, t("error.generic", lang))
+            await context.bot.send_message(update.effective_chat.id, t(key, lang))
         except Exception:  # the error may be the network itself
             log.warning("could not tell the user about the error", exc_info=True)
 
