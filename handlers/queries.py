@@ -30,7 +30,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from operator import attrgetter
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
@@ -57,8 +56,6 @@ from handlers.common import (
 )
 
 Rows = list[list[InlineKeyboardButton]]
-_DIVISION = attrgetter("division")
-_HANDLER = attrgetter("handler")
 
 #: the free-text handler's group: after every feature's handlers (group 0)
 QUERY_GROUP = 10
@@ -254,22 +251,31 @@ def narrowed(c: Ctx, spec: Spec, cases: list[Case]) -> list[Case]:
     return cases
 
 
-def known_divisions(c: Ctx) -> list[str]:
-    """Every division named by a person or a case (names are not secret; cases are)."""
-    names = set(map(_DIVISION, c.store.cases()))
+def known_names(c: Ctx) -> tuple[list[str], list[str]]:
+    """The division names and the people names the bureau uses (one pass over the cases):
+    divisions of the people list and of the cases; names of the people list and handlers.
+    Names are not secret (cases are): questions about the unseen are answered as such."""
+    divisions: set[str] = set()
+    handlers: set[str] = set()
+    add_division, add_handler = divisions.add, handlers.add
+    for k in c.store.cases():
+        add_division(k.division)
+        add_handler(k.handler)
     for p in c.store.people():
-        names.add(p.division)
-        names.update(p.leads_divisions)
-    names.discard("")
-    return sorted(names)
+        add_division(p.division)
+        divisions.update(p.leads_divisions)
+        add_handler(p.name)
+    divisions.discard("")
+    handlers.discard("")
+    return sorted(divisions), sorted(handlers)
 
 
-def known_people(c: Ctx, cases: Sequence[Case] | None = None) -> list[str]:
-    """The people list's names and the handlers of ``cases`` (default: all cases)."""
-    names = {p.name for p in c.store.people()}
-    names.update(map(_HANDLER, c.store.cases() if cases is None else cases))
-    names.discard("")
-    return sorted(names)
+def known_divisions(c: Ctx) -> list[str]:
+    return known_names(c)[0]
+
+
+def known_people(c: Ctx) -> list[str]:
+    return known_names(c)[1]
 
 
 def _scope_line(c: Ctx, spec: Spec) -> list[str]:
@@ -572,7 +578,7 @@ async def answer(c: Ctx, intent: Intent) -> None:
 
 def understand(c: Ctx, text: str) -> Intent:
     """The intent of ``text``, with the bureau's division and people names known."""
-    return recognise(text[:MAX_QUESTION], known_divisions(c), known_people(c))
+    return recognise(text[:MAX_QUESTION], *known_names(c))
 
 
 async def answer_text(c: Ctx, text: str) -> Intent:
