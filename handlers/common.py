@@ -201,10 +201,13 @@ _SECRET_SETTING = "callback_secret"
 
 
 def _secret(context: ContextTypes.DEFAULT_TYPE) -> bytes:
-    bot_data = context.application.bot_data
+    return _secret_of(context.application.bot_data)
+
+
+def _secret_of(bot_data: dict) -> bytes:
     key = bot_data.get(_SECRET_SETTING)
     if key is None:
-        store = get_store(context)
+        store = bot_data["store"]
         text = store.get_setting(_SECRET_SETTING)
         if not text:
             text = secrets.token_hex(16)
@@ -285,3 +288,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def register_buttons(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_button))
+    if "store" in app.bot_data:
+        # made (and saved) at start, not at the first button: answering with buttons must
+        # not need a write, so reading still works while the disk is full (issue 9)
+        _secret_of(app.bot_data)
