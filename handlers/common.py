@@ -235,7 +235,8 @@ def unpack(context: ContextTypes.DEFAULT_TYPE, data: str | None) -> list[str] | 
     if not data or "|" not in data:
         return None
     payload, sig = data.rsplit("|", 1)
-    if not hmac.compare_digest(sig, _sign(_secret(context), payload)):
+    # as bytes: compare_digest refuses str with non-ASCII characters (forged data may have them)
+    if not hmac.compare_digest(sig.encode(), _sign(_secret(context), payload).encode()):
         return None
     return payload.split(":")
 
