@@ -31,11 +31,13 @@ async def start(c: Ctx) -> None:
         await c.reply(c.t("start.approved", name=esc(p.name),
                           position=c.t(f"position.{p.position}"), division=division))
         return
-    await c.reply(c.t("start.pending"))
-    # asking the office is the joining flow's job (handlers.people), when it is installed
+    # asking the office is the joining flow's job (handlers.people), when it is installed;
+    # the request is recorded before the user is told it was (a crash in between loses
+    # nothing the user was promised)
     ask = c.context.application.bot_data.get("on_join_request")
     if ask is not None:
         await ask(c)
+    await c.reply(c.t("start.pending"))
 
 
 @guard(None, groups=True, unapproved=True)

@@ -216,7 +216,7 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-def check_languages(store, tally: Tally, people_by_tid: dict[int, Any]) -> list[str]:
+def check_languages(store, tally: Tally) -> list[str]:
     """Every acknowledged /lang change is stored with its history; problems found."""
     problems = []
     for tid, acked in tally.acked_lang.items():

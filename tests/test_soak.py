@@ -104,9 +104,8 @@ async def test_fifty_users_through_every_fault(tmp_path, time_source):
         assert not tally.unanswered, dict(tally.unanswered)
         assert tally.outcomes["answer"] > 10 * tally.outcomes["error"]
         # every acknowledged change is stored with its history
-        by_tid = {p.telegram: p for p in store.people() if p.telegram}
         assert sum(map(len, tally.acked_lang.values())) > USERS
-        assert check_languages(store, tally, by_tid) == []
+        assert check_languages(store, tally) == []
         requests = {d["telegram"]: d for d in store.table("join_requests").all()}
         assert tally.asked <= set(requests)
         for tid in tally.welcomed:
