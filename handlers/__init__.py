@@ -7,7 +7,7 @@ import importlib
 from telegram.ext import Application
 
 #: feature modules, in the order their handlers are tried
-MODULES = ("observe", "basic", "cases", "people", "queries", "reminders", "health")
+MODULES = ("observe", "basic", "cases", "people", "queries", "reminders", "health", "ledger")
 
 
 def register(app: Application) -> None:

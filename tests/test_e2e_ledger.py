@@ -1,0 +1,72 @@
+"""End-to-end: the office sends the ledger as a document, gets it back, gets the report."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+HEADER = "类型,编号,年度,会次,标题,提出人,办理方式,主办单位,承办处室,办理任务,承办人,办理时限,办理要求\n"
+GOOD = "提案,0901,2020,省政协十二届三次会议,关于数字招商的提案,某委员,会办,省商务厅,综合处,提出会办意见,张三,2020年6月30日,按时提交\n"
+BAD = "提案,0902,2020,省政协十二届三次会议,关于园区的提案,某委员,会签,省商务厅,综合处,提出会办意见,张三,六月底左右,按时提交\n"
+
+
+async def send_file(env, user, name, data, caption=""):
+    update = await user.send_document(name, data, caption=caption)
+    await env.handled(update, timeout=15)
+    return user.last
+
+
+async def test_import_all_or_nothing_then_partial_by_button(bot_env):
+    office = bot_env.user("周敏")
+    before = len(bot_env.store.cases())
+    status = await send_file(bot_env, office, "cases.csv", (HEADER + GOOD + BAD).encode("utf-8-sig"))
+    assert "第3行" in status.text and "办理方式" in status.text
+    assert len(bot_env.store.cases()) == before  # nothing written
+    await office.ask_press("只导入正确的行", timeout=15)
+    assert len(bot_env.store.cases()) == before + 1
+    case = bot_env.store.find_by_number("0901")[0]
+    assert case.deadline == "2020-06-30" and case.handler == "张三"
+    # the same button again: the file is gone
+    assert "0901" in (await office.ask("/case 0901"))[-1].text
+
+
+async def test_dry_run_and_unreadable_files(bot_env):
+    office = bot_env.user("周敏")
+    status = await send_file(bot_env, office, "cases.csv", (HEADER + GOOD).encode(), caption="检查")
+    assert not bot_env.store.find_by_number("0901")
+    assert "正式导入" in status.labels
+    status = await send_file(bot_env, office, "cases.xlsx", b"PK\x03\x04 not really a workbook")
+    assert "无法读取" in status.text
+    status = await send_file(bot_env, office, "photo.jpg", b"\xff\xd8\xff")
+    assert "不是台账文件" in status.text
+
+
+async def test_only_the_office_imports(bot_env):
+    zhang = bot_env.user("张三")
+    reply = await send_file(bot_env, zhang, "cases.csv", (HEADER + GOOD).encode())
+    assert "仅供办公室" in reply.text
+    assert not bot_env.store.find_by_number("0901")
+
+
+async def test_export_and_report_as_documents(bot_env):
+    office = bot_env.user("周敏")
+    reply = await office.ask("/export 2020", timeout=15)
+    doc = next(m for m in reply if m.document)
+    book = openpyxl.load_workbook(io.BytesIO(doc.document.data))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    assert "编号" in header and "办理时限" in header
+    assert any(row[header.index("编号")] == "0484" for row in sheet.iter_rows(values_only=True))
+
+    bot_env.time.set(bot_env.time.now().replace(month=10))
+    reply = await office.ask("/report 2020", timeout=15)
+    text = "\n".join(m.text for m in reply)
+    assert "人大代表建议8件(含2件工作参考),其中:主(独)办1件,协办5件" in text
+    assert "政协提案13件,其中:主(分)办0件,会办13件" in text
+    assert any(m.document and m.document.name.endswith(".xlsx") for m in reply)
+    zhang = bot_env.user("张三")
+    assert "仅供办公室和局领导" in (await zhang.ask("/report 2020"))[-1].text
