@@ -1,0 +1,220 @@
+"""Load benchmark: updates per second the whole bot sustains through the simulator.
+
+    uv run python benchmarks/bench_load.py [--sizes 1000,10000,50000] [--seconds 15]
+                                           [--users 50] [--writes 0.2] [--dir DIR] [--profile]
+
+For each size, a store of that many realistic cases (~1 KB of JSON each, with history) and
+the sample's people plus handlers up to ``--users`` linked accounts is built once (reused
+from DIR). Then the real application (handlers, store, durable commits; no flood limiter:
+the bot's own capacity is measured, not Telegram's 30 messages/s) runs against the local
+Bot API simulator in this process, and ``--users`` simulated people ask without pause
+(closed loop, :mod:`tests.loadgen`): questions (``/case``, ``/overdue``, ``/mine``,
+``/due``, ``/find``, free text), read-only buttons, and ``--writes`` of the requests change
+the person's language (a durable commit with a history event, as any change is).
+
+Printed per size: requests answered per second, latency p50/p95/p99 (send to last reply
+message), and the commits: how many, their median and p95 time, and the share of the run
+spent inside them. ``--profile`` adds the ten functions with the most cumulative time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import logging
+import pstats
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DIVISIONS = ["综合处", "项目管理处", "投资促进一处", "投资促进二处"]
+
+
+def build(directory: Path, n_cases: int, users: int) -> None:
+    """Sample people, handlers up to ``users`` linked accounts, ``n_cases`` cases (once)."""
+    from benchmarks.bench_store import make_case
+    from bot.domain.model import Person
+    from bot.domain.timeutil import SystemTime
+    from bot.sample import sample_people
+    from data.store import Store
+
+    if (directory / "duban.json").exists():
+        return
+    t0 = time.perf_counter()
+    rnd = random.Random(n_cases)
+    store = Store.open(directory, time=SystemTime())
+    with store.transaction():
+        people = sample_people()
+        linked = sum(1 for p in people if p.telegram)
+        for i in range(max(0, users - linked)):
+            people.append(Person(f"承办人{i:02d}", "handler", division=DIVISIONS[i % 4],
+                                 telegram=20_000 + i, approved=True))
+        for p in people:
+            store.add_person(p, "bench")
+        handlers = {d: [p.name for p in people if p.position == "handler" and p.division == d]
+                    for d in DIVISIONS}
+        for i in range(n_cases):
+            case = make_case(rnd, i + 1)
+            case.year = 2020 if i % 4 else 2019
+            case.division = rnd.choice(DIVISIONS)
+            case.handler = rnd.choice(handlers[case.division])
+            store.add_case(case, "bench", note="导入")
+    store.close()
+    size = (directory / "duban.json").stat().st_size
+    print(f"  built {n_cases} cases ({size / 1e6:.1f} MB database) in "
+          f"{time.perf_counter() - t0:.0f} s", flush=True)
+
+
+class CommitTimer:
+    """Times every commit of the store (journal append + database write + fsyncs)."""
+
+    def __init__(self, store) -> None:
+        self.times: list[float] = []
+        inner = store._commit
+
+        def timed() -> None:
+            t0 = time.perf_counter()
+            try:
+                inner()
+            finally:
+                self.times.append(time.perf_counter() - t0)
+
+        store._commit = timed
+
+
+#: what one user alone waits for each kind of request (the service time, no queueing)
+SERVICE = {"/case 0484": "/case", "/mine": "/mine", "/overdue": "/overdue",
+           "/due 本周": "/due", "哪些超期了?": "text", "/lang en": "/lang (commit)"}
+
+
+async def service_times(sim, users, repeat: int = 5) -> dict[str, float]:
+    from tests.loadgen import Crowd
+
+    solo = Crowd(sim, users, seed=0, timeout=60.0, tries=1)
+    office, handler = users[0], users[-1]
+    out = {}
+    for text, what in SERVICE.items():
+        user = office if text in ("/overdue", "哪些超期了?") else handler
+        times = []
+        for i in range(repeat):
+            if text.startswith("/lang"):
+                text = "/lang " + ("en" if i % 2 == 0 else "zh")
+            t0 = time.perf_counter()
+            await solo.ask(user, text)
+            times.append((time.perf_counter() - t0) * 1000)
+        out[what] = statistics.median(times)
+    return out
+
+
+async def run_size(directory: Path, seconds: float, users: int, writes: float,
+                   profile: bool) -> dict[str, float]:
+    import datetime as dt
+
+    from bot.app import create_app
+    from bot.cmd.run import install_processing_hook
+    from bot.config import Config
+    from bot.domain.timeutil import TZ, SetTime
+    from bot.simulator import BotApiSimulator
+    from data.store import Store
+    from tests.loadgen import Crowd, percentile
+
+    clock = SetTime(dt.datetime(2020, 6, 29, 10, 0, tzinfo=TZ))
+    t0 = time.perf_counter()
+    store = Store.open(directory, time=clock)
+    len(store.cases())  # the case cache, as the first question would build it
+    opened = time.perf_counter() - t0
+    sim = BotApiSimulator(rate_limits=None)
+    await sim.start()
+    config = Config(token=sim.token, data_dir=directory, base_url=sim.base_url,
+                    base_file_url=sim.base_file_url)
+    app = create_app(config, store, clock, rate_limiter=False, register_jobs=False)
+    install_processing_hook(app, sim)
+    timer = CommitTimer(store)
+    profiler = cProfile.Profile() if profile else None
+    try:
+        await app.initialize()
+        await app.start()
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        people = [p for p in store.people() if p.telegram and p.approved][:users]
+        crowd_users = [sim.user(p.telegram, first_name=p.name) for p in people]
+        # warm up: every user's first question (caches, the button secret)
+        warm = Crowd(sim, crowd_users, seed=0, timeout=60.0, tries=1, think=(0, 0))
+        await asyncio.gather(*(warm.ask(u, "/mine") for u in crowd_users))
+        service = await service_times(sim, crowd_users)
+        timer.times.clear()
+        crowd = Crowd(sim, crowd_users, seed=1, timeout=60.0, tries=1, think=(0.0, 0.0),
+                      write_share=writes, button_share=0.1)
+        if profiler:
+            profiler.enable()
+        t0 = time.perf_counter()
+        tally = await crowd.run(seconds)
+        elapsed = time.perf_counter() - t0
+        if profiler:
+            profiler.disable()
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+        store.close()
+        await sim.stop()
+    lat = tally.latencies
+    commits = timer.times
+    result = {
+        "open_s": opened,
+        "requests": len(lat), "rps": len(lat) / elapsed,
+        "p50": percentile(lat, 50), "p95": percentile(lat, 95), "p99": percentile(lat, 99),
+        "commits": len(commits),
+        "commit_p50": statistics.median(commits) if commits else 0.0,
+        "commit_p95": percentile(commits, 95),
+        "commit_share": sum(commits) / elapsed,
+        "silent": tally.outcomes["silent"], "errors": tally.outcomes["error"],
+        "db_mb": (directory / "duban.json").stat().st_size / 1e6,
+        "service": service,
+    }
+    if profiler:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+        result["profile"] = out.getvalue()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,50000")
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--writes", type=float, default=0.2)
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/duban-bench-load"))
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"{args.users} users without pause, {args.writes:.0%} of requests are changes, "
+          f"{args.seconds:.0f} s per size")
+    print(f"{'cases':>7} {'DB MB':>6} {'open s':>6} {'upd/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
+          f"{'p99 ms':>7} {'commits':>7} {'commit p50':>10} {'p95 ms':>7} {'in commits':>10}")
+    for n in sizes:
+        directory = args.dir / f"cases-{n}-users-{args.users}"
+        build(directory, n, args.users)
+        r = asyncio.run(run_size(directory, args.seconds, args.users, args.writes, args.profile))
+        print(f"{n:>7} {r['db_mb']:>6.1f} {r['open_s']:>6.2f} {r['rps']:>7.1f} "
+              f"{r['p50'] * 1000:>7.0f} {r['p95'] * 1000:>7.0f} {r['p99'] * 1000:>7.0f} "
+              f"{r['commits']:>7} {r['commit_p50'] * 1000:>8.1f}ms {r['commit_p95'] * 1000:>7.1f}"
+              f" {r['commit_share']:>9.0%}", flush=True)
+        print("        one user alone, median ms: " + ", ".join(
+            f"{what} {ms:.0f}" for what, ms in r["service"].items()))
+        if r["silent"] or r["errors"]:
+            print(f"        ({r['silent']} requests unanswered, {r['errors']} errors)")
+        if args.profile:
+            print(r["profile"])
+
+
+if __name__ == "__main__":
+    main()
