@@ -23,13 +23,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from bot.domain.model import ValidationError
+from bot.cmd.common import guarded, open_data_store
 from bot.texts import t
 
 CALENDAR_SETTING = "calendar"
@@ -91,47 +89,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 # ---------------------------------------------------------------- helpers
 
 
-Command = Callable[[argparse.Namespace], int]
 
 
-def _guarded(func: Command) -> Command:
-    """Errors the user must read go to stderr: a bad value exits 2, an unusable store 3."""
-
-    @functools.wraps(func)
-    def run(args: argparse.Namespace) -> int:
-        from data.errors import StoreError
-
-        try:
-            return func(args)
-        except ValidationError as err:
-            print(err.render(args.lang), file=sys.stderr)
-            return 2
-        except StoreError as err:
-            print(err.render(args.lang), file=sys.stderr)
-            return 3
-
-    return run
-
-
-@contextmanager
-def _store(readonly: bool) -> Iterator[Any]:
-    """The data store (``DUBAN_DATA_DIR``), opened for one command and closed after it.
-
-    Read-only takes no lock, so the questions work while the bot runs; a write needs the
-    lock (``StoreLocked``, exit 3, while the bot holds it).
-    """
-    from data.store import Store, default_data_dir
-
-    store = Store.open(default_data_dir(), readonly=readonly)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def _overrides() -> dict[str, Any]:
     """The admin's calendar overrides (none while there is no data yet)."""
-    with _store(readonly=True) as store:
+    with open_data_store(readonly=True) as store:
         return dict(store.get_setting(CALENDAR_SETTING, {}) or {})
 
 
@@ -173,7 +137,7 @@ def _notices(years: list[int] | tuple[int, ...], lang: str) -> None:
 # ---------------------------------------------------------------- date
 
 
-@_guarded
+@guarded
 def cmd_date(args: argparse.Namespace) -> int:
     from bot.domain.dates import find_date, read_date, read_period
 
@@ -194,7 +158,7 @@ def cmd_date(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- calendar
 
 
-@_guarded
+@guarded
 def cmd_is_workday(args: argparse.Namespace) -> int:
     cal = _calendar()
     day = _day(args.date, args, cal)
@@ -204,7 +168,7 @@ def cmd_is_workday(args: argparse.Namespace) -> int:
     return 0
 
 
-@_guarded
+@guarded
 def cmd_add_workdays(args: argparse.Namespace) -> int:
     cal = _calendar()
     day = _day(args.date, args, cal)
@@ -214,7 +178,7 @@ def cmd_add_workdays(args: argparse.Namespace) -> int:
     return 0
 
 
-@_guarded
+@guarded
 def cmd_workdays_between(args: argparse.Namespace) -> int:
     cal = _calendar()
     a, b = _day(args.a, args, cal), _day(args.b, args, cal)
@@ -223,7 +187,7 @@ def cmd_workdays_between(args: argparse.Namespace) -> int:
     return 0
 
 
-@_guarded
+@guarded
 def cmd_calendar_show(args: argparse.Namespace) -> int:
     lang = args.lang
     cal = _calendar()
@@ -241,13 +205,13 @@ def cmd_calendar_show(args: argparse.Namespace) -> int:
     return 0
 
 
-@_guarded
+@guarded
 def cmd_calendar_set(args: argparse.Namespace) -> int:
     from bot.domain.workcal import WorkCalendar, make_override
 
     lang = args.lang
     iso, entry = make_override(_iso(args.date), args.kind, args.name)
-    with _store(readonly=False) as store:
+    with open_data_store(readonly=False) as store:
         table = dict(store.get_setting(CALENDAR_SETTING, {}) or {})
         was_estimated = WorkCalendar(table).is_estimated(dt.date.fromisoformat(iso))
         table[iso] = entry
@@ -260,11 +224,11 @@ def cmd_calendar_set(args: argparse.Namespace) -> int:
     return 0
 
 
-@_guarded
+@guarded
 def cmd_calendar_unset(args: argparse.Namespace) -> int:
     lang = args.lang
     iso = _iso(args.date)
-    with _store(readonly=False) as store:
+    with open_data_store(readonly=False) as store:
         table = dict(store.get_setting(CALENDAR_SETTING, {}) or {})
         if iso not in table:
             print(t("cal.unset.missing", lang, date=iso), file=sys.stderr)
@@ -285,12 +249,12 @@ def _iso(text: str) -> str:
 # ---------------------------------------------------------------- rules
 
 
-@_guarded
+@guarded
 def cmd_rules_show(args: argparse.Namespace) -> int:
     from bot.domain.rules import DEFAULT_KEY, RULE_KEYS, Rules, check_table, rules_for
 
     lang = args.lang
-    with _store(readonly=True) as store:
+    with open_data_store(readonly=True) as store:
         table = check_table(store.get_setting(RULES_SETTING, {}) or {})
     if args.year is None:
         rules = Rules.from_dict(table.get(DEFAULT_KEY, {}))
@@ -304,12 +268,12 @@ def cmd_rules_show(args: argparse.Namespace) -> int:
     return 0
 
 
-@_guarded
+@guarded
 def cmd_rules_set(args: argparse.Namespace) -> int:
     from bot.domain.rules import DEFAULT_KEY, Rules, set_rule
 
     lang = args.lang
-    with _store(readonly=False) as store:
+    with open_data_store(readonly=False) as store:
         table = set_rule(store.get_setting(RULES_SETTING, {}) or {}, args.year, args.key,
                          args.value)
         store.set_setting(RULES_SETTING, table, WHO)

@@ -15,16 +15,14 @@ Chinese unless ``--lang en``. The data store is ``DUBAN_DATA_DIR`` (default ``./
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from bot.domain.model import ValidationError
+from bot.cmd.common import guarded, open_data_store
 from bot.texts import t
 
 WHO = "cli"
@@ -86,37 +84,8 @@ def _subcommands(sub: argparse._SubParsersAction, name: str, help_text: str
     return parser.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
 
 
-Command = Callable[[argparse.Namespace], int]
 
 
-def _guarded(func: Command) -> Command:
-    """Errors the user must read go to stderr: a bad file or value exits 2, the store 3."""
-
-    @functools.wraps(func)
-    def run(args: argparse.Namespace) -> int:
-        from data.errors import StoreError
-
-        try:
-            return func(args)
-        except ValidationError as err:
-            print(err.render(args.lang), file=sys.stderr)
-            return 2
-        except StoreError as err:
-            print(err.render(args.lang), file=sys.stderr)
-            return 3
-
-    return run
-
-
-@contextmanager
-def _store(readonly: bool) -> Iterator[Any]:
-    from data.store import Store, default_data_dir
-
-    store = Store.open(default_data_dir(), readonly=readonly)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def _today(args: argparse.Namespace):
@@ -172,32 +141,32 @@ def _print_result(result, lang: str) -> int:
     return 1 if result.problems else 0
 
 
-@_guarded
+@guarded
 def cmd_import(args: argparse.Namespace) -> int:
     from data.ledger import import_ledger
 
-    with _store(readonly=args.dry_run) as store:
+    with open_data_store(readonly=args.dry_run) as store:
         result = import_ledger(store, Path(args.file), who=args.who, partial=args.partial,
                                dry_run=args.dry_run, progress=ProgressBar(args.lang),
                                today=_today(args))
     return _print_result(result, args.lang)
 
 
-@_guarded
+@guarded
 def cmd_people_import(args: argparse.Namespace) -> int:
     from data.ledger import import_people
 
-    with _store(readonly=args.dry_run) as store:
+    with open_data_store(readonly=args.dry_run) as store:
         result = import_people(store, Path(args.file), who=args.who, partial=args.partial,
                                dry_run=args.dry_run, progress=ProgressBar(args.lang))
     return _print_result(result, args.lang)
 
 
-@_guarded
+@guarded
 def cmd_export(args: argparse.Namespace) -> int:
     from data.ledger import export_ledger
 
-    with _store(readonly=True) as store:
+    with open_data_store(readonly=True) as store:
         data = export_ledger(store, args.year, today=_today(args))
         cases = len(store.cases(args.year))
         events = sum(len(store.history(c.id)) for c in store.cases(args.year))
@@ -213,11 +182,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-@_guarded
+@guarded
 def cmd_report(args: argparse.Namespace) -> int:
     from bot.domain.report import render_report_text, report_figures
 
-    with _store(readonly=True) as store:
+    with open_data_store(readonly=True) as store:
         fig = report_figures(store.cases(args.year), args.year, unit=args.unit,
                              today=_today(args))
     if args.json:
@@ -238,11 +207,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-@_guarded
+@guarded
 def cmd_people_list(args: argparse.Namespace) -> int:
     from data.ledger_write import person_cells
 
-    with _store(readonly=True) as store:
+    with open_data_store(readonly=True) as store:
         people = store.people()
     if not people:
         print(t("ledger.people.none", args.lang))
