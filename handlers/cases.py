@@ -62,26 +62,28 @@ async def case_cmd(c: Ctx) -> None:
         await show_case(c, case)
 
 
-def case_for_button(c: Ctx, action: str = "view") -> Case | None:
-    """The case a button names, if it exists and the presser may ``action`` it."""
+async def case_for_button(c: Ctx, action: str = "view") -> Case | None:
+    """The case a button names, if it still exists and the presser may ``action`` it;
+    otherwise the press is answered with the reason and None returned."""
     try:
         case = c.store.get_case(int(c.args[0]))
     except (IndexError, ValueError):
+        case = None
+    if case is None:
+        await c.answer(c.t("case.gone"), alert=True)
+        return None
+    decision = decide(c.person, action, case)
+    if not decision:
+        await c.refuse(decision.reason)
         return None
     return case
 
 
 @button("case")
 async def case_button(c: Ctx) -> None:
-    case = case_for_button(c)
-    if case is None:
-        await c.answer(c.t("case.gone"), alert=True)
-        return
-    decision = decide(c.person, "view", case)
-    if not decision:
-        await c.refuse(decision.reason)
-        return
-    await show_case(c, case)
+    case = await case_for_button(c)
+    if case is not None:
+        await show_case(c, case)
 
 
 @guard("query")
@@ -96,13 +98,8 @@ async def history_cmd(c: Ctx) -> None:
 
 @button("hist")
 async def history_button(c: Ctx) -> None:
-    case = case_for_button(c)
+    case = await case_for_button(c)
     if case is None:
-        await c.answer(c.t("case.gone"), alert=True)
-        return
-    decision = decide(c.person, "view", case)
-    if not decision:
-        await c.refuse(decision.reason)
         return
     page = int(c.args[1]) if len(c.args) > 1 and c.args[1].isdigit() else 0
     await show_history(c, case, page, edit=len(c.args) > 1 and page > 0)
