@@ -7,7 +7,8 @@ import importlib
 from telegram.ext import Application
 
 #: feature modules, in the order their handlers are tried
-MODULES = ("observe", "basic", "cases", "people", "queries", "reminders", "health", "ledger")
+MODULES = ("observe", "basic", "cases", "people", "queries", "reminders", "health", "registration",
+           "update", "ledger")
 
 
 def register(app: Application) -> None:

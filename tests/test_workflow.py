@@ -277,6 +277,16 @@ def test_extension_request_and_approval():
     assert err.value.key == "wf.ext_decided" and "已同意" in err.value.render("zh")
 
 
+def test_an_outdated_request_cannot_overwrite_a_changed_deadline():
+    k = case(stage="in_progress")
+    req = wf.request_extension(k, HANDLER, dt.date(2020, 7, 31), "需要调研", TODAY, "t0")
+    wf.change_fix(k, "deadline", dt.date(2020, 8, 15), HEAD, TODAY, RULES, PEOPLE)
+    with pytest.raises(wf.WorkflowError) as err:
+        wf.decide_extension(k, req, HEAD, True, "t1")
+    assert err.value.key == "wf.ext_outdated" and k.deadline == "2020-08-15"
+    assert wf.decide_extension(k, req, HEAD, False, "t1").status == "refused"
+
+
 def test_extension_refused_leaves_the_deadline():
     k = case("co", stage="consulted", consulted=True)
     req = wf.request_extension(k, HANDLER, dt.date(2020, 7, 10), "主办单位未回复", TODAY, "t")
@@ -370,7 +380,7 @@ def test_next_steps_by_stage_and_person():
 
 
 def test_reading_the_registration_answers():
-    labels = lambda code: {"suggestion": ["建议", "suggestion"], "proposal": ["提案"]}[code]  # noqa: E731
+    labels = lambda code: {"suggestion": ["建议", "suggestion"], "proposal": ["提案"]}[code]
     assert wf.read_choice(" 建议 ", ("suggestion", "proposal"), labels) == "suggestion"
     assert wf.read_choice("Suggestion", ("suggestion", "proposal"), labels) == "suggestion"
     with pytest.raises(wf.WorkflowError) as err:

@@ -35,7 +35,6 @@ from typing import Any
 
 from bot.domain.access import decide, registrable_divisions
 from bot.domain.dates import DateError, add_months, parse_date
-from bot.domain.people import divisions
 from bot.domain.model import (
     KINDS,
     MAX_NAME,
@@ -57,6 +56,7 @@ from bot.domain.model import (
     split_names,
     stage_index,
 )
+from bot.domain.people import divisions
 from bot.domain.rules import Rules, arm_clocks, default_deadline
 from bot.domain.workcal import WorkCalendar
 from bot.texts import t
@@ -429,7 +429,8 @@ def may_decide_extension(person: Person | None, case: Case, request: ExtensionRe
 def decide_extension(case: Case, request: ExtensionRequest, person: Person, approve: bool,
                      at: str) -> ExtensionRequest:
     """Approve or refuse a pending request; approval moves the deadline (in place, source
-    ``"extension"``). Returns the decided request."""
+    ``"extension"``), unless the deadline changed since the request (then it is refused
+    with the reason: ask again). Returns the decided request."""
     if request.status != "pending":
         raise WorkflowError("wf.ext_decided", who=request.decided_by,
                             status=request.status)
@@ -439,6 +440,8 @@ def decide_extension(case: Case, request: ExtensionRequest, person: Person, appr
         clock = case.clocks.get(request.clock)
         if clock is None or not clock.open or case.main_clock != request.clock:
             raise WorkflowError("wf.no_open_deadline")
+        if clock.due != request.old_due:  # changed since: approving would overwrite it
+            raise WorkflowError("wf.ext_outdated", old=request.old_due, due=clock.due)
         clock.due = request.new_due
         clock.source = "extension"
     return ExtensionRequest(**{**request.to_dict(),

@@ -84,6 +84,10 @@ MESSAGES = {
     "wf.no_open_deadline": {"zh": "此件没有未完成的办理时限。", "en": "This case has no open deadline."},
     "wf.ext_not_later": {"zh": "延期后的日期 {date} 应晚于现在的时限 {due}。", "en": "The new date {date} must be later than the current deadline {due}."},
     "wf.ext_decided": {"zh": "这份延期申请已由{who}处理({status})。", "en": "This request was already decided by {who} ({status})."},
+    "wf.ext_outdated": {
+        "zh": "申请时的时限是 {old},现在已改为 {due},这份申请已过时,请重新申请。",
+        "en": "The deadline was {old} when this was asked and is now {due}; the request is outdated, please ask again.",
+    },
     "wf.ext_not_yours": {"zh": "您不能审批这份延期申请。", "en": "You may not decide this extension request."},
     "wf.division_not_allowed": {"zh": "您不能把办件交给“{name}”。", "en": "You may not assign cases to “{name}”."},
     "wf.not_in_division": {"zh": "{name} 不是{division}的人员。", "en": "{name} does not work in {division}."},
