@@ -1,7 +1,8 @@
 """Load benchmark: updates per second the whole bot sustains through the simulator.
 
     uv run python benchmarks/bench_load.py [--sizes 1000,10000,50000] [--seconds 15]
-                                           [--users 50] [--writes 0.2] [--dir DIR] [--profile]
+                                           [--users 50] [--writes 0.2] [--modes rewrite,wal]
+                                           [--dir DIR] [--profile]
 
 For each size, a store of that many realistic cases (~1 KB of JSON each, with history) and
 the sample's people plus handlers up to ``--users`` linked accounts is built once (reused
@@ -12,7 +13,11 @@ Bot API simulator in this process, and ``--users`` simulated people ask without 
 ``/due``, ``/find``, free text), read-only buttons, and ``--writes`` of the requests change
 the person's language (a durable commit with a history event, as any change is).
 
-Printed per size: requests answered per second, latency p50/p95/p99 (send to last reply
+Each size runs in both commit modes: ``rewrite`` (the whole database file rewritten and
+fsynced at every commit) and ``wal`` (:mod:`data.wal`: one fsynced log record per commit,
+the rewrite at checkpoints), as ``duban run`` opens the store.
+
+Printed per size and mode: requests answered per second, latency p50/p95/p99 (send to last reply
 message), and the commits: how many, their median and p95 time, and the share of the run
 spent inside them. ``--profile`` adds the ten functions with the most cumulative time.
 """
@@ -114,7 +119,7 @@ async def service_times(sim, users, repeat: int = 5) -> dict[str, float]:
 
 
 async def run_size(directory: Path, seconds: float, users: int, writes: float,
-                   profile: bool) -> dict[str, float]:
+                   profile: bool, wal: bool) -> dict[str, float]:
     import datetime as dt
 
     from bot.app import create_app
@@ -127,7 +132,7 @@ async def run_size(directory: Path, seconds: float, users: int, writes: float,
 
     clock = SetTime(dt.datetime(2020, 6, 29, 10, 0, tzinfo=TZ))
     t0 = time.perf_counter()
-    store = Store.open(directory, time=clock)
+    store = Store.open(directory, time=clock, wal=wal)
     len(store.cases())  # the case cache, as the first question would build it
     opened = time.perf_counter() - t0
     sim = BotApiSimulator(rate_limits=None)
@@ -193,28 +198,33 @@ def main() -> None:
     parser.add_argument("--writes", type=float, default=0.2)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/duban-bench-load"))
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--modes", default="rewrite,wal",
+                        help="commit modes: rewrite (the database per commit), wal (the log)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     sizes = [int(s) for s in args.sizes.split(",")]
+    modes = args.modes.split(",")
     print(f"{args.users} users without pause, {args.writes:.0%} of requests are changes, "
-          f"{args.seconds:.0f} s per size")
-    print(f"{'cases':>7} {'DB MB':>6} {'open s':>6} {'upd/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
-          f"{'p99 ms':>7} {'commits':>7} {'commit p50':>10} {'p95 ms':>7} {'in commits':>10}")
+          f"{args.seconds:.0f} s per size and commit mode")
+    print(f"{'cases':>7} {'mode':>7} {'DB MB':>6} {'open s':>6} {'upd/s':>7} {'p50 ms':>7} "
+          f"{'p95 ms':>7} {'p99 ms':>7} {'commits':>7} {'commit p50':>10} {'p95 ms':>7} "
+          f"{'in commits':>10}")
     for n in sizes:
         directory = args.dir / f"cases-{n}-users-{args.users}"
         build(directory, n, args.users)
-        r = asyncio.run(run_size(directory, args.seconds, args.users, args.writes, args.profile))
-        print(f"{n:>7} {r['db_mb']:>6.1f} {r['open_s']:>6.2f} {r['rps']:>7.1f} "
-              f"{r['p50'] * 1000:>7.0f} {r['p95'] * 1000:>7.0f} {r['p99'] * 1000:>7.0f} "
-              f"{r['commits']:>7} {r['commit_p50'] * 1000:>8.1f}ms {r['commit_p95'] * 1000:>7.1f}"
-              f" {r['commit_share']:>9.0%}", flush=True)
-        print("        one user alone, median ms: " + ", ".join(
-            f"{what} {ms:.0f}" for what, ms in r["service"].items()))
-        if r["silent"] or r["errors"]:
-            print(f"        ({r['silent']} requests unanswered, {r['errors']} errors)")
-        if args.profile:
-            print(r["profile"])
-
+        for mode in modes:
+            r = asyncio.run(run_size(directory, args.seconds, args.users, args.writes,
+                                     args.profile, mode == "wal"))
+            print(f"{n:>7} {mode:>7} {r['db_mb']:>6.1f} {r['open_s']:>6.2f} {r['rps']:>7.1f} "
+                  f"{r['p50'] * 1000:>7.0f} {r['p95'] * 1000:>7.0f} {r['p99'] * 1000:>7.0f} "
+                  f"{r['commits']:>7} {r['commit_p50'] * 1000:>8.1f}ms "
+                  f"{r['commit_p95'] * 1000:>7.1f} {r['commit_share']:>9.0%}", flush=True)
+            print("          one user alone, median ms: " + ", ".join(
+                f"{what} {ms:.0f}" for what, ms in r["service"].items()))
+            if r["silent"] or r["errors"]:
+                print(f"          ({r['silent']} requests unanswered, {r['errors']} errors)")
+            if args.profile:
+                print(r["profile"])
 
 if __name__ == "__main__":
     main()

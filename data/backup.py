@@ -38,6 +38,7 @@ import orjson
 
 from data.journal import JOURNAL_NAME, fsync_dir
 from data.storage import DB_NAME, META, SPARE, read_snapshot
+from data.wal import WAL_NAME
 
 BACKUP_DIR = "backups"
 KEEP = 14
@@ -109,6 +110,9 @@ def take_snapshot(data_dir: Path) -> Snapshot:
         length = int(meta.get("journal", 0))
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
         raise BackupError("backup.bad_database", path=str(db_path)) from None
+    if (data_dir / WAL_NAME).exists():  # commits since the last checkpoint: fold them in
+        database, parsed, meta = _with_log(db_path, data_dir / WAL_NAME, database, parsed, meta)
+        length = int(meta.get("journal", 0))
     journal = b""
     if length:
         with open(data_dir / JOURNAL_NAME, "rb") as f:
@@ -117,6 +121,29 @@ def take_snapshot(data_dir: Path) -> Snapshot:
             raise BackupError("backup.short_journal", path=str(data_dir / JOURNAL_NAME))
     return Snapshot(database, journal, meta, len(parsed.get("cases", {})),
                     len(parsed.get("people", {})))
+
+
+def _with_log(db_path: Path, wal_path: Path, database: bytes, parsed: dict[str, Any],
+              meta: dict[str, Any]) -> tuple[bytes, dict[str, Any], dict[str, Any]]:
+    """The database with the write-ahead log's committed records applied, as bytes."""
+    from data.storage import DurableStorage
+    from data.wal import WriteAheadLog
+
+    log = WriteAheadLog(wal_path, readonly=True)
+    try:
+        records, _ = log.records_after(int(meta.get("txn", 0)))
+    finally:
+        log.close()
+    if not records:
+        return database, parsed, meta
+    tables = {k: v for k, v in parsed.items() if k != META}
+    storage = DurableStorage(db_path, tables, dict(meta), readonly=True)
+    for rec in records:
+        storage.apply(rec.docs)
+        storage.meta = dict(storage.meta, txn=rec.txn, journal=rec.journal)
+    chunks, _ = storage.serialize(storage.meta)
+    database = b"".join(bytes(c) for c in chunks)
+    return database, orjson.loads(database), storage.meta
 
 
 def make_backup(data_dir: Path, now: dt.datetime, *, label: str = "",
@@ -238,9 +265,11 @@ def restore_backup(path: Path, data_dir: Path, now: dt.datetime) -> BackupInfo |
     staged_journal = data_dir / f"{JOURNAL_NAME}.restore.tmp"
     _write_file(staged_db, database)
     _write_file(staged_journal, journal)
-    # 1. no database: a crash from here on is refused at open ("database missing")
+    # 1. no database: a crash from here on is refused at open ("database missing"); no
+    # write-ahead log either (its records would be replayed onto the restored database)
     db_path.unlink(missing_ok=True)
     (data_dir / (DB_NAME + SPARE)).unlink(missing_ok=True)
+    (data_dir / WAL_NAME).unlink(missing_ok=True)
     fsync_dir(data_dir)
     # 2. the history, then 3. the database that vouches for it
     os.replace(staged_journal, journal_path)

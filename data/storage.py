@@ -206,6 +206,34 @@ class DurableStorage(Storage):
         chunks.append(b"}\n")
         return chunks, fresh
 
+    def dirty_docs(self) -> dict[str, dict[str, dict[str, Any] | None]]:
+        """The documents written since the last commit (None: deleted), for a log record."""
+        out: dict[str, dict[str, dict[str, Any] | None]] = {}
+        for name, keys in self._dirty.items():
+            if keys:
+                docs = self._data.get(name, {})
+                out[name] = {key: docs.get(key) for key in keys}
+        return out
+
+    def fresh_frags(self) -> dict[str, dict[str, bytes]]:
+        """The new fragments of the documents written since the last commit (for
+        :meth:`committed` when the commit went to the write-ahead log, not the file)."""
+        return {name: {key: _frag(key, self._data[name][key])
+                       for key in keys if key in self._data.get(name, {})}
+                for name, keys in self._dirty.items() if keys}
+
+    def apply(self, docs: dict[str, dict[str, dict[str, Any] | None]]) -> None:
+        """Replay one committed record of the write-ahead log (at open)."""
+        for name, table in docs.items():
+            target = self._data.setdefault(name, {})
+            frags = self._frags.get(name, {})
+            for key, doc in table.items():
+                frags.pop(key, None)  # serialised again at the next checkpoint
+                if doc is None:
+                    target.pop(key, None)
+                else:
+                    target[key] = doc
+
     def write_file(self, chunks: list[Buffer]) -> None:
         """Atomically replace the database file (raises OSError on failure)."""
         self.check_writable()

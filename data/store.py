@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import logging
 import os
 import re
 import threading
@@ -53,6 +54,8 @@ from data.journal import JOURNAL_NAME, Journal, JournalShort
 from data.lock import DirLock, LockTaken
 from data.storage import (DB_NAME, SCHEMA_VERSION, BadDatabase, DurableStorage, DurableTinyDB,
                           gc_paused, remove_stale_temps)
+from data.wal import WAL_NAME, WriteAheadLog
+from data.wal import encode as encode_record
 
 __all__ = [
     "Store", "StoreError", "StoreLocked", "StoreWriteError", "StoreReadOnly", "StoreSchemaError",
@@ -60,6 +63,8 @@ __all__ = [
     "StoreCorrupt", "StaleCase", "DuplicateCase", "DuplicatePerson", "UnknownRecord",
     "TransactionAborted", "default_data_dir", "SCHEMA_VERSION",
 ]
+
+log = logging.getLogger(__name__)
 
 CASES, PEOPLE, SETTINGS = "cases", "people", "settings"
 #: tables the store manages itself; ``table()`` refuses them
@@ -77,11 +82,16 @@ class Store:
     """Cases, people, settings and plain tables, durable on every write. Use :meth:`open`."""
 
     def __init__(self, data_dir: Path, storage: DurableStorage, journal: Journal,
-                 lock: DirLock | None, time: SystemTime) -> None:
+                 lock: DirLock | None, time: SystemTime,
+                 wal: WriteAheadLog | None = None, use_wal: bool = False) -> None:
         self.data_dir = data_dir
         self.readonly = storage.readonly
         self._storage = storage
         self._journal = journal
+        self._wal = wal
+        #: commits go to the write-ahead log (checkpoints rewrite the database)
+        self._use_wal = use_wal and wal is not None and not storage.readonly
+        self._checkpoint_at = _checkpoint_size(storage.path)
         self._lock = lock
         self._time = time
         self._db = DurableTinyDB(storage=lambda: storage)
@@ -103,7 +113,7 @@ class Store:
 
     @classmethod
     def open(cls, data_dir: str | Path | None = None, readonly: bool = False, *,
-             time: SystemTime | None = None) -> Store:
+             time: SystemTime | None = None, wal: bool = False) -> Store:
         """Open the store in ``data_dir`` (default :func:`default_data_dir`).
 
         Writable (the default): takes the directory's exclusive lock (``StoreLocked`` if
@@ -111,6 +121,10 @@ class Store:
         interrupted commit left in the journal. ``readonly=True``: no lock, no file is
         created or changed; reads the last committed snapshot, even while another process
         writes; every write raises ``StoreReadOnly``.
+
+        ``wal=True``: commits are appended to the write-ahead log (:mod:`data.wal`) and the
+        database is rewritten only at checkpoints, instead of at every commit. Whatever the
+        mode, opening replays what a log holds.
         """
         directory = Path(data_dir) if data_dir is not None else default_data_dir()
         time = time or SystemTime()
@@ -128,6 +142,7 @@ class Store:
         try:
             with gc_paused():
                 storage = _open_storage(db_path, journal_path, readonly)
+                log_file = _replay(storage, directory / WAL_NAME, readonly, create=wal)
             try:
                 journal = Journal(journal_path, storage.meta.get("journal", 0), readonly=readonly)
             except JournalShort as exc:
@@ -140,7 +155,7 @@ class Store:
             if lock is not None:
                 lock.release()
             raise
-        return cls(directory, storage, journal, lock, time)
+        return cls(directory, storage, journal, lock, time, log_file, wal)
 
     def close(self) -> None:
         """Release the lock and files. Idempotent; an open transaction is rolled back."""
@@ -148,8 +163,12 @@ class Store:
             return
         if self._storage.depth:
             self._rollback()
+        if self._use_wal and self._wal is not None and self._wal.size:
+            self._checkpoint()  # a clean shutdown leaves the whole state in the database
         self._closed = True
         self._journal.close()
+        if self._wal is not None:
+            self._wal.close()
         self._storage.close()
         if self._lock is not None:
             self._lock.release()
@@ -192,8 +211,9 @@ class Store:
                 self._commit()
 
     def _commit(self) -> None:
-        """Write what changed: journal lines first (fsynced), then the database."""
-        storage, journal = self._storage, self._journal
+        """Write what changed: journal lines first (fsynced), then the database (or, with
+        the write-ahead log, one record of the documents written: the commit point)."""
+        storage, journal, wal = self._storage, self._journal, self._wal
         if not storage.dirty and not self._pending:
             return
         txn = storage.meta["txn"] + 1
@@ -201,11 +221,19 @@ class Store:
         try:
             size = journal.append(txn, self._pending) if self._pending else journal.size
             meta = dict(storage.meta, schema=SCHEMA_VERSION, txn=txn, journal=size)
-            chunks, fresh = storage.serialize(meta)
-            failed_path = storage.path
-            storage.write_file(chunks)
+            if self._use_wal:
+                assert wal is not None
+                failed_path = wal.path
+                fresh = storage.fresh_frags()
+                wal.append(encode_record(txn, size, storage.dirty_docs()))
+            else:
+                chunks, fresh = storage.serialize(meta)
+                failed_path = storage.path
+                storage.write_file(chunks)
         except BaseException as exc:
             journal.abort()
+            if wal is not None:
+                wal.abort()
             self._rollback()
             if isinstance(exc, OSError):
                 raise StoreWriteError(failed_path, exc) from exc
@@ -213,6 +241,36 @@ class Store:
         journal.confirm()
         storage.committed(meta, fresh)
         self._pending = []
+        if wal is not None:
+            wal.confirm()
+            if not self._use_wal and wal.size:
+                self._empty_log()  # the database just written holds what the log held
+            elif wal.size >= self._checkpoint_at:
+                self._checkpoint()
+
+    def _checkpoint(self) -> bool:
+        """The full atomic rewrite of the database, then an empty log. A failure (disk
+        full) is logged, not raised: the commits are safe in the log, which simply goes on
+        growing until a checkpoint succeeds."""
+        storage = self._storage
+        try:
+            chunks, fresh = storage.serialize(storage.meta)
+            storage.write_file(chunks)
+        except OSError as exc:
+            log.warning("checkpoint of %s failed (%s); the log keeps the commits",
+                        storage.path, exc)
+            return False
+        storage.committed(storage.meta, fresh)
+        self._checkpoint_at = _checkpoint_size(storage.path)
+        return self._empty_log()
+
+    def _empty_log(self) -> bool:
+        try:
+            self._wal.cut(0)
+        except OSError as exc:  # its records are older than the database: skipped at open
+            log.warning("could not empty %s: %s", self._wal.path, exc)
+            return False
+        return True
 
     def _autocommit(self) -> None:
         """A write through ``table()`` outside any transaction."""
@@ -594,6 +652,47 @@ class Store:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+#: a checkpoint when the log reaches half the database's size (and at least this)
+CHECKPOINT_MIN = 1 << 20
+
+
+def _checkpoint_size(db_path: Path) -> int:
+    try:
+        return max(CHECKPOINT_MIN, db_path.stat().st_size // 2)
+    except OSError:
+        return CHECKPOINT_MIN
+
+
+def _replay(storage: DurableStorage, path: Path, readonly: bool,
+            create: bool = False) -> WriteAheadLog | None:
+    """Apply the log's committed records beyond the database (see :mod:`data.wal`).
+
+    Writable: the database is then rewritten (a checkpoint) and the log emptied; if that
+    rewrite fails, the log is only cut after its last good record, to be replayed again.
+    ``create``: make the log if there is none (a store that commits to it).
+    """
+    if not path.exists() and (readonly or not create):
+        return None
+    wal = WriteAheadLog(path, readonly=readonly)
+    records, end = wal.records_after(storage.meta.get("txn", 0))
+    for rec in records:
+        storage.apply(rec.docs)
+        storage.meta = dict(storage.meta, txn=rec.txn, journal=rec.journal)
+    if readonly or not wal.size:
+        return wal
+    if records:
+        try:
+            chunks, fresh = storage.serialize(storage.meta)
+            storage.write_file(chunks)
+            storage.committed(storage.meta, fresh)
+        except OSError as exc:
+            log.warning("could not checkpoint the replayed log (%s): kept", exc)
+            wal.cut(end)
+            return wal
+    wal.cut(0)
+    return wal
 
 
 def _open_storage(db_path: Path, journal_path: Path, readonly: bool) -> DurableStorage:

@@ -40,12 +40,14 @@ def setup_logging(verbose: bool, *, quiet: bool = False) -> None:
             logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def open_store(data_dir: Path, time, *, readonly: bool = False):
-    """Open the store, or print why not (another process holds it) and exit."""
+def open_store(data_dir: Path, time, *, readonly: bool = False, wal: bool = False):
+    """Open the store, or print why not (another process holds it) and exit.
+
+    ``wal``: commits go to the write-ahead log (the running bot: see data/wal.py)."""
     from data.store import Store, StoreLocked
 
     try:
-        return Store.open(data_dir, readonly=readonly, time=time)
+        return Store.open(data_dir, readonly=readonly, time=time, wal=wal)
     except StoreLocked as exc:
         print(str(exc), file=sys.stderr)
         raise SystemExit(3) from None
@@ -62,7 +64,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
     time = SystemTime()
-    store = open_store(config.data_dir, time)
+    store = open_store(config.data_dir, time, wal=True)
     try:
         bootstrap(store, config)
         app = create_app(config, store, time)
