@@ -19,8 +19,10 @@ walks, the case and the version it started from) is a :class:`FlowState` in
 Entry points: ``/new``, and the signed flow-start buttons registered with :func:`entry`
 (``uf`` under the case cards, ``close`` and ``ext`` of the morning digest). ``allow_reentry``:
 starting a flow drops an unfinished one, and the user is told. ``per_message=False``
-(one conversation per user and chat; the application runs with ``concurrent_updates`` off,
-so one user's updates are handled in order). A flow writes nothing until its last step.
+(one conversation per user and chat; bot/updates.py handles one chat's updates in order,
+different chats at once). A flow writes nothing until its last step, and that step reads,
+changes and saves the case without awaiting in between (``expected_version`` still guards
+it against a change made since the flow began).
 
 Timeout: ``conversation_timeout`` (:data:`TIMEOUT`, 15 minutes) with a TIMEOUT-state
 handler that tells the user the flow was dropped and nothing saved.

@@ -90,6 +90,23 @@ async def test_full_registration_by_buttons_and_typed_dates(bot_env):
     told = zhang.last.text
     assert "周敏 交办给您一件新办件" in told and "2020-07-03" in told and "第0999号" in told
     assert "记录协商" in zhang.last.labels
+    assert len(office.answers) == 7  # every button press was answered
+
+
+async def test_long_answers_still_fit_in_one_message(bot_env):
+    office = bot_env.user("周敏")
+    zhang = bot_env.user("张三")
+    task, requirements = "任务" * 1000, "要求" * 1000  # 2000 characters each, the maximum
+    reply = await answer_all(office, ["/new", "建议", "0995", "2020", "省" * 60, "标" * 200,
+                                      "、".join(["某代表"] * 300), "主办", "综合处", task,
+                                      "张三", "默认", requirements])
+    summary = newest(reply).text
+    assert len(summary) <= 4096 and summary.count("…") == 3  # task, requirements, proposers
+    assert "确认" in newest(reply).labels
+    reply = await office.ask_press("确认")
+    assert all(len(m.text) <= 4096 for m in [*reply, zhang.last])
+    case = bot_env.store.case_by_key(("suggestion", 2020, "0995", "省" * 60))
+    assert case.task == task and case.requirements == requirements  # stored whole
 
 
 async def test_a_division_head_registers_with_the_default_deadline_in_english(bot_env):
