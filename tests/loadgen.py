@@ -7,10 +7,12 @@ the bot acknowledged, so that afterwards the store can be checked against it:
 * **queries**: ``/case``, ``/history``, ``/overdue``, ``/mine``, ``/due``, ``/find``, free
   text questions;
 * **buttons**: a read-only button of the last answer (case card, history, paging);
-* **updates**: ``/lang en|zh`` flips the person's language: a change of a person with its
-  history event, acknowledged by "Language switched..." in the new language. A user only
-  believes what the bot acknowledged; after a request that got no clear answer, ``/lang``
-  (no argument) tells it the stored language, so it never asks for a no-op change;
+* **updates**: a handler opens one of their cases (``/update NUMBER``) and presses the
+  forward move under the card (a stage change with its history event, acknowledged by
+  "✓ 状态已更新为…"); and ``/lang en|zh`` flips the person's language: a change of a person
+  with its history event, acknowledged by "Language switched..." in the new language. A user
+  only believes what the bot acknowledged; after a request that got no clear answer,
+  ``/lang`` (no argument) tells it the stored language, so it never asks for a no-op change;
 * **registrations**: a stranger sends ``/start``; the office's clerk presses
   [批准为局领导] on each request it receives; the stranger's welcome is the acknowledgement.
 
@@ -40,6 +42,9 @@ ERRORS = tuple(t(k, lang) for k in ("error.generic", "error.store_write")
 SWITCHED = {lang: t("lang.switched", lang) for lang in ("zh", "en")}
 CHOOSE = {lang: t("lang.choose", lang) for lang in ("zh", "en")}
 WELCOME = ("办公室已批准您", "The office has approved you")
+#: forward moves of the update flows (handlers/update.py, callback ``uf:STAGE:ID:VERSION``)
+FORWARD = frozenset({"assigned", "in_progress", "drafted", "reviewed", "published", "archived"})
+STAGE_DONE = ("状态已更新为", "Stage is now")
 
 
 @dataclass
@@ -53,6 +58,8 @@ class Tally:
     acked_lang: dict[int, list[str]] = field(default_factory=dict)
     #: user id -> number of /lang changes sent (acknowledged or not)
     sent_lang: Counter[int] = field(default_factory=Counter)
+    #: (case number, stage) of every acknowledged forward move
+    acked_stage: list[tuple[str, str]] = field(default_factory=list)
     #: user id -> the language the bot last told the user it has
     believed: dict[int, str] = field(default_factory=dict)
     #: strangers who asked (/start answered), and those welcomed after approval
@@ -69,7 +76,8 @@ class Crowd:
     def __init__(self, sim: Any, users: list[Any], *, office: Any | None = None,
                  strangers: list[Any] = (), seed: int = 1, timeout: float = 8.0,
                  tries: int = 3, think: tuple[float, float] = (0.05, 0.4),
-                 write_share: float = 0.2, button_share: float = 0.15) -> None:
+                 write_share: float = 0.2, button_share: float = 0.15,
+                 cases: dict[int, list[str]] | None = None) -> None:
         self.sim = sim
         self.users = users
         self.office = office
@@ -77,6 +85,8 @@ class Crowd:
         self.rng = random.Random(seed)
         self.timeout, self.tries, self.think = timeout, tries, think
         self.write_share, self.button_share = write_share, button_share
+        #: user id -> numbers of the cases the user handles (for forward moves)
+        self.cases = cases or {}
         self.tally = Tally()
         self._stop = asyncio.Event()
         self._last: dict[int, Any] = {}
@@ -145,6 +155,27 @@ class Crowd:
         else:  # unknown outcome: ask the bot what is stored before the next change
             self.tally.believed.pop(user.id, None)
 
+    async def advance_case(self, user: Any) -> None:
+        """Open one of the user's cases and press its forward move, if it has one."""
+        numbers = self.cases.get(user.id)
+        if not numbers:
+            await self.flip_language(user)
+            return
+        number = self.rng.choice(numbers)
+        reply = await self.ask(user, f"/update {number}")
+        for card in reversed(reply):
+            moves = [b["callback_data"] for row in card.buttons for b in row
+                     if b.get("callback_data", "").startswith("uf:")
+                     and b["callback_data"].split(":")[1] in FORWARD]
+            if moves:
+                break
+        else:
+            return
+        data = self.rng.choice(moves)
+        reply = await self.request(user, lambda: user.press_data(card.message_id, data))
+        if any(done in (m.text or "") for m in reply for done in STAGE_DONE):
+            self.tally.acked_stage.append((number, data.split(":")[1]))
+
     async def probe_language(self, user: Any) -> str | None:
         reply = await self.ask(user, "/lang")
         for message in reversed(reply):
@@ -181,8 +212,10 @@ class Crowd:
         await asyncio.sleep(self.rng.uniform(0, 1.0))  # not all at once
         while not self._stop.is_set():
             roll = self.rng.random()
-            if roll < self.write_share:
+            if roll < self.write_share / 2:
                 await self.flip_language(user)
+            elif roll < self.write_share:
+                await self.advance_case(user)
             elif roll < self.write_share + self.button_share:
                 await self.press(user)
             else:
@@ -214,6 +247,37 @@ def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
     return ordered[k]
+
+
+def add_handlers(store, n: int, first_telegram: int, *, like: str = "张三") -> dict[int, list[str]]:
+    """``n`` more approved handlers, each with a copy of ``like``'s cases (numbers
+    ``9NNJ``); their Telegram id -> their case numbers."""
+    from bot.domain.model import Person
+
+    model = [c for c in store.cases() if c.handler == like]
+    division = store.people_named(like)[0].division
+    out: dict[int, list[str]] = {}
+    with store.transaction():
+        for i in range(n):
+            name, tid = f"承办人{i:02d}", first_telegram + i
+            store.add_person(Person(name, "handler", division=division, telegram=tid,
+                                    approved=True), "测试")
+            for j, case in enumerate(model):
+                clone = case.copy()
+                clone.id, clone.number, clone.handler = 0, f"9{i:02d}{j}", name
+                store.add_case(clone, "测试")
+                out.setdefault(tid, []).append(clone.number)
+    return out
+
+
+def check_stages(store, tally: Tally) -> list[str]:
+    """Every acknowledged forward move is in its case's history; problems found."""
+    problems = []
+    for number, stage in tally.acked_stage:
+        case = store.find_by_number(number)[0]
+        if not any(ev.field == "stage" and ev.new == stage for ev in store.history(case.id)):
+            problems.append(f"{number}: acknowledged {stage}, not in its history")
+    return problems
 
 
 def check_languages(store, tally: Tally) -> list[str]:

@@ -174,27 +174,17 @@ def run_status(data_dir: Path, day: dt.date) -> str | None:
 
 async def test_sigkill_under_load_and_during_the_nine_oclock_run(tmp_path):
     from bot.cmd.run import load_sample
-    from bot.domain.model import Person
     from bot.domain.reminders import plan_reminders
     from bot.simulator import BotApiSimulator
     from data.store import Store
     from data.views import rules_table, work_calendar
-    from tests.loadgen import Crowd, check_languages
+    from tests.loadgen import Crowd, add_handlers, check_languages, check_stages
 
     rnd = random.Random(SEED)
     data = tmp_path / "data"
     with Store.open(data) as store:
         load_sample(store, DAY - dt.timedelta(days=1))
-        zhang = [c for c in store.cases() if c.handler == "张三"]
-        with store.transaction():
-            for i in range(EXTRA):
-                name = f"承办人{i}"
-                store.add_person(Person(name, "handler", division="综合处",
-                                        telegram=20_000 + i, approved=True), "测试")
-                for j, case in enumerate(zhang):
-                    clone = case.copy()
-                    clone.id, clone.number, clone.handler = 0, f"9{i:02d}{j}", name
-                    store.add_case(clone, "测试")
+        own = add_handlers(store, EXTRA, 20_000)
         linked = {p.name: p.telegram for p in store.people() if p.telegram and p.approved}
 
     sim = BotApiSimulator(rate_limits=None, settle_seconds=0.15)
@@ -209,7 +199,8 @@ async def test_sigkill_under_load_and_during_the_nine_oclock_run(tmp_path):
         bot.set_clock(at(DAY, 8, 0))
         await bot.start()
         crowd = Crowd(sim, list(users.values()), office=users["周敏"], strangers=strangers,
-                      seed=SEED, timeout=2.5, tries=2, think=(0.05, 0.3), write_share=0.3)
+                      seed=SEED, timeout=2.5, tries=2, think=(0.05, 0.3), write_share=0.4,
+                      cases=own)
         load = asyncio.create_task(crowd.run(10.0))
         await kill_loop(bot, rnd, 9.0, (0.5, 2.0))
         tally = await load
@@ -221,7 +212,8 @@ async def test_sigkill_under_load_and_during_the_nine_oclock_run(tmp_path):
         await bot.kill()
         with Store.open(data) as store:
             assert check_languages(store, tally) == []
-            acked = sum(map(len, tally.acked_lang.values()))
+            assert check_stages(store, tally) == []
+            acked = sum(map(len, tally.acked_lang.values())) + len(tally.acked_stage)
             requests = {d["telegram"]: d for d in store.table("join_requests").all()}
             assert tally.asked <= set(requests)
             for tid in tally.welcomed:
@@ -281,7 +273,7 @@ async def test_sigkill_under_load_and_during_the_nine_oclock_run(tmp_path):
         await bot.kill()
         check_directory(data)
         print(f"\n{bot.kills} kills ({kills_under_load} under load, {mid_run} inside the "
-              f"09:00 run), {acked} acknowledged changes kept, {len(tally.welcomed)} "
+              f"09:00 run), {acked} acknowledged changes kept ({len(tally.acked_stage)} case moves), {len(tally.welcomed)} "
               f"registrations, {extra} digests repeated, {len(caught_up)} caught up, "
               f"{time.monotonic() - started:.1f} s")
     finally:

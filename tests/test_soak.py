@@ -1,7 +1,8 @@
 """Soak: 50 people use the bot at once while the simulator injects every fault at random.
 
-50 approved users (the sample's 12 linked people and 38 more handlers) ask questions, press
-buttons and change their language, 5 strangers register and the office approves them, for
+50 approved users (the sample's 12 linked people and 38 more handlers, each with copies of
+张三's cases) ask questions, press buttons, move their cases forward and change their
+language, 5 strangers register and the office approves them, for
 :data:`SOAK_SECONDS` (``DUBAN_SOAK_SECONDS`` overrides it: the issue's 60 s, or hours), with
 Telegram's flood limits enforced and 5xx, hangs, dropped connections, 429, malformed JSON,
 lost responses, slow answers and duplicate updates injected. Afterwards:
@@ -23,10 +24,9 @@ import os
 import pytest
 from telegram.error import TelegramError
 
-from bot.domain.model import Person
 from bot.simulator import RateLimits
 from tests.conftest import start_bot
-from tests.loadgen import Crowd, check_languages, percentile
+from tests.loadgen import Crowd, add_handlers, check_languages, check_stages, percentile
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -57,14 +57,6 @@ class Crashes(logging.Handler):
             self.crashes.append(record)
 
 
-def _more_people(store, n: int) -> None:
-    divisions = ["综合处", "项目管理处", "投资促进一处", "投资促进二处"]
-    with store.transaction():
-        for i in range(n):
-            store.add_person(Person(f"承办人{i:02d}", "handler", division=divisions[i % 4],
-                                    telegram=20_000 + i, approved=True), "测试")
-
-
 async def test_fifty_users_through_every_fault(tmp_path, time_source):
     crashes = Crashes()
     logging.getLogger().addHandler(crashes)
@@ -72,13 +64,14 @@ async def test_fifty_users_through_every_fault(tmp_path, time_source):
     try:
         store, sim = env.store, env.sim
         linked = [p for p in store.people() if p.telegram and p.approved]
-        _more_people(store, USERS - len(linked))
+        own = add_handlers(store, USERS - len(linked), 20_000)
         people = [p for p in store.people() if p.telegram and p.approved]
         assert len(people) == USERS
         users = [sim.user(p.telegram, first_name=p.name) for p in people]
         office = env.user("周敏")
         strangers = [sim.user(50_000 + i, first_name=f"新人{i}") for i in range(STRANGERS)]
-        crowd = Crowd(sim, users, office=office, strangers=strangers, seed=9, timeout=10.0)
+        crowd = Crowd(sim, users, office=office, strangers=strangers, seed=9, timeout=10.0,
+                      cases=own)
         sim.faults.set(**FAULTS)
         tally = await crowd.run(SOAK_SECONDS)
         sim.faults.clear()
@@ -90,7 +83,9 @@ async def test_fifty_users_through_every_fault(tmp_path, time_source):
               f"{dict(tally.outcomes)}; latency p50 {percentile(lat, 50) * 1000:.0f} ms, "
               f"p95 {percentile(lat, 95) * 1000:.0f} ms, p99 {percentile(lat, 99) * 1000:.0f} ms; "
               f"faults {injected}, 429 by limits {sim.stats.rate_limited}, "
-              f"Telegram errors handled {crashes.network}")
+              f"Telegram errors handled {crashes.network}; acknowledged: "
+              f"{sum(map(len, tally.acked_lang.values()))} language changes, "
+              f"{len(tally.acked_stage)} case moves, {len(tally.welcomed)} registrations")
 
         # it really was under load (Telegram's 30 messages/s overall is the ceiling: the
         # rate limiter paces the answers to it) and under fire
@@ -106,6 +101,8 @@ async def test_fifty_users_through_every_fault(tmp_path, time_source):
         # every acknowledged change is stored with its history
         assert sum(map(len, tally.acked_lang.values())) > USERS
         assert check_languages(store, tally) == []
+        assert len(tally.acked_stage) > USERS / 2
+        assert check_stages(store, tally) == []
         requests = {d["telegram"]: d for d in store.table("join_requests").all()}
         assert tally.asked <= set(requests)
         for tid in tally.welcomed:
