@@ -338,6 +338,22 @@ def test_uploaded_files_that_are_not_ledgers_are_answered_and_change_nothing(bot
         assert bot.files() == before, f"uploading {name} as {who} changed the data"
 
 
+def test_a_huge_csv_is_refused_without_a_change(bot):
+    office = bot.users["office"]
+    huge = b"\xef\xbb\xbf" + ("类型,编号,标题\n" + "建议,0484,=cmd|' /C calc'!A0\n" * 400_000).encode()
+    assert len(huge) > 10 * 2**20
+    before, errors = bot.files(), len(bot.errors.records)
+
+    async def upload():
+        update = await office.send_document("huge.csv", huge)
+        return await bot.env.sim.settle(office.chat, update, 30)
+
+    reply = bot.run(upload(), timeout=60)
+    _check_answer(bot, reply, errors, "huge.csv")
+    assert "MB" in _texts(reply)
+    assert bot.files() == before
+
+
 # ---------------------------------------------------------------- ledger files, directly
 
 
