@@ -16,6 +16,8 @@ Files in the data directory (``DUBAN_DATA_DIR``, default ``./var``):
   on every commit (:mod:`data.storage`); ``duban.json.spare`` is the previous version,
   kept to be rewritten in place by the next commit;
 * ``history.jsonl``: the append-only history journal (:mod:`data.journal`);
+* ``duban.wal``: with ``wal=True`` (``duban run``), the commits since the last checkpoint
+  (:mod:`data.wal`); replayed by every opening;
 * ``duban.lock``: the lock of the writing process (:mod:`data.lock`).
 
 A commit appends the transaction's history lines to the journal and fsyncs them, then
