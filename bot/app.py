@@ -17,7 +17,6 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 from bot.config import Config
 from bot.domain.timeutil import TZ, SystemTime
 from bot.texts import t
-from bot.updates import PerChatUpdates
 
 log = logging.getLogger("duban")
 
@@ -35,7 +34,7 @@ def create_app(config: Config, store, time=None, *, rate_limiter: bool = True,
         Application.builder()
         .token(config.token)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=TZ))
-        .concurrent_updates(PerChatUpdates())  # one chat in order, chats at once (issue 9)
+        .concurrent_updates(False)
         .post_init(_post_init)
     )
     if config.base_url:
