@@ -146,3 +146,15 @@ def test_sample_as_of_a_day_shows_work_still_open():
     open_opinions = sorted(c.number for c in cases if "opinion" in c.open_clocks())
     assert open_opinions == ["0312", "0376", "0405", "0412", "0458"]
     assert all(c.answered for c in sample_cases() if c.role != "reference")
+
+
+def test_validate_checks_clocks_and_consultations_set_by_hand():
+    case = make(clocks={"reply": {"due": "2020-07-10"}},
+                consultations=[{"method": "face", "on": "2020-05-12", "with_whom": "杨艳芳"}])
+    case.clocks["reply"].due = "6月30日"
+    with pytest.raises(ValidationError):
+        case.validate()
+    case.clocks["reply"].due = "2020-06-30"
+    case.consultations[0].method = "email"
+    with pytest.raises(ValidationError):
+        case.validate()

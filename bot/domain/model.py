@@ -258,10 +258,12 @@ class Case:
         clocks: dict[str, Clock] = {}
         for name, clock in (self.clocks or {}).items():
             _choice(name, CLOCKS, "clock")
-            clocks[name] = clock if isinstance(clock, Clock) else Clock(**clock)
+            # existing Clock objects are checked again too: a field may have been set by hand
+            clocks[name] = Clock(**(asdict(clock) if isinstance(clock, Clock) else clock))
         self.clocks = clocks
         self.consultations = [
-            c if isinstance(c, Consultation) else Consultation(**c) for c in self.consultations
+            Consultation(**(asdict(c) if isinstance(c, Consultation) else c))
+            for c in self.consultations
         ]
         if self.reply_class:
             self.reply_class = _choice(self.reply_class, REPLY_CLASSES, "reply_class")
