@@ -59,14 +59,7 @@ class Journal:
         #: subject -> id -> [start, end, start, end...] of its lines
         self._index: dict[str, dict[int | str, array]] | None = None
         self._staged: tuple[int, list[tuple[SubjectKey, int, int]]] | None = None
-        if readonly:
-            if self.path.exists():
-                self._fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
-        else:
-            created = not self.path.exists()
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-            if created:
-                fsync_dir(self.path.parent)
+        self._fd = open_log_file(self.path, readonly=readonly)
         actual = os.fstat(self._fd).st_size if self._fd is not None else 0
         if actual < committed:
             self.close()
@@ -187,3 +180,15 @@ def fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def open_log_file(path: Path, *, readonly: bool) -> int | None:
+    """The descriptor of an append-only file: read-only (None when it does not exist yet),
+    or read-write, created if need be with its directory entry made durable."""
+    if readonly:
+        return os.open(path, os.O_RDONLY | os.O_CLOEXEC) if path.exists() else None
+    created = not path.exists()
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    if created:
+        fsync_dir(path.parent)
+    return fd

@@ -34,7 +34,7 @@ from typing import Any
 
 import orjson
 
-from data.journal import fsync_dir
+from data.journal import open_log_file
 
 WAL_NAME = "duban.wal"
 
@@ -85,14 +85,7 @@ class WriteAheadLog:
         self.readonly = readonly
         self._fd: int | None = None
         self._staged: int | None = None
-        if readonly:
-            if self.path.exists():
-                self._fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
-        else:
-            created = not self.path.exists()
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-            if created:
-                fsync_dir(self.path.parent)
+        self._fd = open_log_file(self.path, readonly=readonly)
         self.size = os.fstat(self._fd).st_size if self._fd is not None else 0
 
     def read(self) -> bytes:

@@ -456,18 +456,7 @@ def _offset(m: re.Match[str], c: _Ctx) -> _Hit | None:
         n = _number(n_text)
         kind = {"工作日": "workdays", "天": "days", "日": "days", "月": "months",
                 "年": "years"}.get(unit, "weeks")
-    if n > _OFFSET_LIMITS[kind]:
-        raise _Refused("date.out_of_range")
-    today = c.today
-    if kind == "days":
-        return _Hit(today + dt.timedelta(days=n))
-    if kind == "weeks":
-        return _Hit(today + dt.timedelta(weeks=n))
-    if kind == "months":
-        return _Hit(add_months(today, n))
-    if kind == "years":
-        return _Hit(add_months(today, 12 * n))
-    return _Hit(c.cal.add_workdays(today, n), workdays=True)
+    return _shift(c, n, kind)
 
 
 # ---------------------------------------------------------------- the English grammar
@@ -514,18 +503,7 @@ def _en_in(m: re.Match[str], c: _Ctx) -> _Hit:
         kind = "workdays"
     else:
         kind = unit.rstrip("s") + "s"
-    if n > _OFFSET_LIMITS[kind]:
-        raise _Refused("date.out_of_range")
-    today = c.today
-    if kind == "days":
-        return _Hit(today + dt.timedelta(days=n))
-    if kind == "weeks":
-        return _Hit(today + dt.timedelta(weeks=n))
-    if kind == "months":
-        return _Hit(add_months(today, n))
-    if kind == "years":
-        return _Hit(add_months(today, 12 * n))
-    return _Hit(c.cal.add_workdays(today, n), workdays=True)
+    return _shift(c, n, kind)
 
 
 _EN_DAY_WORDS = {"today": 0, "tonight": 0, "now": 0, "tomorrow": 1, "tmr": 1, "tmrw": 1,
@@ -908,3 +886,19 @@ def find_date(sentence: str, today: dt.date, cal: WorkCalendar | None = None) ->
         if reading.marked:
             return reading.hit.end
     return found[0][1].hit.end
+
+
+def _shift(c: _Ctx, n: int, kind: str) -> _Hit:
+    """``n`` days / weeks / months / years / working days after today (Chinese or English)."""
+    if n > _OFFSET_LIMITS[kind]:
+        raise _Refused("date.out_of_range")
+    today = c.today
+    if kind == "days":
+        return _Hit(today + dt.timedelta(days=n))
+    if kind == "weeks":
+        return _Hit(today + dt.timedelta(weeks=n))
+    if kind == "months":
+        return _Hit(add_months(today, n))
+    if kind == "years":
+        return _Hit(add_months(today, 12 * n))
+    return _Hit(c.cal.add_workdays(today, n), workdays=True)
