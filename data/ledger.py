@@ -21,9 +21,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from bot.domain.model import Case, Person, diff_cases
+from bot.domain.model import Case, diff_cases
 from bot.domain.timeutil import SystemTime
 from bot.texts import t
 from data.ledger_format import PEOPLE_COLUMNS, PEOPLE_SHEET_NAMES
@@ -130,6 +130,40 @@ def _write(progress: Progress | None, items: list[T], write: Callable[[int, T], 
             progress("write", i, total)
 
 
+def _apply(store, result: ImportResult, good: list[tuple[RowValues, T, T | None]], *,
+           changed: Callable[[T, T], bool], add: Callable[[T, str], Any],
+           save: Callable[[T, T, str], Any], progress: Progress | None,
+           write_now: bool) -> ImportResult:
+    """Count the good rows as created / updated / unchanged and, when ``write_now``, write
+    the created and updated ones in one transaction, each with the file and row in its
+    history note."""
+    plan: list[tuple[RowValues, T, T | None]] = []
+    for rv, new, old in good:
+        if old is None:
+            result.created += 1
+            plan.append((rv, new, old))
+        elif changed(old, new):
+            result.updated += 1
+            plan.append((rv, new, old))
+        else:
+            result.unchanged += 1
+    if not write_now:
+        return result
+
+    def write(_: int, item: tuple[RowValues, T, T | None]) -> None:
+        rv, new, old = item
+        note = t("ledger.history_note", "zh", file=result.filename or "-", row=rv.row)
+        if old is None:
+            add(new, note)
+        else:
+            save(new, old, note)
+
+    with store.transaction():
+        _write(progress, plan, write)
+    result.written = True
+    return result
+
+
 # ---------------------------------------------------------------- cases
 
 
@@ -155,32 +189,11 @@ def import_cases_sheet(store, sheet: Sheet, name: str, who: str, *, partial: boo
                          progress=_step(progress, "check"))
     result = ImportResult("cases", name, total=parsed.total, problems=parsed.problems,
                           dry_run=dry_run, partial=partial)
-    plan: list[tuple[RowValues, Case, Case | None]] = []
-    for rv, case, old in parsed.good:
-        if old is None:
-            result.created += 1
-            plan.append((rv, case, old))
-        elif diff_cases(old, case):
-            result.updated += 1
-            plan.append((rv, case, old))
-        else:
-            result.unchanged += 1
-    if dry_run or (parsed.problems and not partial):
-        return result
-
-    def write(_: int, item: tuple[RowValues, Case, Case | None]) -> None:
-        rv, case, old = item
-        note = t("ledger.history_note", "zh", file=name or "-", row=rv.row)
-        if old is None:
-            store.add_case(case, who, note)
-        else:
-            store.save_case(case, who, note, expected_version=old.version)
-
-    with store.transaction():
-        _write(progress, plan, write)
-    result.written = True
-    return result
-
+    return _apply(store, result, parsed.good, changed=lambda old, new: bool(diff_cases(old, new)),
+                  add=lambda case, note: store.add_case(case, who, note),
+                  save=lambda case, old, note: store.save_case(
+                      case, who, note, expected_version=old.version),
+                  progress=progress, write_now=not dry_run and (partial or not parsed.problems))
 
 def export_ledger(store, year: int | None = None, *, today: dt.date | None = None) -> bytes:
     """The ledger as .xlsx bytes: cases (of ``year``), their history, and the people."""
@@ -215,32 +228,11 @@ def import_people(store, source: bytes | str | Path, filename: str = "", who: st
                           progress=_step(progress, "check"))
     result = ImportResult("people", name, total=parsed.total, problems=parsed.problems,
                           dry_run=dry_run, partial=partial)
-    plan: list[tuple[RowValues, Person, Person | None]] = []
-    for rv, person, old in parsed.good:
-        if old is None:
-            result.created += 1
-            plan.append((rv, person, old))
-        elif old.to_dict() != person.to_dict():
-            result.updated += 1
-            plan.append((rv, person, old))
-        else:
-            result.unchanged += 1
-    if dry_run or (parsed.problems and not partial):
-        return result
-
-    def write(_: int, item: tuple[RowValues, Person, Person | None]) -> None:
-        rv, person, old = item
-        note = t("ledger.history_note", "zh", file=name or "-", row=rv.row)
-        if old is None:
-            store.add_person(person, who, note)
-        else:
-            store.save_person(person, who, note)
-
-    with store.transaction():
-        _write(progress, plan, write)
-    result.written = True
-    return result
-
+    return _apply(store, result, parsed.good,
+                  changed=lambda old, new: old.to_dict() != new.to_dict(),
+                  add=lambda person, note: store.add_person(person, who, note),
+                  save=lambda person, old, note: store.save_person(person, who, note),
+                  progress=progress, write_now=not dry_run and (partial or not parsed.problems))
 
 def export_people(store) -> bytes:
     """The people list as .xlsx bytes (the people sheet of the contract)."""
