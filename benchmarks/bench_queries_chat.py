@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import statistics
 import sys
 import tempfile
 import time
@@ -27,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_queries import DIVISIONS, HANDLERS, TODAY, make_cases
+from bench_queries import DIVISIONS, HANDLERS, TODAY, make_cases, median_ms
 
 from bot.domain.model import Person
 from bot.domain.timeutil import TZ, SetTime
@@ -75,15 +74,6 @@ def ctx_for(store: Store, telegram: int) -> BenchCtx:
     c = BenchCtx(update=None, context=context, person=person, lang="zh")
     c.sent = []
     return c
-
-
-def median_ms(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:

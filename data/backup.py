@@ -36,6 +36,7 @@ from typing import Any
 
 import orjson
 
+from data.errors import CatalogueError
 from data.journal import JOURNAL_NAME, fsync_dir
 from data.storage import DB_NAME, META, SPARE, read_snapshot
 from data.wal import WAL_NAME
@@ -49,21 +50,8 @@ _NAME_RE = re.compile(r"^duban-(\d{8}-\d{6})(?:-([a-z][a-z0-9-]*?))?(?:-(\d+))?\
 _LABEL_RE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 
 
-class BackupError(Exception):
+class BackupError(CatalogueError):
     """A backup file that cannot be used: ``key`` names the catalogue message."""
-
-    def __init__(self, key: str, **params: Any) -> None:
-        self.key = key
-        self.params = params
-        super().__init__(key)
-
-    def render(self, lang: str | None = "zh") -> str:
-        from bot.texts import t
-
-        return t(self.key, lang, **self.params)
-
-    def __str__(self) -> str:
-        return self.render("zh")
 
 
 @dataclass(frozen=True)

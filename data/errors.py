@@ -12,8 +12,8 @@ from typing import Any
 from bot.texts import t
 
 
-class StoreError(Exception):
-    """Base of the store's errors: ``key`` and ``params`` name the catalogue message."""
+class CatalogueError(Exception):
+    """An error whose text is a catalogue message: ``key`` and ``params`` name it."""
 
     def __init__(self, key: str, **params: Any) -> None:
         self.key = key
@@ -25,6 +25,10 @@ class StoreError(Exception):
 
     def __str__(self) -> str:
         return self.render("zh")
+
+
+class StoreError(CatalogueError):
+    """Base of the store's errors."""
 
 
 class StoreLocked(StoreError):
