@@ -158,3 +158,13 @@ def test_validate_checks_clocks_and_consultations_set_by_hand():
     case.consultations[0].method = "email"
     with pytest.raises(ValidationError):
         case.validate()
+
+
+def test_clock_met_on_an_unknown_day_is_met_without_a_date():
+    from bot.domain.model import MET_UNKNOWN
+    clock = Clock(due="2020-06-30", met=MET_UNKNOWN)
+    assert not clock.open
+    assert clock.met_on == ""
+    assert Clock(due="2020-06-30", met="2020-06-29").met_on == "2020-06-29"
+    with pytest.raises(ValidationError):
+        Clock(due="2020-06-30", met="someday")

@@ -137,9 +137,18 @@ _FULLWIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)})
 # ---------------------------------------------------------------- parts of a case
 
 
+#: ``Clock.met`` of a step known to be done on a day nobody recorded (a ledger row saying
+#: 已答复 with no 答复日期): done, never overdue, its date shown as unknown
+MET_UNKNOWN = "unknown"
+
+
 @dataclass
 class Clock:
-    """One deadline of a case: when it is due and when it was met ("" while open)."""
+    """One deadline of a case: when it is due and when it was met ("" while open).
+
+    ``met`` is an ISO date, "" while open, or :data:`MET_UNKNOWN` when the step is done on a
+    day nobody knows.
+    """
 
     due: str = ""
     met: str = ""
@@ -148,8 +157,14 @@ class Clock:
 
     def __post_init__(self) -> None:
         self.due = check_date(self.due, "due")
-        self.met = check_date(self.met, "met")
+        if self.met != MET_UNKNOWN:
+            self.met = check_date(self.met, "met")
         self.source = _choice(self.source, ("default", "set", "extension"), "source")
+
+    @property
+    def met_on(self) -> str:
+        """The ISO date the clock was met, "" when open or when the day is unknown."""
+        return "" if self.met == MET_UNKNOWN else self.met
 
     @property
     def open(self) -> bool:
