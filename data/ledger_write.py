@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.domain.lifecycle import is_overdue
 from bot.domain.model import Case, Consultation, HistoryEvent, Person
 from bot.domain.report import (
     ReportFigures,
@@ -110,14 +111,14 @@ def consultation_text(c: Consultation) -> str:
 
 
 def _met(case: Case, clock: str | None) -> str:
+    """The day a clock was met for the ledger: "" when open or done on an unknown day."""
     found = case.clocks.get(clock) if clock else None
-    return found.met if found else ""
+    return found.met_on if found else ""
 
 
 def overdue(case: Case, today: dt.date) -> bool:
-    """An open clock whose due date has passed."""
-    iso = today.isoformat()
-    return any(c.due < iso for c in case.open_clocks().values())
+    """The ledger's overdue flag: lifecycle's (a live clock past its due date)."""
+    return is_overdue(case, today.isoformat())
 
 
 class SheetWriter:

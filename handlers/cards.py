@@ -7,7 +7,8 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.model import Case, HistoryEvent, five_fixes_missing
+from bot.domain import lifecycle
+from bot.domain.model import MET_UNKNOWN, Case, HistoryEvent, five_fixes_missing
 from bot.texts import has, t
 from handlers.common import Ctx, btn, esc, keyboard
 
@@ -36,12 +37,19 @@ def case_line(case: Case, lang: str, width: int = 18) -> str:
 
 
 def clock_text(c: Ctx, case: Case, name: str, reader) -> str:
+    """One clock as lifecycle sees it: done (on its day, or an unknown one), live (with its
+    countdown), or not running (publishing before the answer, a follow-up no longer due)."""
     clock = case.clocks[name]
     label = t(f"clock.{name}", c.lang)
-    if clock.met:
-        return c.t("card.clock_met", clock=label, due=clock.due, met=clock.met)
+    due = clock.due or c.t("card.due_after_answer")
+    on = lifecycle.done_on(case, name)
+    if on is not None:
+        return c.t("card.clock_met", clock=label, due=due, met=on or c.t("card.date_unknown"))
     if case.stage == "archived" or reader is None:
-        return c.t("card.clock_open", clock=label, due=clock.due, state="")
+        return c.t("card.clock_open", clock=label, due=due, state="")
+    if not lifecycle.is_live(case, name):
+        key = "card.after_answer" if name == "publish" else "card.clock_closed"
+        return c.t("card.clock_open", clock=label, due=due, state=c.t(key))
     st = reader.status(case, name, clock.due)
     if st.days_left > 0:
         state = c.t("card.days_left", days=st.days_left)
@@ -65,7 +73,10 @@ def value_text(lang: str, fld: str, value: Any) -> str:
     if fld in ("role", "kind", "satisfaction", "reply_class", "position") and has(f"{fld}.{value}"):
         return t(f"{fld}.{value}", lang)
     if fld.startswith("clocks.") and isinstance(value, dict):
-        return value.get("due", "") + (f" ✓{value['met']}" if value.get("met") else "")
+        met = value.get("met")
+        if met == MET_UNKNOWN:
+            met = t("card.date_unknown", lang)
+        return (value.get("due") or "—") + (f" ✓{met}" if met else "")
     if fld == "consultations" and isinstance(value, list):
         return t("card.n_consultations", lang, n=len(value))
     if isinstance(value, list):
@@ -116,8 +127,12 @@ def render_card(c: Ctx, case: Case, reader=None) -> tuple[str, InlineKeyboardMar
                          fixes="、".join(t(f"fix.{m}", lang) for m in missing)))
     if case.clocks:
         lines.append(c.t("card.clocks"))
-        for name in sorted(case.clocks, key=lambda n: case.clocks[n].due):
+        for name in sorted(case.clocks, key=lambda n: case.clocks[n].due or "9999"):
             lines.append(" · " + clock_text(c, case, name, reader))
+    if case.first_reply_on:
+        first = lifecycle.answered_on(case)
+        lines.append(c.t("card.first_reply", on=first or c.t("card.date_unknown"),
+                         due=case.first_reply_due or "—"))
     if case.consultations:
         lines.append(c.t("card.consultations", n=len(case.consultations)))
         for con in case.consultations[-3:]:

@@ -28,6 +28,7 @@ from tinydb import Query
 
 from bot.domain import workflow as wf
 from bot.domain.access import decide
+from bot.domain.lifecycle import is_open
 from bot.domain.model import (
     CONSULT_METHODS,
     MAX_NAME,
@@ -717,8 +718,7 @@ add_flow(Flow(
 
 def updatable(c: Ctx) -> list[Case]:
     """The cases the asker may update that still have something to do, soonest first."""
-    cases = [k for k in c.store.cases() if k.stage != "archived"
-             and (k.open_clocks() or not k.answered) and decide(c.person, "update", k)]
+    cases = [k for k in c.store.cases() if is_open(k) and decide(c.person, "update", k)]
     return sorted(cases, key=lambda k: (k.deadline or "9999", k.kind, k.number))
 
 

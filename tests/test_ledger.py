@@ -340,6 +340,7 @@ def test_export_has_three_sheets_typed_cells_and_highlights_overdue(sample_store
     case = sample_store.case_by_key(("suggestion", 2020, "0484", NPC))
     case.title = "=HYPERLINK(\"http://evil\")"
     case.clocks["publish"].met = ""           # not published: overdue on 2020-07-20
+    case.stage = "feedback"
     sample_store.save_case(case, "test")
     data = export_ledger(sample_store, 2020, today=dt.date(2020, 7, 20))
     book = load_workbook(io.BytesIO(data))

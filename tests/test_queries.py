@@ -75,16 +75,17 @@ def test_overdue_grouped_by_division_most_overdue_first():
         mk("0005", division="综合处", clocks=reply("2020-10-21")),          # due today
         mk("0006", division="综合处", clocks=reply("2020-09-01", "2020-08-30")),  # met
         mk("0007", division="综合处", clocks=reply("2020-09-01"), stage="archived"),
-        mk("0008", division="投资促进一处", role="co",
-           clocks={"opinion": {"due": "2020-06-30"}, "publish": {"due": "2020-10-19"}}),
+        mk("0008", division="投资促进一处", stage="answered", reply_class="B",
+           clocks={"reply": {"due": "2020-06-01", "met": "2020-05-30"},
+                   "publish": {"due": "2020-06-30"}, "followup": {"due": "2020-10-19"}}),
     ]
     a = overdue(cases, TODAY, CAL)
     assert [i.case.number for i in a.items] == ["0008", "0003", "0001", "0002", "0004"]
     assert [g.division for g in a.groups] == ["投资促进一处", "综合处", "项目管理处", ""]
     assert [len(g.items) for g in a.groups] == [1, 2, 1, 1]
     first = a.items[0]
-    assert (first.status.clock, first.status.level) == ("opinion", 4)
-    assert [m.clock for m in first.more] == ["publish"]
+    assert (first.status.clock, first.status.level) == ("publish", 4)
+    assert [m.clock for m in first.more] == ["followup"]
     s = a.items[1].status  # 0003, due Tuesday Sep 29
     assert (s.days_left, s.overdue_workdays, s.level) == (-22, 11, 4)
     assert a.items[2].status.overdue_workdays == 3 and a.items[2].status.level == 2
@@ -152,7 +153,9 @@ def test_paging_across_120_overdue_cases():
 
 def test_due_in_a_period_one_line_per_case():
     cases = [
-        mk("0001", clocks={"reply": {"due": "2020-10-23"}, "publish": {"due": "2020-10-30"}}),
+        mk("0001", stage="answered", reply_class="B",
+           clocks={"reply": {"due": "2020-10-01", "met": "2020-09-30"},
+                   "publish": {"due": "2020-10-23"}, "followup": {"due": "2020-10-30"}}),
         mk("0002", clocks=reply("2020-10-19")),   # in the period, already overdue
         mk("0003", clocks=reply("2020-11-02")),   # after
         mk("0004", clocks=reply("2020-10-18")),   # before
@@ -162,7 +165,7 @@ def test_due_in_a_period_one_line_per_case():
     a = due(cases, D(2020, 10, 19), D(2020, 11, 1), TODAY, CAL)
     assert [i.case.number for i in a.items] == ["0002", "0001", "0006"]
     assert a.items[0].status.overdue and a.items[0].status.overdue_workdays == 2
-    assert [m.clock for m in a.items[1].more] == ["publish"]
+    assert [m.clock for m in a.items[1].more] == ["followup"]
     text = qt.due_text(a, paginate(a.items, 1, 10), "zh", TODAY)
     assert "10月19日至11月1日到期 3 件" in text
     empty = due(cases, D(2021, 1, 1), D(2021, 1, 31), TODAY, CAL)

@@ -219,9 +219,21 @@ def test_leader_in_charge_of_this_work_is_level_4():
     c.id = 1
     digests = plan_reminders([c], ppl, CAL, None, D(2020, 10, 21))
     roles = {d.name: (d.lines[0].level, d.lines[0].role) for d in digests}
+    # 王强 is in charge of this work but does not lead 项目管理处: he may not open the case,
+    # so he is not alerted about it (alerts match sight)
     assert roles == {"王五": (0, "handler"), "孙伟": (1, "division_head"), "周敏": (2, "office"),
-                     "陈静": (3, "division_leader"), "王强": (4, "work_leader"),
-                     "李明": (4, "head")}
+                     "陈静": (3, "division_leader"), "李明": (4, "head")}
+    wang = next(p for p in ppl if p.name == "王强")
+    wang.leads_divisions = [*wang.leads_divisions, "投资促进二处"]
+    c2 = Case(**{**c.to_dict(), "id": 2, "number": "0998", "division": "投资促进二处",
+                 "handler": "马骏"})
+    digests = plan_reminders([c2], ppl, CAL, None, D(2020, 10, 21))
+    assert {d.name: d.lines[0].role for d in digests}["王强"] == "division_leader"
+    wang.leads_divisions = wang.leads_divisions[:-1]
+    # a work leader who sees every case (the head's position) is alerted at level 4
+    li = next(p for p in ppl if p.name == "李明")
+    digests = plan_reminders([c], ppl, CAL, None, D(2020, 10, 21))
+    assert {d.name: d.lines[0].level for d in digests}[li.name] == 4
     # "in charge of this work" can be another division's leaders
     digests = plan_reminders([c], ppl, CAL, None, D(2020, 10, 21), work_divisions=["投资促进一处"])
     assert {d.name: d.lines[0].role for d in digests}["陈静"] == "division_leader"

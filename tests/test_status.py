@@ -20,9 +20,9 @@ CAL = WorkCalendar()
 D = dt.date
 
 
-def case(clocks, *, role="lead", stage="in_progress", year=2020, case_id=7) -> Case:
+def case(clocks, *, role="lead", stage="in_progress", year=2020, case_id=7, **kw) -> Case:
     c = Case(kind="suggestion", number="0484", year=year, title="关于招商引资工作的建议",
-             role=role, stage=stage, clocks={k: Clock(**v) for k, v in clocks.items()})
+             role=role, stage=stage, clocks={k: Clock(**v) for k, v in clocks.items()}, **kw)
     c.id = case_id
     return c
 
@@ -92,26 +92,39 @@ def test_escalation_level_edges():
     assert escalation_level(100, {1: 1, 9: 2}) == 1  # levels above 4 are ignored
 
 
-def test_only_open_clocks_earliest_first():
+def test_only_live_clocks_earliest_first():
+    # answered B: the reply is done, publishing and the follow-up are chased
     c = case({"publish": {"due": "2020-07-15"},
               "reply": {"due": "2020-07-10", "met": "2020-06-28"},
-              "followup": {"due": "2020-07-15"}})
+              "followup": {"due": "2020-07-15"}}, stage="answered", reply_class="B")
     statuses = clock_statuses(c, D(2020, 7, 1), CAL)
     assert [s.clock for s in statuses] == ["publish", "followup"]  # same day: CLOCKS order
+    c.reply_class = "A"  # a later A closes the follow-up
+    assert [s.clock for s in clock_statuses(c, D(2020, 7, 1), CAL)] == ["publish"]
+    c.stage = "published"  # the stage meets the publishing clock, with or without its date
+    assert clock_statuses(c, D(2020, 7, 1), CAL) == []
+    c.stage, c.reply_class = "answered", "B"
     c.stage = "archived"
     assert clock_statuses(c, D(2020, 7, 1), CAL) == []
     assert next_deadline(c, D(2020, 7, 1), CAL) is None
 
 
 def test_next_deadline_is_the_soonest_not_yet_passed():
-    c = case({"reply": {"due": "2020-07-10"}, "publish": {"due": "2020-07-15"}})
+    c = case({"reply": {"due": "2020-07-10"}, "followup": {"due": "2020-07-15"},
+              "publish": {"due": "2020-07-20"}})
+    # before the answer only the reply is chased: nothing to publish, no follow-up yet
     assert next_deadline(c, D(2020, 7, 1), CAL).clock == "reply"
     assert next_deadline(c, D(2020, 7, 10), CAL).days_left == 0
-    s = next_deadline(c, D(2020, 7, 11), CAL)
-    assert (s.clock, s.days_left) == ("publish", 4)
-    assert next_deadline(c, D(2020, 7, 16), CAL) is None
-    # the most urgent clock is the overdue one
+    assert next_deadline(c, D(2020, 7, 11), CAL) is None
     assert StatusReader(D(2020, 7, 11), CAL).most_urgent(c).clock == "reply"
+    c.stage, c.reply_class = "answered", "B"
+    c.clocks["reply"].met = "2020-07-08"
+    s = next_deadline(c, D(2020, 7, 11), CAL)
+    assert (s.clock, s.days_left) == ("followup", 4)
+    assert next_deadline(c, D(2020, 7, 16), CAL).clock == "publish"
+    assert next_deadline(c, D(2020, 7, 21), CAL) is None
+    # the most urgent clock is the overdue one
+    assert StatusReader(D(2020, 7, 16), CAL).most_urgent(c).clock == "followup"
 
 
 def test_an_estimated_year_is_flagged():

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.domain import lifecycle
 from bot.domain import workflow as wf
 from bot.domain.model import STAGES, Case, Person, ValidationError, five_fixes_missing
 from bot.domain.rules import Rules
@@ -195,7 +196,7 @@ def test_b_class_opens_the_continuation_follow_up():
     k = case(stage="consulted", consulted=True)
     wf.answer(k, HANDLER, TODAY, RULES, "B")
     assert k.clocks["followup"].due == "2020-12-31" and k.clocks["followup"].open
-    assert not k.closed
+    assert lifecycle.is_open(k)
     custom = Rules(followup_due="11-30")
     k2 = case(stage="consulted", consulted=True)
     wf.answer(k2, HANDLER, TODAY, custom, "B")

@@ -234,6 +234,10 @@ class Case:
     consultations: list[Consultation] = field(default_factory=list)
     reply_class: str = ""
     satisfaction: str = ""
+    #: the first reply of a case that 不满意 reopened: its due date and the day it was given
+    #: (MET_UNKNOWN when unknown), kept for the report's timeliness; "" otherwise
+    first_reply_due: str = ""
+    first_reply_on: str = ""
     continuation: bool = False
     origin_session: str = ""
     #: ledger columns the bot does not know, kept and exported back unchanged
@@ -284,6 +288,9 @@ class Case:
             self.reply_class = _choice(self.reply_class, REPLY_CLASSES, "reply_class")
         if self.satisfaction:
             self.satisfaction = _choice(self.satisfaction, SATISFACTIONS, "satisfaction")
+        self.first_reply_due = check_date(self.first_reply_due, "first_reply_due")
+        if self.first_reply_on != MET_UNKNOWN:
+            self.first_reply_on = check_date(self.first_reply_on, "first_reply_on")
         self.continuation = bool(self.continuation)
         self.origin_session = _text(self.origin_session, "origin_session", MAX_NAME)
         if self.continuation and not self.origin_session:
@@ -331,16 +338,6 @@ class Case:
     @property
     def answered(self) -> bool:
         return self.stage in ANSWERED_STAGES
-
-    @property
-    def closed(self) -> bool:
-        """No clock is open any more: nothing left to chase."""
-        return self.stage == "archived" or not any(c.open for c in self.clocks.values())
-
-    def open_clocks(self) -> dict[str, Clock]:
-        if self.stage == "archived":
-            return {}
-        return {name: c for name, c in self.clocks.items() if c.open}
 
     # -- (de)serialisation
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
+from bot.domain.lifecycle import is_open
 from bot.domain.model import Case, Person
 
 
@@ -47,5 +48,5 @@ def divisions(people: Iterable[Person], cases: Iterable[Case] = ()) -> list[str]
 
 
 def open_cases_of(person: Person, cases: Iterable[Case]) -> list[Case]:
-    """Cases this person handles that still have an open clock (reassign them first)."""
-    return [c for c in cases if c.handler == person.name and not c.closed]
+    """Cases this person handles that are still open (reassign them first)."""
+    return [c for c in cases if c.handler == person.name and is_open(c)]

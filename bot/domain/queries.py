@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Generic, NamedTuple, TypeVar
 
-from bot.domain.model import ANSWERED_STAGES, OPINION_ROLES, REPLY_ROLES, Case
+from bot.domain import lifecycle
+from bot.domain.lifecycle import is_open, iter_live
+from bot.domain.model import Case
 from bot.domain.status import Calendar, ClockStatus, RulesSource, StatusReader, soonest
 
 T = TypeVar("T")
@@ -120,15 +122,6 @@ class Group:
     items: tuple[Item, ...]
 
 
-def is_open(case: Case) -> bool:
-    """Whether something is left to do: not archived, and not answered or a clock open."""
-    if case.stage == "archived":
-        return False
-    if case.stage not in ANSWERED_STAGES:
-        return True
-    return any(c.due and not c.met for c in case.clocks.values())
-
-
 # ---------------------------------------------------------------- overdue
 
 
@@ -171,14 +164,13 @@ def overdue(cases: Iterable[Case], today: dt.date, cal: Calendar,
     keyed: list[tuple[int, int, str, int, int, Item]] = []
     for case in cases:
         late = None
-        for name, c in case.clocks.items():
-            d = c.due
-            if d and d < today_iso and not c.met:
+        for name, d in iter_live(case):
+            if d < today_iso:
                 if late is None:
                     late = [(name, d)]
                 else:
                     late.append((name, d))
-        if late is None or case.stage == "archived":
+        if late is None:
             continue
         if len(late) == 1:
             s = status(case, *late[0])
@@ -233,10 +225,7 @@ def due(cases: Iterable[Case], start: dt.date, end: dt.date, today: dt.date, cal
     lo, hi = start.isoformat(), end.isoformat()
     found: list[tuple[str, str, int, Case, list[tuple[str, str]]]] = []
     for case in cases:
-        if case.stage == "archived":
-            continue
-        hits = [(c.due, name) for name, c in case.clocks.items()
-                if c.due and not c.met and lo <= c.due <= hi]
+        hits = [(d, name) for name, d in iter_live(case) if lo <= d <= hi]
         if hits:
             hits.sort()
             found.append((hits[0][0], case.number, case.year, case, hits))
@@ -260,9 +249,9 @@ def by_urgency(cases: Iterable[Case], reader: StatusReader) -> tuple[Item, ...]:
         if not is_open(case):
             continue
         best: tuple[str, str] | None = None
-        for name, c in case.clocks.items():
-            if c.due and not c.met and (best is None or c.due < best[0]):
-                best = (c.due, name)
+        for name, d in iter_live(case):
+            if best is None or d < best[0]:
+                best = (d, name)
         if best is None:
             undated.append(case)
         else:
@@ -397,10 +386,9 @@ def progress(cases: Iterable[Case], today: dt.date, cal: Calendar,
              rules_for_year: RulesSource = None, year: int | None = None) -> Progress:
     """Counts by stage and role, on-time and consult-first shares, continuation cases open.
 
-    *On time*: the main clock (reply or opinion) was met on or before its due date.
-    *Consulted before answering*: a consultation is dated on or before the main clock's met
-    date (any consultation when the date it was met is unknown). Work-reference cases have
-    neither. *Continuation open*: continuation cases (续办) and B-class follow-ups still open.
+    Every count is :mod:`bot.domain.lifecycle`'s: open, overdue (a live clock past due), the
+    answer's timeliness (``answered_timed``: on time or late, not undated), consulted first,
+    continuation open. Work-reference cases have no answer.
     ``levels`` counts overdue cases by the escalation level of their most overdue clock.
     """
     reader = StatusReader(today, cal, rules_for_year)
@@ -414,42 +402,22 @@ def progress(cases: Iterable[Case], today: dt.date, cal: Calendar,
     levels: Counter[int] = Counter()
     n_open = n_overdue = timed = on_time = answered = consulted = cont = 0
     for case in chosen:
-        clocks = case.clocks
-        stage = case.stage
-        if stage != "archived":
-            # is_open(), inlined: one pass over the clocks gives open and overdue
-            any_open = False
-            level = -1
-            for name, c in clocks.items():
-                d = c.due
-                if d and not c.met:
-                    any_open = True
-                    if d < today_iso:
-                        level = max(level, reader.status(case, name, d).level)
-            if any_open or stage not in ANSWERED_STAGES:
-                n_open += 1
-                if level >= 0:
-                    n_overdue += 1
-                    levels[level] += 1
-                followup = clocks.get("followup")
-                if case.continuation or (followup is not None and followup.due
-                                         and not followup.met):
-                    cont += 1
-        role = case.role
-        if role in REPLY_ROLES:
-            main = clocks.get("reply")
-        elif role in OPINION_ROLES:
-            main = clocks.get("opinion")
-        else:
+        if is_open(case):
+            n_open += 1
+            late = [reader.status(case, n, d).level for n, d in iter_live(case) if d < today_iso]
+            if late:
+                n_overdue += 1
+                levels[max(late)] += 1
+            if lifecycle.continuation_open(case):
+                cont += 1
+        state = lifecycle.timeliness(case)
+        if state in ("none", "open"):
             continue
-        met = main.met if main is not None else ""
-        if met or case.stage in ANSWERED_STAGES:
-            answered += 1
-            if met and main is not None and main.due:
-                timed += 1
-                if met <= main.due:
-                    on_time += 1
-            if any(not met or c.on <= met for c in case.consultations):
-                consulted += 1
+        answered += 1
+        if state in ("on_time", "late"):
+            timed += 1
+            on_time += state == "on_time"
+        if lifecycle.consulted_first(case):
+            consulted += 1
     return Progress(year, len(chosen), dict(by_stage), dict(by_role), dict(by_kind_role),
                     n_open, n_overdue, timed, on_time, answered, consulted, cont, dict(levels))

@@ -17,15 +17,18 @@ The rules (DOMAIN.md, all per year in the rules table):
   level 1 the division head(s) of the case's division, 2 the office (position ``office``),
   3 the leader(s) leading that division, 4 the leader(s) in charge of this work (by default
   those leading the office's own division: 王强 leads 办公室 in the sample) and the head.
+  Everyone alerted about a case may open it: a leader in charge of this work is alerted at
+  level 4 only about the divisions they lead (the office gives them more divisions to
+  lead when they should oversee more).
   Every level reached keeps getting the case each working day (the chain only climbs).
 * **The co-handling campaign**: every co/joint case whose opinion is not submitted is on the
   offsets before the year's ``opinion_due`` (June 30) as well, marked 会(协)办意见 — unless
   its opinion deadline was extended past that date.
 * Each (recipient, case, clock) gives one line: a person on several rungs (e.g. a leader of
   both the division and the office) keeps the lowest, most direct one.
-* A clock stops when met; a case answered stops its main clock (reply / opinion / follow-up
-  of a continuation) even if ``met`` was not filled; a published case stops ``publish``; an
-  archived case stops everything. Nothing is remembered between days, so a deadline that
+* Only live clocks are reminded (:mod:`bot.domain.lifecycle` decides which: a stage meets
+  the clocks it implies, publishing is chased only after the answer, a B follow-up only
+  while the class is B). Nothing is remembered between days, so a deadline that
   changed (extension, edit) is reminded on its new offsets at once.
 * A recipient who cannot be reached (no linked Telegram account, blocked the bot,
   deactivated, not approved) still has a digest in the plan, flagged with the reason; when
@@ -44,9 +47,10 @@ from typing import Any, NamedTuple, cast
 
 import orjson
 
-from bot.domain.model import ANSWERED_STAGES, CLOCKS, OPINION_ROLES, STAGES, Case, Person
+from bot.domain.access import sees_division
+from bot.domain.lifecycle import is_open, iter_live, main_done
+from bot.domain.model import CLOCKS, OPINION_ROLES, STAGES, Case, Person
 from bot.domain.querytext import esc, fmt_date, short_title
-from bot.domain.queries import is_open
 from bot.domain.rules import Rules, rules_for
 from bot.domain.status import ClockStatus, HasEscalation, StatusReader
 from bot.domain.workcal import WorkCalendar, estimate_notices
@@ -64,8 +68,6 @@ ROLE_LEVELS: dict[str, int] = {
 #: why a person cannot be reached, in the order they are checked
 UNREACHABLE_REASONS = ("inactive", "unlinked", "unapproved", "blocked")
 _CLOCK_ORDER = {name: i for i, name in enumerate(CLOCKS)}
-_PUBLISHED = frozenset(STAGES[STAGES.index("published"):])
-_ANSWERED = frozenset(ANSWERED_STAGES)
 
 RulesArg = Callable[[int], Rules] | Mapping[str, Any] | Rules | None
 
@@ -186,8 +188,6 @@ class Chain:
         """The people alerted at escalation ``level`` (1-4) for ``case``, with their role."""
         if level == 2:
             return self._office_rung
-        if level == 4:
-            return self._top_rung
         key = (case.division, level)
         found = self._rungs.get(key)
         if found is None:
@@ -197,6 +197,9 @@ class Chain:
             elif level == 3:
                 found = tuple((p, "division_leader")
                               for p in self.leaders_of.get(case.division, ()))
+            elif level == 4:  # only those who may open the case: alerts match sight
+                found = tuple((p, role) for p, role in self._top_rung
+                              if sees_division(p, case.division))
             else:
                 found = ()
             self._rungs[key] = found
@@ -344,19 +347,10 @@ class Digest:
 # ---------------------------------------------------------------- planning
 
 
-def _skip_clock(case: Case, clock: str) -> bool:
-    """Clocks that stop with the case's stage even if ``met`` was not filled."""
-    if clock == "publish":
-        return case.stage in _PUBLISHED
-    return case.stage in _ANSWERED and clock == case.main_clock
-
-
 def _in_campaign(case: Case) -> bool:
-    """A co/joint case whose co-handling opinion is still to be sent."""
-    if case.role not in OPINION_ROLES or case.continuation or case.stage in _ANSWERED:
-        return False
-    clock = case.clocks.get("opinion")
-    return clock is None or not clock.met
+    """A co/joint case of this year whose co-handling opinion is still to be sent."""
+    return case.role in OPINION_ROLES and not case.continuation and not main_done(case) \
+        and case.stage != "archived"
 
 
 class _Planner:
@@ -427,14 +421,16 @@ class _Planner:
                 self.add(p, self.line(case, st, role, campaign_due, note))
 
     def campaign_of(self, case: Case) -> dt.date | None:
-        """The campaign's date if ``case`` is in it on the day (not extended past it)."""
+        """The campaign's date if ``case`` is in it on the day: its opinion is not in, and its
+        own deadline is not later than the campaign's (a case due after June 30, by the lead
+        unit's date or an extension, is pushed toward its own deadline instead)."""
         if not _in_campaign(case):
             return None
         due = self.campaign_date(case.year)
         if due < self.day:
             return None
         clock = case.clocks.get("opinion")
-        if clock is not None and clock.source == "extension" and clock.due > due.isoformat():
+        if clock is not None and clock.due and clock.due > due.isoformat():
             return None
         return due
 
@@ -444,10 +440,10 @@ class _Planner:
         campaign_due = self.campaign_of(case) if case.role in OPINION_ROLES else None
         campaign_done = False
         day_iso = self.day_iso
-        for name, clock in case.clocks.items():
-            due_iso = clock.due
-            if not due_iso or clock.met or _skip_clock(case, name):
-                continue
+        live = False
+        for name, due_iso in iter_live(case):
+            if name == "opinion":
+                live = True
             mark = campaign_due if name == "opinion" else None
             if due_iso < day_iso:  # overdue: the handler and every rung reached
                 st = self.reader.status(case, name, due_iso)
@@ -461,7 +457,7 @@ class _Planner:
             else:
                 continue
             campaign_done = campaign_done or mark is not None
-        if campaign_due is not None and not campaign_done and "opinion" not in case.open_clocks() \
+        if campaign_due is not None and not campaign_done and not live \
                 and self.is_remind_day(campaign_due.isoformat(), case.year):
             # no opinion deadline set yet: the campaign date stands in for it
             st = self.reader.status(case, "opinion", campaign_due.isoformat())
@@ -610,7 +606,7 @@ def weekly_summary(cases: Iterable[Case], calendar: WorkCalendar, rules: RulesAr
     for case in cases:
         if not is_open(case):
             continue
-        statuses = [st for st in reader.statuses(case) if not _skip_clock(case, st.clock)]
+        statuses = reader.statuses(case)
         late = any(st.days_left < 0 for st in statuses)
         due = any(0 <= st.days_left and st.due <= week_end for st in statuses)
         row = per_div.setdefault(case.division, [0, 0, 0])

@@ -15,9 +15,9 @@ Counting rules (each a decision):
   cases (B-class replies of earlier sessions, followed up this year) are counted apart;
 - 主(独)办 / 主(分)办 counts lead, sole and split cases; 协办 / 会办 counts co and joint ones;
   工作参考 cases are in the kind's total and named in brackets;
-- a case is answered *on time* when its main clock was met on or before its due date, *late*
-  when after; answered without a recorded date (imported as 已答复) is *undated*; the rest
-  are *open* (and *overdue* when ``today`` is given and the due date has passed);
+- on time / late / undated / open / overdue, answered, consulted first, published: each is
+  :mod:`bot.domain.lifecycle`'s decision (a case reopened by 不满意 is judged on its first
+  reply; a stage at or past 已答复 without a date is answered on an unknown day);
 - reply classes and satisfaction are those of the year's own reply cases (lead/sole/split);
 - "consulted first": an answered case with a consultation on or before its answer date.
 """
@@ -31,8 +31,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from bot.domain import lifecycle
 from bot.domain.model import (
-    ANSWERED_STAGES,
     KINDS,
     OPINION_ROLES,
     REPLY_CLASSES,
@@ -188,29 +188,6 @@ def session_order(session: str) -> tuple[tuple[int, ...], str]:
     return numbers, session
 
 
-def _main_clock_state(case: Case, today: dt.date | None) -> str:
-    """on_time, late, undated, overdue or open (open but not overdue)."""
-    clock = case.clocks.get(case.main_clock) if case.main_clock else None
-    if clock is not None and clock.met:
-        if not clock.due or clock.met <= clock.due:
-            return "on_time"
-        return "late"
-    if case.stage in ANSWERED_STAGES:
-        return "undated"
-    if today is not None and clock is not None and clock.due and clock.due < today.isoformat():
-        return "overdue"
-    return "open"
-
-
-def _answer_date(case: Case) -> str:
-    clock = case.clocks.get(case.main_clock) if case.main_clock else None
-    return clock.met if clock is not None else ""
-
-
-def _answered(case: Case) -> bool:
-    return bool(_answer_date(case)) or case.stage in ANSWERED_STAGES
-
-
 def report_figures(cases: Iterable[Case], year: int, *, unit: str = "",
                    today: dt.date | None = None) -> ReportFigures:
     """The annual report's figures for ``year`` from ``cases`` (any years; others ignored).
@@ -234,7 +211,7 @@ def report_figures(cases: Iterable[Case], year: int, *, unit: str = "",
 
     groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for case in sorted(followups, key=lambda c: c.number.zfill(8)):
-        if _answered(case):
+        if lifecycle.answered(case):
             groups[(case.origin_session, case.kind, case.role)].append(case.number)
         else:
             fig.continuation_open.append(case.number)
@@ -251,7 +228,7 @@ def report_figures(cases: Iterable[Case], year: int, *, unit: str = "",
         row.total += 1
         if case.main_clock is None:
             continue
-        state = _main_clock_state(case, today)
+        state = lifecycle.timeliness(case, today.isoformat() if today else None)
         if state == "overdue":
             row.open += 1
             row.overdue += 1
@@ -260,11 +237,10 @@ def report_figures(cases: Iterable[Case], year: int, *, unit: str = "",
     fig.timeliness = list(rows.values())
 
     for case in own + followups:
-        if case.main_clock is None or not _answered(case):
+        if case.main_clock is None or not lifecycle.answered(case):
             continue
         fig.consultation.answered += 1
-        answered_on = _answer_date(case)
-        if any(not answered_on or c.on <= answered_on for c in case.consultations):
+        if lifecycle.consulted_first(case):
             fig.consultation.consulted_first += 1
         else:
             fig.consultation.not_first.append(case.number)
@@ -282,10 +258,11 @@ def report_figures(cases: Iterable[Case], year: int, *, unit: str = "",
         if clock is None:
             continue
         fig.published.due += 1
-        if clock.met or case.stage == "published":
+        on = lifecycle.done_on(case, "publish")
+        if on is not None:
             fig.published.published += 1
-            if clock.met:
-                fig.published.dates.append(clock.met)
+            if on:
+                fig.published.dates.append(on)
     fig.published.dates.sort()
 
     opinions = fig.opinions
@@ -296,13 +273,14 @@ def report_figures(cases: Iterable[Case], year: int, *, unit: str = "",
         clock = case.clocks.get("opinion")
         if clock is not None and clock.due and clock.due not in opinions.due_dates:
             opinions.due_dates.append(clock.due)
-        state = _main_clock_state(case, None)
+        state = lifecycle.timeliness(case)
         if state in ("on_time", "late", "undated"):
             opinions.submitted += 1
         if state == "on_time":
             opinions.on_time += 1
-        if clock is not None and clock.met > opinions.last:
-            opinions.last = clock.met
+        on = lifecycle.done_on(case, "opinion")
+        if on and on > opinions.last:
+            opinions.last = on
     opinions.due_dates.sort()
     return fig
 

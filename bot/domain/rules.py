@@ -4,7 +4,7 @@
 |----------------------------------------|-------------------------------------------|
 | co/joint opinion to the lead unit      | June 30 of the case's year (``opinion_due``) |
 | lead/sole/split reply to the proposer  | 3 months after assignment (``reply_months``) |
-| publishing the result of a lead case   | July 15 of the year (``publish_due``)     |
+| publishing the result of a lead case   | July 15 of the year (``publish_due``); a case answered later, or whose reply is due later: 15 working days after the answer (``publish_workdays``) |
 | continuation (B-class) follow-up       | December 31 of the year (``followup_due``) |
 | re-handling after 不满意               | 1 month (``reopen_months``)               |
 | work reference                         | no deadline                               |
@@ -31,6 +31,7 @@ from typing import Any
 from bot.domain.dates import add_months
 from bot.domain.model import OPINION_ROLES, Case, Clock, ValidationError
 from bot.domain.timeutil import SystemTime
+from bot.domain.workcal import WorkCalendar, default_calendar
 from bot.texts import t
 
 #: the table entry that applies to every year without its own value
@@ -90,6 +91,16 @@ def _offsets(key: str, value: Any) -> tuple[int, ...]:
     return tuple(sorted(numbers, reverse=True))
 
 
+def _workdays(key: str, value: Any) -> int:
+    try:
+        n = int(str(value).strip())
+    except ValueError:
+        raise _bad(key, value, "rules.hint.workdays") from None
+    if isinstance(value, float) or not 1 <= n <= MAX_THRESHOLD:
+        raise _bad(key, value, "rules.hint.workdays")
+    return n
+
+
 def _time(key: str, value: Any) -> str:
     m = _TIME.match(str(value).strip())
     if not m or not (0 <= int(m[1]) <= 23 and 0 <= int(m[2]) <= 59):
@@ -130,6 +141,7 @@ _CHECKS = {
     "opinion_due": _month_day,
     "reply_months": _months,
     "publish_due": _month_day,
+    "publish_workdays": _workdays,
     "followup_due": _month_day,
     "reopen_months": _months,
     "remind_offsets": _offsets,
@@ -147,6 +159,9 @@ class Rules:
     opinion_due: str = "06-30"
     reply_months: int = 3
     publish_due: str = "07-15"
+    #: working days after the answer to publish a case answered after ``publish_due`` (or
+    #: whose reply is due after it)
+    publish_workdays: int = 15
     followup_due: str = "12-31"
     reopen_months: int = 1
     remind_offsets: tuple[int, ...] = (14, 7, 3, 1, 0)
@@ -192,6 +207,7 @@ class Rules:
             "opinion_due": self.opinion_due,
             "reply_months": self.reply_months,
             "publish_due": self.publish_due,
+            "publish_workdays": self.publish_workdays,
             "followup_due": self.followup_due,
             "reopen_months": self.reopen_months,
             "remind_offsets": list(self.remind_offsets),
@@ -283,6 +299,26 @@ def default_deadline(case: Case, rules: Rules, today: dt.date | None = None) -> 
     return rules.reply_date(assigned)
 
 
+def publish_due(case: Case, rules: Rules, answered_on: dt.date | None = None,
+                cal: WorkCalendar | None = None) -> dt.date | None:
+    """When the result of a lead/sole case must be published.
+
+    The year's ``publish_due`` (July 15) for a case assigned by then and answered by then
+    (or not answered yet). A case answered after it, or assigned after it, publishes
+    ``publish_workdays`` working days after the day it was answered; until such a case is
+    answered the date is unknown (None): never a date before the case existed.
+    """
+    year_date = rules.publish_date(case.year)
+    assigned = _iso_date(case.assigned_on)
+    if answered_on is not None:
+        if answered_on <= year_date and (assigned is None or assigned <= year_date):
+            return year_date
+        return (cal or default_calendar()).add_workdays(answered_on, rules.publish_workdays)
+    if assigned is not None and assigned > year_date:
+        return None
+    return year_date
+
+
 #: clock sources a person chose; the rules never overwrite them
 _KEPT_SOURCES = ("set", "extension")
 
@@ -292,8 +328,8 @@ def arm_clocks(case: Case, rules: Rules, today: dt.date) -> None:
 
     - the main clock (``case.main_clock``: ``reply``, ``opinion``, or ``followup`` for a
       continuation case) from :func:`default_deadline`;
-    - ``publish`` (July 15) for lead and sole cases (not for continuations: their result
-      was published in their first year);
+    - ``publish`` for lead and sole cases (:func:`publish_due`; not for continuations:
+      their result was published in their first year);
     - ``followup`` (Dec 31) for cases answered with a B-class reply (a B reply opens a
       continuation, DOMAIN.md).
 
@@ -306,13 +342,15 @@ def arm_clocks(case: Case, rules: Rules, today: dt.date) -> None:
         return
     wanted: dict[str, dt.date | None] = {case.main_clock: default_deadline(case, rules, today)}
     if case.role in ("lead", "sole") and not case.continuation:
-        wanted["publish"] = rules.publish_date(case.year)
+        wanted["publish"] = publish_due(case, rules)
     if case.continuation or case.reply_class == "B":
         wanted["followup"] = rules.followup_date(case.year)
     for name, due in wanted.items():
-        if due is None:
-            continue
         clock = case.clocks.get(name)
+        if due is None:
+            if clock is None and name == "publish":  # the date follows the answer
+                case.clocks[name] = Clock(due="", source="default")
+            continue
         if clock is None:
             case.clocks[name] = Clock(due=due.isoformat(), source="default")
         elif clock.source not in _KEPT_SOURCES and not clock.due:

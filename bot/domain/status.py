@@ -1,6 +1,6 @@
 """Where each open clock of a case stands on a given day.
 
-For every open clock (``due`` set, ``met`` empty, case not archived) a :class:`ClockStatus`
+For every live clock (:mod:`bot.domain.lifecycle` decides which are) a :class:`ClockStatus`
 says how many calendar days are left (negative once overdue), how many *working* days it is
 overdue, and which escalation level of the five-level responsibility chain that reaches
 (DOMAIN.md: level L from ``thresholds[L]`` working days overdue; defaults 1/3/5/10).
@@ -21,6 +21,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple, Protocol, Union
 
+from bot.domain.lifecycle import iter_live
 from bot.domain.model import CLOCKS, Case
 
 #: escalation thresholds by level: working days overdue from which the level is reached
@@ -166,49 +167,38 @@ class StatusReader:
         return _new_status(ClockStatus, (case.id, clock, *parts))
 
     def statuses(self, case: Case) -> list[ClockStatus]:
-        """Every open clock of ``case``, earliest due first."""
-        if case.stage == "archived":
-            return []
-        out = [self.status(case, name, c.due) for name, c in case.clocks.items()
-               if c.due and not c.met]
+        """Every live clock of ``case``, earliest due first."""
+        out = [self.status(case, name, due) for name, due in iter_live(case)]
         if len(out) > 1:
             out.sort(key=_status_order)
         return out
 
     def overdue(self, case: Case) -> list[ClockStatus]:
-        """The open clocks of ``case`` that are past due, most overdue first."""
-        if case.stage == "archived":
-            return []
+        """The live clocks of ``case`` that are past due, most overdue first."""
         today = self.today_iso
-        out = [self.status(case, name, c.due) for name, c in case.clocks.items()
-               if c.due and not c.met and c.due < today]
+        out = [self.status(case, name, due) for name, due in iter_live(case) if due < today]
         if len(out) > 1:
             out.sort(key=_status_order)
         return out
 
     def next_deadline(self, case: Case) -> ClockStatus | None:
-        """The open clock of ``case`` due soonest on or after today (None if none is)."""
-        if case.stage == "archived":
-            return None
+        """The live clock of ``case`` due soonest on or after today (None if none is)."""
         today = self.today_iso
         best: tuple[str, int, str] | None = None
-        for name, c in case.clocks.items():
-            if c.due and not c.met and c.due >= today:
-                key = (c.due, _CLOCK_ORDER.get(name, 99), name)
+        for name, due in iter_live(case):
+            if due >= today:
+                key = (due, _CLOCK_ORDER.get(name, 99), name)
                 if best is None or key < best:
                     best = key
         return None if best is None else self.status(case, best[2], best[0])
 
     def most_urgent(self, case: Case) -> ClockStatus | None:
-        """The open clock due first (the most overdue if any is): what to chase first."""
-        if case.stage == "archived":
-            return None
+        """The live clock due first (the most overdue if any is): what to chase first."""
         best: tuple[str, int, str] | None = None
-        for name, c in case.clocks.items():
-            if c.due and not c.met:
-                key = (c.due, _CLOCK_ORDER.get(name, 99), name)
-                if best is None or key < best:
-                    best = key
+        for name, due in iter_live(case):
+            key = (due, _CLOCK_ORDER.get(name, 99), name)
+            if best is None or key < best:
+                best = key
         return None if best is None else self.status(case, best[2], best[0])
 
 
@@ -234,11 +224,9 @@ def soonest(cases: Iterable[Case], reader: StatusReader) -> tuple[Case, ClockSta
     best: tuple[str, int, str, str] | None = None
     best_case: Case | None = None
     for case in cases:
-        if case.stage == "archived":
-            continue
-        for name, c in case.clocks.items():
-            if c.due and not c.met and c.due >= today:
-                key = (c.due, _CLOCK_ORDER.get(name, 99), case.number, name)
+        for name, due in iter_live(case):
+            if due >= today:
+                key = (due, _CLOCK_ORDER.get(name, 99), case.number, name)
                 if best is None or key < best:
                     best, best_case = key, case
     if best is None or best_case is None:

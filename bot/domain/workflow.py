@@ -38,6 +38,7 @@ from bot.domain.dates import DateError, add_months, parse_date
 from bot.domain.model import (
     KINDS,
     MAX_NAME,
+    MET_UNKNOWN,
     MAX_TEXT,
     MAX_TITLE,
     OPINION_ROLES,
@@ -57,7 +58,7 @@ from bot.domain.model import (
     stage_index,
 )
 from bot.domain.people import divisions
-from bot.domain.rules import Rules, arm_clocks, default_deadline
+from bot.domain.rules import Rules, arm_clocks, default_deadline, publish_due
 from bot.domain.workcal import WorkCalendar
 from bot.texts import t
 
@@ -122,11 +123,20 @@ def _forward_gate(case: Case, to: str) -> str | None:
     return None
 
 
-def move_forward(case: Case, to: str, today: dt.date) -> None:
+def check_step_date(case: Case, on: dt.date, today: dt.date) -> None:
+    """A step happened on ``on``: not after today, not before the case was assigned."""
+    if on > today:
+        raise WorkflowError("wf.date_future", date=on.isoformat())
+    if case.assigned_on and on.isoformat() < case.assigned_on:
+        raise WorkflowError("wf.date_before_assigned", date=on.isoformat(),
+                            assigned=case.assigned_on)
+
+
+def move_forward(case: Case, to: str, today: dt.date, on: dt.date | None = None) -> None:
     """Move ``case`` forward to ``to`` (in place), or raise WorkflowError with the reason.
 
     ``assigned`` sets the assignment date (if none); ``published`` marks the publishing
-    clock met today. ``answered`` and ``feedback`` have their own steps (:func:`answer`,
+    clock met on ``on`` (the day it happened, today by default: :func:`check_step_date`). ``answered`` and ``feedback`` have their own steps (:func:`answer`,
     :func:`record_satisfaction`); ``consulted`` is reached by recording a consultation.
     """
     stages = applicable_stages(case)
@@ -139,10 +149,12 @@ def move_forward(case: Case, to: str, today: dt.date) -> None:
     gate = _forward_gate(case, to)
     if gate is not None:
         raise WorkflowError(gate)
+    if to == "published":
+        on = on or today
+        check_step_date(case, on, today)
+        case.clocks["publish"].met = on.isoformat()
     if not case.assigned_on:
         case.assigned_on = today.isoformat()
-    if to == "published":
-        case.clocks["publish"].met = today.isoformat()
     case.stage = to
 
 
@@ -224,8 +236,7 @@ def add_consultation(case: Case, method: str, on: dt.date, with_whom: str, note:
         raise WorkflowError("wf.reference_no_reply")
     if case.stage == "archived":
         raise WorkflowError("wf.archived")
-    if on > today:
-        raise WorkflowError("wf.date_future", date=on.isoformat())
+    check_step_date(case, on, today)
     con = Consultation(method=method, on=on.isoformat(), with_whom=with_whom, note=note, by=by)
     case.consultations = [*case.consultations, con]
     if stage_index(case.stage) < stage_index("consulted") and not five_fixes_missing(case):
@@ -248,10 +259,13 @@ def needs_reply_class(case: Case) -> bool:
     return case.role in REPLY_ROLES
 
 
-def check_consult_first(case: Case, person: Person | None, override_reason: str = "") -> str:
-    """先协商,后答复: "" when a consultation is recorded; with none, the override's history
-    note when ``person`` may override and gave a reason; otherwise WorkflowError."""
-    if case.consultations:
+def check_consult_first(case: Case, person: Person | None, override_reason: str = "",
+                        on: dt.date | None = None) -> str:
+    """先协商,后答复: "" when a consultation is recorded (on or before the answer's day
+    ``on``, when given); with none, the override's history note when ``person`` may
+    override and gave a reason; otherwise WorkflowError."""
+    day = on.isoformat() if on is not None else None
+    if any(day is None or c.on <= day for c in case.consultations):
         return ""
     if not may_override(person, case):
         raise WorkflowError("wf.consult_first")
@@ -281,16 +295,25 @@ def followup_due(case: Case, rules: Rules, today: dt.date) -> dt.date:
 
 
 def answer(case: Case, person: Person | None, today: dt.date, rules: Rules,
-           reply_class: str = "", override_reason: str = "") -> str:
-    """Mark ``case`` answered today (the reply, or the co/joint opinion submitted), in place.
+           reply_class: str = "", override_reason: str = "", on: dt.date | None = None,
+           cal: WorkCalendar | None = None) -> str:
+    """Mark ``case`` answered on ``on`` (today by default; the reply, or the co/joint
+    opinion submitted), in place.
 
-    Checks the stage, 先协商后答复 (:func:`check_consult_first`) and the reply class (A/B/C,
-    required for lead/sole/split, refused for co/joint). The main clock is met today; a B
-    reply opens the follow-up clock (:func:`followup_due`). Returns the history note (the
-    override's reason, or "").
+    Checks the stage, the day (:func:`check_step_date`), 先协商后答复
+    (:func:`check_consult_first`: a consultation on or before that day) and the reply class
+    (A/B/C, required for lead/sole/split, refused for co/joint). The main clock is met on
+    that day. A B reply of this year's case opens the follow-up clock
+    (:func:`followup_due`); an A or C reply closes a follow-up an earlier B reply opened. A
+    continuation answered again closes its follow-up (its main clock) whatever the class.
+    The satisfaction of an earlier reply is cleared (history keeps it). The publishing date
+    of a case answered late follows the answer (:func:`bot.domain.rules.publish_due`).
+    Returns the history note (the override's reason, or "").
     """
+    on = on or today
     can_answer(case)
-    note = check_consult_first(case, person, override_reason)
+    check_step_date(case, on, today)
+    note = check_consult_first(case, person, override_reason, on)
     if needs_reply_class(case):
         if reply_class not in REPLY_CLASSES:
             raise WorkflowError("wf.reply_class_needed")
@@ -299,24 +322,40 @@ def answer(case: Case, person: Person | None, today: dt.date, rules: Rules,
     arm_clocks(case, rules, today)
     main = case.main_clock
     if main is not None:
-        case.clocks[main].met = today.isoformat()
+        case.clocks[main].met = on.isoformat()
     case.reply_class = reply_class
+    case.satisfaction = ""
     case.stage = "answered"
-    if reply_class == "B":
-        case.clocks["followup"] = Clock(due=followup_due(case, rules, today).isoformat(),
-                                        source="default")
+    followup = case.clocks.get("followup")
+    if not case.continuation:
+        if reply_class == "B":
+            if followup is None or not followup.open:
+                case.clocks["followup"] = Clock(due=followup_due(case, rules, on).isoformat(),
+                                                source="default")
+        elif followup is not None and followup.open:
+            if followup.source == "default":
+                del case.clocks["followup"]
+            else:
+                followup.met = on.isoformat()
+    publish = case.clocks.get("publish")
+    if publish is not None and not publish.met and publish.source == "default":
+        due = publish_due(case, rules, on, cal)
+        publish.due = due.isoformat() if due else ""
     return note
 
 
-def answer_followup(case: Case, reply_class: str, today: dt.date) -> None:
-    """The continuation answered again (续办续复): the follow-up clock is met today and the
-    new class (A solved, C kept for reference) recorded."""
+def answer_followup(case: Case, reply_class: str, today: dt.date,
+                    on: dt.date | None = None) -> None:
+    """The continuation answered again (续办续复): the follow-up clock is met on ``on``
+    (today by default) and the new class (A solved, C kept for reference) recorded."""
+    on = on or today
     followup = case.clocks.get("followup")
     if followup is None or not followup.open or not case.answered or case.stage == "archived":
         raise WorkflowError("wf.no_followup")
     if reply_class not in ("A", "C"):
         raise WorkflowError("wf.followup_class")
-    followup.met = today.isoformat()
+    check_step_date(case, on, today)
+    followup.met = on.isoformat()
     case.reply_class = reply_class
 
 
@@ -332,9 +371,12 @@ def record_satisfaction(case: Case, value: str, today: dt.date, rules: Rules,
                         new_due: dt.date | None = None) -> bool:
     """Record the proposer's satisfaction (in place); True when it reopened the case.
 
-    满意 / 基本满意 move an answered case to 已征询反馈. 不满意 reopens it for re-handling:
-    back to 办理中, the main clock open again with ``new_due`` (default
-    :func:`reopen_due`, which must lie ahead).
+    Recorded any time after the answer, published or not. 满意 / 基本满意 move a case that
+    stands answered to 已征询反馈. 不满意 reopens it for re-handling: back to 办理中, the main
+    clock open again with ``new_due`` (default :func:`reopen_due`, which must lie ahead). The
+    first reply's due date and day are kept (``first_reply_due`` / ``first_reply_on``) so the
+    report still judges the case on its first reply; the follow-up an earlier B reply opened
+    is dropped (the new answer decides whether there is one).
     """
     if value not in SATISFACTIONS:
         raise WorkflowError("wf.pick_one", options=" / ".join(SATISFACTIONS))
@@ -342,22 +384,31 @@ def record_satisfaction(case: Case, value: str, today: dt.date, rules: Rules,
         raise WorkflowError("wf.no_satisfaction")
     if not case.answered or case.stage == "archived":
         raise WorkflowError("wf.not_answered")
-    case.satisfaction = value
     if value != "unsatisfied":
+        case.satisfaction = value
         if case.stage == "answered":
             case.stage = "feedback"
         return False
     due = new_due or reopen_due(rules, today)
     if due <= today:
         raise WorkflowError("wf.date_not_ahead", date=due.isoformat())
+    case.satisfaction = value
     main = case.main_clock
     if main is not None:
         clock = case.clocks.get(main)
+        if not case.first_reply_on:
+            case.first_reply_due = clock.due if clock is not None else ""
+            case.first_reply_on = (clock.met if clock is not None and clock.met
+                                   else MET_UNKNOWN)
         if clock is None:
             case.clocks[main] = Clock(due=due.isoformat(), source="set")
         else:
             clock.due, clock.met = due.isoformat(), ""
             clock.source = "set" if new_due else "default"
+    followup = case.clocks.get("followup")
+    if not case.continuation and followup is not None and followup.open \
+            and followup.source == "default":
+        del case.clocks["followup"]
     case.stage = "in_progress"
     return True
 
@@ -581,7 +632,8 @@ def next_steps(case: Case, person: Person | None) -> list[str]:
         if targets:
             steps.add(targets[0])
         if case.answered and not archived:
-            if case.role in REPLY_ROLES and stage == "answered":
+            if case.role in REPLY_ROLES and (stage == "answered" or (
+                    not case.satisfaction and stage in ("feedback", "published"))):
                 steps.add("satisfaction")
             followup = case.clocks.get("followup")
             if followup is not None and followup.open:

@@ -130,6 +130,7 @@ MESSAGES = {
         "zh": "请写0到90之间、互不相同的天数,用逗号分隔,如 14,7,3,1,0。",
         "en": "give distinct day counts from 0 to 90, separated by commas, e.g. 14,7,3,1,0.",
     },
+    "rules.hint.workdays": {"zh": "请写1到60之间的整数(工作日数)。", "en": "give a whole number of working days from 1 to 60."},
     "rules.hint.time": {"zh": "请写成“时:分”,如 09:00。", "en": "write hours:minutes, e.g. 09:00."},
     "rules.hint.escalation": {
         "zh": "请为1–4级各写一个逾期工作日数(0–60,逐级不减),如 1:1,2:3,3:5,4:10。",
@@ -138,6 +139,7 @@ MESSAGES = {
     "rules.label.opinion_due": {"zh": "会(协)办意见截止(月-日)", "en": "co-handling opinion due (month-day)"},
     "rules.label.reply_months": {"zh": "主(独、分)办答复时限(交办后月数)", "en": "reply due (months after assignment)"},
     "rules.label.publish_due": {"zh": "办理结果公开截止(月-日)", "en": "publishing due (month-day)"},
+    "rules.label.publish_workdays": {"zh": "迟于公开截止答复的件:答复后公开时限(工作日)", "en": "publishing after a late answer (working days after it)"},
     "rules.label.followup_due": {"zh": "续办续复截止(月-日)", "en": "follow-up due (month-day)"},
     "rules.label.reopen_months": {"zh": "不满意重新办理时限(月数)", "en": "re-handling after “not satisfied” (months)"},
     "rules.label.remind_offsets": {"zh": "提前提醒天数", "en": "reminder days before the deadline"},

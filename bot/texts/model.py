@@ -72,6 +72,8 @@ MESSAGES = {
     "field.reply_class": {"zh": "答复类别", "en": "reply class"},
     "field.satisfaction": {"zh": "满意度", "en": "satisfaction"},
     "field.continuation": {"zh": "续办", "en": "continuation"},
+    "field.first_reply_due": {"zh": "首次答复时限", "en": "first reply due"},
+    "field.first_reply_on": {"zh": "首次答复日期", "en": "first reply on"},
     "field.origin_session": {"zh": "原会次", "en": "origin session"},
     "field.name": {"zh": "姓名", "en": "name"},
     "field.position": {"zh": "职务", "en": "position"},

@@ -62,6 +62,10 @@ MESSAGES = {
     "wf.use_step_answer": {"zh": "请用“已答复”。", "en": "Use “answered”."},
     "wf.use_step_satisfaction": {"zh": "请用“满意度”。", "en": "Use “satisfaction”."},
     "wf.date_future": {"zh": "{date} 还没到,请写已经发生的日期。", "en": "{date} has not come yet; give a date that has passed."},
+    "wf.date_before_assigned": {
+        "zh": "{date} 早于本件交办日期 {assigned},请写交办之后的日期。",
+        "en": "{date} is before the case was assigned ({assigned}); give a later date.",
+    },
     "wf.date_past": {"zh": "{date} 已经过去,时限不能早于今天。", "en": "{date} is past; a deadline cannot be before today."},
     "wf.date_not_ahead": {"zh": "{date} 不在今天之后,请写今后的日期。", "en": "{date} is not after today; give a later date."},
     "wf.no_default": {"zh": "此件没有默认时限,请写日期。", "en": "There is no default deadline here; give a date."},
