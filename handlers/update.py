@@ -245,20 +245,46 @@ def _reason(c: Ctx, st: FlowState, text: str) -> str:
     return wf.check_reason(text)
 
 
+# ---------------------------------------------------------------- the day a step happened
+
+
+def _today_choice(c: Ctx, st: FlowState) -> list[Choice]:
+    return [Choice(c.today.isoformat(), c.t("upd.today", date=c.today.isoformat()))]
+
+
+def _read_step_date(c: Ctx, st: FlowState, text: str) -> str:
+    """The day a step happened, as people write it: not after today, not before assignment."""
+    day = wf.read_past_date(text, c.today, work_calendar(c.store))
+    wf.check_step_date(_case(st), day, c.today)
+    return day.isoformat()
+
+
+def _step_day(st: FlowState) -> dt.date | None:
+    on = st.data.get("on")
+    return dt.date.fromisoformat(on) if on else None
+
+
+def _on_ask(prompt_key: str, **extra: Callable[[Ctx, FlowState], object]) -> Ask:
+    """Ask the day the step happened (today by default: a button)."""
+    return Ask("on", _key(prompt_key, **extra), choices=_today_choice, read=_read_step_date)
+
+
 # ---------------------------------------------------------------- forward moves
 
 
 def _forward_flow(stage: str) -> Flow:
     async def finish(c: Ctx, st: FlowState) -> None:
         def change(case: Case) -> str:
-            wf.move_forward(case, stage, c.today)
+            wf.move_forward(case, stage, c.today, _step_day(st))
             return ""
 
         case = await commit(c, st, change)
         if case is not None:
             await done(c, st, case, c.t("upd.done.stage", stage=stage_label(case, c.lang)))
 
-    return add_flow(Flow(name=stage, title=f"step.{stage}", asks=(), finish=finish))
+    # publishing happened on a day: asked (today by default); the other moves are today's
+    asks = (_on_ask("upd.ask.published_on"),) if stage == "published" else ()
+    return add_flow(Flow(name=stage, title=f"step.{stage}", asks=asks, finish=finish))
 
 
 for _stage in ("assigned", "in_progress", "drafted", "reviewed", "published", "archived"):
@@ -266,10 +292,6 @@ for _stage in ("assigned", "in_progress", "drafted", "reviewed", "published", "a
 
 
 # ---------------------------------------------------------------- 记录协商
-
-
-def _today_choice(c: Ctx, st: FlowState) -> list[Choice]:
-    return [Choice(c.today.isoformat(), c.t("upd.today", date=c.today.isoformat()))]
 
 
 def _partners(c: Ctx, st: FlowState) -> list[Choice]:
@@ -299,9 +321,7 @@ add_flow(Flow(
     asks=(
         Ask("method", _key("upd.ask.method"), choices=_choices("method", CONSULT_METHODS),
             per_row=3),
-        Ask("on", _key("upd.ask.on"), choices=_today_choice,
-            read=lambda c, st, text: wf.read_past_date(text, c.today,
-                                                       work_calendar(c.store)).isoformat()),
+        _on_ask("upd.ask.on"),
         Ask("with_whom", _key("upd.ask.with_whom"), choices=_partners,
             read=lambda c, st, text: wf.read_text(text, "with_whom", MAX_NAME * 4)),
         Ask("note", _key("upd.ask.note"),
@@ -347,20 +367,22 @@ async def _finish_answer(c: Ctx, st: FlowState) -> None:
     d = st.data
     reply_class = d.get("reply_class", "")
 
+    on = _step_day(st) or c.today
+
     def change(case: Case) -> str:
         reason = wf.answer(case, c.person, c.today, _rules(c, case), reply_class,
-                           d.get("override", ""))
+                           d.get("override", ""), on=on, cal=work_calendar(c.store))
         return c.t("upd.note.override", reason=reason) if reason else ""
 
     case = await commit(c, st, change)
     if case is None:
         return
     if case.role in OPINION_ROLES:
-        text = c.t("upd.done.opinion", date=c.today.isoformat())
+        text = c.t("upd.done.opinion", date=on.isoformat())
     else:
-        text = c.t("upd.done.answer", date=c.today.isoformat(),
+        text = c.t("upd.done.answer", date=on.isoformat(),
                    value=c.t(f"reply_class.{reply_class}"))
-    if reply_class == "B":
+    if reply_class == "B" and "followup" in case.clocks and not case.continuation:
         text += "\n" + c.t("upd.done.followup", due=case.clocks["followup"].due)
     if d.get("override"):
         text += "\n" + c.t("upd.done.overridden")
@@ -375,9 +397,10 @@ add_flow(Flow(
         Ask("override", _key("upd.ask.override"), read=_reason,
             when=lambda c, st: bool(st.data.get("_override")),
             extra=lambda c, st: [[step_button(c, _case(st), "consult")]]),
+        _on_ask("upd.ask.answered_on"),
         Ask("reply_class", _key("upd.ask.reply_class"), choices=_choices("reply_class", "ABC"),
             when=_needs_class, per_row=1),
-        Ask("confirm", _key("upd.ask.confirm_opinion", date=lambda c, st: c.today.isoformat()),
+        Ask("confirm", _key("upd.ask.confirm_opinion", date=lambda c, st: st.data["on"]),
             choices=lambda c, st: [Choice("yes", c.t("upd.btn.submit")),
                                    Choice("cancel", c.t("new.btn.cancel"))],
             when=lambda c, st: not _needs_class(c, st), apply=_confirm_cancel),
@@ -393,7 +416,7 @@ async def _finish_followup(c: Ctx, st: FlowState) -> None:
     value = st.data["reply_class"]
 
     def change(case: Case) -> str:
-        wf.answer_followup(case, value, c.today)
+        wf.answer_followup(case, value, c.today, _step_day(st))
         return ""
 
     case = await commit(c, st, change)
@@ -405,8 +428,9 @@ async def _finish_followup(c: Ctx, st: FlowState) -> None:
 add_flow(Flow(
     name="followup",
     title="step.followup",
-    asks=(Ask("reply_class", _key("upd.ask.followup_class"), choices=_choices("reply_class", "AC"),
-              per_row=1),),
+    asks=(_on_ask("upd.ask.followup_on"),
+          Ask("reply_class", _key("upd.ask.followup_class"), choices=_choices("reply_class", "AC"),
+              per_row=1)),
     finish=_finish_followup,
 ))
 
@@ -441,11 +465,20 @@ async def _finish_satisfaction(c: Ctx, st: FlowState) -> None:
     if not reopened:
         await done(c, st, case, c.t("upd.done.satisfaction", value=label))
         return
-    await done(c, st, case, c.t("upd.done.reopened", due=case.deadline))
-    for head in wf.division_heads(c.store.people(), case.division):
-        await notify(c, head, lambda pc: pc.t("upd.notify.unsatisfied", by=esc(c.who),
-                                              title=case_title(case, pc.lang), due=case.deadline),
-                     case)
+    people = c.store.people()
+    told: list[str] = []
+    for person in [*wf.division_heads(people, case.division), *wf.office_people(people)]:
+        if person.name in told:
+            continue
+        if await notify(c, person, lambda pc: pc.t("upd.notify.unsatisfied", by=esc(c.who),
+                                                   title=case_title(case, pc.lang),
+                                                   due=case.deadline), case):
+            told.append(person.name)
+    if told:
+        text = c.t("upd.done.reopened", due=case.deadline, names=esc("、".join(told)))
+    else:
+        text = c.t("upd.done.reopened_nobody", due=case.deadline)
+    await done(c, st, case, text)
 
 
 add_flow(Flow(

@@ -98,6 +98,8 @@ async def test_consult_first_refusal_and_the_office_override(bot_env):
     reply = await office.ask_press("已答复")
     assert "还没有协商记录" in texts(reply) and "记录协商" in reply[-1].labels
     reply = await office.ask("代表已书面表示无须协商")
+    assert "哪天答复" in texts(reply) and reply[-1].labels == ["今天 2020-06-29"]
+    reply = await office.ask_press("今天 2020-06-29")
     assert reply[-1].labels == ["A类(已解决或采纳)", "B类(正在解决)", "C类(留作参考)"]
     reply = await office.ask_press("A类(已解决或采纳)")
     assert "已答复(2020-06-29,A类(已解决或采纳))" in texts(reply)
@@ -114,7 +116,15 @@ async def test_b_class_creates_the_continuation_follow_up(bot_env):
     zhang = bot_env.user("张三")
     await zhang.ask("/update 0802")
     await zhang.ask_press("已答复")
+    # the day it happened, typed as people write it: never in the future, never before
+    # the case was assigned (2020-05-20)
+    reply = await zhang.ask("明天")
+    assert "还没到" in texts(reply)
+    reply = await zhang.ask("5月10日")
+    assert "早于本件交办日期 2020-05-20" in texts(reply)
+    await zhang.ask("6月20日")
     reply = await zhang.ask_press("B类(正在解决)")
+    assert "已答复(2020-06-20,B类(正在解决))" in texts(reply)
     assert "已设立续办续复时限:2020-12-31" in texts(reply)
     assert "续办续复 2020-12-31 还有185天" in reply[-1].text
     assert "续办答复" in reply[-1].labels
@@ -122,9 +132,12 @@ async def test_b_class_creates_the_continuation_follow_up(bot_env):
     assert stored.clocks["followup"].due == "2020-12-31" and stored.clocks["followup"].open
     assert lifecycle.is_open(stored)  # stays on the books
     reply = await zhang.ask_press("续办答复")
+    reply = await zhang.ask_press("今天 2020-06-29")
     reply = await zhang.ask_press("A类(已解决或采纳)")
     assert "续办续复已答复" in texts(reply)
-    assert bot_env.store.get_case(case.id).clocks["followup"].met == "2020-06-29"
+    stored = bot_env.store.get_case(case.id)
+    assert stored.clocks["reply"].met == "2020-06-20"
+    assert stored.clocks["followup"].met == "2020-06-29"
 
 
 async def test_an_opinion_is_submitted_through_the_digest_button(bot_env):
@@ -133,11 +146,15 @@ async def test_an_opinion_is_submitted_through_the_digest_button(bot_env):
     await li.ask("/help")
     answer = await bot_env.press_raw(li, li.last.message_id, signed(bot_env, "close", case.id))
     assert answer is not None
-    assert "确认" in li.last.text and li.last.labels == ["确认提交", "取消"]
+    assert "哪天" in li.last.text and li.last.labels == ["今天 2020-06-29"]
+    # sent on Friday, recorded on Monday: on time, dated Friday
+    await li.ask("6月26日")
+    assert "确认" in li.last.text and "2020-06-26" in li.last.text
+    assert li.last.labels == ["确认提交", "取消"]
     reply = await li.ask_press("确认提交")
-    assert "已提交会(协)办意见(2020-06-29)" in texts(reply)
+    assert "已提交会(协)办意见(2020-06-26)" in texts(reply)
     stored = bot_env.store.get_case(case.id)
-    assert stored.stage == "answered" and stored.clocks["opinion"].met == "2020-06-29"
+    assert stored.stage == "answered" and stored.clocks["opinion"].met == "2020-06-26"
 
 
 async def test_extension_approved_and_refused(bot_env):

@@ -185,6 +185,18 @@ MESSAGES = {
     "upd.skip": {"zh": "跳过", "en": "skip"},
     "upd.ask.method": {"zh": "<b>{title} · 记录协商</b>\n协商方式?", "en": "<b>{title} · consultation</b>\nHow?"},
     "upd.ask.on": {"zh": "协商日期?例如“今天”“6月20日”。", "en": "When? e.g. “today”, “June 20”."},
+    "upd.ask.answered_on": {
+        "zh": "<b>{title} · 答复</b>\n哪天答复(提交)的?例如“今天”“6月28日”。",
+        "en": "<b>{title} · answer</b>\nOn which day was it sent? e.g. “today”, “June 28”.",
+    },
+    "upd.ask.published_on": {
+        "zh": "<b>{title} · 公开</b>\n哪天公开的?例如“今天”“7月10日”。",
+        "en": "<b>{title} · published</b>\nOn which day was it published? e.g. “today”, “July 10”.",
+    },
+    "upd.ask.followup_on": {
+        "zh": "<b>{title} · 续办答复</b>\n哪天答复的?例如“今天”“12月20日”。",
+        "en": "<b>{title} · follow-up reply</b>\nOn which day was it sent? e.g. “today”, “December 20”.",
+    },
     "upd.ask.with_whom": {"zh": "与谁协商?(点按钮或输入)", "en": "With whom? (press or type)"},
     "upd.ask.note": {"zh": "协商情况备注?(可跳过)", "en": "A note on it? (or skip)"},
     "upd.done.consult": {"zh": "✓ 已记录协商:{method} {on} {who}", "en": "✓ Consultation recorded: {method} {on} {who}"},
@@ -202,8 +214,8 @@ MESSAGES = {
         "en": "<b>{title} · answered</b>\nReply class? (B opens a follow-up deadline)",
     },
     "upd.ask.confirm_opinion": {
-        "zh": "确认 {title} 已于今天({date})向主办单位提交会(协)办意见?",
-        "en": "Confirm that {title}'s co-handling opinion was submitted to the lead unit today ({date})?",
+        "zh": "确认 {title} 已于 {date} 向主办单位提交会(协)办意见?",
+        "en": "Confirm that {title}'s co-handling opinion was submitted to the lead unit on {date}?",
     },
     "upd.btn.submit": {"zh": "确认提交", "en": "confirm"},
     "upd.done.answer": {"zh": "✓ 已答复({date},{value})", "en": "✓ Answered ({date}, {value})"},
@@ -219,8 +231,12 @@ MESSAGES = {
     },
     "upd.done.satisfaction": {"zh": "✓ 已记录满意度:{value}", "en": "✓ Satisfaction recorded: {value}"},
     "upd.done.reopened": {
-        "zh": "✓ 已记录“不满意”,此件重新办理,新时限 {due},已通知处室负责人。",
-        "en": "✓ “Not satisfied” recorded: the case is handled again, new deadline {due}; the division head was told.",
+        "zh": "✓ 已记录“不满意”,此件重新办理,新时限 {due}。已通知:{names}。",
+        "en": "✓ “Not satisfied” recorded: the case is handled again, new deadline {due}. Told: {names}.",
+    },
+    "upd.done.reopened_nobody": {
+        "zh": "✓ 已记录“不满意”,此件重新办理,新时限 {due}。处室负责人和办公室都无法通知到,请当面告知。",
+        "en": "✓ “Not satisfied” recorded: the case is handled again, new deadline {due}. Neither the division head nor the office could be reached; please tell them yourself.",
     },
     "upd.notify.unsatisfied": {
         "zh": "⚠ {title} 的提出人对答复不满意({by} 记录),已重新办理,新时限 {due}。",
