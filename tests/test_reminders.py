@@ -477,3 +477,29 @@ def test_cli_reads_the_data_dir_store_read_only(capsys, tmp_path, monkeypatch):
     code, out, _ = run(capsys, "remind", "--date", "2020-06-16", "--dry-run", "--lang", "en")
     assert code == 0 and "→ 马骏 (not linked, 3 cases)" in out
     assert "cannot be reached: has no linked Telegram account" in out
+
+
+def test_a_missed_day_is_folded_into_todays_digest_worded_as_today():
+    ppl = people()
+    soon = one_case(number="0101", clocks={"reply": Clock(due="2020-06-30")})   # 14 days: 6/16
+    today_due = one_case(number="0102", clocks={"reply": Clock(due="2020-06-16")})
+    today_due.id = 43
+    cases = [soon, today_due]
+    # without the missed day, Wednesday 6/17 has nothing for 0101 (no offset falls on it)
+    plain = {d.name: d for d in plan_reminders(cases, ppl, CAL, None, D(2020, 6, 17))}
+    assert [ln.number for ln in plain["张三"].lines] == ["0102"]  # overdue since yesterday
+    folded = {d.name: d for d in plan_reminders(cases, ppl, CAL, None, D(2020, 6, 17),
+                                                missed=[D(2020, 6, 16)])}
+    lines = {ln.number: ln for ln in folded["张三"].lines}
+    assert set(lines) == {"0101", "0102"}
+    assert lines["0101"].missed == D(2020, 6, 16) and lines["0101"].due_in_days == 13
+    assert lines["0101"].why("zh").endswith("13天后到期")   # as it stands today
+    assert lines["0102"].missed is None and lines["0102"].overdue  # overdue: today's own line
+    text = render_digest(folded["张三"], D(2020, 6, 17))[0].text
+    assert "6月16日因系统停机未发出的提醒" in text and "今天到期" not in text
+    # a case answered while the bot was down owes nothing any more
+    soon.stage = "answered"
+    soon.clocks["reply"].met = "2020-06-16"
+    again = {d.name: d for d in plan_reminders(cases, ppl, CAL, None, D(2020, 6, 17),
+                                               missed=[D(2020, 6, 16)])}
+    assert [ln.number for ln in again["张三"].lines] == ["0102"]

@@ -235,6 +235,9 @@ class ReminderLine(NamedTuple):
     unreachable: tuple[str, str] | None = None
     #: the working calendar had to guess a year involved
     estimated: bool = False
+    #: the line is owed from a missed day (the bot was down): folded into this day's
+    #: digest and worded as the case stands on this day
+    missed: dt.date | None = None
 
     @property
     def overdue(self) -> bool:
@@ -297,7 +300,8 @@ class ReminderLine(NamedTuple):
         return (self.case_id, self.clock, self.due.isoformat(), self.due_in_days,
                 self.overdue_workdays, self.level, self.role,
                 self.campaign_due.isoformat() if self.campaign_due else None,
-                list(self.unreachable) if self.unreachable else None)
+                list(self.unreachable) if self.unreachable else None,
+                self.missed.isoformat() if self.missed else None)
 
 
 @dataclass
@@ -357,32 +361,45 @@ class _Planner:
     """One day's plan; memoises what each due date gives on that day."""
 
     def __init__(self, people: Iterable[Person], calendar: WorkCalendar, rules: RulesArg,
-                 day: dt.date, work_divisions: Iterable[str] | None) -> None:
+                 day: dt.date, work_divisions: Iterable[str] | None,
+                 missed: Sequence[dt.date] = ()) -> None:
         self.day = day
+        #: missed working days (before ``day``) whose reminder offsets are owed today
+        self.missed = tuple(sorted(d for d in missed if d < day))
         self.day_iso = day.isoformat()
         self.cal = calendar
         self.rules = rules_source(rules)
         self.reader = StatusReader(day, calendar, _escalation_source(self.rules))
         self.chain = Chain(people, work_divisions)
         self.by_person: dict[int, tuple[Person, dict[tuple[int, str], ReminderLine]]] = {}
-        self._remind_day: dict[tuple[str, int], bool] = {}
+        self._remind_day: dict[tuple[str, int, dt.date], bool] = {}
         self._campaign: dict[int, dt.date] = {}
 
-    def is_remind_day(self, due_iso: str, year: int) -> bool:
-        """Whether the day is one of the reminder days of a clock due on ``due_iso``: its
-        offsets (per ``year``'s rules), each moved to the working day on or before it."""
-        key = (due_iso, year)
+    def is_remind_day(self, due_iso: str, year: int, day: dt.date | None = None) -> bool:
+        """Whether ``day`` (the plan's day by default) is one of the reminder days of a clock
+        due on ``due_iso``: its offsets (per ``year``'s rules), each moved to the working day
+        on or before it."""
+        day = day or self.day
+        key = (due_iso, year, day)
         found = self._remind_day.get(key)
         if found is None:
             found = False
             due = dt.date.fromisoformat(due_iso)
             for offset in self.rules(year).remind_offsets:
                 target = due - dt.timedelta(days=offset)
-                if target >= self.day and self.cal.previous_workday(target) == self.day:
+                if target >= day and self.cal.previous_workday(target) == day:
                     found = True
                     break
             self._remind_day[key] = found
         return found
+
+    def missed_day(self, due_iso: str, year: int) -> dt.date | None:
+        """The latest missed day that was a reminder day of a clock due on ``due_iso`` (and
+        still before it), or None."""
+        for day in reversed(self.missed):
+            if day.isoformat() <= due_iso and self.is_remind_day(due_iso, year, day):
+                return day
+        return None
 
     def campaign_date(self, year: int) -> dt.date:
         found = self._campaign.get(year)
@@ -406,19 +423,21 @@ class _Planner:
         lines[key] = keep
 
     def line(self, case: Case, st: ClockStatus, role: str, campaign_due: dt.date | None,
-             unreachable: tuple[str, str] | None = None) -> ReminderLine:
+             unreachable: tuple[str, str] | None = None,
+             missed: dt.date | None = None) -> ReminderLine:
         return ReminderLine(case.id, case.kind, case.number, case.title, st.clock, st.due,
                             st.days_left, st.overdue_workdays, ROLE_LEVELS[role], role,
-                            campaign_due, unreachable, st.estimated)
+                            campaign_due, unreachable, st.estimated, missed)
 
-    def to_handler(self, case: Case, st: ClockStatus, campaign_due: dt.date | None) -> None:
+    def to_handler(self, case: Case, st: ClockStatus, campaign_due: dt.date | None,
+                   missed: dt.date | None = None) -> None:
         handler, reason = self.chain.handler(case)
         if handler is not None:
-            self.add(handler, self.line(case, st, "handler", campaign_due))
+            self.add(handler, self.line(case, st, "handler", campaign_due, missed=missed))
         if reason is not None:
             note = (case.handler, reason)
             for p, role in self.chain.rung(case, 2):
-                self.add(p, self.line(case, st, role, campaign_due, note))
+                self.add(p, self.line(case, st, role, campaign_due, note, missed))
 
     def campaign_of(self, case: Case) -> dt.date | None:
         """The campaign's date if ``case`` is in it on the day: its opinion is not in, and its
@@ -454,14 +473,21 @@ class _Planner:
             elif self.is_remind_day(due_iso, case.year) or (
                     mark is not None and self.is_remind_day(mark.isoformat(), case.year)):
                 self.to_handler(case, self.reader.status(case, name, due_iso), mark)
+            elif self.missed and (missed := self.missed_day(due_iso, case.year) or (
+                    mark and self.missed_day(mark.isoformat(), case.year))):
+                # owed from a day the bot was down: worded as it stands today
+                self.to_handler(case, self.reader.status(case, name, due_iso), mark, missed)
             else:
                 continue
             campaign_done = campaign_done or mark is not None
-        if campaign_due is not None and not campaign_done and not live \
-                and self.is_remind_day(campaign_due.isoformat(), case.year):
+        if campaign_due is not None and not campaign_done and not live:
             # no opinion deadline set yet: the campaign date stands in for it
-            st = self.reader.status(case, "opinion", campaign_due.isoformat())
-            self.to_handler(case, st, campaign_due)
+            iso = campaign_due.isoformat()
+            missed = None
+            if self.is_remind_day(iso, case.year) or (
+                    self.missed and (missed := self.missed_day(iso, case.year))):
+                st = self.reader.status(case, "opinion", iso)
+                self.to_handler(case, st, campaign_due, missed)
 
     def digests(self) -> list[Digest]:
         out = [Digest(person, sorted(lines.values(), key=ReminderLine.sort_key))
@@ -472,17 +498,21 @@ class _Planner:
 
 def plan_reminders(cases: Iterable[Case], people: Iterable[Person], calendar: WorkCalendar,
                    rules: RulesArg, day: dt.date, *,
-                   work_divisions: Iterable[str] | None = None) -> list[Digest]:
+                   work_divisions: Iterable[str] | None = None,
+                   missed: Sequence[dt.date] = ()) -> list[Digest]:
     """The digests to send on ``day``: one per recipient, sorted by name (then id).
 
     ``rules``: a callable ``year -> Rules``, the stored rules table, one :class:`Rules`, or
     None for the defaults. ``work_divisions``: see :class:`Chain`. A non-working day gives
     ``[]``. Digests of people who cannot be reached are included; see
-    :attr:`Digest.unreachable`.
+    :attr:`Digest.unreachable`. ``missed``: earlier working days whose digests were never
+    sent (the bot was down): what they owed (a reminder offset that fell on them) is folded
+    into this day's digest, each case worded as it stands on ``day`` (overdue cases are in
+    every day's digest anyway), so nobody gets two digests with the same cases.
     """
     if not calendar.is_workday(day):
         return []
-    planner = _Planner(people, calendar, rules, day, work_divisions)
+    planner = _Planner(people, calendar, rules, day, work_divisions, missed)
     for case in cases:
         planner.plan_case(case)
     return planner.digests()
@@ -539,6 +569,10 @@ def render_digest(digest: Digest, day: dt.date, *, catch_up: bool = False,
     title = t("remind.title", lang, date=fmt_date(day, lang), weekday=_weekday(day, lang))
     if catch_up:
         title = t("remind.catch_up", lang) + title
+    folded = sorted({ln.missed for ln in digest.lines if ln.missed is not None})
+    if folded:
+        title += "\n" + t("remind.folded", lang, dates=t("remind.sep", lang).join(
+            fmt_date(d, lang) for d in folded))
     if digest.overdue:
         summary = t("remind.summary", lang, n=digest.cases, overdue=digest.overdue)
     else:

@@ -34,6 +34,8 @@ MESSAGES = {
     "remind.title": {"zh": "<b>督办提醒 · {date}({weekday})</b>",
                      "en": "<b>Reminders · {date} ({weekday})</b>"},
     "remind.catch_up": {"zh": "【补发】", "en": "[catch-up] "},
+    "remind.folded": {"zh": "(含{dates}因系统停机未发出的提醒,已按今天的情况更新)",
+                      "en": "(includes the reminders of {dates}, not sent while the bot was down, updated to today)"},
     "remind.part": {"zh": "(第{part}/{parts}部分)", "en": " (part {part}/{parts})"},
     "remind.summary": {"zh": "共{n}件需要您关注,其中超期{overdue}件。",
                        "en": "{n} cases need your attention, {overdue} overdue."},
