@@ -49,7 +49,9 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackContext, ContextTypes
 from tinydb import Query
 
+from bot.domain.access import visible
 from bot.domain.model import Person
+from bot.domain.workflow import digest_actions
 from bot.domain.reminders import (Digest, first_workday_of_week, plan_reminders, render_digest,
                                   render_weekly, unreachable_reason, weekly_summary)
 from bot.domain.timeutil import iso_now
@@ -218,12 +220,18 @@ async def _run_weekly(app: Application, day: dt.date) -> RunReport:
     run = _run_doc(store, day, WEEKLY)
     if run is not None and run["status"] == "done":
         return RunReport(day, WEEKLY, done=True)
-    summary = weekly_summary(store.cases(), work_calendar(store), rules_table(store), day)
-    texts = {lang: render_weekly(summary, lang) for lang in ("zh", "en")}
+    cases, cal, rules = store.cases(), work_calendar(store), rules_table(store)
+    texts: dict[tuple[str, tuple[str, ...] | None, str], str] = {}
     outgoing = []
     for p in store.people():
         if p.position in ("leader", "head") and p.active:
-            text = texts.get(p.language, texts["zh"])
+            # each leader's summary covers what that leader may see
+            sight = None if p.position == "head" else tuple(sorted(p.leads_divisions))
+            key = (p.position, sight, p.language)
+            if key not in texts:
+                summary = weekly_summary(visible(p, cases), cal, rules, day)
+                texts[key] = render_weekly(summary, p.language)
+            text = texts[key]
             outgoing.append(Outgoing(p, _hash(text), _plain(text)))
     return await _deliver(app, day, WEEKLY, outgoing)
 
@@ -245,6 +253,7 @@ def _digest_renderer(digest: Digest, day: dt.date, catch_up: bool
                      ) -> Callable[[CallbackContext], Parts]:
     def render(ctx: CallbackContext) -> Parts:
         lang = digest.lang
+        store = ctx.application.bot_data["store"]
         out: Parts = []
         for part in render_digest(digest, day, catch_up=catch_up):
             rows, seen = [], set()
@@ -254,9 +263,13 @@ def _digest_renderer(digest: Digest, day: dt.date, catch_up: bool
                 seen.add(line.case_id)
                 label = t("remind.btn.view", lang,
                           number=t(f"kind.{line.kind}", lang) + line.number)
-                rows.append([btn(ctx, label, "case", line.case_id),
-                             btn(ctx, t("remind.btn.close", lang), "close", line.case_id),
-                             btn(ctx, t("remind.btn.ext", lang), "ext", line.case_id)])
+                row = [btn(ctx, label, "case", line.case_id)]
+                case = store.get_case(line.case_id)
+                # only the buttons this recipient may use (a head alerted about a case
+                # gets [查看] alone)
+                for action in (digest_actions(case, digest.person) if case else ()):
+                    row.append(btn(ctx, t(f"remind.btn.{action}", lang), action, line.case_id))
+                rows.append(row)
             if part.number == part.total:
                 rows.append([btn(ctx, t("remind.btn.ack", lang), "ack", DAILY,
                                  day.strftime("%Y%m%d"))])

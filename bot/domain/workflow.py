@@ -652,6 +652,19 @@ def next_steps(case: Case, person: Person | None) -> list[str]:
     return [s for s in STEPS if s in steps]
 
 
+#: the buttons a digest line may carry besides [查看], and the steps each stands for
+DIGEST_ACTIONS = {"close": ("answer", "followup"), "ext": ("extend", "fixes")}
+
+
+def digest_actions(case: Case, person: Person | None) -> tuple[str, ...]:
+    """The digest buttons (:data:`DIGEST_ACTIONS`) ``person`` may use on ``case``: [已办结]
+    when they may answer it (or give the follow-up reply), [申请延期] when they may ask for
+    an extension (or, assigning the case, change its deadline). A division head or leader
+    alerted about a case they cannot update gets neither."""
+    steps = set(next_steps(case, person))
+    return tuple(a for a, wanted in DIGEST_ACTIONS.items() if steps.intersection(wanted))
+
+
 # ---------------------------------------------------------------- registering (/new)
 
 #: the answers of the /new conversation, in the order asked
