@@ -8,6 +8,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain import lifecycle
+from bot.domain.querytext import stage_label
 from bot.domain.model import MET_UNKNOWN, Case, HistoryEvent, five_fixes_missing
 from bot.texts import has, t
 from handlers.common import Ctx, btn, esc, keyboard
@@ -16,12 +17,6 @@ from handlers.common import Ctx, btn, esc, keyboard
 #: each is ``f(c, case) -> list of rows``
 CARD_BUTTONS: list[Callable[[Ctx, Case], list[list[InlineKeyboardButton]]]] = []
 HISTORY_ON_CARD = 3
-
-
-def stage_label(case: Case, lang: str) -> str:
-    if case.stage == "answered" and case.role in ("co", "joint"):
-        return t("stage.answered_opinion", lang)
-    return t(f"stage.{case.stage}", lang)
 
 
 def case_title(case: Case, lang: str) -> str:

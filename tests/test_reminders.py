@@ -503,3 +503,20 @@ def test_a_missed_day_is_folded_into_todays_digest_worded_as_today():
     again = {d.name: d for d in plan_reminders(cases, ppl, CAL, None, D(2020, 6, 17),
                                                missed=[D(2020, 6, 16)])}
     assert [ln.number for ln in again["张三"].lines] == ["0102"]
+
+
+def test_a_co_handling_case_due_after_june_30_is_pushed_toward_its_own_deadline():
+    ppl = people()
+    c = one_case(number="0201", role="co", lead_unit="省商务厅",
+                 clocks={"opinion": Clock(due="2020-07-15", source="set")})
+    # June 16 is the campaign's 14-day mark for June 30: not this case's
+    assert plan_reminders([c], ppl, CAL, None, D(2020, 6, 16)) == []
+    # July 1: 14 days before its own July 15 deadline, without "6月30日前"
+    digests = plan_reminders([c], ppl, CAL, None, D(2020, 7, 1))
+    line = digests[0].lines[0]
+    assert (line.due, line.campaign) == (D(2020, 7, 15), False)
+    assert "6月30日" not in line.why("zh")
+    # one due by June 30 is in the campaign
+    c.clocks["opinion"] = Clock(due="2020-06-30")
+    digests = plan_reminders([c], ppl, CAL, None, D(2020, 6, 16))
+    assert digests[0].lines[0].campaign
