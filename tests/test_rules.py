@@ -196,3 +196,11 @@ def test_arm_is_idempotent():
     before = c.copy()
     arm_clocks(c, Rules(), D(2020, 9, 1))
     assert c == before
+
+
+def test_publish_workdays_is_a_whole_number_of_working_days():
+    assert Rules().publish_workdays == 15
+    assert Rules().with_value("publish_workdays", "20").publish_workdays == 20
+    for bad in ("0", "61", "1.5", "十五"):
+        with pytest.raises(ValidationError):
+            Rules().with_value("publish_workdays", bad)

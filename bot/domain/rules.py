@@ -69,14 +69,19 @@ def _month_day(key: str, value: Any) -> str:
     return f"{month:02d}-{day:02d}"
 
 
-def _months(key: str, value: Any) -> int:
+def _whole(key: str, value: Any, top: int, hint: str) -> int:
+    """A whole number from 1 to ``top`` (text as typed, or an int), or the ``hint``'s error."""
     try:
         n = int(str(value).strip())
     except ValueError:
-        raise _bad(key, value, "rules.hint.months") from None
-    if isinstance(value, float) or not 1 <= n <= MAX_MONTHS:
-        raise _bad(key, value, "rules.hint.months")
+        raise _bad(key, value, hint) from None
+    if isinstance(value, float) or not 1 <= n <= top:
+        raise _bad(key, value, hint)
     return n
+
+
+def _months(key: str, value: Any) -> int:
+    return _whole(key, value, MAX_MONTHS, "rules.hint.months")
 
 
 def _offsets(key: str, value: Any) -> tuple[int, ...]:
@@ -92,13 +97,7 @@ def _offsets(key: str, value: Any) -> tuple[int, ...]:
 
 
 def _workdays(key: str, value: Any) -> int:
-    try:
-        n = int(str(value).strip())
-    except ValueError:
-        raise _bad(key, value, "rules.hint.workdays") from None
-    if isinstance(value, float) or not 1 <= n <= MAX_THRESHOLD:
-        raise _bad(key, value, "rules.hint.workdays")
-    return n
+    return _whole(key, value, MAX_THRESHOLD, "rules.hint.workdays")
 
 
 def _time(key: str, value: Any) -> str:
