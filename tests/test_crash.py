@@ -22,6 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import orjson
+import pytest
 from tinydb import Query
 
 from data.journal import JOURNAL_NAME
@@ -106,6 +107,7 @@ def _check_round(data: Path, report: Path, verify: bool) -> bool:
     return torn
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_loses_nothing_committed(tmp_path):
     data, report = tmp_path / "data", tmp_path / "report"
     errors = tmp_path / "writer.err"

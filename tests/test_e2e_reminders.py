@@ -133,6 +133,7 @@ async def test_the_nine_oclock_run_fires_by_the_set_clock_once_per_person(tmp_pa
         await stop()
 
 
+@pytest.mark.slow
 async def test_a_missed_day_is_caught_up_once_and_older_days_never(tmp_path):
     data = tmp_path / "data"
     # Tue June 16: the bot runs the day (the campaign's first reminder)
@@ -220,6 +221,7 @@ async def test_a_blocked_user_is_marked_unreachable_and_the_office_told(tmp_path
         await stop()
 
 
+@pytest.mark.slow
 async def test_errors_are_retried_later_and_flood_control_waited_out(tmp_path):
     from jobs.reminders import RETRY_SECONDS, sent_log
 
@@ -325,6 +327,7 @@ def _snapshot(data_dir: Path):
     return Store.open(data_dir, readonly=True)
 
 
+@pytest.mark.slow
 async def test_sigkill_mid_run_loses_nothing_and_duplicates_nothing(tmp_path):
     from bot.cmd.run import load_sample
     from bot.simulator import BotApiSimulator

@@ -515,6 +515,7 @@ async def test_flood_limits_per_chat_overall_and_group() -> None:
         await sim.stop()
 
 
+@pytest.mark.slow
 async def test_aio_rate_limiter_gets_through(sim: BotApiSimulator) -> None:
     sim.rate_limits = RateLimits(per_chat_burst=2)
     for uid in range(5000, 5045):

@@ -177,6 +177,7 @@ w.serve()
 """
 
 
+@pytest.mark.slow
 def test_sigkill_at_named_points_in_wal_mode_loses_nothing_committed(tmp_path):
     """The writer kills itself before a random I/O step of each round (seeded: the same
     points on any machine), in commits, checkpoints and the log's replay."""
