@@ -221,8 +221,8 @@ class Crowd:
                     continue
                 self._pressed.add(message.message_id)
                 data = message.button(label)["callback_data"]
-                await self.request(self.office,
-                                   lambda m=message, d=data: self.office.press_data(m.message_id, d))
+                await self.request(
+                    self.office, lambda m=message, d=data: self.office.press_data(m.message_id, d))
             await asyncio.sleep(0.1)
 
     def note_welcomes(self) -> None:

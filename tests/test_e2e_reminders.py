@@ -308,8 +308,8 @@ def _child(data_dir: str, base_url: str, base_file_url: str, token: str, now: st
 async def _spawn(data_dir: Path, sim, now: dt.datetime, log_path: Path):
     log = open(log_path, "ab")  # noqa: SIM115 - closed by the caller's kill
     return await asyncio.create_subprocess_exec(
-        sys.executable, __file__, "child", str(data_dir), sim.base_url, sim.base_file_url, sim.token,
-        now.isoformat(), stdout=log, stderr=subprocess.STDOUT, cwd=str(ROOT),
+        sys.executable, __file__, "child", str(data_dir), sim.base_url, sim.base_file_url,
+        sim.token, now.isoformat(), stdout=log, stderr=subprocess.STDOUT, cwd=str(ROOT),
         env=dict(os.environ, PYTHONPATH=str(ROOT)))
 
 

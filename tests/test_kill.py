@@ -123,7 +123,8 @@ class Bot:
         assert self.proc is not None
         self.proc.send_signal(signal.SIGKILL)
         status = await self.proc.wait()
-        assert status == -signal.SIGKILL, f"the bot stopped by itself:\n{self.logs.read_text()[-3000:]}"
+        assert status == -signal.SIGKILL, (
+            f"the bot stopped by itself:\n{self.logs.read_text()[-3000:]}")
         self.kills += 1
         self.proc = None
 
@@ -217,10 +218,10 @@ async def wait_until(predicate, timeout: float, what: str) -> None:
 
 
 def run_status(data_dir: Path, day: dt.date) -> str | None:
-    from jobs.reminders import RUNS
     from tinydb import Query
 
     from data.store import Store
+    from jobs.reminders import RUNS
 
     with Store.open(data_dir, readonly=True) as snap:
         run = snap.table(RUNS).get((Query().day == day.isoformat()) & (Query().kind == "daily"))
@@ -345,9 +346,9 @@ async def test_sigkill_under_load_and_during_the_nine_oclock_run(tmp_path):
         await bot.kill()
         check_directory(data)
         print(f"\n{bot.kills} kills ({kills_under_load} under load, {mid_run} inside the "
-              f"09:00 run), {acked} acknowledged changes kept ({len(tally.acked_stage)} case moves), {len(tally.welcomed)} "
-              f"registrations, {extra} digests repeated, {len(caught_up)} caught up, "
-              f"{time.monotonic() - started:.1f} s")
+              f"09:00 run), {acked} acknowledged changes kept ({len(tally.acked_stage)} case "
+              f"moves), {len(tally.welcomed)} registrations, {extra} digests repeated, "
+              f"{len(caught_up)} caught up, {time.monotonic() - started:.1f} s")
     finally:
         await bot.stop()
         await sim.stop()

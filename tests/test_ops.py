@@ -14,8 +14,14 @@ import pytest
 
 from bot.cli import main
 from bot.domain.timeutil import TZ, SetTime
-from data.backup import (BackupError, backup_time, check_backup, list_backups, make_backup,
-                         read_backup)
+from data.backup import (
+    BackupError,
+    backup_time,
+    check_backup,
+    list_backups,
+    make_backup,
+    read_backup,
+)
 from data.journal import JOURNAL_NAME
 from data.storage import DB_NAME
 from data.store import Store, StoreCorrupt
