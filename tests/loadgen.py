@@ -64,8 +64,8 @@ class Tally:
     acked_lang: dict[int, list[str]] = field(default_factory=dict)
     #: user id -> number of /lang changes sent (acknowledged or not)
     sent_lang: Counter[int] = field(default_factory=Counter)
-    #: (case number, stage) of every acknowledged forward move
-    acked_stage: list[tuple[str, str]] = field(default_factory=list)
+    #: (case id, stage) of every acknowledged forward move
+    acked_stage: list[tuple[int, str]] = field(default_factory=list)
     #: forward moves pressed (acknowledged or not)
     sent_stage: int = 0
     #: user id -> the language the bot last told the user it has
@@ -177,7 +177,13 @@ class Crowd:
             self.tally.believed.pop(user.id, None)
 
     async def advance_case(self, user: Any) -> None:
-        """Open one of the user's cases and press its forward move, if it has one."""
+        """Open one of the user's cases and press its forward move, if it has one.
+
+        The answers of earlier requests may still come in (after a restart the bot works
+        through what was sent meanwhile), so the reply may hold another card, and an
+        acknowledgement of another move: the move is the case and stage of the button
+        pressed, and it counts as acknowledged only by a "✓ stage is now" message that
+        shows that card (the pressed card edited, or a new one with its first line)."""
         numbers = self.cases.get(user.id)
         if not numbers:
             await self.flip_language(user)
@@ -193,10 +199,13 @@ class Crowd:
         else:
             return
         data = self.rng_of(user).choice(moves)
+        _, stage, case_id = data.split(":")[:3]
+        header = (card.text or "").splitlines()[0]
         self.tally.sent_stage += 1
         reply = await self.request(user, lambda: user.press_data(card.message_id, data))
-        if any(done in (m.text or "") for m in reply for done in STAGE_DONE):
-            self.tally.acked_stage.append((number, data.split(":")[1]))
+        if any(done in (m.text or "") and header in (m.text or "")
+               for m in reply for done in STAGE_DONE):
+            self.tally.acked_stage.append((int(case_id), stage))
 
     async def probe_language(self, user: Any) -> str | None:
         reply = await self.ask(user, "/lang")
@@ -311,10 +320,11 @@ def add_handlers(store, n: int, first_telegram: int, *, like: str = "张三") ->
 def check_stages(store, tally: Tally) -> list[str]:
     """Every acknowledged forward move is in its case's history; problems found."""
     problems = []
-    for number, stage in tally.acked_stage:
-        case = store.find_by_number(number)[0]
-        if not any(ev.field == "stage" and ev.new == stage for ev in store.history(case.id)):
-            problems.append(f"{number}: acknowledged {stage}, not in its history")
+    for case_id, stage in tally.acked_stage:
+        if not any(ev.field == "stage" and ev.new == stage for ev in store.history(case_id)):
+            case = store.get_case(case_id)
+            problems.append(f"{case.number if case else case_id}: acknowledged {stage}, "
+                            f"not in its history")
     return problems
 
 
