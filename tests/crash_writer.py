@@ -1,27 +1,34 @@
-"""The writer that tests/test_crash.py kills with SIGKILL at random moments.
+"""The writer that tests/test_crash.py and tests/test_wal.py kill with SIGKILL.
 
 It commits updates to a store forever and, after each commit returns, appends what it
 committed to a report file (``case ID K``, ``log K``, ``setting K``: value ``K`` is now
 durable). A SIGKILL can land anywhere: in Store.open's recovery, in a commit, between a
 commit and its report line.
 
+Where it lands is named, not left to a timer: given ``STEP`` > 0, the writer SIGKILLs itself
+just before its STEP-th I/O step, a call of one of :data:`STEPS` (``os.pwrite``,
+``os.fsync``, ``os.replace``...: what Store.open's recovery, a commit and a report line are
+made of). The writer's work is seeded, so a (SEED, STEP) pair always stops it at the same
+point, however busy the machine.
+
 Two ways to run it::
 
-    python tests/crash_writer.py run DATA_DIR REPORT SEED BASE   # write until killed
-    python tests/crash_writer.py serve                           # a fork server
+    python tests/crash_writer.py run DATA_DIR REPORT SEED BASE [STEP]   # write until killed
+    python tests/crash_writer.py serve                                  # a fork server
 
 The fork server has imported everything once and forks a writer per request, so the kill
 test can run hundreds of rounds without paying Python's start-up each time. Requests on
 stdin, answers on stdout, one line each::
 
-    run DATA_DIR REPORT SEED BASE  ->  pid PID        (a writer is running)
-    reap                           ->  status STATUS  (waitpid's status of that writer)
+    run DATA_DIR REPORT SEED BASE [STEP]  ->  pid PID        (a writer is running)
+    reap                                  ->  status STATUS  (waitpid's status of that writer)
 """
 
 from __future__ import annotations
 
 import os
 import random
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -33,6 +40,28 @@ from data.store import Store  # noqa: E402
 
 #: the kill loop keeps the database small
 MAX_CASES = 40
+#: the I/O calls counted as steps: the kill points
+STEPS = ("write", "writev", "pwrite", "fsync", "fdatasync", "ftruncate", "replace", "link",
+         "unlink")
+
+
+def kill_before_step(n: int) -> None:
+    """From now on, count the calls of :data:`STEPS`; SIGKILL this process just before the
+    ``n``-th (a fault hook for a forked writer: it patches the ``os`` module)."""
+    count = 0
+
+    def hook(original):
+        def step(*args, **kwargs):
+            nonlocal count
+            count += 1
+            if count >= n:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return original(*args, **kwargs)
+
+        return step
+
+    for name in STEPS:
+        setattr(os, name, hook(getattr(os, name)))
 
 
 def write_forever(data_dir: str, report: str, seed: int, base: int) -> None:
@@ -84,6 +113,8 @@ def write_forever(data_dir: str, report: str, seed: int, base: int) -> None:
 
 def _child(args: list[str]) -> None:
     try:
+        if len(args) > 4 and int(args[4]) > 0:
+            kill_before_step(int(args[4]))
         write_forever(args[0], args[1], int(args[2]), int(args[3]))
     except BaseException:
         traceback.print_exc()

@@ -19,6 +19,12 @@ the bot acknowledged, so that afterwards the store can be checked against it:
 Answers are classified per request: ``answer`` (a normal reply), ``error`` (the bot's own
 clear error message) or ``silent`` (nothing within the timeout: the process died, or a fault
 ate both the reply and the error). A silent request is asked again (up to ``tries``).
+
+Each user draws from its own random stream (seeded by the crowd's seed and the user's id), so
+a user's script does not depend on how the event loop interleaves the others. The crowd plays
+for a time (the load benchmark), or until every user has done a given number of actions (the
+soak: a fixed amount of work however slow the machine), or until :meth:`Crowd.stop` (the kill
+test).
 """
 
 from __future__ import annotations
@@ -58,8 +64,10 @@ class Tally:
     acked_lang: dict[int, list[str]] = field(default_factory=dict)
     #: user id -> number of /lang changes sent (acknowledged or not)
     sent_lang: Counter[int] = field(default_factory=Counter)
-    #: (case number, stage) of every acknowledged forward move
-    acked_stage: list[tuple[str, str]] = field(default_factory=list)
+    #: (case id, stage) of every acknowledged forward move
+    acked_stage: list[tuple[int, str]] = field(default_factory=list)
+    #: forward moves pressed (acknowledged or not)
+    sent_stage: int = 0
     #: user id -> the language the bot last told the user it has
     believed: dict[int, str] = field(default_factory=dict)
     #: strangers who asked (/start answered), and those welcomed after approval
@@ -71,7 +79,7 @@ class Tally:
 
 
 class Crowd:
-    """The users and their scripts; :meth:`run` plays them until the time is up."""
+    """The users and their scripts; :meth:`run` plays them (see the module documentation)."""
 
     def __init__(self, sim: Any, users: list[Any], *, office: Any | None = None,
                  strangers: list[Any] = (), seed: int = 1, timeout: float = 8.0,
@@ -82,7 +90,9 @@ class Crowd:
         self.users = users
         self.office = office
         self.strangers = list(strangers)
+        self.seed = seed
         self.rng = random.Random(seed)
+        self._rngs: dict[int, random.Random] = {}
         self.timeout, self.tries, self.think = timeout, tries, think
         self.write_share, self.button_share = write_share, button_share
         #: user id -> numbers of the cases the user handles (for forward moves)
@@ -93,6 +103,17 @@ class Crowd:
         self._pressed: set[int] = set()
         self.paused = asyncio.Event()
         self.paused.set()
+
+    def rng_of(self, user: Any) -> random.Random:
+        """``user``'s own random stream."""
+        rng = self._rngs.get(user.id)
+        if rng is None:
+            rng = self._rngs[user.id] = random.Random(f"{self.seed}:{user.id}")
+        return rng
+
+    def stop(self) -> None:
+        """End the play: every user finishes the request in hand, then :meth:`run` returns."""
+        self._stop.set()
 
     # ------------------------------------------------------------ one request
 
@@ -124,7 +145,7 @@ class Crowd:
     # ------------------------------------------------------------ scripts
 
     async def query(self, user: Any) -> None:
-        reply = await self.ask(user, self.rng.choice(QUERIES))
+        reply = await self.ask(user, self.rng_of(user).choice(QUERIES))
         with_buttons = [m for m in reply if m.buttons]
         if with_buttons:
             self._last[user.id] = with_buttons[-1]
@@ -137,7 +158,7 @@ class Crowd:
         if not buttons:
             await self.query(user)
             return
-        data = self.rng.choice(buttons)["callback_data"]
+        data = self.rng_of(user).choice(buttons)["callback_data"]
         reply = await self.request(user, lambda: user.press_data(message.message_id, data))
         if any(m.buttons for m in reply):
             self._last[user.id] = [m for m in reply if m.buttons][-1]
@@ -156,12 +177,18 @@ class Crowd:
             self.tally.believed.pop(user.id, None)
 
     async def advance_case(self, user: Any) -> None:
-        """Open one of the user's cases and press its forward move, if it has one."""
+        """Open one of the user's cases and press its forward move, if it has one.
+
+        The answers of earlier requests may still come in (after a restart the bot works
+        through what was sent meanwhile), so the reply may hold another card, and an
+        acknowledgement of another move: the move is the case and stage of the button
+        pressed, and it counts as acknowledged only by a "✓ stage is now" message that
+        shows that card (the pressed card edited, or a new one with its first line)."""
         numbers = self.cases.get(user.id)
         if not numbers:
             await self.flip_language(user)
             return
-        number = self.rng.choice(numbers)
+        number = self.rng_of(user).choice(numbers)
         reply = await self.ask(user, f"/update {number}")
         for card in reversed(reply):
             moves = [b["callback_data"] for row in card.buttons for b in row
@@ -171,10 +198,14 @@ class Crowd:
                 break
         else:
             return
-        data = self.rng.choice(moves)
+        data = self.rng_of(user).choice(moves)
+        _, stage, case_id = data.split(":")[:3]
+        header = (card.text or "").splitlines()[0]
+        self.tally.sent_stage += 1
         reply = await self.request(user, lambda: user.press_data(card.message_id, data))
-        if any(done in (m.text or "") for m in reply for done in STAGE_DONE):
-            self.tally.acked_stage.append((number, data.split(":")[1]))
+        if any(done in (m.text or "") and header in (m.text or "")
+               for m in reply for done in STAGE_DONE):
+            self.tally.acked_stage.append((int(case_id), stage))
 
     async def probe_language(self, user: Any) -> str | None:
         reply = await self.ask(user, "/lang")
@@ -199,8 +230,8 @@ class Crowd:
                     continue
                 self._pressed.add(message.message_id)
                 data = message.button(label)["callback_data"]
-                await self.request(self.office,
-                                   lambda m=message, d=data: self.office.press_data(m.message_id, d))
+                await self.request(
+                    self.office, lambda m=message, d=data: self.office.press_data(m.message_id, d))
             await asyncio.sleep(0.1)
 
     def note_welcomes(self) -> None:
@@ -208,10 +239,13 @@ class Crowd:
             if any(w in (m.text or "") for m in stranger.messages for w in WELCOME):
                 self.tally.welcomed.add(stranger.id)
 
-    async def visitor(self, user: Any) -> None:
-        await asyncio.sleep(self.rng.uniform(0, 1.0))  # not all at once
-        while not self._stop.is_set():
-            roll = self.rng.random()
+    async def visitor(self, user: Any, actions: int | None = None) -> None:
+        """``user`` plays until the crowd stops, or ``actions`` actions are done."""
+        rng = self.rng_of(user)
+        await asyncio.sleep(rng.uniform(0, 1.0))  # not all at once
+        done = 0
+        while not self._stop.is_set() and (actions is None or done < actions):
+            roll = rng.random()
             if roll < self.write_share / 2:
                 await self.flip_language(user)
             elif roll < self.write_share:
@@ -220,20 +254,33 @@ class Crowd:
                 await self.press(user)
             else:
                 await self.query(user)
-            await asyncio.sleep(self.rng.uniform(*self.think))
+            done += 1
+            await asyncio.sleep(rng.uniform(*self.think))
 
     async def newcomer(self, stranger: Any, at: float) -> None:
         await asyncio.sleep(at)
         if not self._stop.is_set():
             await self.register(stranger)
 
-    async def run(self, seconds: float) -> Tally:
-        tasks = [asyncio.create_task(self.visitor(u)) for u in self.users]
-        tasks += [asyncio.create_task(self.newcomer(s, self.rng.uniform(0, seconds * 0.7)))
-                  for s in self.strangers]
+    async def run(self, seconds: float | None = None, *, actions: int | None = None,
+                  arrivals: float = 10.0) -> Tally:
+        """Play for ``seconds``; or, without, until every user has done ``actions`` actions
+        (and every stranger has asked to join); or, without either, until :meth:`stop`.
+        Strangers arrive within ``arrivals`` seconds (the first 70% of ``seconds``)."""
+        if seconds is not None:
+            arrivals = seconds * 0.7
+        visitors = [asyncio.create_task(self.visitor(u, actions)) for u in self.users]
+        newcomers = [asyncio.create_task(self.newcomer(s, self.rng.uniform(0, arrivals)))
+                     for s in self.strangers]
+        tasks = visitors + newcomers
         if self.office is not None:
             tasks.append(asyncio.create_task(self.clerk()))
-        await asyncio.sleep(seconds)
+        if seconds is not None:
+            await asyncio.sleep(seconds)
+        elif actions is not None:
+            await asyncio.gather(*visitors, *newcomers)
+        else:
+            await self._stop.wait()
         self._stop.set()
         await asyncio.gather(*tasks)
         self.note_welcomes()
@@ -273,10 +320,11 @@ def add_handlers(store, n: int, first_telegram: int, *, like: str = "张三") ->
 def check_stages(store, tally: Tally) -> list[str]:
     """Every acknowledged forward move is in its case's history; problems found."""
     problems = []
-    for number, stage in tally.acked_stage:
-        case = store.find_by_number(number)[0]
-        if not any(ev.field == "stage" and ev.new == stage for ev in store.history(case.id)):
-            problems.append(f"{number}: acknowledged {stage}, not in its history")
+    for case_id, stage in tally.acked_stage:
+        if not any(ev.field == "stage" and ev.new == stage for ev in store.history(case_id)):
+            case = store.get_case(case_id)
+            problems.append(f"{case.number if case else case_id}: acknowledged {stage}, "
+                            f"not in its history")
     return problems
 
 

@@ -428,30 +428,40 @@ async def test_get_updates_offsets_limit_and_filters(sim: BotApiSimulator, bot: 
         offset=kept["update_id"] + 1, allowed_updates=[])] == [True]  # [] means default
 
 
+async def until_polling(sim: BotApiSimulator, n: int) -> None:
+    """Wait (boundedly, not a fixed time) until the simulator has taken the ``n``-th
+    getUpdates call in: a long poll is then waiting there."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 30
+    while sim._poll_seq < n:
+        assert loop.time() < deadline, f"getUpdates call {n} never reached the simulator"
+        await asyncio.sleep(0.01)
+
+
 async def test_long_poll_wakes_on_injection_and_on_stop(sim: BotApiSimulator,
                                                         bot: Bot) -> None:
     user = sim.user(3002, "J")
-    poll = asyncio.create_task(bot.get_updates(timeout=6))
-    await asyncio.sleep(0.05)
+    poll = asyncio.create_task(bot.get_updates(timeout=60))
+    await until_polling(sim, 1)
     assert not poll.done()
     await user.send("wake up")
-    updates = await asyncio.wait_for(poll, 2)  # well before the 6 s long-poll timeout
+    updates = await asyncio.wait_for(poll, 30)  # well before the 60 s long-poll timeout
     assert updates[0].message and updates[0].message.text == "wake up"
 
-    poll = asyncio.create_task(bot.get_updates(offset=updates[0].update_id + 1, timeout=6))
-    await asyncio.sleep(0.05)
+    poll = asyncio.create_task(bot.get_updates(offset=updates[0].update_id + 1, timeout=60))
+    await until_polling(sim, 2)
     await sim.stop()
-    assert await asyncio.wait_for(poll, 2) == ()
+    assert await asyncio.wait_for(poll, 30) == ()
 
 
 async def test_second_poller_conflicts_the_first(sim: BotApiSimulator, bot: Bot) -> None:
-    first = asyncio.create_task(bot.get_updates(timeout=6))
-    await asyncio.sleep(0.05)
+    first = asyncio.create_task(bot.get_updates(timeout=60))
+    await until_polling(sim, 1)  # the first poll waits at the server before the second comes
     async with aiohttp.ClientSession() as http, \
             http.post(f"{sim.base_url}{sim.token}/getUpdates") as resp:  # another instance
         assert await resp.json() == {"ok": True, "result": []}
     with pytest.raises(Conflict, match="terminated by other getUpdates"):
-        await asyncio.wait_for(first, 2)
+        await asyncio.wait_for(first, 30)  # at once, not at the end of its 60 s
 
 
 # ------------------------------------------------------------------ flood limits
@@ -505,6 +515,7 @@ async def test_flood_limits_per_chat_overall_and_group() -> None:
         await sim.stop()
 
 
+@pytest.mark.slow
 async def test_aio_rate_limiter_gets_through(sim: BotApiSimulator) -> None:
     sim.rate_limits = RateLimits(per_chat_burst=2)
     for uid in range(5000, 5045):

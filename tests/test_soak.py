@@ -2,10 +2,12 @@
 
 50 approved users (the sample's 12 linked people and 38 more handlers, each with copies of
 张三's cases) ask questions, press buttons, move their cases forward and change their
-language, 5 strangers register and the office approves them, for
-:data:`SOAK_SECONDS` (``DUBAN_SOAK_SECONDS`` overrides it: the issue's 60 s, or hours), with
+language, 5 strangers register and the office approves them, until every user has done
+:data:`ACTIONS` actions (``DUBAN_SOAK_ACTIONS`` overrides it, for a soak of hours), with
 Telegram's flood limits enforced and 5xx, hangs, dropped connections, 429, malformed JSON,
-lost responses, slow answers and duplicate updates injected. Afterwards:
+lost responses, slow answers and duplicate updates injected. The amount of work is fixed,
+not the time: a busy machine takes longer and must come to the same verdict. The rate is
+printed, never asserted (speeds belong in ``benchmarks/bench_load.py``). Afterwards:
 
 * no handler crashed (an error that is not Telegram's own would be a bug);
 * every user got an answer or a clear error to every request (asking again when silent, as
@@ -20,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 
 import pytest
 from telegram.error import TelegramError
@@ -30,8 +33,11 @@ from tests.loadgen import Crowd, add_handlers, check_languages, check_stages, pe
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-#: 45 s of load keeps this file under a minute in the suite; the issue names 60 s
-SOAK_SECONDS = float(os.environ.get("DUBAN_SOAK_SECONDS", "45"))
+#: actions per user (a query, a button, a case moved forward, a language change): about
+#: 700 requests, 40-60 s on a 2-core machine
+ACTIONS = int(os.environ.get("DUBAN_SOAK_ACTIONS", "12"))
+#: a hung bot fails the test after this long instead of hanging the suite
+DEADLINE = 600.0
 USERS = 50
 STRANGERS = 5
 FAULTS = dict(error_5xx=0.02, timeout=0.002, drop=0.01, rate_429=0.01, malformed=0.01,
@@ -73,35 +79,56 @@ async def test_fifty_users_through_every_fault(tmp_path, time_source):
         crowd = Crowd(sim, users, office=office, strangers=strangers, seed=9, timeout=10.0,
                       cases=own)
         sim.faults.set(**FAULTS)
-        tally = await crowd.run(SOAK_SECONDS)
+        started = time.monotonic()
+        try:
+            async with asyncio.timeout(DEADLINE):
+                tally = await crowd.run(actions=ACTIONS)
+        except TimeoutError:
+            pytest.fail(f"the crowd did not finish {ACTIONS} actions each in {DEADLINE:.0f} s: "
+                        f"{crowd.tally.requests} requests, {dict(crowd.tally.outcomes)}")
+        elapsed = time.monotonic() - started
         sim.faults.clear()
-        await asyncio.sleep(1.0)  # let the last retries land
 
         injected = dict(sim.stats.faults)
+        acked_lang = sum(map(len, tally.acked_lang.values()))
+        sent_lang = sum(tally.sent_lang.values())
         lat = tally.latencies
-        print(f"\nsoak {SOAK_SECONDS:.0f} s, {USERS} users: {tally.requests} requests, "
+        print(f"\nsoak {USERS} users x {ACTIONS} actions: {tally.requests} requests in "
+              f"{elapsed:.1f} s ({tally.requests / elapsed:.1f}/s), "
               f"{dict(tally.outcomes)}; latency p50 {percentile(lat, 50) * 1000:.0f} ms, "
               f"p95 {percentile(lat, 95) * 1000:.0f} ms, p99 {percentile(lat, 99) * 1000:.0f} ms; "
-              f"faults {injected}, 429 by limits {sim.stats.rate_limited}, "
+              f"faults {injected} in {sum(sim.stats.calls.values())} API calls "
+              f"{dict(sim.stats.calls)}, 429 by limits {sim.stats.rate_limited}, "
               f"Telegram errors handled {crashes.network}; acknowledged: "
-              f"{sum(map(len, tally.acked_lang.values()))} language changes, "
-              f"{len(tally.acked_stage)} case moves, {len(tally.welcomed)} registrations")
+              f"{acked_lang} of {sent_lang} language changes, "
+              f"{len(tally.acked_stage)} of {tally.sent_stage} case moves, "
+              f"{len(tally.welcomed)} registrations")
 
-        # it really was under load (Telegram's 30 messages/s overall is the ceiling: the
-        # rate limiter paces the answers to it) and under fire
-        assert tally.requests >= 15 * SOAK_SECONDS
+        # every user did the whole script (a fixed amount of work), under fire
+        assert tally.requests >= USERS * ACTIONS
         assert all(injected.get(k, 0) > 0 for k in ("error_5xx", "drop", "rate_429",
                                                     "malformed", "lost_response"))
-        # no handler crashed
-        assert not crashes.crashes, "\n".join(
-            logging.Formatter().format(r) for r in crashes.crashes[:3])
         # every user got an answer or a clear error, every time
         assert not tally.unanswered, dict(tally.unanswered)
         assert tally.outcomes["answer"] > 10 * tally.outcomes["error"]
-        # every acknowledged change is stored with its history
-        assert sum(map(len, tally.acked_lang.values())) > USERS
+
+        # with the faults gone the bot still answers everyone (and the newcomers too); it
+        # handles updates one at a time, in order, so once these are answered every earlier
+        # update (a retry still in flight when the crowd stopped) has been handled too
+        crowd.tries = 1
+        for user in users + [s for s in strangers if s.id in tally.welcomed]:
+            reply = await crowd.ask(user, "/case 0484")
+            assert reply, f"{user} got no answer after the soak"
+        assert not crowd.tally.unanswered
+
+        # no handler crashed
+        assert not crashes.crashes, "\n".join(
+            logging.Formatter().format(r) for r in crashes.crashes[:3])
+        # most changes went through the faults, and every acknowledged one is stored with
+        # its history
+        assert acked_lang >= sent_lang / 2 > 0, (acked_lang, sent_lang)
         assert check_languages(store, tally) == []
-        assert len(tally.acked_stage) > USERS / 2
+        assert len(tally.acked_stage) >= tally.sent_stage / 2 > 0, tally.sent_stage
         assert check_stages(store, tally) == []
         requests = {d["telegram"]: d for d in store.table("join_requests").all()}
         assert tally.asked <= set(requests)
@@ -111,13 +138,6 @@ async def test_fifty_users_through_every_fault(tmp_path, time_source):
             assert requests[tid]["status"] == "approved"
             assert store.person_history(person.id)[0]["field"] == "created"
         assert store.verify("en") == []
-
-        # the bot still answers everyone (and the newcomers too)
-        crowd.tries = 1
-        for user in users + [s for s in strangers if s.id in tally.welcomed]:
-            reply = await crowd.ask(user, "/case 0484")
-            assert reply, f"{user} got no answer after the soak"
-        assert not crowd.tally.unanswered
     finally:
         logging.getLogger().removeHandler(crashes)
         await stop()
