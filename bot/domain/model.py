@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from bot.texts import has, t
+from bot.domain.text import UnsafeText, clean_text
 
 # ---------------------------------------------------------------- vocabulary
 
@@ -104,13 +105,14 @@ def _text(value: Any, fld: str, limit: int, *, required: bool = False) -> str:
         value = ""
     if not isinstance(value, str):
         raise ValidationError("err.not_text", field=fld)
-    value = value.strip()
+    try:  # the one rule for incoming text (bot.domain.text); short fields are one line
+        value = clean_text(value, single_line=limit < MAX_TEXT).strip()
+    except UnsafeText as exc:
+        raise ValidationError("err.control_chars", field=fld, chars=str(exc)) from None
     if required and not value:
         raise ValidationError("err.required", field=fld)
     if len(value) > limit:
         raise ValidationError("err.too_long", field=fld, limit=limit, length=len(value))
-    if any(ord(c) < 32 and c not in "\n\t" for c in value):
-        raise ValidationError("err.control_chars", field=fld)
     return value
 
 
