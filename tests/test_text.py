@@ -89,3 +89,17 @@ def test_the_model_stores_look_alikes_as_one():
     p = Person(name=" 张\u00a0\u00a0三\u200d ", position="handler", division="综合处")
     assert p.name == "张 三"
     assert len(Person(name="名" * MAX_NAME, position="office").name) == MAX_NAME
+
+
+@given(any_text)
+def test_keeping_controls_then_refusing_is_refusing(text):
+    """A ledger cell is tidied keeping its controls; the model then refuses the same ones."""
+    kept = clean_text(text, controls="keep")
+    try:
+        direct = clean_text(text)
+    except UnsafeText as err:
+        with pytest.raises(UnsafeText) as again:
+            clean_text(kept)
+        assert again.value.chars == err.chars
+    else:
+        assert clean_text(kept) == direct == kept

@@ -11,7 +11,9 @@ two strings that look the same are the same:
   (or a space in a one-line field); a tab and every other space character (no-break space,
   ideographic space U+3000, em space...) become an ordinary space;
 - other control characters (C0 but ``\\n``, DEL, C1) are refused (:class:`UnsafeText`) —
-  or removed with ``controls="remove"``, for text nobody typed (a Telegram profile name);
+  or removed with ``controls="remove"``, for text nobody typed (a Telegram profile name), or
+  kept with ``controls="keep"`` for a reader that leaves the refusing to the model (a ledger
+  cell: its row is then reported bad, naming the character);
 - unpaired surrogates and noncharacters are removed (they cannot be stored as UTF-8);
 - a one-line field (names, divisions, units) has its runs of spaces collapsed to one.
 
@@ -43,7 +45,7 @@ def _noncharacter(code: int) -> bool:
 
 def clean_text(value: str, *, single_line: bool = False, controls: str = "refuse") -> str:
     """``value`` by the rule above (not stripped: the caller strips)."""
-    if controls not in ("refuse", "remove"):
+    if controls not in ("refuse", "remove", "keep"):
         raise ValueError(controls)
     text = _LINES.sub("\n", unicodedata.normalize("NFC", value))
     out: list[str] = []
@@ -61,6 +63,8 @@ def clean_text(value: str, *, single_line: bool = False, controls: str = "refuse
         elif cat == "Cc":
             if controls == "refuse":
                 bad.append(f"U+{code:04X}")
+            elif controls == "keep":
+                out.append(ch)
         else:
             out.append(ch)
     if bad:
