@@ -7,11 +7,14 @@ real time would not do. Instead one named repeating job, :data:`JOB_NAME`, ticks
 passed the rules' ``remind_time`` (09:00 Asia/Shanghai by default):
 
 1. catches up the previous working day if it was missed while the bot was down (no finished
-   run for it, and the bot had run before it) — once, its digests marked 【补发】; older
-   days are never replayed. A catch-up waits for the remind time too, so a bot restarted
-   at night pings nobody before 09:00;
+   run for it, and the bot had run before it), or if some of its digests failed all day
+   (the run is reopened) — once, its digests marked 【补发】; older days are never replayed.
+   The weekly summary of that day, when it was the week's first working day, likewise.
+   A catch-up waits for the remind time too, so a bot restarted at night pings nobody
+   before 09:00;
 2. runs the day (a no-op once the day's run is finished);
-3. on the week's first working day, after the daily run, sends the leaders' weekly summary.
+3. on the week's first working day, after the daily run, sends the leaders' weekly summary;
+4. sends the notices to the office still pending.
 
 All state is in the store (tables :data:`RUNS`, :data:`LOG`, :data:`ACKS`): :func:`register`
 installs the same job at every start and the first tick carries on from what the store
@@ -22,8 +25,9 @@ records every digest in the send log as ``pending`` — recipient, day, digest h
 commit *before* sending anything; each digest is marked ``sent`` in its own commit as soon
 as Telegram accepted it. A restart never re-sends a ``sent`` digest; a ``pending`` one goes
 out (once more): a crash can at worst repeat the one message that was in flight, never lose
-one. The run is ``done`` when every entry is final (sent, unreachable, failed, or dropped:
-a pending digest whose recipient has nothing left in the plan when the run resumes).
+one. The run is ``done`` when every entry is final (sent, maybe, unreachable, failed, or
+dropped: a pending digest whose recipient has nothing left in the plan when the run
+resumes), or when its ``until`` has passed (see below).
 
 **Sending.** One message after the other, through the bot (PTB's ``AIORateLimiter`` in
 production: 30 messages/s overall; a digest split into parts waits :data:`PART_GAP` between
