@@ -290,7 +290,9 @@ class Case:
         self.origin_session = _text(self.origin_session, "origin_session", MAX_NAME)
         if self.continuation and not self.origin_session:
             raise ValidationError("err.continuation_needs_origin")
-        self.extra = {str(k): "" if v is None else str(v) for k, v in (self.extra or {}).items()}
+        self.extra = {clean_text(str(k), controls="remove").strip():
+                      "" if v is None else clean_text(str(v), controls="remove").strip()
+                      for k, v in (self.extra or {}).items()}
 
     # -- derived
 
