@@ -85,3 +85,29 @@ async def test_in_chat_the_bomb_is_refused_and_others_are_served(bot_env):
     assert "未导入任何内容" in status
     assert len(bot_env.store.cases()) == before
     assert "关于招商引资工作的建议" in (await zhang.ask("/case 0484"))[-1].text
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = [b'<c r="A1"/>', b"<c>", b"</c>", b"<x:c/>", b"<col/>", b"<cols>", b"<cfRule/>",
+           b"<v>1</v>", b"  ", b"<row>", b"<is><t>c</t></is>", b"<c\n", b"r='Z9'>"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=300), st.integers(1, 40))
+def test_the_cell_count_does_not_depend_on_where_the_chunks_fall(pieces, chunk):
+    import data.ledger_limits as limits
+
+    body = b"".join(pieces)
+    expected = len(limits._CELL.findall(body))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", body)
+    data = buf.getvalue()
+    old = limits._CHUNK
+    limits._CHUNK = chunk
+    try:
+        assert check_upload(data).cells == expected
+    finally:
+        limits._CHUNK = old
