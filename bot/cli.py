@@ -37,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     if func is None:
         parser.print_help()
         return 2
+    from data.perms import private_umask
+
+    private_umask()  # what duban writes (data, backups, exports) is private: 0600 / 0700
     try:
         return int(func(args) or 0)
     except KeyboardInterrupt:

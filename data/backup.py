@@ -38,6 +38,7 @@ import orjson
 
 from data.errors import CatalogueError
 from data.journal import JOURNAL_NAME, fsync_dir
+from data.perms import ensure_private, private_umask
 from data.storage import DB_NAME, META, SPARE, read_snapshot
 from data.wal import WAL_NAME
 
@@ -141,7 +142,9 @@ def make_backup(data_dir: Path, now: dt.datetime, *, label: str = "",
         raise ValueError(f"bad backup label {label!r}")
     snap = take_snapshot(data_dir)
     folder = backup_dir(data_dir)
+    private_umask()  # data.perms: the backup is 0600 in a 0700 folder
     folder.mkdir(exist_ok=True)
+    ensure_private(folder, recursive=False)
     stem = f"duban-{now:%Y%m%d-%H%M%S}" + (f"-{label}" if label else "")
     path, n = folder / f"{stem}{SUFFIX}", 1
     while path.exists():

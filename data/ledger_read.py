@@ -44,6 +44,7 @@ from bot.domain.model import (
     split_names,
 )
 from bot.domain.rules import Rules, arm_clocks, default_deadline, rules_for
+from bot.domain.text import clean_text
 from bot.texts import t
 from data.ledger_format import (
     BOOL_LOOKUP,
@@ -297,7 +298,8 @@ def cell_text(value: Any) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return unescape_cell(str(value).strip())
+    # compared (handlers, people) as it will be stored: bot.domain.text's rule
+    return clean_text(unescape_cell(str(value).strip()), controls="keep").strip()
 
 
 _ISO_ISH = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]0{1,2}:00(?::00(?:\.0+)?)?)?$")

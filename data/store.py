@@ -54,6 +54,7 @@ from data.errors import (DuplicateCase, DuplicatePerson, StaleCase, StoreCorrupt
                          StoreWriteError, TransactionAborted, UnknownRecord)
 from data.journal import JOURNAL_NAME, Journal, JournalShort
 from data.lock import DirLock, LockTaken
+from data.perms import ensure_private, private_umask
 from data.storage import (DB_NAME, SCHEMA_VERSION, BadDatabase, DurableStorage, DurableTinyDB,
                           gc_paused, remove_stale_temps)
 from data.wal import WAL_NAME, WriteAheadLog
@@ -133,7 +134,9 @@ class Store:
         db_path, journal_path = directory / DB_NAME, directory / JOURNAL_NAME
         lock = None
         if not readonly:
+            private_umask()  # data.perms: what this process writes is 0600 / 0700
             directory.mkdir(parents=True, exist_ok=True)
+            ensure_private(directory)
             lock = DirLock(directory)
             try:
                 lock.acquire()

@@ -57,6 +57,18 @@ def _reminder_line(c: Ctx) -> str:
                unreachable=counts["unreachable"])
 
 
+def _delivery_lines(c: Ctx) -> list[str]:
+    """Digests not (surely) delivered, and a held clock jump (jobs.reminders)."""
+    from jobs.reminders import clock_hold, trouble
+
+    lines = [esc(line) for line in trouble(c.store, c.lang)]
+    hold = clock_hold(c.context.application)
+    if hold is not None:
+        lines.append(c.t("delivery.health.clock", seen=(hold.get("seen") or "")[:16],
+                         expected=(hold.get("expected") or "")[:16]))
+    return lines
+
+
 def _hhmm(iso: str | None) -> str:
     if not iso:
         return ""
@@ -96,6 +108,7 @@ def health_text(c: Ctx) -> str:
                  since=since.strftime("%Y-%m-%d %H:%M"), updates=STATS["updates"],
                  slowest=round(STATS["slowest_ms"])),
              _reminder_line(c)]
+    lines += _delivery_lines(c)
     lines += _unreachable_lines(c)
     try:
         free = size(shutil.disk_usage(data_dir).free)

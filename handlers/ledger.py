@@ -81,13 +81,21 @@ async def on_document(c: Ctx) -> None:
 async def run_import(c: Ctx, status, name: str, data: bytes, *, people: bool, partial: bool,
                      dry_run: bool) -> None:
     from data.ledger import import_cases_sheet, import_people
+    from data.ledger_limits import check_upload, parse_deadline
     from data.ledger_read import read_sheet
 
     try:
+        # bounded by work, not only size (zip bombs): looked into off the event loop
+        await asyncio.to_thread(check_upload, data, name)
         if people:
             result = import_people(c.store, data, name, c.who, partial=partial, dry_run=dry_run)
         else:
-            sheet = await asyncio.to_thread(read_sheet, data, name)
+            try:
+                sheet = await asyncio.wait_for(asyncio.to_thread(read_sheet, data, name),
+                                               parse_deadline())
+            except TimeoutError:
+                raise ValidationError("ledger.err.parse_timeout",
+                                      seconds=int(parse_deadline())) from None
             await status.edit_text(c.t("lc.checking", name=esc(name)))
             result = import_cases_sheet(c.store, sheet, name, c.who, partial=partial,
                                         dry_run=dry_run, today=c.today)

@@ -16,8 +16,9 @@ from tinydb import Query
 from telegram.ext import Application, MessageHandler, filters
 
 from bot.domain.access import can, decide
-from bot.domain.model import POSITIONS, Person
+from bot.domain.model import MAX_NAME, POSITIONS, Person
 from bot.domain.people import divisions, match_people, open_cases_of
+from bot.domain.text import clean_name
 from handlers.cards import case_line
 from handlers.common import Ctx, btn, button, command, esc, guard, keyboard
 from handlers.queries import PERSON_EXTRAS, answer_person
@@ -39,12 +40,18 @@ async def on_join_request(c: Ctx) -> None:
     table = c.store.table(JOIN_TABLE)
     today = c.today.isoformat()
     found = table.get(Query().telegram == user.id)
-    name = " ".join(p for p in (user.first_name, user.last_name) if p)
     if found is not None and found.get("status") == "pending" and found.get("notified") == today:
         return  # the office was told today already
-    fields = {"telegram": user.id, "name": name, "first_name": user.first_name or "",
-              "last_name": user.last_name or "", "username": user.username or "",
-              "status": "pending", "notified": today, "requested_at": c.now.isoformat()}
+    name, full = join_name(user.first_name, user.last_name)
+    fields = {"telegram": user.id, "name": name, "full_name": full,
+              "first_name": clean_name(user.first_name or ""),
+              "last_name": clean_name(user.last_name or ""),
+              "username": clean_name(user.username or "").lstrip("@")[:64],
+              "status": "pending", "notified": today, "requested_at": c.now.isoformat(),
+              "returning": 0}
+    known = c.store.person_by_telegram(user.id)  # deactivated (or not yet approved) since
+    if known is not None:
+        fields["returning"] = known.id
     if found is None:
         req_id = table.insert(fields)
     else:
@@ -59,6 +66,15 @@ async def on_join_request(c: Ctx) -> None:
                         exc_info=True)
 
 
+def join_name(first: str | None, last: str | None) -> tuple[str, str]:
+    """A Telegram profile's name as a person's name (cleaned, bot.domain.text) and the whole
+    name when it had to be cut to MAX_NAME (else "")."""
+    whole = clean_name(" ".join(p for p in (first, last) if p))
+    if len(whole) <= MAX_NAME:
+        return whole, ""
+    return whole[:MAX_NAME].rstrip(), whole
+
+
 def office_admins(store) -> list[Person]:
     return [p for p in store.people()
             if p.position == "office" and p.approved and p.active and p.linked]
@@ -68,13 +84,29 @@ def join_text(c: Ctx, lang: str, req: dict) -> str:
     from bot.texts import t
 
     username = f" @{esc(req['username'])}" if req.get("username") else ""
-    return t("join.request", lang, name=esc(req["name"] or "?"), username=username,
-             id=req["telegram"])
+    returning = c.store.get_person(req["returning"]) if req.get("returning") else None
+    if returning is not None:
+        where = f" · {esc(returning.division)}" if returning.division else ""
+        state = t("join.deactivated" if not returning.active else "join.unapproved", lang)
+        text = t("join.returning", lang, name=esc(returning.name), username=username,
+                 id=req["telegram"], position=t(f"position.{returning.position}", lang),
+                 division=where, state=state)
+    else:
+        text = t("join.request", lang, name=esc(req["name"] or "?"), username=username,
+                 id=req["telegram"])
+    if req.get("full_name"):
+        text += "\n" + t("join.name_cut", lang, full=esc(req["full_name"]), n=MAX_NAME,
+                         name=esc(req["name"]))
+    return text
 
 
 def join_keyboard(c: Ctx, lang: str, req_id: int):
     from bot.texts import t
 
+    req = c.store.table(JOIN_TABLE).get(doc_id=req_id) or {}
+    if req.get("returning"):
+        return keyboard([[btn(c.context, t("join.reactivate", lang), "join", req_id, "r"),
+                          btn(c.context, t("join.reject", lang), "join", req_id, "x")]])
     return keyboard([
         [btn(c.context, t("join.as_handler", lang), "join", req_id, "h"),
          btn(c.context, t("join.as_division_head", lang), "join", req_id, "d")],
@@ -108,6 +140,9 @@ async def join_button(c: Ctx) -> None:
                                          doc_ids=[int(req_id)])
         await c.edit_or_reply(c.t("join.rejected_admin", name=esc(req["name"])))
         await _tell(c, req["telegram"], "join.rejected_user")
+        return
+    if code == "r" or req.get("returning"):
+        await _reactivate(c, int(req_id), req, code)
         return
     position = APPROVE_AS.get(code)
     if position is None:
@@ -150,9 +185,35 @@ async def join_button(c: Ctx) -> None:
     await _approve(c, int(req_id), req, position, person, division or known)
 
 
+async def _reactivate(c: Ctx, req_id: int, req: dict, code: str) -> None:
+    """[重新启用] on a returning person's request: the same person, active and approved again
+    (position and division as they were)."""
+    person = c.store.get_person(int(req.get("returning") or 0))
+    if code != "r" or person is None or person.telegram != req["telegram"]:
+        await c.answer(c.t("button.invalid"), alert=True)
+        return
+    with c.store.transaction():
+        person.active, person.approved, person.reachable = True, True, True
+        person = c.store.save_person(person, c.who, note="reactivated on /start")
+        c.store.table(JOIN_TABLE).update({"status": "approved", "decided_by": c.who,
+                                          "person": person.id}, doc_ids=[req_id])
+    where = f" · {esc(person.division)}" if person.division else ""
+    position = c.t(f"position.{person.position}")
+    await c.edit_or_reply(c.t("join.reactivated_admin", name=esc(person.name),
+                              position=position, division=where))
+    from bot.texts import t
+
+    await c.context.bot.send_message(
+        person.telegram, t("join.welcome", person.language, name=esc(person.name),
+                           position=t(f"position.{person.position}", person.language),
+                           division=where))
+
+
 async def _approve(c: Ctx, req_id: int, req: dict, position: str, person: Person | None,
                    division: str) -> None:
     store = c.store
+    if person is None:  # linked meanwhile (a request from before this version): that person
+        person = store.person_by_telegram(req["telegram"])
     with store.transaction():
         if person is None:
             person = Person(name=req["name"] or str(req["telegram"]), position=position,
@@ -245,7 +306,7 @@ async def person_cmd(c: Ctx) -> None:
     """``/person NAME``: for everyone, the query "by person" (open / overdue / done among the
     cases the asker may see, handlers.queries); the office also gets the admin card and
     buttons (position, division, deactivate) of the person of the list with that name."""
-    name = " ".join(c.args).strip()
+    name = clean_name(" ".join(c.args))  # compared as stored: "张三\u200b" is 张三
     if not name:
         await c.reply(c.t("person.usage"))
         return

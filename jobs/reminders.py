@@ -7,11 +7,14 @@ real time would not do. Instead one named repeating job, :data:`JOB_NAME`, ticks
 passed the rules' ``remind_time`` (09:00 Asia/Shanghai by default):
 
 1. catches up the previous working day if it was missed while the bot was down (no finished
-   run for it, and the bot had run before it) — once, its digests marked 【补发】; older
-   days are never replayed. A catch-up waits for the remind time too, so a bot restarted
-   at night pings nobody before 09:00;
+   run for it, and the bot had run before it), or if some of its digests failed all day
+   (the run is reopened) — once, its digests marked 【补发】; older days are never replayed.
+   The weekly summary of that day, when it was the week's first working day, likewise.
+   A catch-up waits for the remind time too, so a bot restarted at night pings nobody
+   before 09:00;
 2. runs the day (a no-op once the day's run is finished);
-3. on the week's first working day, after the daily run, sends the leaders' weekly summary.
+3. on the week's first working day, after the daily run, sends the leaders' weekly summary;
+4. sends the notices to the office still pending.
 
 All state is in the store (tables :data:`RUNS`, :data:`LOG`, :data:`ACKS`): :func:`register`
 installs the same job at every start and the first tick carries on from what the store
@@ -22,16 +25,40 @@ records every digest in the send log as ``pending`` — recipient, day, digest h
 commit *before* sending anything; each digest is marked ``sent`` in its own commit as soon
 as Telegram accepted it. A restart never re-sends a ``sent`` digest; a ``pending`` one goes
 out (once more): a crash can at worst repeat the one message that was in flight, never lose
-one. The run is ``done`` when every entry is final (sent, unreachable, failed, or dropped:
-a pending digest whose recipient has nothing left in the plan when the run resumes).
+one. The run is ``done`` when every entry is final (sent, maybe, unreachable, failed, or
+dropped: a pending digest whose recipient has nothing left in the plan when the run
+resumes), or when its ``until`` has passed (see below).
 
 **Sending.** One message after the other, through the bot (PTB's ``AIORateLimiter`` in
 production: 30 messages/s overall; a digest split into parts waits :data:`PART_GAP` between
-its parts, Telegram's 1/s per chat). ``RetryAfter`` waits and retries. ``Forbidden`` (the user
-blocked the bot, or never started it) marks the person unreachable and tells the office.
-Other errors are logged and retried on a later tick (after :data:`RETRY_SECONDS` × attempts),
-at most :data:`MAX_ATTEMPTS` times. Send-log entries older than :data:`KEEP_DAYS` days are
-pruned at each run.
+its parts, Telegram's 1/s per chat). ``Forbidden`` (the user blocked the bot, or never
+started it) marks the person unreachable and tells the office. Other errors are sorted by
+what they say about the message (:func:`outcome_of`):
+
+- **unknown outcome** (timed out or the connection was lost after the request went out:
+  Telegram may have delivered it): retried once, :data:`UNKNOWN_RETRIES`; a second unknown
+  outcome makes the entry ``maybe`` (maybe delivered, final). A digest is never sent more
+  than twice.
+- **definite failure** (an HTTP error answer such as 5xx, 429 beyond what is waited out, no
+  connection at all): not delivered, retried on later ticks with a bounded backoff
+  (:data:`RETRY_SECONDS` doubling up to :data:`MAX_BACKOFF`) until the run's ``until``
+  (:data:`DAY_END` of the day). What is still pending then becomes ``failed`` (reason
+  ``transient``) and the office is told who was not reached and why; the next working
+  morning those digests go out again, once, marked 【补发】 (the run is *reopened*).
+- **refused** (400 Bad Request): ``failed`` for good, the office told.
+
+**Notices to the office** (blocked people, a run's problems, a clock jump) are rows of the
+send log too (kind ``notice.*``, their text stored in the row), written in the same commit
+as what they report — before the run is marked done — and sent by every tick until sent or
+:data:`NOTICE_DAYS` have passed.
+
+**Time that cannot be trusted.** Send-log entries older than :data:`KEEP_DAYS` days before
+the real today (the injected clock, never the day being run) are pruned. A tick whose clock
+moved more than :data:`JUMP_SECONDS` ahead of the time elapsed since the previous tick (a
+clock jump: the boot-time clock is the witness) onto a later day sends nothing: the jump is
+logged, recorded in :data:`RUNS` (kind ``clock``), shown in /health and told to the office;
+the hold lifts when the clock is back in line (or the bot is restarted by someone who checked
+it).
 """
 
 from __future__ import annotations
@@ -39,13 +66,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
+import html
 import logging
+import time as _time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 from telegram import InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, CallbackContext, ContextTypes
 from tinydb import Query
 
@@ -54,7 +84,7 @@ from bot.domain.model import Person
 from bot.domain.workflow import digest_actions
 from bot.domain.reminders import (Digest, first_workday_of_week, plan_reminders, render_digest,
                                   render_weekly, unreachable_reason, weekly_summary)
-from bot.domain.timeutil import iso_now
+from bot.domain.timeutil import TZ, iso_now
 from bot.texts import t
 from data.views import rules_of, rules_table, work_calendar
 from handlers.common import btn, keyboard
@@ -70,16 +100,36 @@ FIRST_TICK = 1.0
 RUNS = "reminder_runs"
 LOG = "reminder_log"
 DAILY, WEEKLY = "daily", "weekly"
+NOTICE = "notice."
 #: send-log entries that will not be sent again ("dropped": pending, then no longer in the
-#: plan when the run resumed, e.g. the case was answered meanwhile: nothing left to say)
-FINAL = frozenset({"sent", "unreachable", "failed", "dropped"})
-MAX_ATTEMPTS = 5
+#: plan when the run resumed, e.g. the case was answered meanwhile: nothing left to say;
+#: "maybe": twice an unknown outcome, maybe delivered)
+FINAL = frozenset({"sent", "maybe", "unreachable", "failed", "dropped"})
+#: first wait after a definite failure; doubled at each attempt up to MAX_BACKOFF
 RETRY_SECONDS = 60.0
-#: RetryAfter answers waited out for one message before giving up until the next tick
+MAX_BACKOFF = 15 * 60.0
+#: sends retried after an unknown outcome (timeout, lost connection) before "maybe"
+UNKNOWN_RETRIES = 1
+#: retries of a day's digests stop at this local time (a later start still gets an hour)
+DAY_END = dt.time(18, 0)
+MIN_WINDOW = dt.timedelta(hours=1)
+#: a digest delivered this much after it was due is reported to the office
+LATE = dt.timedelta(minutes=10)
+#: notices to the office are retried this long
+NOTICE_DAYS = 3
+#: RetryAfter answers waited out for one message before leaving it to a later tick
 RETRY_AFTER_TRIES = 5
+#: a RetryAfter longer than this is not waited out in place
+RETRY_AFTER_WAIT = 30.0
 #: seconds between the parts of one digest (Telegram: about one message a second per chat)
 PART_GAP = 1.0
 KEEP_DAYS = 62
+#: the injected clock ahead of the elapsed time by more than this (onto a later day): a jump
+JUMP_SECONDS = 3600.0
+CLOCK = "clock"
+HOLD = "reminders.clock_hold"
+LAST_TICK = "reminders.last_tick"
+ELAPSED = "reminders.elapsed"
 WHO = "system"
 
 _Q = Query()
@@ -119,25 +169,35 @@ def _lock(app: Application) -> asyncio.Lock:
     return lock
 
 
+def _at(day: dt.date, when: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, when, tzinfo=TZ)
+
+
 async def tick(app: Application) -> list[RunReport]:
     """Run whatever is due by the injected clock (see the module documentation)."""
     async with _lock(app):
         store = app.bot_data["store"]
         now: dt.datetime = app.bot_data["time"].now()
         today = now.date()
+        if _clock_held(app, now):
+            await flush_notices(app)
+            return []
         cal = work_calendar(store)
-        if not cal.is_workday(today):
-            return []
-        remind_at = dt.time.fromisoformat(rules_of(store, today.year).remind_time)
-        if now.time() < remind_at:
-            return []
-        reports = []
         previous = cal.add_workdays(today, -1)
-        if _missed(store, previous):
-            reports.append(await _run_day(app, previous, catch_up=True))
-        reports.append(await _run_day(app, today))
-        if first_workday_of_week(cal, today) == today and reports[-1].done:
-            reports.append(await _run_weekly(app, today))
+        _expire(app, now, previous if cal.is_workday(today) else None)
+        reports = []
+        remind_at = dt.time.fromisoformat(rules_of(store, today.year).remind_time)
+        if cal.is_workday(today) and now.time() >= remind_at:
+            _reopen(app, previous, today)
+            if _missed(store, previous, DAILY):
+                reports.append(await _run_day(app, previous, catch_up=True))
+            if first_workday_of_week(cal, previous) == previous and _missed(store, previous,
+                                                                            WEEKLY):
+                reports.append(await _run_weekly(app, previous, catch_up=True))
+            reports.append(await _run_day(app, today))
+            if first_workday_of_week(cal, today) == today and reports[-1].done:
+                reports.append(await _run_weekly(app, today))
+        await flush_notices(app)
         return reports
 
 
@@ -145,14 +205,129 @@ def _run_doc(store, day: dt.date, kind: str) -> dict | None:
     return store.table(RUNS).get((_Q.day == day.isoformat()) & (_Q.kind == kind))
 
 
-def _missed(store, day: dt.date) -> bool:
-    """Whether ``day``'s daily run must be caught up: begun and not finished, or never run
-    although the bot ran on an earlier day (a fresh install catches nothing up)."""
-    run = _run_doc(store, day, DAILY)
+def _missed(store, day: dt.date, kind: str = DAILY) -> bool:
+    """Whether ``day``'s run of ``kind`` must be caught up: begun and not finished, or never
+    run although the bot ran on an earlier day (a fresh install catches nothing up)."""
+    run = _run_doc(store, day, kind)
     if run is not None:
         return run["status"] != "done"
     iso = day.isoformat()
     return store.table(RUNS).contains((_Q.kind == DAILY) & (_Q.day < iso))
+
+
+# ---------------------------------------------------------------- a clock that jumped
+
+
+def _elapsed(app: Application) -> float:
+    """Seconds of a clock that counts suspend and never jumps (boot time where there is one;
+    ``bot_data[ELAPSED]`` when set: a test's witness of the time that really passed)."""
+    witness = app.bot_data.get(ELAPSED)
+    if witness is not None:
+        return float(witness())
+    try:
+        return _time.clock_gettime(_time.CLOCK_BOOTTIME)
+    except (AttributeError, OSError):
+        return _time.monotonic()
+
+
+def _clock_held(app: Application, now: dt.datetime) -> bool:
+    """Whether the injected clock jumped ahead onto a later day since the last tick.
+
+    The previous tick's (now, elapsed) is the trusted base; while the clock stays ahead of it
+    by more than :data:`JUMP_SECONDS` the base is kept and nothing is sent."""
+    mono = _elapsed(app)
+    base = app.bot_data.get(HOLD) or app.bot_data.get(LAST_TICK)
+    if base is None:
+        app.bot_data[LAST_TICK] = (now, mono)
+        return False
+    expected = base[0] + dt.timedelta(seconds=mono - base[1])
+    jumped = (now - expected).total_seconds() > JUMP_SECONDS and now.date() > expected.date()
+    store = app.bot_data["store"]
+    if not jumped:
+        if app.bot_data.pop(HOLD, None) is not None:
+            log.warning("the clock is back in line (%s): reminders resume", now.isoformat())
+            store.table(RUNS).update({"status": "cleared", "cleared_at": now.isoformat()},
+                                     (_Q.kind == CLOCK) & (_Q.status == "held"))
+        app.bot_data[LAST_TICK] = (now, mono)
+        return False
+    if HOLD not in app.bot_data:
+        app.bot_data[HOLD] = base
+        log.error("clock jump: the clock says %s, %s expected; no reminders are sent",
+                  now.isoformat(timespec="minutes"), expected.isoformat(timespec="minutes"))
+        with store.transaction():
+            store.table(RUNS).insert({"day": now.date().isoformat(), "kind": CLOCK,
+                                      "status": "held", "seen": now.isoformat(),
+                                      "expected": expected.isoformat()})
+            _notify_office(store, now, now.date(), "clock", "delivery.clock_jump",
+                           seen=now.strftime("%Y-%m-%d %H:%M"),
+                           expected=expected.strftime("%Y-%m-%d %H:%M"))
+    return True
+
+
+def clock_hold(app: Application) -> dict | None:
+    """The held clock jump (for /health), or None."""
+    if app.bot_data.get(HOLD) is None:
+        return None
+    runs = app.bot_data["store"].table(RUNS).search((_Q.kind == CLOCK) & (_Q.status == "held"))
+    return max(runs, key=lambda r: r["seen"]) if runs else {"seen": "", "expected": ""}
+
+
+# ---------------------------------------------------------------- the end of a run's day
+
+
+def _expire(app: Application, now: dt.datetime, previous: dt.date | None) -> None:
+    """Runs still running past their ``until``: the previous working day's, not reopened yet,
+    gets today to finish (catch-up); any other is finished: its pending entries ``failed``,
+    the office told who was not reached."""
+    store = app.bot_data["store"]
+    runs = store.table(RUNS)
+    for run in runs.search(_Q.status == "running"):
+        until = run.get("until")
+        if not until or dt.datetime.fromisoformat(until) > now:
+            continue
+        day = dt.date.fromisoformat(run["day"])
+        if previous is not None and day == previous and not run.get("reopened"):
+            runs.update({"until": _at(now.date(), DAY_END).isoformat(), "catch_up": True,
+                         "reopened": True}, doc_ids=[run.doc_id])
+            continue
+        with store.transaction():
+            docs = _entries(store, day, run["kind"])
+            pending = [d for d in docs if d["status"] == "pending"]
+            store.table(LOG).update({"status": "failed", "reason": "transient"},
+                                    doc_ids=[d.doc_id for d in pending])
+            runs.update({"status": "done", "finished_at": now.isoformat(),
+                         "expired": True}, doc_ids=[run.doc_id])
+            _run_notice(store, now, day, run["kind"], _entries(store, day, run["kind"]),
+                        final=bool(run.get("reopened")) or (previous is not None
+                                                            and day < previous))
+        log.warning("reminders of %s (%s): %d not reached by the end of the day", day,
+                    run["kind"], len(pending))
+
+
+def _reopen(app: Application, day: dt.date, today: dt.date) -> None:
+    """The morning after: ``day``'s digests that failed for a passing reason go out again,
+    once, as a catch-up."""
+    store = app.bot_data["store"]
+    clock = app.bot_data["time"]
+    for kind in (DAILY, WEEKLY):
+        run = _run_doc(store, day, kind)
+        if run is None or run["status"] != "done" or run.get("reopened"):
+            continue
+        failed = [d.doc_id for d in _entries(store, day, kind)
+                  if d["status"] == "failed" and d.get("reason") == "transient"]
+        if not failed:
+            continue
+        with store.transaction():
+            store.table(LOG).update({"status": "pending", "attempts": 0, "next_at": None,
+                                     "reopened_at": iso_now(clock)}, doc_ids=failed)
+            store.table(RUNS).update({"status": "running", "catch_up": True, "reopened": True,
+                                      "until": _at(today, DAY_END).isoformat()},
+                                     doc_ids=[run.doc_id])
+        log.info("reminders of %s (%s): %d failed digests caught up", day, kind, len(failed))
+
+
+def _entries(store, day: dt.date, kind: str) -> list:
+    return store.table(LOG).search((_Q.day == day.isoformat()) & (_Q.kind == kind))
 
 
 # ---------------------------------------------------------------- runs
@@ -171,6 +346,8 @@ class RunReport:
     before: int = 0
     unreachable: int = 0
     failed: int = 0
+    #: maybe delivered (the outcome was unknown twice)
+    maybe: int = 0
     #: still pending (to be retried by a later tick)
     pending: int = 0
     done: bool = False
@@ -190,7 +367,15 @@ class Outgoing:
 async def run_day(app: Application, day: dt.date, *, catch_up: bool = False) -> RunReport:
     """Run (or finish) ``day``'s reminders now, whatever the clock says; for ``duban remind``."""
     async with _lock(app):
-        return await _run_day(app, day, catch_up=catch_up)
+        report = await _run_day(app, day, catch_up=catch_up)
+        await flush_notices(app)
+        return report
+
+
+def _until(app: Application, day: dt.date, catch_up: bool) -> str:
+    now = app.bot_data["time"].now()
+    end = _at(now.date() if catch_up else day, DAY_END)
+    return max(end, now + MIN_WINDOW).isoformat()
 
 
 async def _run_day(app: Application, day: dt.date, *, catch_up: bool = False) -> RunReport:
@@ -204,7 +389,8 @@ async def _run_day(app: Application, day: dt.date, *, catch_up: bool = False) ->
                              rules_table(store), day)
     outgoing = [Outgoing(d.person, d.digest_hash(), _digest_renderer(d, day, catch_up))
                 for d in digests]
-    report = await _deliver(app, day, DAILY, outgoing, catch_up=catch_up, prune=True)
+    report = await _deliver(app, day, DAILY, outgoing, catch_up=catch_up, prune=True,
+                            until=_until(app, day, catch_up))
     log.info("reminders of %s%s: %s", day, " (catch-up)" if catch_up else "", report)
     return report
 
@@ -214,12 +400,14 @@ async def run_weekly(app: Application, day: dt.date) -> RunReport:
         return await _run_weekly(app, day)
 
 
-async def _run_weekly(app: Application, day: dt.date) -> RunReport:
+async def _run_weekly(app: Application, day: dt.date, *, catch_up: bool = False) -> RunReport:
     """The leaders' summary (leaders and the head), once for ``day``."""
     store = app.bot_data["store"]
     run = _run_doc(store, day, WEEKLY)
     if run is not None and run["status"] == "done":
         return RunReport(day, WEEKLY, done=True)
+    if run is not None:
+        catch_up = catch_up or bool(run.get("catch_up"))
     cases, cal, rules = store.cases(), work_calendar(store), rules_table(store)
     texts: dict[tuple[str, tuple[str, ...] | None, str], str] = {}
     outgoing = []
@@ -230,10 +418,12 @@ async def _run_weekly(app: Application, day: dt.date) -> RunReport:
             key = (p.position, sight, p.language)
             if key not in texts:
                 summary = weekly_summary(visible(p, cases), cal, rules, day)
-                texts[key] = render_weekly(summary, p.language)
+                mark = t("remind.catch_up", p.language) if catch_up else ""
+                texts[key] = mark + render_weekly(summary, p.language)
             text = texts[key]
             outgoing.append(Outgoing(p, _hash(text), _plain(text)))
-    return await _deliver(app, day, WEEKLY, outgoing)
+    return await _deliver(app, day, WEEKLY, outgoing, catch_up=catch_up,
+                          until=_until(app, day, catch_up))
 
 
 def _plain(text: str) -> Callable[[CallbackContext], Parts]:
@@ -283,7 +473,8 @@ def _digest_renderer(digest: Digest, day: dt.date, catch_up: bool
 
 
 async def _deliver(app: Application, day: dt.date, kind: str, outgoing: Sequence[Outgoing], *,
-                   catch_up: bool = False, prune: bool = False) -> RunReport:
+                   catch_up: bool = False, prune: bool = False, until: str | None = None
+                   ) -> RunReport:
     """Log every message as pending (one commit), send those not sent yet, mark each sent."""
     store = app.bot_data["store"]
     clock = app.bot_data["time"]
@@ -294,12 +485,12 @@ async def _deliver(app: Application, day: dt.date, kind: str, outgoing: Sequence
     entries: list[tuple[Outgoing, int]] = []
     with store.transaction():
         if prune:
-            _prune(store, day)
+            _prune(store, clock.today())
         runs = store.table(RUNS)
         run_key = (_Q.day == iso) & (_Q.kind == kind)
-        if kind in (DAILY, WEEKLY) and not runs.contains(run_key):
+        if not runs.contains(run_key):
             runs.insert({"day": iso, "kind": kind, "status": "running", "catch_up": catch_up,
-                         "started_at": iso_now(clock)})
+                         "started_at": iso_now(clock), "until": until})
         for o in outgoing:
             reason = unreachable_reason(o.person)
             doc = existing.get(o.person.id)
@@ -308,11 +499,12 @@ async def _deliver(app: Application, day: dt.date, kind: str, outgoing: Sequence
                     "day": iso, "kind": kind, "person": o.person.id, "name": o.person.name,
                     "telegram": o.person.telegram, "hash": o.hash, "catch_up": catch_up,
                     "status": "unreachable" if reason else "pending", "reason": reason or "",
-                    "attempts": 0, "parts_sent": 0, "messages": [], "logged_at": iso_now(clock),
+                    "attempts": 0, "unknown": 0, "parts_sent": 0, "messages": [],
+                    "logged_at": iso_now(clock),
                 })
             else:
                 doc_id = doc.doc_id
-                if doc["status"] == "sent":
+                if doc["status"] in ("sent", "maybe"):
                     report.before += 1
                     continue
                 changes: dict[str, Any] = {}
@@ -329,44 +521,56 @@ async def _deliver(app: Application, day: dt.date, kind: str, outgoing: Sequence
         if gone:
             table.update({"status": "dropped"}, doc_ids=gone)
     context = CallbackContext(app)
-    blocked: list[Person] = []
-    now = clock.now()
     for o, doc_id in entries:
         doc = table.get(doc_id=doc_id)
         status = doc["status"]
-        if status == "pending" and not _retry_due(doc, now):
+        if status == "pending" and not _retry_due(doc, clock.now()):
             report.pending += 1
             continue
         if status == "pending":
             status = await _send_one(app, context, o, doc_id, doc)
             if status == "blocked":
-                blocked.append(o.person)
                 report.blocked.append(o.person.name)
                 status = "unreachable"
-        if status == "sent":
-            report.sent += 1
-        elif status == "unreachable":
-            report.unreachable += 1
-        elif status == "failed":
-            report.failed += 1
+        if status in ("sent", "unreachable", "failed", "maybe"):
+            setattr(report, status, getattr(report, status) + 1)
         else:
             report.pending += 1
     report.done = report.pending == 0
-    if report.done and kind in (DAILY, WEEKLY):
-        runs = store.table(RUNS)
-        runs.update({"status": "done", "finished_at": iso_now(clock)},
-                    (_Q.day == iso) & (_Q.kind == kind))
-    for person in blocked:
-        await _tell_office(app, day, person)
+    if report.done:
+        await flush_notices(app)  # what the run found out (blocked people) goes out first
+        with store.transaction():
+            store.table(RUNS).update({"status": "done", "finished_at": iso_now(clock)},
+                                     (_Q.day == iso) & (_Q.kind == kind))
+            _run_notice(store, clock.now(), day, kind, _entries(store, day, kind), final=True)
     return report
 
 
 def _retry_due(doc: dict, now: dt.datetime) -> bool:
-    attempts = doc.get("attempts", 0)
-    if not attempts or not doc.get("tried_at"):
-        return True
-    tried = dt.datetime.fromisoformat(doc["tried_at"])
-    return (now - tried).total_seconds() >= RETRY_SECONDS * attempts
+    next_at = doc.get("next_at")
+    return not next_at or now >= dt.datetime.fromisoformat(next_at)
+
+
+def backoff(attempts: int) -> float:
+    """Seconds to wait after the ``attempts``-th definite failure: 60, 120, 240 … ≤ 15 min."""
+    return min(RETRY_SECONDS * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
+
+
+def outcome_of(exc: TelegramError) -> str:
+    """What an error says about the message: ``unknown`` (it may have been delivered),
+    ``retry`` (it was not: try again later) or ``refused`` (it never will be)."""
+    if isinstance(exc, BadRequest):
+        return "refused"
+    if isinstance(exc, RetryAfter):
+        return "retry"
+    if isinstance(exc, NetworkError):
+        cause = exc.__cause__
+        if isinstance(cause, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
+            return "retry"  # no connection: the request never went out
+        if isinstance(exc, TimedOut) or isinstance(cause, httpx.HTTPError):
+            return "unknown"  # sent, and the answer was lost
+        return "retry"  # an HTTP error answer (5xx): Telegram did not carry it out
+    return "retry"
 
 
 async def _send_one(app: Application, context: CallbackContext, o: Outgoing, doc_id: int,
@@ -383,7 +587,7 @@ async def _send_one(app: Application, context: CallbackContext, o: Outgoing, doc
     try:
         parts = o.render(context)
         for k in range(doc.get("parts_sent", 0), len(parts)):
-            if k > 0:
+            if k > doc.get("parts_sent", 0):
                 await asyncio.sleep(PART_GAP)
             text, markup = parts[k]
             message = await _send(app, chat_id, text, markup)
@@ -394,20 +598,50 @@ async def _send_one(app: Application, context: CallbackContext, o: Outgoing, doc
                       "sent_at": iso_now(clock)}, doc_ids=[doc_id])
         return "sent"
     except Forbidden as exc:
-        return _mark_blocked(store, o.person, doc_id, str(exc))
-    except BadRequest as exc:
-        if "chat not found" in str(exc).lower():  # never started the bot
-            return _mark_blocked(store, o.person, doc_id, str(exc))
-        log.error("reminder to %s refused for good: %s", o.person.name, exc)
-        table.update({"status": "failed", "error": str(exc)[:200]}, doc_ids=[doc_id])
-        return "failed"
+        return _mark_blocked(app, o.person, doc_id, doc, str(exc))
     except TelegramError as exc:
-        attempts = doc.get("attempts", 0) + 1
-        status = "failed" if attempts >= MAX_ATTEMPTS else "pending"
-        log.warning("reminder to %s not sent (attempt %d): %s", o.person.name, attempts, exc)
-        table.update({"status": status, "attempts": attempts, "error": str(exc)[:200],
-                      "tried_at": iso_now(clock)}, doc_ids=[doc_id])
+        if isinstance(exc, BadRequest) and "chat not found" in str(exc).lower():
+            return _mark_blocked(app, o.person, doc_id, doc, str(exc))  # never started it
+        return _failed(app, o.person, doc_id, exc)
+
+
+def _failed(app: Application, person: Person, doc_id: int, exc: TelegramError) -> str:
+    """Record a send that did not go through; return the entry's status."""
+    store = app.bot_data["store"]
+    now = app.bot_data["time"].now()
+    table = store.table(LOG)
+    doc = table.get(doc_id=doc_id)  # parts may have been recorded meanwhile
+    outcome = outcome_of(exc)
+    error = short_error(exc)
+    if outcome == "refused":
+        log.error("message to %s refused for good: %s", person.name, exc)
+        table.update({"status": "failed", "reason": "refused", "error": error},
+                     doc_ids=[doc_id])
+        return "failed"
+    if outcome == "unknown":
+        unknown = doc.get("unknown", 0) + 1
+        status = "maybe" if unknown > UNKNOWN_RETRIES else "pending"
+        log.warning("message to %s: outcome unknown (%d): %s", person.name, unknown, exc)
+        table.update({"status": status, "unknown": unknown, "error": error,
+                      "tried_at": now.isoformat(), "next_at": now.isoformat()},
+                     doc_ids=[doc_id])
         return status
+    attempts = doc.get("attempts", 0) + 1
+    wait = backoff(attempts)
+    if isinstance(exc, RetryAfter):
+        wait = max(wait, _retry_after_seconds(exc))
+    log.warning("message to %s not sent (attempt %d, again in %.0f s): %s", person.name,
+                attempts, wait, exc)
+    table.update({"status": "pending", "attempts": attempts, "error": error,
+                  "tried_at": now.isoformat(),
+                  "next_at": (now + dt.timedelta(seconds=wait)).isoformat()}, doc_ids=[doc_id])
+    return "pending"
+
+
+def short_error(exc: BaseException) -> str:
+    """The error as the office can read it: its first sentence, no server page."""
+    text = str(exc).split(". Parsing the server response")[0].strip()
+    return f"{type(exc).__name__}: {text}"[:120]
 
 
 def _retry_after_seconds(exc: RetryAfter) -> float:
@@ -419,21 +653,23 @@ def _retry_after_seconds(exc: RetryAfter) -> float:
 
 async def _send(app: Application, chat_id: int, text: str,
                 markup: InlineKeyboardMarkup | None):
-    """``send_message``, waiting out flood control (beyond what the rate limiter retries)."""
+    """``send_message``, waiting out short flood control (beyond what the rate limiter does)."""
     for attempt in range(RETRY_AFTER_TRIES):
         try:
             return await app.bot.send_message(chat_id, text, reply_markup=markup)
         except RetryAfter as exc:
-            if attempt + 1 == RETRY_AFTER_TRIES:
-                raise
             wait = _retry_after_seconds(exc) + 0.1
+            if attempt + 1 == RETRY_AFTER_TRIES or wait > RETRY_AFTER_WAIT:
+                raise
             log.info("flood control: waiting %.1f s", wait)
             await asyncio.sleep(wait)
     raise AssertionError("unreachable")
 
 
-def _mark_blocked(store, person: Person, doc_id: int, error: str) -> str:
+def _mark_blocked(app: Application, person: Person, doc_id: int, doc: dict, error: str) -> str:
     log.warning("%s cannot be reached (%s): marked unreachable", person.name, error)
+    store = app.bot_data["store"]
+    now = app.bot_data["time"].now()
     with store.transaction():
         store.table(LOG).update({"status": "unreachable", "reason": "blocked",
                                  "error": error[:200]}, doc_ids=[doc_id])
@@ -441,24 +677,121 @@ def _mark_blocked(store, person: Person, doc_id: int, error: str) -> str:
         if fresh is not None and fresh.reachable:
             fresh.reachable = False
             store.save_person(fresh, WHO, note="Telegram: Forbidden")
+        if not doc["kind"].startswith(NOTICE):
+            _notify_office(store, now, dt.date.fromisoformat(doc["day"]),
+                           f"blocked.{person.id}", "remind.blocked_notice", skip=person.id,
+                           name=person.name, date=doc["day"])
     return "blocked"
 
 
-async def _tell_office(app: Application, day: dt.date, person: Person) -> None:
-    """One notice a day to each office member about a person who blocked the bot."""
-    store = app.bot_data["store"]
-    date = day.isoformat()
-    outgoing = []
+# ---------------------------------------------------------------- notices to the office
+
+
+def _notify_office(store, now: dt.datetime, day: dt.date, key: str, text_key: str, *,
+                   skip: int | None = None, lines: Callable[[str], list[str]] | None = None,
+                   **params: Any) -> int:
+    """Log a notice to every reachable office member as pending (inside the caller's
+    transaction); :func:`flush_notices` sends it. Returns how many were logged."""
+    table = store.table(LOG)
+    kind = NOTICE + key
+    logged = {d["person"] for d in table.search((_Q.day == day.isoformat()) & (_Q.kind == kind))}
+    until = (now + dt.timedelta(days=NOTICE_DAYS)).isoformat()
+    n = 0
     for p in store.people():
-        if p.position == "office" and p.id != person.id and unreachable_reason(p) is None:
-            text = t("remind.blocked_notice", p.language, name=person.name, date=date)
-            outgoing.append(Outgoing(p, _hash(text), _plain(text)))
-    if outgoing:
-        await _deliver(app, day, f"blocked.{person.id}", outgoing)
+        if p.position != "office" or p.id == skip or p.id in logged:
+            continue
+        if unreachable_reason(p) is not None:
+            continue
+        text = t(text_key, p.language, **{k: v(p.language) if callable(v) else v
+                                          for k, v in params.items()})
+        if lines is not None:
+            text = "\n".join([text, *lines(p.language)])
+        table.insert({"day": day.isoformat(), "kind": kind, "person": p.id, "name": p.name,
+                      "telegram": p.telegram, "hash": _hash(text), "text": text,
+                      "status": "pending", "reason": "", "attempts": 0, "unknown": 0,
+                      "parts_sent": 0, "messages": [], "logged_at": now.isoformat(),
+                      "until": until})
+        n += 1
+    return n
 
 
-def _prune(store, day: dt.date) -> None:
-    oldest = (day - dt.timedelta(days=KEEP_DAYS)).isoformat()
+def _reason_text(doc: dict, lang: str) -> str:
+    if doc["status"] == "maybe":
+        return t("delivery.why.maybe", lang)
+    if doc.get("reason") == "refused":
+        return t("delivery.why.refused", lang, error=doc.get("error", ""))
+    return t("delivery.why.transient", lang, error=doc.get("error", "") or "—")
+
+
+def _late(doc: dict) -> bool:
+    """Whether a sent digest went out only next morning, or :data:`LATE` after it was due."""
+    if doc.get("reopened_at"):
+        return True
+    if not doc.get("attempts") or not doc.get("sent_at") or not doc.get("logged_at"):
+        return False
+    delay = dt.datetime.fromisoformat(doc["sent_at"]) - dt.datetime.fromisoformat(doc["logged_at"])
+    return delay >= LATE
+
+
+def _run_notice(store, now: dt.datetime, day: dt.date, kind: str, docs: list, *,
+                final: bool) -> None:
+    """Tell the office about a finished run that had trouble: who was not reached (and why),
+    who maybe got it, or that the retries reached everyone and nothing was lost."""
+    if kind not in (DAILY, WEEKLY):
+        return
+    missed = [d for d in docs if d["status"] in ("failed", "maybe")]
+    retried = [d for d in docs if d["status"] == "sent" and _late(d)]
+    if not missed and not retried:
+        return
+    sent = sum(1 for d in docs if d["status"] == "sent")
+    params = {"date": day.isoformat(), "sent": sent}
+
+    def lines(lang: str) -> list[str]:
+        return [t("delivery.line", lang, name=html.escape(d["name"]),
+                  why=html.escape(_reason_text(d, lang))) for d in missed[:20]]
+
+    if not missed:
+        key = "delivery.all_reached"
+    elif final:
+        key = "delivery.not_reached_final"
+    else:
+        key = "delivery.not_reached"
+    what = f"delivery.what.{kind}"
+    n = _notify_office(store, now, day, f"run.{kind}.{now.isoformat()}", key, lines=lines,
+                       n=len(missed), what=lambda lang: t(what, lang), **params)
+    if n:
+        log.info("the office is told about the %s run of %s (%d not reached)", kind, day,
+                 len(missed))
+
+
+async def flush_notices(app: Application) -> int:
+    """Send the pending notices to the office whose retry is due; returns how many went out."""
+    store = app.bot_data["store"]
+    clock = app.bot_data["time"]
+    table = store.table(LOG)
+    context = CallbackContext(app)
+    sent = 0
+    now = clock.now()
+    for doc in table.search((_Q.status == "pending") & _Q.kind.test(
+            lambda k: isinstance(k, str) and k.startswith(NOTICE))):
+        if doc.get("until") and dt.datetime.fromisoformat(doc["until"]) <= now:
+            table.update({"status": "failed", "reason": "transient"}, doc_ids=[doc.doc_id])
+            continue
+        if not _retry_due(doc, now):
+            continue
+        person = store.get_person(doc["person"])
+        if person is None or unreachable_reason(person) is not None:
+            table.update({"status": "unreachable", "reason": "unlinked"}, doc_ids=[doc.doc_id])
+            continue
+        o = Outgoing(person, doc["hash"], _plain(doc["text"]))
+        if await _send_one(app, context, o, doc.doc_id, doc) == "sent":
+            sent += 1
+    return sent
+
+
+def _prune(store, today: dt.date) -> None:
+    """Forget send-log entries older than KEEP_DAYS before the real ``today``."""
+    oldest = (today - dt.timedelta(days=KEEP_DAYS)).isoformat()
     for name in (LOG, RUNS, ACKS):
         table = store.table(name)
         if table.contains(_Q.day < oldest):
@@ -473,3 +806,22 @@ def sent_log(store, day: dt.date | None = None, kind: str | None = None) -> list
     table = store.table(LOG)
     docs = table.all() if day is None else table.search(_Q.day == day.isoformat())
     return [dict(d, id=d.doc_id) for d in docs if kind is None or d["kind"] == kind]
+
+
+def trouble(store, lang: str) -> list[str]:
+    """For /health: the latest finished daily run's digests not (surely) delivered, and why."""
+    runs = [r for r in store.table(RUNS).search(_Q.kind == DAILY)]
+    if not runs:
+        return []
+    run = max(runs, key=lambda r: (r["day"], r.get("started_at", "")))
+    day = dt.date.fromisoformat(run["day"])
+    missed = [d for d in _entries(store, day, DAILY) if d["status"] in ("failed", "maybe")
+              or (d["status"] == "pending" and (d.get("attempts") or d.get("unknown")))]
+    if not missed:
+        return []
+    out = [t("delivery.health.missed", lang, date=run["day"], n=len(missed))]
+    for d in missed[:15]:
+        why = (t("delivery.why.retrying", lang, error=d.get("error", ""))
+               if d["status"] == "pending" else _reason_text(d, lang))
+        out.append(t("delivery.line", lang, name=d["name"], why=why))
+    return out

@@ -171,9 +171,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         cases = len(store.cases(args.year))
         events = sum(len(store.history(c.id)) for c in store.cases(args.year))
         people = len(store.people())
+    from data.perms import ensure_private, private_umask
+
     out = Path(args.out)
     try:
+        private_umask()
         out.write_bytes(data)
+        ensure_private(out, recursive=False)  # an export names people: 0600
     except OSError as exc:
         raise ValidationError("ledger.err.cannot_open", name=str(out),
                               reason=exc.strerror or str(exc)) from None

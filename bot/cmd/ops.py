@@ -167,11 +167,26 @@ def cmd_check(args: argparse.Namespace) -> int:
         except StoreError as exc:
             print(exc.render(args.lang), file=sys.stderr)
             return 3
+    if not args.backup:
+        _warn_not_private(_data_dir(), args.lang)
     if problems:
         _print_problems(problems, args.lang)
         return 1
     print(t("check.ok", args.lang, cases=cases, people=people))
     return 0
+
+
+def _warn_not_private(data_dir: Path, lang: str) -> None:
+    """``duban check``: say what others on the machine may read (data.perms)."""
+    from data.perms import not_private
+
+    found = not_private(data_dir)
+    if not found:
+        return
+    print(t("perms.warn", lang, n=len(found), path=data_dir), file=sys.stderr)
+    for path, mode in found[:20]:
+        print(t("perms.line", lang, path=path, mode=f"{mode:04o}",
+                want="0700" if path.is_dir() else "0600"), file=sys.stderr)
 
 
 def _print_problems(problems: list[str], lang: str) -> None:

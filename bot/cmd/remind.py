@@ -10,7 +10,9 @@
 non-working day prints ``[]``. ``--json`` and ``--dry-run`` read the store (``DUBAN_DATA_DIR``)
 without locking it, so they work while the bot runs. Sending takes the store's lock (exit 3
 while the bot holds it: the bot sends by itself anyway) and records the send log like the
-daily job: a digest already sent that day is not sent again. Bad input exits 2.
+daily job: a digest already sent that day is not sent again. A day after today is refused
+(exit 2) unless ``--force``: its digests would be built from today's data and the day itself
+would then send nothing. Bad input exits 2.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="用2020年演示数据(当天早上的状态)/ the 2020 demo data as it stood that morning")
     p.add_argument("--lang", choices=("zh", "en"), default=None,
                    help="“why” 的语言,默认收件人的语言 / language of the texts, default each recipient's")
+    p.add_argument("--force", action="store_true",
+                   help="允许发送今天之后某天的提醒 / allow sending a day after today")
     p.set_defaults(func=cmd_remind)
 
 
@@ -94,6 +98,13 @@ def cmd_remind(args: argparse.Namespace) -> int:
     if not (args.json or args.dry_run):
         if args.sample:
             print("--sample: " + t("remind.cli.help", lang) + " (--json / --dry-run)", file=sys.stderr)
+            return 2
+        from bot.domain.timeutil import SystemTime
+
+        today = SystemTime().today()
+        if day > today and not args.force:
+            print(t("remind.cli.future", lang, date=day.isoformat(), today=today.isoformat()),
+                  file=sys.stderr)
             return 2
         return _send(day, lang)
     from bot.domain.reminders import plan_json, plan_reminders

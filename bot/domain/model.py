@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from bot.texts import has, t
+from bot.domain.text import UnsafeText, clean_text
 
 # ---------------------------------------------------------------- vocabulary
 
@@ -104,13 +105,14 @@ def _text(value: Any, fld: str, limit: int, *, required: bool = False) -> str:
         value = ""
     if not isinstance(value, str):
         raise ValidationError("err.not_text", field=fld)
-    value = value.strip()
+    try:  # the one rule for incoming text (bot.domain.text); short fields are one line
+        value = clean_text(value, single_line=limit < MAX_TEXT).strip()
+    except UnsafeText as exc:
+        raise ValidationError("err.control_chars", field=fld, chars=str(exc)) from None
     if required and not value:
         raise ValidationError("err.required", field=fld)
     if len(value) > limit:
         raise ValidationError("err.too_long", field=fld, limit=limit, length=len(value))
-    if any(ord(c) < 32 and c not in "\n\t" for c in value):
-        raise ValidationError("err.control_chars", field=fld)
     return value
 
 
@@ -295,7 +297,9 @@ class Case:
         self.origin_session = _text(self.origin_session, "origin_session", MAX_NAME)
         if self.continuation and not self.origin_session:
             raise ValidationError("err.continuation_needs_origin")
-        self.extra = {str(k): "" if v is None else str(v) for k, v in (self.extra or {}).items()}
+        self.extra = {clean_text(str(k), controls="remove").strip():
+                      "" if v is None else clean_text(str(v), controls="remove").strip()
+                      for k, v in (self.extra or {}).items()}
 
     # -- derived
 

@@ -8,10 +8,12 @@ from collections.abc import Iterable
 
 from bot.domain.lifecycle import is_open
 from bot.domain.model import Case, Person
+from bot.domain.text import clean_name
 
 
 def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").replace(" ", "").replace("·", "").lower()
+    text = clean_name(text or "")
+    return unicodedata.normalize("NFKC", text).replace(" ", "").replace("·", "").lower()
 
 
 def name_variants(first_name: str, last_name: str = "", username: str = "") -> set[str]:

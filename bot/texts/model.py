@@ -96,8 +96,9 @@ MESSAGES = {
         "en": "“{field}” is too long ({length} characters); at most {limit}.",
     },
     "err.control_chars": {
-        "zh": "“{field}”含有不可见的控制字符,请删除后重试。",
-        "en": "“{field}” contains invisible control characters; remove them and try again.",
+        "zh": "“{field}”含有不可见的控制字符({chars}),请删除后重新输入。",
+        "en": "“{field}” contains invisible control characters ({chars}); remove them and "
+              "type it again.",
     },
     "err.bad_number": {
         "zh": "编号“{value}”无效:请只写数字或字母,如 0484(前导零会保留)。",
