@@ -141,12 +141,16 @@ class ImportResult:
     def render(self, lang: str | None = "zh", limit: int | None = None) -> str:
         """The summary, then every conflict, warning and problem (the first ``limit`` of
         each when given)."""
-        lines: list[str] = []
         if self.problems and not self.written and not self.dry_run:
-            lines.append(t("ledger.result.nothing_written", lang, count=len(self.problems),
-                           rows=len(self.bad_rows)))
+            head = t("ledger.result.nothing_written", lang, count=len(self.problems),
+                     rows=len(self.bad_rows))
         else:
-            lines.append(self.summary(lang))
+            head = self.summary(lang)
+        return "\n".join([head, *self.details(lang, limit)])
+
+    def details(self, lang: str | None = "zh", limit: int | None = None) -> list[str]:
+        """The lines after the summary: conflicts, warnings, problems."""
+        lines: list[str] = []
         conflicts = self.conflicts
         if conflicts:
             key = ("ledger.result.conflicts_applied" if self.overwrite else
@@ -173,7 +177,7 @@ class ImportResult:
             lines += [p.render(lang) for p in shown]
             if len(shown) < len(self.problems):
                 lines.append(t("ledger.result.more", lang, count=len(self.problems) - len(shown)))
-        return "\n".join(lines)
+        return lines
 
 
 def field_label(fld: str, lang: str | None) -> str:
