@@ -27,7 +27,7 @@ from typing import Any
 from tinydb.table import Document
 
 from bot.domain.ledgerrules import mark_met_unknown, merge_conflict
-from bot.domain.model import Case, Clock, HistoryEvent
+from bot.domain.model import Case, Clock, HistoryEvent, diff_cases
 from bot.texts import t
 from data.ledger_format import CASE_COLUMNS
 from data.ledger_write import case_cells
@@ -86,6 +86,7 @@ class CasePlan:
     changes: list[Change] = field(default_factory=list)
     #: the case as stored by the import (set when written)
     stored: Case | None = None
+    _writes: dict[bool, bool] = field(default_factory=dict, repr=False)
 
     @property
     def conflicts(self) -> list[Change]:
@@ -96,9 +97,17 @@ class CasePlan:
 
     def writes(self, overwrite: bool) -> bool:
         """Whether storing it changes anything (a new case always does)."""
-        from bot.domain.model import diff_cases
-
-        return self.old is None or bool(diff_cases(self.old, self.target(overwrite)))
+        if self.old is None:
+            return True
+        if not self.changes:  # then only the extras or an unknown day may differ
+            return self.case.extra != self.old.extra or self.case.clocks != self.old.clocks
+        if overwrite not in self._writes:
+            target = self.target(overwrite)
+            if overwrite and not self.conflicts and False in self._writes:
+                self._writes[True] = self._writes[False]
+            else:
+                self._writes[overwrite] = bool(diff_cases(self.old, target))
+        return self._writes[overwrite]
 
 
 def chat_fields(events: Sequence[HistoryEvent]) -> set[str] | None:
@@ -160,15 +169,18 @@ def plan_case(row: int, filed: Case, old: Case | None, *, snapshot: Mapping[str,
         if before[fld] != after[fld]:
             changes.append(Change(fld, before[fld], after[fld], merge_conflict(
                 fld, old, filed, before[fld], after[fld], changed_since=changed_since(fld))))
-    case, full = old.copy(), old.copy()
+    case = old.copy()
+    full = old.copy() if any(c.conflict for c in changes) else case
     for change in changes:
         if not change.conflict:
             _apply(case, filed, change.field)
-        _apply(full, filed, change.field)
-    for target in (case, full):
+        if full is not case:
+            _apply(full, filed, change.field)
+    for target in {id(case): case, id(full): full}.values():
         target.extra = dict(filed.extra)
         mark_met_unknown(target)
-        target.validate()
+        if changes:
+            target.validate()
     return CasePlan(row, old, case, full, changes)
 
 
