@@ -138,7 +138,7 @@ def preview_text(c: Ctx, result) -> str:
                  changed=len(changed), conflicts=len(result.conflicts),
                  unchanged=len(result.plans) - result.created - len(changed),
                  bad=len(result.bad_rows), warnings=len(result.warnings))]
-    if not result.created and not changed:
+    if not result.created and not changed and not result.problems:
         lines.append(c.t("ledger.preview.nothing"))
     elif result.problems:
         lines.append(c.t("ledger.preview.bad_skipped"))
