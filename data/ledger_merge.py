@@ -162,7 +162,9 @@ def plan_case(row: int, filed: Case, old: Case | None, *, snapshot: Mapping[str,
     def changed_since(fld: str) -> bool:
         if snapshot is not None:
             return fld not in snapshot or snapshot[fld] != before[fld]
-        return since is None or fld in since
+        if since is None:  # made outside the ledger: every value it holds came from chat
+            return bool(before[fld])
+        return fld in since
 
     changes = []
     for fld in MERGED_FIELDS:

@@ -134,6 +134,8 @@ def test_merge_conflict_rules_are_pure():
     assert merge_conflict("reply_class", old, new, "A", "", changed_since=False) == "dropped"
     assert merge_conflict("task", old, new, "a", "b", changed_since=True) == "chat"
     assert merge_conflict("task", old, new, "a", "b", changed_since=False) is None
+    new.stage = "published"
+    assert merge_conflict("stage", old, new, "已答复", "已公开", changed_since=True) is None
 
 
 def test_a_preview_is_refused_when_a_case_changed_since(people_store):
@@ -350,3 +352,39 @@ def test_export_then_import_gives_the_same_cases(cases):
             assert again.conflicts == [] and again.unchanged == len(cases)
             assert {c.key: ledger_cells(c) for c in a.cases()} == {
                 c.key: ledger_cells(c) for c in b.cases()}
+
+
+def test_a_case_registered_in_chat_keeps_its_values_and_takes_the_ledger_s_blanks(people_store):
+    case = Case("suggestion", "0484", 2020, "关于招商引资工作的建议", "lead", session=NPC,
+                division="综合处", handler="张三", task="在机器人中登记的任务")
+    people_store.add_case(case, "张三")                   # /new, never imported
+    rows = [row(办理任务="表格的任务")]
+    result = import_ledger(people_store, xlsx(rows), "c.xlsx", today=TODAY)
+    assert [(c.field, c.conflict) for _, c in result.conflicts] == [("task", "chat")]
+    stored = people_store.case_by_key(KEY_0484)
+    assert stored.task == "在机器人中登记的任务"
+    assert stored.requirements == "先协商后答复" and stored.deadline == "2020-07-10"
+
+
+def test_row_warnings_are_pure():
+    from bot.domain.ledgerrules import row_warnings
+
+    case = Case("suggestion", "1", 2020, "t", "joint", lead_unit="x", division="综合处",
+                handler="王五", stage="drafted")
+    keys = [k for _, k, _ in row_warnings(case, divisions_of={"王五": {"项目管理处"}},
+                                          divisions={"综合处", "项目管理处"})]
+    assert keys == ["ledger.warn.other_division", "ledger.warn.role_suggestion",
+                    "ledger.warn.no_consultation"]
+
+
+def test_an_admin_renamed_since_start_is_not_taken_for_a_new_row(store):
+    from bot.app import ensure_admin
+
+    admin = ensure_admin(store, 424243)
+    admin.name = "周敏"
+    store.save_person(admin, "周敏")
+    rows = [["李华", "办公室", "办公室", "", "424243"]]
+    result = import_people(store, xlsx(rows, header=["姓名", "职务", "处室", "分管处室", "Telegram"]),
+                           "people.xlsx")
+    assert [p.key for p in result.problems] == ["ledger.err.telegram_taken"]
+    assert store.person_by_telegram(424243).name == "周敏"

@@ -64,10 +64,12 @@ def merge_conflict(field: str, stored: Case, filed: Case, stored_text: str, file
     ``stored_text``/``file_text`` are the field's ledger cells of the stored case and of
     the case as the file has it; ``changed_since``: the field was changed in chat since the
     case was last imported or exported. A conflict is a stage moving backwards, a value
-    (class, satisfaction, a consultation, a date) dropped, or a chat change overwritten.
+    (class, satisfaction, a consultation, a date) dropped, or a chat change overwritten; a
+    stage moving forward is never one.
     """
-    if field == "stage" and stage_index(filed.stage) < stage_index(stored.stage):
-        return BACKWARDS
+    if field == "stage":
+        # a stage moving forward never undoes work, whoever set the stored one
+        return BACKWARDS if stage_index(filed.stage) < stage_index(stored.stage) else None
     if field == "consultations" and not _consulted(stored) <= _consulted(filed):
         return DROPPED
     if stored_text and not file_text:
