@@ -135,3 +135,14 @@ async def test_the_first_admin_s_own_row_links_the_admin(tmp_path, time_source):
         assert (person.id, person.name, person.position) == (admin.id, "周敏", "office")
     finally:
         await stop()
+
+
+async def test_export_then_send_it_back_changes_nothing(bot_env):
+    office = bot_env.user("周敏")
+    reply = await office.ask("/export 2020", timeout=15)
+    doc = next(m for m in reply if m.document)
+    before = {c.id: c.version for c in bot_env.store.cases()}
+    status = await send_file(bot_env, office, doc.document.name, doc.document.data)
+    assert "新增 0 件,变更 0 件(其中冲突 0 处)" in status.text
+    assert "没有需要导入的变更" in status.text and not status.labels
+    assert {c.id: c.version for c in bot_env.store.cases()} == before
