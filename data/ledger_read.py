@@ -758,11 +758,12 @@ def _build_case(
         if steps["followup_due"] and not case.continuation:
             due, met = steps["followup_due"]
             clock = case.clocks.get("followup")
-            if clock is None or clock.due != due or (met and clock.met_on != met):
+            if met == MET_UNKNOWN and clock is not None and clock.met:
+                met = clock.met  # a known day is never replaced by "unknown"
+            if clock is None or clock.due != due or (met and clock.met != met):
+                source = clock.source if clock is not None and clock.due == due else "set"
                 case.clocks["followup"] = Clock(due=due, met=met or (clock.met if clock
-                                                                     else ""),
-                                                source="set" if clock is None
-                                                or clock.due != due else clock.source)
+                                                                     else ""), source=source)
         if steps["consultations"]:
             case.consultations = _merge_consultations(steps["consultations"],
                                                       case.consultations)

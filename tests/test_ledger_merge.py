@@ -388,3 +388,20 @@ def test_an_admin_renamed_since_start_is_not_taken_for_a_new_row(store):
                            "people.xlsx")
     assert [p.key for p in result.problems] == ["ledger.err.telegram_taken"]
     assert store.person_by_telegram(424243).name == "周敏"
+
+
+def test_the_follow_up_clock_of_a_b_reply_round_trips_and_keeps_a_known_day(people_store):
+    rows = [row(编号="0910", 状态="已答复") + ["B", "2020-06-01", "2020-12-31"]]
+    header = HEADER + ["答复类别", "答复日期", "续办时限"]
+    import_ledger(people_store, xlsx(rows, header=header), "c.xlsx", today=TODAY)
+    case = people_store.find_by_number("0910")[0]
+    assert (case.clocks["followup"].due, case.clocks["followup"].met) == ("2020-12-31", "")
+    case.clocks["followup"].met = "2020-11-20"           # answered again, in chat
+    people_store.save_case(case, "张三")
+    ws = load_workbook(io.BytesIO(export_ledger(people_store, 2020, today=TODAY)))["台账"]
+    header_row = [c.value for c in ws[1]]
+    assert [c.value for c in ws[2]][header_row.index("续办时限")] == "2020-12-31 已续复 2020-11-20"
+    rows = [row(编号="0910", 状态="已答复") + ["B", "2020-06-01", "2020-12-31 已续复"]]
+    result = import_ledger(people_store, xlsx(rows, header=header), "c.xlsx", today=TODAY)
+    assert result.conflicts == [] and result.unchanged == 1
+    assert people_store.find_by_number("0910")[0].clocks["followup"].met == "2020-11-20"
