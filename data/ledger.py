@@ -9,10 +9,14 @@ For the command line and the chat alike::
 An import reads the whole file and checks every row first (kinds, roles, dates, handlers
 in the people list, duplicate keys, required columns). Then it writes all rows in one
 ``store.transaction()``, or nothing when a row is bad (``partial=True`` writes the good
-rows and lists the others). A row whose key exists updates that case: the store records
-one history event per changed field. ``dry_run=True`` checks and counts, and writes
-nothing. A file that cannot be read at all raises :class:`LedgerFileError` (a
-``ValidationError``: ``err.render(lang)``).
+rows and lists the others). A row whose key exists is *merged* into that case
+(``data/ledger_merge.py``): only its non-blank cells that differ change it, and a change
+that would undo work is a conflict, listed and left out unless ``overwrite=True``. The
+store records one history event per changed field, noted with the file and row.
+``dry_run=True`` checks, plans and counts, and writes nothing; :func:`plan_cases_sheet`
+and :func:`apply_plan` do the same in two steps (the chat's preview, then its button).
+A file that cannot be read at all raises :class:`LedgerFileError` (a ``ValidationError``:
+``err.render(lang)``).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.domain.model import Case, diff_cases
+from bot.domain.model import Case, ValidationError, diff_cases
 from bot.domain.timeutil import SystemTime
 from bot.texts import t
 from data.ledger_format import PEOPLE_COLUMNS, PEOPLE_SHEET_NAMES
@@ -36,11 +40,23 @@ from data.ledger_read import (
     parse_people,
     read_sheet,
 )
+from data.ledger_merge import (
+    CasePlan,
+    Change,
+    ledger_cells,
+    plan_case,
+    record_snapshots,
+    snapshot_after,
+    snapshots,
+)
 from data.ledger_write import ledger_workbook, people_workbook
 
 __all__ = [
     "RULES_SETTING",
     "ImportResult",
+    "StalePreview",
+    "apply_plan",
+    "plan_cases_sheet",
     "LedgerFileError",
     "Problem",
     "Progress",
@@ -60,6 +76,10 @@ Progress = Callable[[str, int, int], None]
 T = TypeVar("T")
 
 
+class StalePreview(ValidationError):
+    """A case of a previewed import changed (or was added) since the preview."""
+
+
 @dataclass
 class ImportResult:
     """What an import found and did."""
@@ -71,9 +91,17 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
+    #: rows that load but look wrong (and what the import did about them)
+    warnings: list[Problem] = field(default_factory=list)
     written: bool = False
     dry_run: bool = False
     partial: bool = False
+    #: conflicts applied too (``--overwrite``)
+    overwrite: bool = False
+    #: cases: what each good row does (in file order)
+    plans: list[CasePlan] = field(default_factory=list)
+    #: the day of the import (ISO), kept with the snapshots
+    today: str = ""
 
     @property
     def ok(self) -> bool:
@@ -83,21 +111,63 @@ class ImportResult:
     def bad_rows(self) -> list[int]:
         return sorted({p.row for p in self.problems})
 
+    @property
+    def conflicts(self) -> list[tuple[CasePlan, Change]]:
+        return [(plan, change) for plan in self.plans for change in plan.conflicts]
+
+    @property
+    def changed(self) -> list[CasePlan]:
+        """The plans of stored cases the file changes (conflicts or not)."""
+        return [p for p in self.plans if p.old is not None and p.changes]
+
+    def count(self) -> None:
+        """Count the plans as created / updated / unchanged (as the import applies them)."""
+        self.created = sum(1 for p in self.plans if p.old is None)
+        self.updated = sum(1 for p in self.plans if p.old is not None
+                           and p.writes(self.overwrite))
+        self.unchanged = len(self.plans) - self.created - self.updated
+
     def summary(self, lang: str | None = "zh") -> str:
         text = t(f"ledger.result.{self.what}", lang, total=self.total, created=self.created,
                  updated=self.updated, unchanged=self.unchanged)
+        conflicts = self.conflicts
+        if conflicts:
+            text += "\n" + t("ledger.result.conflict_count", lang, count=len(conflicts),
+                             cases=len({id(p) for p, _ in conflicts}))
         if self.dry_run:
             text += "\n" + t("ledger.result.dry_run", lang)
         return text
 
     def render(self, lang: str | None = "zh", limit: int | None = None) -> str:
-        """The summary, then every problem (the first ``limit`` of them when given)."""
-        lines: list[str] = []
+        """The summary, then every conflict, warning and problem (the first ``limit`` of
+        each when given)."""
         if self.problems and not self.written and not self.dry_run:
-            lines.append(t("ledger.result.nothing_written", lang, count=len(self.problems),
-                           rows=len(self.bad_rows)))
+            head = t("ledger.result.nothing_written", lang, count=len(self.problems),
+                     rows=len(self.bad_rows))
         else:
-            lines.append(self.summary(lang))
+            head = self.summary(lang)
+        return "\n".join([head, *self.details(lang, limit)])
+
+    def details(self, lang: str | None = "zh", limit: int | None = None) -> list[str]:
+        """The lines after the summary: conflicts, warnings, problems."""
+        lines: list[str] = []
+        conflicts = self.conflicts
+        if conflicts:
+            key = ("ledger.result.conflicts_applied" if self.overwrite else
+                   "ledger.result.conflicts_kept")
+            lines.append(t(key, lang, count=len(conflicts)))
+            shown = conflicts if limit is None else conflicts[:limit]
+            lines += [render_conflict(plan, change, lang) for plan, change in shown]
+            if len(shown) < len(conflicts):
+                lines.append(t("ledger.result.more_conflicts", lang,
+                               count=len(conflicts) - len(shown)))
+        if self.warnings:
+            lines.append(t("ledger.result.warnings", lang, count=len(self.warnings)))
+            shown_w = self.warnings if limit is None else self.warnings[:limit]
+            lines += [w.render(lang) for w in shown_w]
+            if len(shown_w) < len(self.warnings):
+                lines.append(t("ledger.result.more_warnings", lang,
+                               count=len(self.warnings) - len(shown_w)))
         if self.problems:
             if self.written:
                 lines.append(t("ledger.result.partial", lang, rows=len(self.bad_rows)))
@@ -107,7 +177,41 @@ class ImportResult:
             lines += [p.render(lang) for p in shown]
             if len(shown) < len(self.problems):
                 lines.append(t("ledger.result.more", lang, count=len(self.problems) - len(shown)))
-        return "\n".join(lines)
+        return lines
+
+
+def field_label(fld: str, lang: str | None) -> str:
+    return t(f"ledger.col.{fld}", lang)
+
+
+def case_label(case: Case, lang: str | None) -> str:
+    return t("ledger.case_label", lang, number=case.number, year=case.year,
+             kind=t(f"kind.{case.kind}", lang))
+
+
+def render_conflict(plan: CasePlan, change: Change, lang: str | None = "zh") -> str:
+    """第3行 建议第0484号(2020)“状态”:现为 已答复,表格为 交办(倒退)"""
+    return t("ledger.conflict", lang, row=plan.row, case=case_label(plan.case, lang),
+             field=field_label(change.field, lang),
+             stored=change.stored or t("ledger.blank", lang),
+             file=change.file or t("ledger.blank", lang),
+             reason=t(f"ledger.conflict.{change.conflict}", lang))
+
+
+def render_changes(plan: CasePlan, lang: str | None = "zh") -> str:
+    """One case's changes, one line each (conflicts marked), for the chat's details."""
+    head = t("ledger.plan.new" if plan.old is None else "ledger.plan.changed", lang,
+             row=plan.row, case=case_label(plan.case, lang))
+    lines = [head]
+    for change in plan.changes:
+        line = t("ledger.plan.change", lang, field=field_label(change.field, lang),
+                 stored=change.stored or t("ledger.blank", lang),
+                 file=change.file or t("ledger.blank", lang))
+        if change.conflict:
+            line += " " + t("ledger.plan.conflict", lang,
+                            reason=t(f"ledger.conflict.{change.conflict}", lang))
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _name(source: bytes | str | Path, filename: str) -> str:
@@ -168,7 +272,7 @@ def _apply(store, result: ImportResult, good: list[tuple[RowValues, T, T | None]
 
 
 def import_ledger(store, source: bytes | str | Path, filename: str = "", who: str = "cli", *,
-                  partial: bool = False, dry_run: bool = False,
+                  partial: bool = False, dry_run: bool = False, overwrite: bool = False,
                   progress: Progress | None = None, today: dt.date | None = None
                   ) -> ImportResult:
     """Import the cases of a ledger file (``source``: a path, or the bytes of ``filename``)."""
@@ -176,31 +280,101 @@ def import_ledger(store, source: bytes | str | Path, filename: str = "", who: st
     today = today or SystemTime().today()
     sheet = read_sheet(source, filename or name)
     return import_cases_sheet(store, sheet, name, who, partial=partial, dry_run=dry_run,
-                              progress=progress, today=today)
+                              overwrite=overwrite, progress=progress, today=today)
 
 
 def import_cases_sheet(store, sheet: Sheet, name: str, who: str, *, partial: bool = False,
-                       dry_run: bool = False, progress: Progress | None = None,
-                       today: dt.date) -> ImportResult:
-    """Check and write an already-read cases sheet (see :func:`import_ledger`)."""
-    handlers = {p.name for p in store.people()}
-    parsed = parse_cases(sheet, today=today, handlers=handlers, existing=store.case_by_key,
+                       dry_run: bool = False, overwrite: bool = False,
+                       progress: Progress | None = None, today: dt.date) -> ImportResult:
+    """Check, plan and write an already-read cases sheet (see :func:`import_ledger`)."""
+    result = plan_cases_sheet(store, sheet, name, partial=partial, dry_run=dry_run,
+                              overwrite=overwrite, progress=progress, today=today)
+    if not dry_run and (partial or result.ok):
+        apply_plan(store, result, who, overwrite=overwrite, progress=progress)
+    return result
+
+
+def plan_cases_sheet(store, sheet: Sheet, name: str, *, partial: bool = False,
+                     dry_run: bool = True, overwrite: bool = False,
+                     progress: Progress | None = None, today: dt.date) -> ImportResult:
+    """Check every row and plan what it does to the store, writing nothing."""
+    numbers: dict[tuple[str, int], list[str]] = {}
+    for case in store.cases():
+        numbers.setdefault((case.kind, case.year), []).append(case.number)
+    parsed = parse_cases(sheet, today=today, people=store.people(), existing=store.case_by_key,
+                         numbers=lambda kind, year: numbers.get((kind, year), ()),
                          rules_table=store.get_setting(RULES_SETTING, None),
                          progress=_step(progress, "check"))
     result = ImportResult("cases", name, total=parsed.total, problems=parsed.problems,
-                          dry_run=dry_run, partial=partial)
-    return _apply(store, result, parsed.good, changed=lambda old, new: bool(diff_cases(old, new)),
-                  add=lambda case, note: store.add_case(case, who, note),
-                  save=lambda case, old, note: store.save_case(
-                      case, who, note, expected_version=old.version),
-                  progress=progress, write_now=not dry_run and (partial or not parsed.problems))
+                          warnings=parsed.warnings, dry_run=dry_run, partial=partial,
+                          overwrite=overwrite, today=today.isoformat())
+    seen = snapshots(store) if any(old is not None for _, _, old in parsed.good) else {}
+    for rv, case, old in parsed.good:
+        result.plans.append(plan_case(
+            rv.row, case, old, snapshot=seen.get(old.id) if old is not None else None,
+            history=lambda old=old: store.history(old.id)))
+    result.count()
+    return result
+
+
+def apply_plan(store, result: ImportResult, who: str, *, overwrite: bool | None = None,
+               progress: Progress | None = None) -> ImportResult:
+    """Write a planned import in one transaction: every case whose plan changes it (with
+    the conflicts when ``overwrite``), each with the file and row in its history note, and
+    every good row's snapshot. Raises :class:`StalePreview` (writing nothing) when a case
+    changed or was added since the plan was made."""
+    if overwrite is not None:
+        result.overwrite = overwrite
+    overwrite = result.overwrite
+    versions = {c.id: c.version for c in store.cases()}
+    for plan in result.plans:
+        if plan.old is None:
+            if store.case_by_key(plan.case.key) is not None:
+                raise StalePreview("ledger.err.stale_preview", number=plan.case.number)
+        elif versions.get(plan.old.id) != plan.old.version:
+            raise StalePreview("ledger.err.stale_preview", number=plan.old.number)
+    seen = snapshots(store)
+    key = "ledger.history_note_overwrite" if overwrite else "ledger.history_note"
+    todo = [p for p in result.plans if p.writes(overwrite)]
+    cells: dict[int, dict[str, str]] = {}
+    with store.transaction():
+        def write(_: int, plan: CasePlan) -> None:
+            note = t(key, "zh", file=result.filename or "-", row=plan.row)
+            case = plan.target(overwrite).copy()
+            if plan.old is None:
+                store.add_case(case, who, note)
+            else:
+                store.save_case(case, who, note, expected_version=plan.old.version)
+            plan.stored = case
+
+        _write(progress, todo, write)
+        for plan in result.plans:
+            stored = plan.stored or plan.old
+            cells[stored.id] = snapshot_after(plan, stored, overwrite, seen.get(stored.id))
+        record_snapshots(store, cells, how="import", name=result.filename,
+                         at=result.today, known=seen)
+    result.count()
+    result.written = True
+    result.dry_run = False
+    return result
+
 
 def export_ledger(store, year: int | None = None, *, today: dt.date | None = None) -> bytes:
-    """The ledger as .xlsx bytes: cases (of ``year``), their history, and the people."""
+    """The ledger as .xlsx bytes: cases (of ``year``), their history, and the people.
+
+    A writable store keeps each exported case's cells as its snapshot (what the office now
+    holds), so a later import tells the office's edits from changes made in chat since.
+    """
     today = today or SystemTime().today()
     cases = sorted(store.cases(year), key=ledger_order)
     history = {c.id: store.history(c.id) for c in cases}
-    return ledger_workbook(cases, today=today, history=history, people=store.people())
+    data = ledger_workbook(cases, today=today, history=history, people=store.people())
+    if not getattr(store, "readonly", True) and cases:
+        seen = snapshots(store)
+        with store.transaction():
+            record_snapshots(store, {c.id: ledger_cells(c) for c in cases}, how="export",
+                             name="", at=today.isoformat(), known=seen)
+    return data
 
 
 def ledger_order(case: Case) -> tuple:
@@ -225,14 +399,28 @@ def import_people(store, source: bytes | str | Path, filename: str = "", who: st
                        columns=PEOPLE_COLUMNS)
     parsed = parse_people(sheet, existing=store.people_named,
                           by_telegram=store.person_by_telegram,
+                          placeholder=lambda p: _made_at_start(store, p),
                           progress=_step(progress, "check"))
     result = ImportResult("people", name, total=parsed.total, problems=parsed.problems,
-                          dry_run=dry_run, partial=partial)
+                          warnings=parsed.warnings, dry_run=dry_run, partial=partial)
     return _apply(store, result, parsed.good,
                   changed=lambda old, new: old.to_dict() != new.to_dict(),
                   add=lambda person, note: store.add_person(person, who, note),
                   save=lambda person, old, note: store.save_person(person, who, note),
                   progress=progress, write_now=not dry_run and (partial or not parsed.problems))
+
+#: who the history names for the admins made at start from ``DUBAN_ADMINS`` (bot/app.py)
+BOOTSTRAP_WHO = "bootstrap"
+
+
+def _made_at_start(store, person) -> bool:
+    """An office admin created at start (``DUBAN_ADMINS``) and not renamed since."""
+    events = store.person_history(person.id)
+    created = next((e for e in events if e.get("field") == "created"), None)
+    renamed = any(e.get("field") == "name" for e in events)
+    return (created is not None and created.get("who") == BOOTSTRAP_WHO and not renamed
+            and person.position == "office")
+
 
 def export_people(store) -> bytes:
     """The people list as .xlsx bytes (the people sheet of the contract)."""

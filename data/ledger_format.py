@@ -59,10 +59,13 @@ CASE_COLUMNS: tuple[Column, ...] = (
     Column("satisfaction", "满意度", "satisfaction", False, 9),
     Column("continuation", "续办", "continuation", False, 6),
     Column("origin_session", "原会次", "origin_session", False, 22),
-    # beyond LEDGER.md: what the bot records, so that export then import loses nothing
+    # optional: what the bot records, so that export then import loses nothing
     Column("answered_on", "答复日期", "answered_on", False, 12, True),
+    Column("opinion_on", "意见提交日期", "opinion_on", False, 12, True),
     Column("published_on", "公开日期", "published_on", False, 12, True),
     Column("consultations", "协商记录", "consultations", False, 30),
+    #: the follow-up clock of a B reply: its due date, "2020-12-31 已续复 2020-11-20" when met
+    Column("followup_due", "续办时限", "followup_due", False, 14, True),
 )
 
 PEOPLE_COLUMNS: tuple[Column, ...] = (
@@ -81,7 +84,9 @@ HEADER_SYNONYMS = {
     "reply_class": ("答复类型",),
     "continuation": ("续办续复",),
     "origin_session": ("原会议",),
-    "answered_on": ("答复时间", "办结日期", "提交日期"),
+    "answered_on": ("答复时间", "办结日期"),
+    "opinion_on": ("提交日期", "意见提交时间", "会办意见提交日期", "协办意见提交日期"),
+    "followup_due": ("续办续复时限", "续复时限"),
     "published_on": ("公开时间",),
     "consultations": ("协商情况", "面商情况"),
 }
@@ -110,6 +115,8 @@ POSITION_VALUES = {"head": "主要领导", "leader": "分管领导", "division_h
 METHOD_VALUES = {"face": "面商", "phone": "电话", "letter": "信函", "media": "传媒",
                  "meeting": "座谈"}
 YES, NO = "是", "否"
+#: in the 续办时限 cell: the follow-up was answered again (on the date that follows)
+FOLLOWUP_MET = "已续复"
 
 _SPACES = re.compile(r"[\s\u3000_*]+")
 _PARENS = str.maketrans({"(": "(", ")": ")", ":": ":"})

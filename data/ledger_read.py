@@ -15,6 +15,7 @@ Row numbers are the spreadsheet's (the header is row 1 unless the sheet has a ti
 
 from __future__ import annotations
 
+import calendar
 import csv
 import datetime as dt
 import functools
@@ -32,6 +33,7 @@ from openpyxl.utils.datetime import from_excel
 
 from bot.domain.dates import parse_date
 from bot.domain.model import (
+    MET_UNKNOWN,
     OPINION_ROLES,
     Case,
     Clock,
@@ -43,12 +45,14 @@ from bot.domain.model import (
     normalize_number,
     split_names,
 )
+from bot.domain.ledgerrules import mark_met_unknown, row_warnings
 from bot.domain.rules import Rules, arm_clocks, default_deadline, rules_for
 from bot.domain.text import clean_text
 from bot.texts import t
 from data.ledger_format import (
     BOOL_LOOKUP,
     CASE_COLUMNS,
+    FOLLOWUP_MET,
     KIND_LOOKUP,
     KIND_VALUES,
     METHOD_LOOKUP,
@@ -196,12 +200,20 @@ def _xlsx_rows(data: bytes, prefer: Sequence[str]) -> tuple[str, Iterable[tuple[
     if not sheets:
         raise LedgerFileError("ledger.err.empty")
     ws = sheets[0]
+    formulas = _formula_rows(data, ws) if _has_formulas(book, ws) else None
 
     def rows() -> Iterable[tuple[Any, ...]]:
         try:
             if hasattr(ws, "reset_dimensions"):
                 ws.reset_dimensions()  # some writers store a wrong sheet size
-            yield from ws.iter_rows(values_only=True)
+            if formulas is None:
+                yield from ws.iter_rows(values_only=True)
+                return
+            for values, written in itertools.zip_longest(ws.iter_rows(values_only=True),
+                                                         formulas, fillvalue=()):
+                yield tuple(Formula(w) if v is None and isinstance(w, str)
+                            and w.startswith("=") else v
+                            for v, w in itertools.zip_longest(values, written))
         except LedgerFileError:
             raise
         except Exception:  # noqa: BLE001 -- a broken sheet fails while it is read
@@ -210,6 +222,43 @@ def _xlsx_rows(data: bytes, prefer: Sequence[str]) -> tuple[str, Iterable[tuple[
             book.close()
 
     return ws.title, rows()
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell the file holds no computed value for (saved by a program that does
+    not calculate): reported as a formula, never read as an empty cell."""
+
+    text: str
+
+
+def _has_formulas(book: Any, ws: Any) -> bool:
+    """Whether the sheet's XML holds a formula element (a quick scan, no parsing)."""
+    path = getattr(ws, "_worksheet_path", None)
+    archive = getattr(book, "_archive", None)
+    if not path or archive is None:
+        return False
+    with archive.open(path) as part:
+        tail = b""
+        while chunk := part.read(1 << 20):
+            if b"<f>" in tail + chunk or b"<f " in tail + chunk or b":f>" in tail + chunk:
+                return True
+            tail = chunk[-4:]
+    return False
+
+
+def _formula_rows(data: bytes, ws: Any) -> list[tuple[Any, ...]]:
+    """The sheet's cells as written (formulas as text), to tell a formula from a blank."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        sheet = book[ws.title]
+        if hasattr(sheet, "reset_dimensions"):
+            sheet.reset_dimensions()
+        return list(sheet.iter_rows(values_only=True))
+    finally:
+        book.close()
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
@@ -288,6 +337,8 @@ def cell_text(value: Any) -> str:
     """A cell as text: numbers without a spurious ``.0``, dates as ISO, escapes undone."""
     if value is None:
         return ""
+    if isinstance(value, Formula):
+        return value.text
     if isinstance(value, bool):
         return YES if value else NO
     if isinstance(value, float) and value.is_integer():
@@ -347,7 +398,12 @@ class DateReader:
             try:
                 return dt.date(year, month, day).isoformat()
             except ValueError:
-                raise ValidationError("err.bad_date", field=fld, value=text) from None
+                if 1 <= month <= 12:
+                    days = calendar.monthrange(year, month)[1]
+                    raise ValidationError("ledger.err.no_such_day", field=fld, value=text,
+                                          month=month, days=days) from None
+                raise ValidationError("ledger.err.no_such_month", field=fld, value=text,
+                                      month=month) from None
         return parse_date(text, self.today).isoformat()
 
 
@@ -376,8 +432,10 @@ def _year(value: Any) -> int | str:
     return int(text)
 
 
-def _bool(value: Any) -> bool:
+def _bool(value: Any) -> bool | str:
     text = cell_text(value)
+    if not text:
+        return ""
     try:
         return BOOL_LOOKUP[norm(text)]
     except KeyError:
@@ -401,7 +459,7 @@ _CASE_PARSERS: dict[str, Callable[[Any], Any]] = {
     "continuation": _bool,
     "proposers": lambda v: split_names(cell_text(v)),
 }
-_DATE_FIELDS = ("deadline", "assigned_on", "answered_on", "published_on")
+_DATE_FIELDS = ("deadline", "assigned_on", "answered_on", "opinion_on", "published_on")
 
 #: which column a model error belongs to, when the error does not name its field
 _ERROR_FIELDS = {
@@ -477,6 +535,10 @@ class _Columns:
         values: dict[str, Any] = {}
         problems: list[Problem] = []
         for fld, i in self.index.items():
+            if isinstance(cells[i], Formula):
+                problems.append(self.problem(row, fld, ValidationError(
+                    "ledger.err.formula", formula=cells[i].text)))
+                continue
             try:
                 values[fld] = parsers.get(fld, cell_text)(cells[i])
             except ValidationError as err:
@@ -489,39 +551,52 @@ class _Columns:
 class ParsedCases:
     """The outcome of checking a cases sheet."""
 
-    #: (row values, the case as it will be stored, the stored case it updates or None)
+    #: (row values, the case as the file has it, the stored case it updates or None). For
+    #: a stored case the file's non-blank cells are laid over a copy of it: a blank cell
+    #: never erases (the merge into what is stored is ``data.ledger_merge``'s).
     good: list[tuple[RowValues, Case, Case | None]]
     problems: list[Problem]
     total: int
+    #: rows that load but look wrong, and numbers padded to the year's width
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def bad_rows(self) -> list[int]:
         return sorted({p.row for p in self.problems})
 
 
-#: fields whose empty cell means "the default" (or, for a stored case, "keep as is")
-_DEFAULTED = ("deadline", "assigned_on", "stage", "answered_on", "published_on",
-              "consultations")
-
-
 def parse_cases(
     sheet: Sheet,
     *,
     today: dt.date,
-    handlers: set[str],
+    handlers: set[str] | None = None,
+    people: Sequence[Person] | None = None,
     existing: Callable[[CaseKey], Case | None] = lambda key: None,
+    numbers: Callable[[str, int], Iterable[str]] = lambda kind, year: (),
     rules_table: Mapping[str, Any] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ParsedCases:
     """Check every row of a cases sheet and build the cases it stands for.
 
-    ``handlers`` are the names of the people list; ``existing(key)`` finds a stored case
-    (the row then updates it; columns the file lacks keep their stored value);
-    ``rules_table`` is the stored deadline rules (setting ``"rules"``): a new case gets its
-    default clocks from them (办理时限 left empty = the role's default deadline).
+    ``people`` is the people list (or just the ``handlers``' names): a handler must be in
+    it, and the warnings compare divisions with it. ``existing(key)`` finds a stored case
+    (the row then updates it; columns the file lacks and blank cells keep their stored
+    value); ``numbers(kind, year)`` gives the stored numbers of a year, to pad a number
+    that lost its leading zeros (Excel's number cell 602 for "0602"); ``rules_table`` is the
+    stored deadline rules (setting ``"rules"``): a new case gets its default clocks from them
+    (办理时限 left empty = the role's default deadline).
     """
     cols = _Columns(sheet, CASE_COLUMNS)
     dates = DateReader(today)
+    if handlers is None:
+        handlers = {p.name for p in people or ()}
+    divisions_of: dict[str, set[str]] = {}
+    divisions: set[str] = set()
+    for person in people or ():
+        if person.division:
+            divisions_of.setdefault(person.name, set()).add(person.division)
+            divisions.add(person.division)
+        divisions.update(person.leads_divisions)
 
     @functools.cache
     def rules(year: int) -> Rules:
@@ -531,12 +606,15 @@ def parse_cases(
     for fld in _DATE_FIELDS:
         parsers[fld] = functools.partial(dates, fld=fld)
     parsers["consultations"] = functools.partial(_consultations, dates=dates)
+    parsers["followup_due"] = functools.partial(_followup, dates=dates)
     problems = list(cols.problems)
+    warnings: list[Problem] = []
     good: list[tuple[RowValues, Case, Case | None]] = []
     keys: dict[CaseKey, int] = {}
     total = len(sheet.rows)
     if any(p.row == sheet.header_row for p in problems):
         return ParsedCases([], problems, total)
+    widths = _number_widths(sheet, cols, numbers)
     for done, (row, cells) in enumerate(sheet.rows, start=1):
         if progress and (done % 200 == 0 or done == total):
             progress(done, total)
@@ -544,7 +622,13 @@ def parse_cases(
         row_problems += _check_case_row(rv, cols, handlers)
         built = None
         if not row_problems:
+            padded = _pad(rv, widths, cells[cols.index["number"]] if "number" in cols.index
+                          else None, numbers)
             built, row_problems = _build_case(rv, cols, today, existing, rules)
+            if built is not None and padded:
+                warnings.append(cols.problem(row, "number", ValidationError(
+                    "ledger.warn.padded", value=padded, number=rv.values["number"],
+                    width=len(rv.values["number"]))))
         if built is not None:
             case, old = built
             first = keys.setdefault(case.key, row)
@@ -553,8 +637,63 @@ def parse_cases(
                     "ledger.err.duplicate_key", number=case.number, first=first)))
             else:
                 good.append((rv, case, old))
+                if people is not None:
+                    warnings += [cols.problem(row, fld, ValidationError(key, **params))
+                                 for fld, key, params in row_warnings(
+                                     case, divisions_of=divisions_of, divisions=divisions)]
         problems.extend(row_problems)
-    return ParsedCases(good, problems, total)
+    return ParsedCases(good, problems, total, warnings)
+
+
+def _number_widths(sheet: Sheet, cols: _Columns,
+                   numbers: Callable[[str, int], Iterable[str]]) -> dict[tuple[str, int], int]:
+    """(kind, year) -> the width its numbers are zero-padded to, in the file and the store
+    (the commonest length of the numbers written with a leading zero); years whose
+    numbers are not zero-padded are left out."""
+    if not {"kind", "year", "number"} <= cols.index.keys():
+        return {}
+    ik, iy, ino = cols.index["kind"], cols.index["year"], cols.index["number"]
+    kind_of = _CASE_PARSERS["kind"]
+    seen: dict[tuple[str, int], list[str]] = {}
+    for _row, cells in sheet.rows:
+        try:
+            kind, year = kind_of(cells[ik]), _year(cells[iy])
+            number = _number(cells[ino])
+        except ValidationError:
+            continue
+        if kind and year and number:
+            seen.setdefault((kind, int(year)), []).append(number)
+    widths = {}
+    for (kind, year), found in seen.items():
+        padded = [len(n) for n in (*found, *numbers(kind, year))
+                  if n.isdigit() and len(n) > 1 and n.startswith("0")]
+        if padded:
+            widths[(kind, year)] = max(set(padded), key=padded.count)
+    return widths
+
+
+def _pad(rv: RowValues, widths: dict[tuple[str, int], int], cell: Any,
+         numbers: Callable[[str, int], Iterable[str]]) -> str:
+    """Pad the row's number to its year's width (in place); returns the number as it was
+    written when it was padded, else "".
+
+    A number cell (Excel drops its leading zeros) is padded; a text of digits only when the
+    store holds the padded number and not the text's (a CSV saved from such a sheet).
+    """
+    v = rv.values
+    number = v.get("number", "")
+    kind, year = v.get("kind", ""), v.get("year", 0)
+    width = widths.get((kind, year))
+    if not width or not number.isdigit() or len(number) >= width:
+        return ""
+    padded = number.zfill(width)
+    numeric = isinstance(cell, (int, float)) and not isinstance(cell, bool)
+    if not numeric:
+        stored = set(numbers(kind, year))
+        if padded not in stored or number in stored:
+            return ""
+    v["number"] = padded
+    return number
 
 
 def _check_case_row(rv: RowValues, cols: _Columns, handlers: set[str]) -> list[Problem]:
@@ -570,6 +709,11 @@ def _check_case_row(rv: RowValues, cols: _Columns, handlers: set[str]) -> list[P
     return out
 
 
+#: fields set by their own step below, not by ``setattr``
+_CLOCK_FIELDS = ("deadline", "answered_on", "opinion_on", "published_on", "consultations",
+                 "followup_due")
+
+
 def _build_case(
     rv: RowValues,
     cols: _Columns,
@@ -577,50 +721,57 @@ def _build_case(
     existing: Callable[[CaseKey], Case | None],
     rules: Callable[[int], Rules],
 ) -> tuple[tuple[Case, Case | None] | None, list[Problem]]:
-    v = dict(rv.values)
+    # a blank cell is "the default" for a new case and "keep as is" for a stored one
+    v = {k: x for k, x in rv.values.items() if x not in ("", None, [])}
     try:
         probe = Case(kind=v["kind"], number=v["number"], year=v["year"], title=v["title"],
                      role=v["role"], session=v.get("session", ""),
                      continuation=v.get("continuation", False),
                      origin_session=v.get("origin_session", ""))
         old = existing(probe.key)
-        for fld in _DEFAULTED:
-            if fld in v and v[fld] in ("", None, []):
-                del v[fld]
         if old is None:
             case = probe
             v.setdefault("assigned_on", today.isoformat())
         else:
             case = old.copy()
-        deadline = v.pop("deadline", "")
-        answered_on = v.pop("answered_on", "")
-        published_on = v.pop("published_on", "")
-        consultations = v.pop("consultations", None)
+        steps = {fld: v.pop(fld, "") for fld in _CLOCK_FIELDS}
         for fld, value in v.items():
             setattr(case, fld, value)
         if rv.extra or old is not None:
             merged = dict(old.extra) if old is not None else {}
-            for _, header in cols.extra:
-                merged.pop(header, None)
-            merged.update(rv.extra)
+            merged.update(rv.extra)  # only the non-blank cells: a blank never erases
             case.extra = merged
         case.validate()
         if case.role in OPINION_ROLES and not case.lead_unit:
             raise ValidationError("ledger.err.lead_unit_required", field="lead_unit",
                                   role=ROLE_VALUES[case.role])
+        deadline = steps["deadline"]
+        if case.continuation and not deadline and steps["followup_due"]:
+            deadline = steps["followup_due"][0]
         _set_deadline(case, old, deadline, rules(case.year), today)
-        if old is None:
-            arm_clocks(case, rules(case.year), today)
+        arm_clocks(case, rules(case.year), today)
+        answered_on = steps["answered_on"] or steps["opinion_on"]
         if answered_on:
             if case.main_clock is None:
                 raise ValidationError("ledger.err.reference_no_answer", field="answered_on")
             _meet(case, case.main_clock, answered_on)
-        if published_on:
-            _meet(case, "publish", published_on)
-        if consultations is not None:
-            case.consultations = _merge_consultations(consultations, case.consultations)
+        if steps["published_on"]:
+            _meet(case, "publish", steps["published_on"])
+        if steps["followup_due"] and not case.continuation:
+            due, met = steps["followup_due"]
+            clock = case.clocks.get("followup")
+            if met == MET_UNKNOWN and clock is not None and clock.met:
+                met = clock.met  # a known day is never replaced by "unknown"
+            if clock is None or clock.due != due or (met and clock.met != met):
+                source = clock.source if clock is not None and clock.due == due else "set"
+                case.clocks["followup"] = Clock(due=due, met=met or (clock.met if clock
+                                                                     else ""), source=source)
+        if steps["consultations"]:
+            case.consultations = _merge_consultations(steps["consultations"],
+                                                      case.consultations)
         if old is None and not v.get("stage"):
             case.stage = "assigned" if not five_fixes_missing(case) else "registered"
+        mark_met_unknown(case)
     except ValidationError as err:
         fld = err.params.get("field") or _ERROR_FIELDS.get(err.key, "")
         if fld == "continuation" and err.key == "err.required":
@@ -646,6 +797,26 @@ def _set_deadline(case: Case, old: Case | None, given: str, rules: Rules,
         return
     default = default_deadline(case, rules, today)
     case.set_deadline(given, "default" if default and default.isoformat() == given else "set")
+
+
+_FOLLOWUP = re.compile(rf"^(\S+?)(?:\s*{FOLLOWUP_MET}\s*(\S*))?$")
+
+
+def _followup(value: Any, dates: DateReader) -> tuple[str, str] | str:
+    """续办时限: a date, or "2020-12-31 已续复 2020-11-20" (answered again; with no date
+    after 已续复, on an unknown day). Gives (due, met) or ""."""
+    if _empty(value):
+        return ""
+    if not isinstance(value, str):
+        return dates(value, "followup_due"), ""
+    match = _FOLLOWUP.match(cell_text(value))
+    if match is None:
+        return dates(value, "followup_due"), ""
+    due = dates(match.group(1), "followup_due")
+    if cell_text(value).find(FOLLOWUP_MET) < 0:
+        return due, ""
+    met = dates(match.group(2), "followup_due") if match.group(2) else MET_UNKNOWN
+    return due, met
 
 
 def _meet(case: Case, name: str, iso: str) -> None:
@@ -699,6 +870,8 @@ class ParsedPeople:
     good: list[tuple[RowValues, Person, Person | None]]
     problems: list[Problem]
     total: int
+    #: what the import did beyond the rows' own values (an admin linked to their row)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def bad_rows(self) -> list[int]:
@@ -729,13 +902,31 @@ def parse_people(
     *,
     existing: Callable[[str], list[Person]] = lambda name: [],
     by_telegram: Callable[[int], Person | None] = lambda telegram: None,
+    placeholder: Callable[[Person], bool] = lambda person: False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ParsedPeople:
     """Check every row of a people sheet.
 
     ``existing(name)`` gives the stored people of a name (the row updates the one there is);
     ``by_telegram(id)`` the stored person linked to a Telegram id (no two people share one).
+    ``placeholder(person)``: the person is an admin made at start (``DUBAN_ADMINS``) and
+    never named; a row of a new name carrying that admin's Telegram id is that admin (the
+    row gives them their name, position and division) rather than someone else's account.
     """
+    warnings: list[Problem] = []
+
+    def lookup(v: dict[str, Any]) -> list[Person]:
+        matches = existing(v["name"])
+        telegram = (v.get("telegram") or (None, ""))[0]
+        if not matches and telegram is not None:
+            other = by_telegram(telegram)
+            if other is not None and placeholder(other):
+                warnings.append(cols.problem(v["_row"], "telegram", ValidationError(
+                    "ledger.warn.admin_linked", telegram=telegram, old=other.name,
+                    name=v["name"])))
+                return [other]
+        return matches
+
     cols = _Columns(sheet, PEOPLE_COLUMNS)
     problems = list(cols.problems)
     good: list[tuple[RowValues, Person, Person | None]] = []
@@ -754,7 +945,7 @@ def parse_people(
                 row_problems.append(cols.problem(row, col.field,
                                                  ValidationError("err.required", field=col.field)))
         if not row_problems:
-            person, old, err = _build_person(v, existing)
+            person, old, err = _build_person({**v, "_row": row}, lookup)
             if err is not None:
                 fld = err.params.get("field") or _ERROR_FIELDS.get(err.key, "")
                 row_problems.append(cols.problem(row, fld, err) if fld in cols.index
@@ -768,7 +959,7 @@ def parse_people(
                 if not row_problems:
                     good.append((rv, person, old))
         problems.extend(row_problems)
-    return ParsedPeople(good, problems, total)
+    return ParsedPeople(good, problems, total, warnings)
 
 
 def _telegram_taken(row: int, person: Person, old: Person | None, cols: _Columns,
@@ -788,10 +979,10 @@ def _telegram_taken(row: int, person: Person, old: Person | None, cols: _Columns
     return []
 
 
-def _build_person(v: dict[str, Any], existing: Callable[[str], list[Person]]
+def _build_person(v: dict[str, Any], existing: Callable[[dict[str, Any]], list[Person]]
                   ) -> tuple[Person | None, Person | None, ValidationError | None]:
     try:
-        matches = existing(v["name"])
+        matches = existing(v)
         if len(matches) > 1:
             raise ValidationError("ledger.err.ambiguous_person", name=v["name"],
                                   count=len(matches))
@@ -800,7 +991,7 @@ def _build_person(v: dict[str, Any], existing: Callable[[str], list[Person]]
                                                            position=v["position"],
                                                            division=v.get("division", ""),
                                                            approved=True)
-        person.position = v["position"]
+        person.name, person.position = v["name"], v["position"]
         for fld in ("division", "leads_divisions"):
             if fld in v:
                 setattr(person, fld, v[fld])

@@ -35,6 +35,7 @@ from bot.texts import has, t
 from data.ledger_format import (
     CASE_COLUMNS,
     CASES_SHEET,
+    FOLLOWUP_MET,
     HISTORY_SHEET,
     KIND_VALUES,
     METHOD_VALUES,
@@ -73,7 +74,10 @@ def _date(iso: str) -> dt.date | None:
 
 
 def case_cells(case: Case) -> dict[str, Any]:
-    """The ledger cells of a case, by field (dates as ``date``, the rest as text/ints)."""
+    """The ledger cells of a case, by field (dates as ``date``, the rest as text/ints).
+
+    A date met on an unknown day (``MET_UNKNOWN``) is an empty cell."""
+    main = case.main_clock
     return {
         "kind": KIND_VALUES[case.kind],
         "number": case.number,
@@ -94,10 +98,24 @@ def case_cells(case: Case) -> dict[str, Any]:
         "satisfaction": SATISFACTION_VALUES.get(case.satisfaction, ""),
         "continuation": YES if case.continuation else NO,
         "origin_session": case.origin_session,
-        "answered_on": _date(_met(case, case.main_clock)),
+        "answered_on": _date(_met(case, case.main_clock)) if main != "opinion" else None,
+        "opinion_on": _date(_met(case, case.main_clock)) if main == "opinion" else None,
         "published_on": _date(_met(case, "publish")),
         "consultations": "\n".join(consultation_text(c) for c in case.consultations),
+        "followup_due": followup_cell(case),
     }
+
+
+def followup_cell(case: Case) -> dt.date | str | None:
+    """续办时限 of a case that is not itself a continuation (whose follow-up is its 办理时限):
+    the due date while open; "2020-12-31 已续复 2020-11-20" once answered again (no date
+    when the day is unknown)."""
+    clock = case.clocks.get("followup")
+    if case.continuation or clock is None or not clock.due:
+        return None
+    if not clock.met:
+        return _date(clock.due)
+    return f"{clock.due} {FOLLOWUP_MET} {clock.met_on}".rstrip()
 
 
 def consultation_text(c: Consultation) -> str:

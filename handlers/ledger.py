@@ -1,12 +1,17 @@
 """The ledger and the report in chat: an office admin sends the ledger as a document;
 /export sends it back; /report gives the year's figures with an .xlsx attachment.
 
-Import in chat: the file is read in a worker thread (openpyxl parsing, no store access), then
-checked and written on the event loop's thread, with a status message edited as it goes.
-All rows or nothing by default; a caption "部分导入" / "partial" writes the good rows, "检查"
-/ "check" / "dry" only checks. When an all-or-nothing import finds bad rows, the bot offers
-[只导入正确的行]; the file waits for that answer in memory (a few files, a few minutes),
-so after a restart the button says it has expired.
+Cases ledger in chat: a preview, then a button. The file is read in a worker thread
+(openpyxl parsing, no store access: :func:`read_cases`); the rows are checked and planned on
+the event loop's thread (:func:`plan_cases`, store reads only), and the office sees the
+preview (new, changed, conflicts, bad rows, warnings) with [查看各件变更] [导入]
+[导入并按表格覆盖冲突] [取消]. A press checks the access again and writes on the loop's
+thread in one transaction (:func:`apply_cases`); a preview some case changed since is
+refused (send the file again). Previews wait in memory (a few, a few minutes), so after a
+restart their buttons say they have expired.
+
+People list (caption or file name 人员/名单/people): imported at once, all rows or nothing;
+with bad rows the bot offers [只导入正确的行]; "检查"/"check" only checks.
 """
 
 from __future__ import annotations
@@ -53,6 +58,31 @@ def _remember(filename: str, data: bytes, people: bool) -> str:
     return token
 
 
+#: previews of cases ledgers waiting for a button: token -> (time, ImportResult)
+_PREVIEWS: dict[str, tuple[float, object]] = {}
+CHANGES_SHOWN = 40
+
+
+def _keep_preview(result) -> str:
+    now = time.monotonic()
+    for token, (at, _result) in list(_PREVIEWS.items()):
+        if now - at > PENDING_SECONDS:
+            del _PREVIEWS[token]
+    while len(_PREVIEWS) >= PENDING_MAX:
+        del _PREVIEWS[next(iter(_PREVIEWS))]
+    token = secrets.token_hex(4)
+    _PREVIEWS[token] = (now, result)
+    return token
+
+
+def _preview(token: str):
+    entry = _PREVIEWS.get(token)
+    if entry is None or time.monotonic() - entry[0] > PENDING_SECONDS:
+        _PREVIEWS.pop(token, None)
+        return None
+    return entry[1]
+
+
 @guard("import")
 async def on_document(c: Ctx) -> None:
     doc = c.update.effective_message.document
@@ -74,28 +104,121 @@ async def on_document(c: Ctx) -> None:
         log.warning("could not download %s", name, exc_info=True)
         await status.edit_text(c.t("lc.download_failed"))
         return
-    await run_import(c, status, name, data, people=people, partial=bool(_PARTIAL.search(caption)),
-                     dry_run=bool(_DRY.search(caption)))
+    if people:
+        await run_import(c, status, name, data, people=True,
+                         partial=bool(_PARTIAL.search(caption)), dry_run=bool(_DRY.search(caption)))
+    else:
+        await preview_cases(c, status, name, data)
+
+
+async def read_cases(name: str, data: bytes):
+    """The sheet of a cases ledger, parsed in a worker thread (no store access), bounded by
+    work, not only size (zip bombs, cell counts, parse time): ValidationError when not."""
+    from data.ledger_limits import check_upload, parse_deadline
+    from data.ledger_read import read_sheet
+
+    await asyncio.to_thread(check_upload, data, name)
+    try:
+        return await asyncio.wait_for(asyncio.to_thread(read_sheet, data, name),
+                                      parse_deadline())
+    except TimeoutError:
+        raise ValidationError("ledger.err.parse_timeout", seconds=int(parse_deadline())) from None
+
+
+def plan_cases(c: Ctx, sheet, name: str):
+    """Check and plan every row against the store (on the loop's thread; writes nothing)."""
+    from data.ledger import plan_cases_sheet
+
+    return plan_cases_sheet(c.store, sheet, name, partial=True, dry_run=True, today=c.today)
+
+
+def apply_cases(c: Ctx, result, overwrite: bool):
+    """Write a previewed import (on the loop's thread, one transaction)."""
+    from data.ledger import apply_plan
+
+    return apply_plan(c.store, result, c.who, overwrite=overwrite)
+
+
+def preview_text(c: Ctx, result) -> str:
+    changed = result.changed
+    lines = [c.t("ledger.preview", name=result.filename, created=result.created,
+                 changed=len(changed), conflicts=len(result.conflicts),
+                 unchanged=len(result.plans) - result.created - len(changed),
+                 bad=len(result.bad_rows), warnings=len(result.warnings))]
+    if not result.created and not changed and not result.problems:
+        lines.append(c.t("ledger.preview.nothing"))
+    elif result.problems:
+        lines.append(c.t("ledger.preview.bad_skipped"))
+    lines += result.details(c.lang, limit=PROBLEMS_SHOWN)
+    return esc("\n".join(lines))
+
+
+async def preview_cases(c: Ctx, status, name: str, data: bytes) -> None:
+    try:
+        sheet = await read_cases(name, data)
+    except ValidationError as exc:  # the file as a whole cannot be read
+        await status.edit_text(c.t("lc.unreadable", name=esc(name), reason=esc(exc.render(c.lang))))
+        return
+    await status.edit_text(c.t("lc.checking", name=esc(name)))
+    result = plan_cases(c, sheet, name)
+    rows = []
+    if result.created or result.changed:
+        token = _keep_preview(result)
+        rows.append([btn(c.context, c.t("ledger.btn.details"), "lp", token, "d")])
+        rows.append([btn(c.context, c.t("ledger.btn.import"), "lp", token, "i")])
+        if result.conflicts:
+            rows.append([btn(c.context, c.t("ledger.btn.overwrite"), "lp", token, "o")])
+        rows.append([btn(c.context, c.t("ledger.btn.cancel"), "lp", token, "c")])
+    await status.edit_text(fit(preview_text(c, result)), reply_markup=keyboard(rows))
+
+
+@button("lp")
+async def preview_button(c: Ctx) -> None:
+    """[查看各件变更] [导入] [导入并按表格覆盖冲突] [取消] under a preview."""
+    from data.ledger import StalePreview, render_changes
+
+    decision = decide(c.person, "import")
+    if not decision:
+        await c.refuse(decision.reason)
+        return
+    token, action = (c.args + ["", ""])[:2]
+    result = _preview(token)
+    query = c.update.callback_query
+    if result is None:
+        await c.answer(c.t("lc.expired"), alert=True)
+        await query.edit_message_reply_markup(None)
+        return
+    if action == "d":
+        plans = [p for p in result.plans if p.old is None or p.changes]
+        shown = [render_changes(p, c.lang) for p in plans[:CHANGES_SHOWN]]
+        if len(plans) > len(shown):
+            shown.append(c.t("ledger.preview.more_cases", count=len(plans) - len(shown)))
+        await c.reply(fit(esc("\n\n".join(shown) or c.t("ledger.preview.details_none"))))
+        return
+    _PREVIEWS.pop(token, None)
+    if action == "c":
+        await query.edit_message_text(c.t("ledger.preview.cancelled"))
+        return
+    try:
+        done = apply_cases(c, result, overwrite=action == "o")
+    except StalePreview as exc:
+        await query.edit_message_text(esc(exc.render(c.lang)))
+        return
+    await query.edit_message_text(fit(esc(done.render(c.lang, limit=PROBLEMS_SHOWN))))
 
 
 async def run_import(c: Ctx, status, name: str, data: bytes, *, people: bool, partial: bool,
                      dry_run: bool) -> None:
     from data.ledger import import_cases_sheet, import_people
-    from data.ledger_limits import check_upload, parse_deadline
-    from data.ledger_read import read_sheet
+    from data.ledger_limits import check_upload
 
     try:
-        # bounded by work, not only size (zip bombs): looked into off the event loop
-        await asyncio.to_thread(check_upload, data, name)
         if people:
+            # bounded by work, not only size (zip bombs): looked into off the event loop
+            await asyncio.to_thread(check_upload, data, name)
             result = import_people(c.store, data, name, c.who, partial=partial, dry_run=dry_run)
         else:
-            try:
-                sheet = await asyncio.wait_for(asyncio.to_thread(read_sheet, data, name),
-                                               parse_deadline())
-            except TimeoutError:
-                raise ValidationError("ledger.err.parse_timeout",
-                                      seconds=int(parse_deadline())) from None
+            sheet = await read_cases(name, data)
             await status.edit_text(c.t("lc.checking", name=esc(name)))
             result = import_cases_sheet(c.store, sheet, name, c.who, partial=partial,
                                         dry_run=dry_run, today=c.today)

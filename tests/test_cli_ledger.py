@@ -131,3 +131,102 @@ def test_progress_bar_draws_on_long_files_only():
     text = stream.getvalue()
     assert "检查 [" in text and "400/400\n" in text
     assert "#" * 30 in text
+
+
+# ---------------------------------------------------------------- merging (issue 16)
+
+MERGE_CSV_HEADER = "类型,编号,年度,会次,标题,办理方式,承办处室,办理任务,承办人,办理时限,办理要求,交办日期,状态\n"
+MERGE_ROW = "建议,0484,2020,省十三届人大三次会议,关于招商引资工作的建议,主办,综合处,{task},张三,2020-07-10,先协商后答复,2020-04-10,办理中\n"
+
+
+def _merge_setup(data_dir, files, tmp_path, capsys):
+    run(capsys, "people", "import", str(files["people"]))
+    april = tmp_path / "april.csv"
+    april.write_text(MERGE_CSV_HEADER + MERGE_ROW.format(task="研究办理"), encoding="utf-8")
+    assert run(capsys, "import", str(april))[0] == 0
+    with Store.open(data_dir) as store:               # work done in chat meanwhile
+        case = store.find_by_number("0484")[0]
+        case.stage, case.reply_class, case.handler = "answered", "A", "李四"
+        case.clocks["reply"].met = "2020-06-20"
+        store.save_case(case, "张三")
+    again = tmp_path / "again.csv"
+    again.write_text(MERGE_CSV_HEADER + MERGE_ROW.format(task=""), encoding="utf-8")
+    return again
+
+
+def _case_0484(data_dir):
+    with Store.open(data_dir, readonly=True) as store:
+        case = store.find_by_number("0484")[0]
+        return case, len(store.history(case.id))
+
+
+def test_cli_import_applies_the_rest_and_lists_every_conflict(data_dir, files, tmp_path, capsys):
+    again = _merge_setup(data_dir, files, tmp_path, capsys)
+    before, events = _case_0484(data_dir)
+    code, out, _ = run(capsys, "import", str(again), "--dry-run")
+    assert code == 0 and "试运行" in out and "冲突 2 处(涉及 1 件)" in out
+    assert "“状态”:现为 已答复,表格为 办理中(状态倒退)" in out
+    assert "“承办人”:现为 李四,表格为 张三" in out
+    assert _case_0484(data_dir)[1] == events
+    code, out, _ = run(capsys, "import", str(again), "--lang", "en")
+    assert code == 0 and "2 conflicts in 1 cases" in out and "now 李四, the file says 张三" in out
+    case, count = _case_0484(data_dir)
+    assert (case.stage, case.handler, case.task, count) == ("answered", "李四", "研究办理", events)
+    code, out, _ = run(capsys, "import", str(again), "--overwrite", "--who", "周敏")
+    assert code == 0 and "已按表格覆盖" in out and "更新 1 件" in out
+    case, count = _case_0484(data_dir)
+    assert (case.stage, case.handler, case.task, case.reply_class) == (
+        "in_progress", "张三", "研究办理", "A")
+    with Store.open(data_dir, readonly=True) as store:
+        last = store.history(case.id)[-1]
+    assert last.who == "周敏" and last.note == "导入 again.csv 第2行(按表格覆盖冲突)"
+
+
+def test_cli_numbers_warnings_formulas_and_dates(data_dir, files, tmp_path, capsys):
+    from openpyxl import Workbook
+
+    run(capsys, "people", "import", str(files["people"]))
+    book = Workbook()
+    ws = book.active
+    ws.append(["类型", "编号", "年度", "会次", "标题", "办理方式", "承办处室", "承办人", "办理时限",
+               "交办日期", "状态"])
+    ws.append(["建议", "0484", 2020, "会", "标题一", "主办", "综合处", "张三", "2020-07-10",
+               "2020-04-10", "已答复"])
+    ws.append(["建议", 602, 2020, "会", "标题二", "主办", "外事处", "张三", "2020-03-01",
+               "2020-04-10", "交办"])
+    path = tmp_path / "cases.xlsx"
+    book.save(path)
+    code, out, _ = run(capsys, "import", str(path))
+    assert code == 0 and "新增 2 件" in out
+    assert "编号 602 按本年度编号的位数补零为 0602" in out
+    assert "没有答复日期:按已答复、日期不详导入" in out
+    assert "外事处" in out and "早于交办日期" in out
+    with Store.open(data_dir, readonly=True) as store:
+        assert sorted(c.number for c in store.cases()) == ["0484", "0602"]
+    ws.append(["建议", "0603", 2020, "会", "标题三", "主办", "综合处", "张三", "=TODAY()",
+               "2020-06-31", ""])
+    book.save(path)
+    code, out, _ = run(capsys, "import", str(path), "--lang", "en")
+    assert code == 1 and "formula “=TODAY()”" in out and "does not exist: month 6 has 30 days" in out
+
+
+def test_cli_people_import_links_the_admin_made_at_start(data_dir, tmp_path, capsys):
+    from bot.app import ensure_admin
+
+    with Store.open(data_dir) as store:
+        ensure_admin(store, 777001)
+    path = tmp_path / "people.csv"
+    path.write_text("姓名,职务,处室,分管处室,Telegram\n周敏,办公室,办公室,,777001\n", encoding="utf-8")
+    code, out, _ = run(capsys, "people", "import", str(path))
+    assert code == 0 and "更新 1 人" in out and "已关联到本行的周敏" in out
+    code, out, _ = run(capsys, "people", "list")
+    assert "周敏\t办公室\t办公室\t777001" in out and "共 1 人" in out
+
+
+def test_cli_export_then_import_changes_nothing(data_dir, files, tmp_path, capsys):
+    run(capsys, "people", "import", str(files["people"]))
+    run(capsys, "import", str(files["cases"]))
+    out_file = tmp_path / "out.xlsx"
+    assert run(capsys, "export", "--year", "2020", str(out_file))[0] == 0
+    code, out, _ = run(capsys, "import", str(out_file))
+    assert code == 0 and "无变化 25 件" in out and "冲突" not in out

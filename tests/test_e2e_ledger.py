@@ -20,25 +20,33 @@ async def send_file(env, user, name, data, caption=""):
     return user.last
 
 
-async def test_import_all_or_nothing_then_partial_by_button(bot_env):
+async def test_a_preview_first_then_the_good_rows_by_button(bot_env):
     office = bot_env.user("周敏")
     before = len(bot_env.store.cases())
     status = await send_file(bot_env, office, "cases.csv", (HEADER + GOOD + BAD).encode("utf-8-sig"))
+    assert "预览" in status.text and "新增 1 件" in status.text and "有问题的行 1 行" in status.text
     assert "第3行" in status.text and "办理方式" in status.text
-    assert len(bot_env.store.cases()) == before  # nothing written
-    await office.ask_press("只导入正确的行", timeout=15)
+    assert status.labels == ["查看各件变更", "导入", "取消"]
+    assert len(bot_env.store.cases()) == before  # nothing written yet
+    details = await office.ask_press("查看各件变更", timeout=15)
+    assert "第2行 提案第0901号(2020):新增" in details[-1].text
+    done = await office.ask_press("导入", timeout=15)
+    assert "新增 1 件" in done[-1].text and not done[-1].labels
     assert len(bot_env.store.cases()) == before + 1
     case = bot_env.store.find_by_number("0901")[0]
     assert case.deadline == "2020-06-30" and case.handler == "张三"
-    # the same button again: the file is gone
+    assert bot_env.store.history(case.id)[0].note == "导入 cases.csv 第2行"
     assert "0901" in (await office.ask("/case 0901"))[-1].text
 
 
-async def test_dry_run_and_unreadable_files(bot_env):
+async def test_cancel_and_unreadable_files(bot_env):
     office = bot_env.user("周敏")
     status = await send_file(bot_env, office, "cases.csv", (HEADER + GOOD).encode(), caption="检查")
     assert not bot_env.store.find_by_number("0901")
-    assert "正式导入" in status.labels
+    assert "导入" in status.labels
+    done = await office.ask_press("取消", timeout=15)
+    assert "已取消" in done[-1].text and not done[-1].labels
+    assert not bot_env.store.find_by_number("0901")
     status = await send_file(bot_env, office, "cases.xlsx", b"PK\x03\x04 not really a workbook")
     assert "无法读取" in status.text
     status = await send_file(bot_env, office, "photo.jpg", b"\xff\xd8\xff")

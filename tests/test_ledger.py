@@ -170,7 +170,7 @@ BAD = [
     # (row changes, expected column, expected key)
     ({"办理方式": "主持"}, "办理方式", "err.bad_choice"),
     ({"类型": "议案"}, "类型", "err.bad_choice"),
-    ({"办理时限": "2020-02-30"}, "办理时限", "err.bad_date"),
+    ({"办理时限": "2020-02-30"}, "办理时限", "ledger.err.no_such_day"),
     ({"办理时限": "过两天再说"}, "办理时限", "date.not_understood"),
     ({"承办人": "路人甲"}, "承办人", "ledger.err.unknown_handler"),
     ({"编号": "04 84"}, "编号", "err.bad_number"),
@@ -463,8 +463,9 @@ def ledger_view(case: Case) -> dict:
            if k not in ("clocks", "consultations", "id", "version", "created_at", "updated_at",
                         "extra")},
         "extra": {k: v for k, v in case.extra.items() if v},
-        "deadline": case.deadline, "met": main.met if main else "",
-        "published": publish.met if publish else "",
+        # a stage at or past 已答复 with no date is loaded as answered on an unknown day
+        "deadline": case.deadline, "met": main.met_on if main else "",
+        "published": publish.met_on if publish else "",
         "consultations": [(c.on, c.method, c.with_whom) for c in case.consultations],
     }
 

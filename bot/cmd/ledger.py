@@ -1,12 +1,18 @@
 """The ledger and the annual report on the command line.
 
-    duban import cases.xlsx [--partial] [--dry-run]     import the year's cases (台账)
+    duban import cases.xlsx [--partial] [--dry-run] [--overwrite]
+                                                        import the year's cases (台账)
     duban export [--year 2020] out.xlsx                 cases, history and people as .xlsx
     duban report --year 2020 [--json] [--xlsx r.xlsx]   the annual report's figures
     duban people import people.xlsx [--partial] [--dry-run]
     duban people list
 
-Exit status: 0 done; 1 the file has bad rows (nothing imported, or with ``--partial`` the
+An import merges the rows into the stored cases: a blank cell never erases, and a change
+that would undo work (a stage moving back, a value dropped, a field changed in chat since
+the last import or export) is a conflict: listed with case, field, stored and file value,
+and applied only with ``--overwrite``. ``--dry-run`` lists the same and writes nothing.
+
+Exit status: 0 done (conflicts left out are listed, not an error); 1 the file has bad rows (nothing imported, or with ``--partial`` the
 good rows imported and the bad ones listed); 2 bad input (an unreadable file, a bad
 option); 3 the data store cannot be used (the bot holds it for writing). Messages are in
 Chinese unless ``--lang en``. The data store is ``DUBAN_DATA_DIR`` (default ``./var``).
@@ -45,6 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", parents=[writing],
                        help="导入台账(.xlsx/.csv)/ import the ledger of cases")
     p.add_argument("file", help="台账文件 / the ledger file (.xlsx or .csv)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="冲突也按表格覆盖(空白单元格仍不清除)/ apply the conflicts too "
+                        "(blank cells still never erase)")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", parents=[common],
@@ -147,8 +156,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     with open_data_store(readonly=args.dry_run) as store:
         result = import_ledger(store, Path(args.file), who=args.who, partial=args.partial,
-                               dry_run=args.dry_run, progress=ProgressBar(args.lang),
-                               today=_today(args))
+                               dry_run=args.dry_run, overwrite=args.overwrite,
+                               progress=ProgressBar(args.lang), today=_today(args))
     return _print_result(result, args.lang)
 
 
@@ -164,9 +173,19 @@ def cmd_people_import(args: argparse.Namespace) -> int:
 
 @guarded
 def cmd_export(args: argparse.Namespace) -> int:
+    from contextlib import ExitStack
+
+    from data.errors import StoreLocked
     from data.ledger import export_ledger
 
-    with open_data_store(readonly=True) as store:
+    with ExitStack() as stack:
+        # writable when the bot does not hold the store: the export is then remembered as
+        # what the office holds (the cases' snapshots), so a later import tells the office's
+        # edits from changes made in chat since
+        try:
+            store = stack.enter_context(open_data_store(readonly=False))
+        except StoreLocked:
+            store = stack.enter_context(open_data_store(readonly=True))
         data = export_ledger(store, args.year, today=_today(args))
         cases = len(store.cases(args.year))
         events = sum(len(store.history(c.id)) for c in store.cases(args.year))

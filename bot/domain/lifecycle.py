@@ -70,6 +70,17 @@ def clock_done(case: Case, name: str) -> bool:
     return False
 
 
+def met_by_stage(case: Case) -> list[str]:
+    """The clocks ``case.stage`` itself says are done: the main clock from 已答复/已提交意见
+    on, the publishing clock (when the case has one) from 已公开 on."""
+    out = []
+    if case.main_clock is not None and case.stage in _ANSWERED:
+        out.append(case.main_clock)
+    if "publish" in case.clocks and case.stage in _PUBLISHED:
+        out.append("publish")
+    return out
+
+
 def done_on(case: Case, name: str) -> str | None:
     """The ISO day clock ``name`` was done, "" when done on an unknown day, None while not done."""
     if not clock_done(case, name):

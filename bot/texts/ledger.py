@@ -150,4 +150,160 @@ MESSAGES = {
     },
     "ledger.people.active": {"zh": "在用", "en": "active"},
     "ledger.people.count": {"zh": "共 {count} 人。", "en": "{count} people."},
+
+    # merging a re-imported ledger (issue 16)
+    "field.answered_on": {"zh": "答复日期", "en": "answered on"},
+    "field.opinion_on": {"zh": "意见提交日期", "en": "opinion sent on"},
+    "field.published_on": {"zh": "公开日期", "en": "published on"},
+    "field.consultations": {"zh": "协商记录", "en": "consultations"},
+    "field.followup_due": {"zh": "续办时限", "en": "follow-up deadline"},
+    "ledger.col.session": {"zh": "会次", "en": "session"},
+    "ledger.col.title": {"zh": "标题", "en": "title"},
+    "ledger.col.proposers": {"zh": "提出人", "en": "proposers"},
+    "ledger.col.role": {"zh": "办理方式", "en": "role"},
+    "ledger.col.lead_unit": {"zh": "主办单位", "en": "lead unit"},
+    "ledger.col.division": {"zh": "承办处室", "en": "division"},
+    "ledger.col.task": {"zh": "办理任务", "en": "task"},
+    "ledger.col.handler": {"zh": "承办人", "en": "handler"},
+    "ledger.col.deadline": {"zh": "办理时限", "en": "deadline"},
+    "ledger.col.requirements": {"zh": "办理要求", "en": "requirements"},
+    "ledger.col.assigned_on": {"zh": "交办日期", "en": "assigned on"},
+    "ledger.col.stage": {"zh": "状态", "en": "stage"},
+    "ledger.col.reply_class": {"zh": "答复类别", "en": "reply class"},
+    "ledger.col.satisfaction": {"zh": "满意度", "en": "satisfaction"},
+    "ledger.col.continuation": {"zh": "续办", "en": "continuation"},
+    "ledger.col.origin_session": {"zh": "原会次", "en": "origin session"},
+    "ledger.col.answered_on": {"zh": "答复日期", "en": "answered on"},
+    "ledger.col.opinion_on": {"zh": "意见提交日期", "en": "opinion sent on"},
+    "ledger.col.published_on": {"zh": "公开日期", "en": "published on"},
+    "ledger.col.consultations": {"zh": "协商记录", "en": "consultations"},
+    "ledger.col.followup_due": {"zh": "续办时限", "en": "follow-up deadline"},
+    "ledger.blank": {"zh": "(空)", "en": "(blank)"},
+    "ledger.case_label": {"zh": "{kind}第{number}号({year})", "en": "{kind} No. {number} ({year})"},
+    "ledger.conflict": {
+        "zh": "第{row}行 {case}“{field}”:现为 {stored},表格为 {file}({reason})",
+        "en": "row {row}, {case}, “{field}”: now {stored}, the file says {file} ({reason})",
+    },
+    "ledger.conflict.backwards": {"zh": "状态倒退", "en": "the stage would move back"},
+    "ledger.conflict.dropped": {"zh": "会丢失已记录的内容", "en": "recorded work would be lost"},
+    "ledger.conflict.chat": {
+        "zh": "上次导入或导出后已在机器人中修改",
+        "en": "changed in the bot since the last import or export",
+    },
+    "ledger.history_note_overwrite": {
+        "zh": "导入 {file} 第{row}行(按表格覆盖冲突)",
+        "en": "imported from {file}, row {row} (conflicts overwritten by the file)",
+    },
+    "ledger.result.conflict_count": {
+        "zh": "冲突 {count} 处(涉及 {cases} 件)。",
+        "en": "{count} conflicts in {cases} cases.",
+    },
+    "ledger.result.conflicts_kept": {
+        "zh": "以下 {count} 处冲突未导入(保留机器人中的内容;确认按表格覆盖请加 --overwrite,或在聊天中点“导入并按表格覆盖冲突”):",
+        "en": "These {count} conflicts were not applied (the bot's values kept; to take the file's, use --overwrite, or “import, the file wins conflicts” in chat):",
+    },
+    "ledger.result.conflicts_applied": {
+        "zh": "以下 {count} 处冲突已按表格覆盖:",
+        "en": "These {count} conflicts were overwritten by the file:",
+    },
+    "ledger.result.more_conflicts": {
+        "zh": "……另有 {count} 处冲突未列出。",
+        "en": "… and {count} more conflicts.",
+    },
+    "ledger.result.warnings": {
+        "zh": "提示({count} 条,这些行已导入,请核对):",
+        "en": "Warnings ({count}; these rows load, check them):",
+    },
+    "ledger.result.more_warnings": {
+        "zh": "……另有 {count} 条提示未列出。",
+        "en": "… and {count} more warnings.",
+    },
+    "ledger.err.formula": {
+        "zh": "这是公式“{formula}”,文件中没有它的计算结果。请在 Excel 中打开并保存,或复制后“选择性粘贴→数值”,再导入。",
+        "en": "This is the formula “{formula}” and the file holds no computed value for it. Open and save the file in Excel, or paste it as values, then import.",
+    },
+    "ledger.err.no_such_day": {
+        "zh": "“{field}”的日期“{value}”不存在:{month}月只有{days}天。",
+        "en": "“{field}”: the date “{value}” does not exist: month {month} has {days} days.",
+    },
+    "ledger.err.no_such_month": {
+        "zh": "“{field}”的日期“{value}”不存在:没有{month}月。",
+        "en": "“{field}”: the date “{value}” does not exist: there is no month {month}.",
+    },
+    "ledger.err.stale_preview": {
+        "zh": "预览之后第{number}号等办件已被修改或新增,这次预览已过期,未导入任何数据。请重新发送台账文件。",
+        "en": "No. {number} (and maybe others) changed since the preview; the preview is out of date and nothing was imported. Send the ledger again.",
+    },
+    "ledger.warn.padded": {
+        "zh": "编号 {value} 按本年度编号的位数补零为 {number}({width} 位)。",
+        "en": "The number {value} was padded with zeros to {number} ({width} digits, as the year's other numbers).",
+    },
+    "ledger.warn.other_division": {
+        "zh": "承办人{name}属于{own},不是{division}。",
+        "en": "The handler {name} belongs to {own}, not {division}.",
+    },
+    "ledger.warn.unknown_division": {
+        "zh": "处室“{division}”在人员名单中没有任何人。",
+        "en": "Nobody in the people list belongs to the division “{division}”.",
+    },
+    "ledger.warn.role_proposal": {
+        "zh": "提案通常是“会办”,不是“协办”(协办用于建议)。",
+        "en": "A proposal is usually co-handled as 会办 (joint), not 协办 (co, for suggestions).",
+    },
+    "ledger.warn.role_suggestion": {
+        "zh": "建议通常是“协办”,不是“会办”(会办用于提案)。",
+        "en": "A suggestion is usually co-handled as 协办 (co), not 会办 (joint, for proposals).",
+    },
+    "ledger.warn.deadline_before_assigned": {
+        "zh": "办理时限 {deadline} 早于交办日期 {assigned}。",
+        "en": "The deadline {deadline} is before the assignment date {assigned}.",
+    },
+    "ledger.warn.no_consultation": {
+        "zh": "状态已过“已协商”,但没有协商记录。",
+        "en": "The stage is at or past 已协商 (consulted) but no consultation is recorded.",
+    },
+    "ledger.warn.met_unknown_reply": {
+        "zh": "状态为已答复但没有答复日期:按已答复、日期不详导入。",
+        "en": "Answered but no answer date: loaded as answered, date unknown.",
+    },
+    "ledger.warn.met_unknown_opinion": {
+        "zh": "状态为已提交意见但没有意见提交日期:按已提交、日期不详导入。",
+        "en": "Opinion submitted but no date: loaded as submitted, date unknown.",
+    },
+    "ledger.warn.met_unknown_followup": {
+        "zh": "状态为已答复但没有答复日期:按已续复、日期不详导入。",
+        "en": "Answered again but no date: loaded as answered, date unknown.",
+    },
+    "ledger.warn.met_unknown_publish": {
+        "zh": "状态为已公开但没有公开日期:按已公开、日期不详导入。",
+        "en": "Published but no publishing date: loaded as published, date unknown.",
+    },
+    "ledger.warn.admin_linked": {
+        "zh": "Telegram {telegram} 是启动时设置的管理员“{old}”,已关联到本行的{name}(姓名、职务、处室按本行)。",
+        "en": "Telegram {telegram} is the admin “{old}” set at start; linked to {name} of this row (name, position, division from the row).",
+    },
+    # the chat's preview
+    "ledger.plan.new": {"zh": "第{row}行 {case}:新增", "en": "row {row}, {case}: new"},
+    "ledger.plan.changed": {"zh": "第{row}行 {case}:", "en": "row {row}, {case}:"},
+    "ledger.plan.change": {"zh": "· {field}:{stored} → {file}", "en": "· {field}: {stored} → {file}"},
+    "ledger.plan.conflict": {"zh": "⚠️冲突({reason})", "en": "⚠️ conflict ({reason})"},
+    "ledger.preview": {
+        "zh": "📋 “{name}”预览(尚未导入):\n新增 {created} 件,变更 {changed} 件(其中冲突 {conflicts} 处),无变化 {unchanged} 件,有问题的行 {bad} 行,提示 {warnings} 条。",
+        "en": "📋 Preview of “{name}” (nothing imported yet):\n{created} new, {changed} changed ({conflicts} conflicts), {unchanged} unchanged, {bad} bad rows, {warnings} warnings.",
+    },
+    "ledger.preview.bad_skipped": {
+        "zh": "有问题的行不会导入;点“导入”只导入正确的行。",
+        "en": "Bad rows are not imported; “import” imports the good rows only.",
+    },
+    "ledger.preview.nothing": {
+        "zh": "表格与机器人中的内容一致,没有需要导入的变更。",
+        "en": "The file matches what the bot holds; nothing to import.",
+    },
+    "ledger.preview.details_none": {"zh": "没有变更。", "en": "No changes."},
+    "ledger.preview.more_cases": {"zh": "……另有 {count} 件未列出。", "en": "… and {count} more cases."},
+    "ledger.preview.cancelled": {"zh": "已取消,未导入任何数据。", "en": "Cancelled; nothing was imported."},
+    "ledger.btn.import": {"zh": "导入", "en": "import"},
+    "ledger.btn.overwrite": {"zh": "导入并按表格覆盖冲突", "en": "import, the file wins conflicts"},
+    "ledger.btn.cancel": {"zh": "取消", "en": "cancel"},
+    "ledger.btn.details": {"zh": "查看各件变更", "en": "show each case's changes"},
 }

@@ -10,7 +10,7 @@ MESSAGES = {
         "en": "The file is too large: a ledger may be at most {mb} MB. Please split it.",
     },
     "lc.reading": {"zh": "⏳ 正在读取“{name}”…", "en": "⏳ Reading “{name}”…"},
-    "lc.checking": {"zh": "⏳ 已读取“{name}”,正在逐行校验并写入…", "en": "⏳ Read “{name}”; checking and writing every row…"},
+    "lc.checking": {"zh": "⏳ 已读取“{name}”,正在逐行校验…", "en": "⏳ Read “{name}”; checking every row…"},
     "lc.download_failed": {
         "zh": "文件下载失败,请稍后重新发送。",
         "en": "Could not download the file; please send it again later.",
