@@ -39,12 +39,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
+import io
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackContext, ContextTypes
 from tinydb import Query
@@ -183,6 +184,8 @@ class Outgoing:
     hash: str
     #: the parts — built only when the message is really sent
     render: Callable[[CallbackContext], Parts]
+    #: a file sent after the parts, once: (file name, bytes, caption) — the weekly chart
+    attachment: tuple[str, bytes, str] | None = None
 
 
 async def run_day(app: Application, day: dt.date, *, catch_up: bool = False) -> RunReport:
@@ -220,11 +223,14 @@ async def _run_weekly(app: Application, day: dt.date) -> RunReport:
         return RunReport(day, WEEKLY, done=True)
     summary = weekly_summary(store.cases(), work_calendar(store), rules_table(store), day)
     texts = {lang: render_weekly(summary, lang) for lang in ("zh", "en")}
+    leaders = [p for p in store.people() if p.position in ("leader", "head") and p.active]
+    from jobs.weekly_chart import weekly_charts
+
+    charts = await weekly_charts(store, day, {p.language for p in leaders}) if leaders else {}
     outgoing = []
-    for p in store.people():
-        if p.position in ("leader", "head") and p.active:
-            text = texts.get(p.language, texts["zh"])
-            outgoing.append(Outgoing(p, _hash(text), _plain(text)))
+    for p in leaders:
+        text = texts.get(p.language, texts["zh"])
+        outgoing.append(Outgoing(p, _hash(text), _plain(text), charts.get(p.language)))
     return await _deliver(app, day, WEEKLY, outgoing)
 
 
@@ -377,6 +383,13 @@ async def _send_one(app: Application, context: CallbackContext, o: Outgoing, doc
             sent_ids.append(message.message_id)
             if k + 1 < len(parts):
                 table.update({"parts_sent": k + 1, "messages": sent_ids}, doc_ids=[doc_id])
+        if o.attachment is not None and not doc.get("attachment_sent"):
+            table.update({"parts_sent": len(parts), "messages": sent_ids}, doc_ids=[doc_id])
+            name, data, caption = o.attachment
+            message = await app.bot.send_document(chat_id, InputFile(io.BytesIO(data), filename=name),
+                                                   caption=caption)
+            sent_ids.append(message.message_id)
+            table.update({"attachment_sent": True}, doc_ids=[doc_id])
         table.update({"status": "sent", "parts_sent": len(parts), "messages": sent_ids,
                       "sent_at": iso_now(clock)}, doc_ids=[doc_id])
         return "sent"
