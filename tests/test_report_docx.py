@@ -7,6 +7,7 @@ import io
 
 import docx
 import pytest
+from openpyxl import load_workbook
 from docx.oxml.ns import qn
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -189,5 +190,8 @@ def test_command_line_writes_the_docx(data_dir, tmp_path, capsys):
     texts = paragraphs(docx.Document(str(out)))
     assert "省人民政府办公厅:" in texts and texts[-1] == "2020年9月11日"
     assert any(p.startswith("2020年,省投资促进局承办省十三届人大三次会议人大代表建议8件") for p in texts)
+    xlsx = tmp_path / "report.xlsx"
+    assert main(["report", "--year", "2020", "--xlsx", str(xlsx)]) == 0
+    assert len(load_workbook(xlsx).worksheets[0]._images) == 1  # with the progress chart
     bad = main(["report", "--year", "2020", "--docx", str(tmp_path / "no" / "such" / "r.docx")])
     assert bad != 0 and "r.docx" in capsys.readouterr().err

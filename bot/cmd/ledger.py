@@ -190,8 +190,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     from bot.domain.report import render_report_text, report_figures
 
     today = _today(args)
+    chart = None
     with open_data_store(readonly=True) as store:
-        fig = report_figures(store.cases(args.year), args.year, unit=args.unit, today=today)
+        cases = store.cases(args.year)
+        fig = report_figures(cases, args.year, unit=args.unit, today=today)
+        if args.xlsx and cases:
+            from functools import partial
+
+            from bot.domain.charts import chart_data
+            from data.views import rules_of, work_calendar
+
+            chart = chart_data(cases, today, work_calendar(store), partial(rules_of, store),
+                               year=args.year)
     if args.json:
         print(json.dumps(fig.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -199,10 +209,12 @@ def cmd_report(args: argparse.Namespace) -> int:
             print(t("report.no_cases", args.lang, year=args.year), file=sys.stderr)
         print(render_report_text(fig, args.lang))
     if args.xlsx:
+        from data.charts import render_chart
         from data.ledger_write import report_xlsx
 
+        png = render_chart(chart, args.lang) if chart is not None else None
         try:
-            Path(args.xlsx).write_bytes(report_xlsx(fig, args.lang))
+            Path(args.xlsx).write_bytes(report_xlsx(fig, args.lang, png))
         except OSError as exc:
             raise ValidationError("ledger.err.cannot_open", name=args.xlsx,
                                   reason=exc.strerror or str(exc)) from None
