@@ -452,9 +452,9 @@ async def show(c: Ctx, spec: Spec, page: int = 1, *, edit: bool = False) -> None
     else:
         await c.reply(view.text, keyboard(view.rows))
         if spec.kind == "progress":  # the chart of the same cases (handlers/reportdoc.py)
-            from handlers.reportdoc import send_progress_chart
+            from handlers.reportdoc import progress_chart_later
 
-            await send_progress_chart(c, sight(c).cases, spec.year or c.today.year)
+            progress_chart_later(c, sight(c).cases, spec.year or c.today.year)
 
 
 # ---------------------------------------------------------------- from a question to a query

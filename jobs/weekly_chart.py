@@ -1,13 +1,12 @@
 """The chart attached to the leaders' Monday summary (see :mod:`jobs.reminders`).
 
-The counts are taken from the store on the event loop's thread; the PNG is drawn in a
-worker thread, once per language the leaders read. A chart that cannot be drawn is logged
-and left out: the summary's text still goes.
+The counts are taken from the store on the event loop's thread; the PNG is drawn in the
+drawing process (:mod:`data.offloop`), once per language the leaders read. A chart that
+cannot be drawn is logged and left out: the summary's text still goes.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 from collections.abc import Iterable
@@ -15,6 +14,7 @@ from functools import partial
 
 from bot.domain.charts import chart_data
 from bot.texts import norm_lang, t
+from data import offloop
 from data.views import rules_of, work_calendar
 
 log = logging.getLogger("duban.reminders")
@@ -35,7 +35,7 @@ async def weekly_charts(store, day: dt.date, langs: Iterable[str]
         key = norm_lang(lang)
         if key not in drawn:
             try:
-                png = await asyncio.to_thread(render_chart, data, key)
+                png = await offloop.run(render_chart, data, key)
             except Exception:
                 log.exception("the weekly chart could not be drawn")
                 return {}

@@ -19,6 +19,12 @@ from data.views import rules_of, work_calendar
 pytestmark = pytest.mark.e2e
 
 
+async def chart_after(user, timeout=15.0):
+    """The answer and the chart that follows it (sent by a task after the answer)."""
+    messages = await user.wait_messages(2, timeout)
+    return messages[0], messages[1]
+
+
 def chart_of(env, cases, year=2020):
     store = env.store
     return chart_data(cases, env.time.today(), work_calendar(store), partial(rules_of, store),
@@ -29,9 +35,11 @@ async def test_progress_attaches_the_chart_of_the_askers_cases(bot_env):
     wang = bot_env.user("王强")
     reply = await wang.ask("/progress")
     assert "2020年办理进度" in reply[0].text
-    chart = reply[-1].document
+    answer, message = await chart_after(wang)
+    assert answer.message_id == reply[0].message_id
+    chart = message.document
     assert chart is not None and chart.name.endswith(".png")
-    assert reply[-1].text == "2020年办理进度(截至6月29日)"
+    assert message.text == "2020年办理进度(截至6月29日)"
     person = bot_env.store.person_by_telegram(wang.id)
     mine = chart_of(bot_env, visible(person, bot_env.store.cases()))
     everything = chart_of(bot_env, bot_env.store.cases())
@@ -40,23 +48,28 @@ async def test_progress_attaches_the_chart_of_the_askers_cases(bot_env):
     # paging or drilling down edits the screen and sends no second chart
     before = len(wang.messages)
     await wang.ask_press("📂 综合处")
+    await wang.ask("/help")  # later than any chart the press could have sent
     assert not any(m.document for m in wang.messages[before:])
 
 
 async def test_english_chart_and_no_chart_for_an_empty_year(bot_env):
     office = bot_env.user("周敏")
     await office.ask("/lang en")
-    reply = await office.ask("/progress 2020")
-    assert reply[-1].document is not None and reply[-1].text == "Progress 2020 (as of June 29)"
-    reply = await office.ask("/progress 2019")
-    assert not any(m.document for m in reply)
+    await office.ask("/progress 2020")
+    _, chart = await chart_after(office)
+    assert chart.document is not None and chart.text == "Progress 2020 (as of June 29)"
+    before = len(office.messages)
+    await office.ask("/progress 2019")
+    await office.ask("/help")
+    assert not any(m.document for m in office.messages[before:])
 
 
 async def test_a_stranger_gets_no_chart(bot_env):
     stranger = bot_env.user(55555, first_name="路人")
     await stranger.ask("/start")
-    reply = await stranger.ask("/progress")
-    assert not any(m.document for m in reply)
+    await stranger.ask("/progress")
+    await stranger.ask("/help")
+    assert not any(m.document for m in stranger.messages)
 
 
 async def test_report_sends_the_workbook_with_the_chart_and_the_word_report(bot_env):
@@ -81,27 +94,35 @@ async def test_report_sends_the_workbook_with_the_chart_and_the_word_report(bot_
     assert not any(m.document for m in refused)
 
 
-async def test_the_chart_is_drawn_off_the_event_loop(bot_env, monkeypatch):
-    """The bot and this test share one event loop: while the drawing thread is held, the
-    test still runs, so the drawing does not hold the loop."""
+def wait_for_file(path: str, timeout: float) -> bool:
+    """Run in the drawing process: hold it until ``path`` exists."""
+    import os
+    import time
+
+    end = time.monotonic() + timeout
+    while not os.path.exists(path):
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+async def test_the_chart_is_drawn_off_the_event_loop(bot_env, tmp_path):
+    """While the drawing process is busy, the bot answers the next question; the chart
+    follows once the process is free."""
     import asyncio
-    import threading
 
-    import data.charts as charts
+    from data import offloop
 
-    started, release = threading.Event(), threading.Event()
-    real = charts._render.__wrapped__
-
-    def held(data, lang):
-        started.set()
-        assert release.wait(20), "never released"
-        return real(data, lang)
-
-    monkeypatch.setattr(charts, "_render", held)
+    gate = tmp_path / "go"
+    held = asyncio.ensure_future(offloop.run(wait_for_file, str(gate), 60))
     office = bot_env.user("周敏")
-    update = await office.send("/progress")
-    assert await asyncio.to_thread(started.wait, 20)
-    assert not any(m.document for m in office.messages)  # the chart is being drawn
-    release.set()
-    await bot_env.handled(update, timeout=20)
-    assert office.messages[-1].document is not None
+    reply = await office.ask("/progress", timeout=20)
+    assert "2020年办理进度" in reply[0].text
+    assert "超期" in (await office.ask("/overdue"))[-1].text  # answered meanwhile
+    assert not any(m.document for m in office.messages)  # the chart waits for the process
+    gate.touch()
+    assert await held
+    messages = await office.wait_messages(2, timeout=30)  # /overdue's answer, then the chart
+    assert messages[-1].document is not None
+    assert offloop.executor() is offloop.executor()  # one process, kept
