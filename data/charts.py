@@ -200,12 +200,15 @@ def render_chart(data: ChartData, lang: str | None = "zh") -> bytes:
     Memoised on the (immutable) counts and the language: the same day's chart of the same
     cases, asked again, is not drawn again; changed counts are a new key, never stale.
     """
-    return _render(data, lang)
+    return _memo(data, lang)
 
 
-@lru_cache(maxsize=32)
-def _render(data: ChartData, lang: str | None) -> bytes:
+def draw_chart(data: ChartData, lang: str | None = "zh") -> bytes:
+    """The chart drawn anew (what :func:`render_chart` memoises)."""
     fig = build_figure(data, lang)
     out = io.BytesIO()
     fig.savefig(out, format="png", dpi=DPI)
     return out.getvalue()
+
+
+_memo = lru_cache(maxsize=32)(draw_chart)
