@@ -5,8 +5,8 @@ Layout after GB/T 9704 (党政机关公文格式), roughly: A4, margins 37 mm to
 28 characters), first lines indented two characters; the title in 方正小标宋简体 二号 (22 pt),
 centred; first-level headings in 黑体 三号; Latin letters and digits in Times New Roman; the
 page number ``— 1 —`` in the footer. Fonts are named, not embedded: Word uses them where the
-office has them and substitutes its own (宋体/SimSun, FangSong, SimHei) where it does not;
-each run also names the Windows fallback (FangSong, SimHei) as its complex-script font.
+office has them; the font table gives each an alternate name (``w:altName``: 仿宋_GB2312 →
+仿宋, 方正小标宋简体 → 宋体, 黑体 → SimHei) that Word takes where it does not.
 
 Pure over the figures: :func:`report_docx` takes the figures and the date and returns the
 file's bytes. Slow for big years (python-docx builds XML), so the chat runs it in a thread.
@@ -24,6 +24,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from lxml import etree
 
 from bot.domain.report import ReportFigures
 from bot.domain.reportdoc import ReportDocument, Table, report_document
@@ -43,6 +44,10 @@ LINE = Pt(28.95)
 INDENT = Pt(32)         # two characters of 三号
 
 
+#: the document's fonts and the name Word takes instead where one is missing (w:altName)
+ALT_NAMES = {BODY_FONT: "仿宋", HEADING_FONT: "SimHei", TITLE_FONT: "宋体", "宋体": "SimSun"}
+
+
 def _fonts(run, east_asian: str, fallback: str, size: Pt) -> None:
     run.font.size = size
     run.font.name = LATIN_FONT
@@ -52,7 +57,21 @@ def _fonts(run, east_asian: str, fallback: str, size: Pt) -> None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
     fonts.set(qn("w:eastAsia"), east_asian)
-    fonts.set(qn("w:cs"), fallback)
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def _font_table(doc) -> None:
+    """Declare the Chinese fonts in the font table with their alternate names (GB2312)."""
+    part = next(p for p in doc.part.package.iter_parts()
+                if str(p.partname) == "/word/fontTable.xml")
+    root = etree.fromstring(part.blob)
+    w = root.nsmap["w"]
+    for name, alt in ALT_NAMES.items():
+        font = etree.SubElement(root, f"{{{w}}}font", {f"{{{w}}}name": name})
+        for tag, value in (("altName", alt), ("charset", "86"), ("family", "modern"),
+                           ("pitch", "variable")):
+            etree.SubElement(font, f"{{{w}}}{tag}", {f"{{{w}}}val": value})
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _paragraph(doc, text: str, *, font: str = BODY_FONT, fallback: str = BODY_FALLBACK,
@@ -149,6 +168,7 @@ def document_docx(report: ReportDocument) -> bytes:
         p = _paragraph(doc, text, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
         p.paragraph_format.right_indent = INDENT * 2
     _page_number(section)
+    _font_table(doc)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -92,6 +92,10 @@ def test_official_document_layout():
     assert body.paragraph_format.first_line_indent.pt == 32
     footer = section.footer.paragraphs[0]._element.xml
     assert "PAGE" in footer
+    table = next(p for p in doc.part.package.iter_parts()
+                 if str(p.partname) == "/word/fontTable.xml").blob.decode()
+    assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in table
+    assert '<w:font w:name="方正小标宋简体"><w:altName w:val="宋体"/>' in table
 
 
 def test_english_report():
