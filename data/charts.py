@@ -138,12 +138,13 @@ def build_figure(data: ChartData, lang: str | None = "zh") -> Figure:
     # cases per division, stacked by state
     ys = list(range(len(bars)))[::-1]
     left = [0] * len(bars)
+    smallest = 0.035 * max((b.total for b in bars), default=0)
     for state in STATES:
         values = [b.count(state) for b in bars]
         top.barh(ys, values, left=left, color=COLOURS[state], height=0.6,
                  label=t(f"chart.state.{state}", lang))
         for y, x, v in zip(ys, left, values):
-            if v:
+            if v and v >= smallest:  # a number only where the segment has room for it
                 top.text(x + v / 2, y, str(v), ha="center", va="center", fontsize=8,
                          color="white" if state != "due_soon" else "black")
         left = [a + b for a, b in zip(left, values)]

@@ -147,3 +147,22 @@ def test_the_png_shows_the_traffic_light_colours():
 def test_a_chart_of_nothing_still_renders():
     data = chart_data([], dt.date(2020, 6, 29), CAL, year=2020)
     assert charts.render_chart(data, "zh").startswith(b"\x89PNG")
+
+
+def test_many_divisions_end_in_one_bar_of_the_rest():
+    day = dt.date(2020, 6, 24)
+    cases = []
+    for n in range(40):
+        case = Case(kind="suggestion", number=f"{n:04d}", year=2020, title="t", role="lead",
+                    division=f"第{n % 20 + 1}处", stage="in_progress")
+        case.clocks["reply"] = Clock(due="2020-06-30")
+        cases.append(case)
+    data = chart_data(cases, day, CAL, year=2020)
+    assert len(data.divisions) == 20
+    figure = charts.build_figure(data, "zh")
+    top = figure.axes[0]
+    labels = [label.get_text() for label in top.get_yticklabels()]
+    assert len(labels) == charts.MAX_BARS
+    assert labels[-1] == f"其他{20 - charts.MAX_BARS + 1}个处室"
+    widths = sum(p.get_width() for p in top.patches)
+    assert widths == len(cases)  # every case is in a bar
