@@ -273,9 +273,11 @@ def people_workbook(people: Sequence[Person]) -> bytes:
     return to_bytes(book)
 
 
-def report_xlsx(fig: ReportFigures, lang: str | None = "zh") -> bytes:
+def report_xlsx(fig: ReportFigures, lang: str | None = "zh", chart: bytes | None = None
+                ) -> bytes:
     """The annual report as an .xlsx the office can paste from: the paragraph and sentences
-    on top, then each table with its headings."""
+    on top, then each table with its headings; ``chart`` (PNG bytes, ``data.charts``)
+    is placed right of the text."""
     book = Workbook()
     ws = book.active
     ws.title = t("report.sheet", lang)
@@ -303,6 +305,10 @@ def report_xlsx(fig: ReportFigures, lang: str | None = "zh") -> bytes:
                 for index in range(1, len(values) + 1):
                     cell = ws.cell(row=ws.max_row, column=index)
                     cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    if chart:
+        from openpyxl.drawing.image import Image
+
+        ws.add_image(Image(io.BytesIO(chart)), f"{get_column_letter(width + 2)}1")
     return to_bytes(book)
 
 

@@ -287,7 +287,6 @@ async def export_cmd(c: Ctx) -> None:
 @guard("report")
 async def report_cmd(c: Ctx) -> None:
     from bot.domain.report import render_report_text, report_figures
-    from data.ledger_write import report_xlsx
 
     try:
         year = _year_arg(c) or c.today.year
@@ -301,9 +300,9 @@ async def report_cmd(c: Ctx) -> None:
     unit = c.store.get_setting(UNIT_SETTING, "") or ""
     fig = report_figures(cases, year, unit=unit, today=c.today)
     await c.reply(esc(render_report_text(fig, c.lang, table=False)))
-    name = f"{c.t('lc.report_file', year=year)}.xlsx"
-    await c.context.bot.send_document(c.chat_id, InputFile(io.BytesIO(report_xlsx(fig, c.lang)), filename=name),
-                                      caption=c.t("lc.report_caption", year=year))
+    from handlers.reportdoc import send_report_files
+
+    await send_report_files(c, fig, cases)  # the .xlsx (with the chart) and the .docx
 
 
 def register(app: Application) -> None:

@@ -451,6 +451,10 @@ async def show(c: Ctx, spec: Spec, page: int = 1, *, edit: bool = False) -> None
         await c.edit_or_reply(view.text, keyboard(view.rows))
     else:
         await c.reply(view.text, keyboard(view.rows))
+        if spec.kind == "progress":  # the chart of the same cases (handlers/reportdoc.py)
+            from handlers.reportdoc import progress_chart_later
+
+            progress_chart_later(c, sight(c).cases, spec.year or c.today.year)
 
 
 # ---------------------------------------------------------------- from a question to a query

@@ -67,6 +67,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import html
+import io
 import logging
 import time as _time
 from collections.abc import Callable, Sequence
@@ -74,7 +75,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, CallbackContext, ContextTypes
 from tinydb import Query
@@ -362,6 +363,8 @@ class Outgoing:
     hash: str
     #: the parts — built only when the message is really sent
     render: Callable[[CallbackContext], Parts]
+    #: a file sent after the parts, once: (file name, bytes, caption) — the weekly chart
+    attachment: tuple[str, bytes, str] | None = None
 
 
 async def run_day(app: Application, day: dt.date, *, catch_up: bool = False) -> RunReport:
@@ -408,20 +411,24 @@ async def _run_weekly(app: Application, day: dt.date, *, catch_up: bool = False)
         return RunReport(day, WEEKLY, done=True)
     if run is not None:
         catch_up = catch_up or bool(run.get("catch_up"))
+    from jobs.weekly_chart import weekly_charts
+
     cases, cal, rules = store.cases(), work_calendar(store), rules_table(store)
-    texts: dict[tuple[str, tuple[str, ...] | None, str], str] = {}
+    drawn: dict[tuple[str, tuple[str, ...] | None, str], tuple[str, Any]] = {}
     outgoing = []
     for p in store.people():
         if p.position in ("leader", "head") and p.active:
-            # each leader's summary covers what that leader may see
+            # each leader's summary and chart cover what that leader may see
             sight = None if p.position == "head" else tuple(sorted(p.leads_divisions))
             key = (p.position, sight, p.language)
-            if key not in texts:
-                summary = weekly_summary(visible(p, cases), cal, rules, day)
+            if key not in drawn:
+                seen = visible(p, cases)
+                summary = weekly_summary(seen, cal, rules, day)
                 mark = t("remind.catch_up", p.language) if catch_up else ""
-                texts[key] = mark + render_weekly(summary, p.language)
-            text = texts[key]
-            outgoing.append(Outgoing(p, _hash(text), _plain(text)))
+                charts = await weekly_charts(store, day, {p.language}, seen)
+                drawn[key] = (mark + render_weekly(summary, p.language), charts.get(p.language))
+            text, chart = drawn[key]
+            outgoing.append(Outgoing(p, _hash(text), _plain(text), chart))
     return await _deliver(app, day, WEEKLY, outgoing, catch_up=catch_up,
                           until=_until(app, day, catch_up))
 
@@ -594,6 +601,13 @@ async def _send_one(app: Application, context: CallbackContext, o: Outgoing, doc
             sent_ids.append(message.message_id)
             if k + 1 < len(parts):
                 table.update({"parts_sent": k + 1, "messages": sent_ids}, doc_ids=[doc_id])
+        if o.attachment is not None and not doc.get("attachment_sent"):
+            table.update({"parts_sent": len(parts), "messages": sent_ids}, doc_ids=[doc_id])
+            name, data, caption = o.attachment
+            message = await app.bot.send_document(chat_id, InputFile(io.BytesIO(data), filename=name),
+                                                   caption=caption)
+            sent_ids.append(message.message_id)
+            table.update({"attachment_sent": True}, doc_ids=[doc_id])
         table.update({"status": "sent", "parts_sent": len(parts), "messages": sent_ids,
                       "sent_at": iso_now(clock)}, doc_ids=[doc_id])
         return "sent"

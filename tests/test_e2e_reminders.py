@@ -98,7 +98,9 @@ async def test_the_nine_oclock_run_fires_by_the_set_clock_once_per_person(tmp_pa
         for name, user in users.items():
             texts = bot_texts(user)
             if name in ("王强", "陈静", "李明"):
-                assert len(texts) == 1 and texts[0].startswith("督办周报 · 6月29日—7月5日"), name
+                assert len(texts) == 2 and texts[0].startswith("督办周报 · 6月29日—7月5日"), name
+                chart = user.messages[1].document  # the progress chart follows the summary
+                assert chart.name.endswith(".png") and chart.data.startswith(b"\x89PNG"), name
             elif name in expected:
                 assert len(texts) == 1, (name, texts)
                 assert texts[0].startswith("督办提醒 · 6月29日(星期一)")

@@ -3,7 +3,7 @@
     duban import cases.xlsx [--partial] [--dry-run] [--overwrite]
                                                         import the year's cases (台账)
     duban export [--year 2020] out.xlsx                 cases, history and people as .xlsx
-    duban report --year 2020 [--json] [--xlsx r.xlsx]   the annual report's figures
+    duban report --year 2020 [--json] [--xlsx r.xlsx] [--docx r.docx]   the annual report
     duban people import people.xlsx [--partial] [--dry-run]
     duban people list
 
@@ -67,6 +67,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--year", type=int, required=True, help="年度 / the year, e.g. 2020")
     p.add_argument("--json", action="store_true", help="输出 JSON 数字 / the figures as JSON")
     p.add_argument("--xlsx", metavar="FILE", help="同时保存为 .xlsx / also save as .xlsx")
+    p.add_argument("--docx", metavar="FILE",
+                   help="同时保存为公文格式的 Word 文档 / also save the report as a .docx")
+    p.add_argument("--to", default="", help="主送机关,默认 省政府办公厅 / the addressee")
     p.add_argument("--unit", default="", help="单位名称,如 省投资促进局 / the department's name")
     p.add_argument("--today", help="计算超期的日期 / the day for overdue counts (YYYY-MM-DD)")
     p.set_defaults(func=cmd_report)
@@ -209,9 +212,19 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from bot.domain.report import render_report_text, report_figures
 
+    today = _today(args)
+    chart = None
     with open_data_store(readonly=True) as store:
-        fig = report_figures(store.cases(args.year), args.year, unit=args.unit,
-                             today=_today(args))
+        cases = store.cases(args.year)
+        fig = report_figures(cases, args.year, unit=args.unit, today=today)
+        if args.xlsx and cases:
+            from functools import partial
+
+            from bot.domain.charts import chart_data
+            from data.views import rules_of, work_calendar
+
+            chart = chart_data(cases, today, work_calendar(store), partial(rules_of, store),
+                               year=args.year)
     if args.json:
         print(json.dumps(fig.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -219,14 +232,25 @@ def cmd_report(args: argparse.Namespace) -> int:
             print(t("report.no_cases", args.lang, year=args.year), file=sys.stderr)
         print(render_report_text(fig, args.lang))
     if args.xlsx:
+        from data.charts import render_chart
         from data.ledger_write import report_xlsx
 
+        png = render_chart(chart, args.lang) if chart is not None else None
         try:
-            Path(args.xlsx).write_bytes(report_xlsx(fig, args.lang))
+            Path(args.xlsx).write_bytes(report_xlsx(fig, args.lang, png))
         except OSError as exc:
             raise ValidationError("ledger.err.cannot_open", name=args.xlsx,
                                   reason=exc.strerror or str(exc)) from None
         print(t("report.saved", args.lang, path=args.xlsx), file=sys.stderr)
+    if args.docx:
+        from data.report_docx import report_docx
+
+        try:
+            Path(args.docx).write_bytes(report_docx(fig, today, args.lang, to=args.to))
+        except OSError as exc:
+            raise ValidationError("ledger.err.cannot_open", name=args.docx,
+                                  reason=exc.strerror or str(exc)) from None
+        print(t("report.saved", args.lang, path=args.docx), file=sys.stderr)
     return 0
 
 

@@ -393,31 +393,41 @@ def table_rows(fig: ReportFigures, lang: str | None = "zh") -> list[tuple[str, l
     return sections
 
 
-def render_findings(fig: ReportFigures, lang: str | None = "zh") -> list[str]:
-    """The report's other sentences: consultation, publishing, opinions (those that apply)."""
-    out = []
+def consultation_sentence(fig: ReportFigures, lang: str | None = "zh") -> str:
+    """件件先协商: all answered cases consulted first, or how many were ("" if none answered)."""
     c = fig.consultation
     if c.all_first:
-        out.append(t("report.consult_all", lang, n=c.answered))
-    elif c.answered:
-        out.append(t("report.consult_some", lang, n=c.answered, k=c.consulted_first,
-                     numbers=t("report.list_sep", lang).join(c.not_first)))
+        return t("report.consult_all", lang, n=c.answered)
+    if c.answered:
+        return t("report.consult_some", lang, n=c.answered, k=c.consulted_first,
+                 numbers=t("report.list_sep", lang).join(c.not_first))
+    return ""
+
+
+def published_sentence(fig: ReportFigures, lang: str | None = "zh") -> str:
+    """When the results were published ("" when none had to be)."""
     p = fig.published
-    if p.due:
-        if p.published == p.due and p.dates:
-            out.append(t("report.published_all", lang, n=p.published,
-                         when=_month_part(p.dates[-1], lang)))
-        else:
-            out.append(t("report.published_some", lang, due=p.due, n=p.published))
+    if not p.due:
+        return ""
+    if p.published == p.due and p.dates:
+        return t("report.published_all", lang, n=p.published, when=_month_part(p.dates[-1], lang))
+    return t("report.published_some", lang, due=p.due, n=p.published)
+
+
+def opinions_sentence(fig: ReportFigures, lang: str | None = "zh") -> str:
+    """The co-handling opinions sent ("" when the year has no co/joint case)."""
     o = fig.opinions
-    if o.total:
-        if o.all_in and o.on_time == o.total and len(o.due_dates) == 1:
-            out.append(t("report.opinions_on_time", lang, n=o.total,
-                         due=_md(o.due_dates[0], lang)))
-        else:
-            out.append(t("report.opinions_some", lang, n=o.total, submitted=o.submitted,
-                         on_time=o.on_time))
-    return out
+    if not o.total:
+        return ""
+    if o.all_in and o.on_time == o.total and len(o.due_dates) == 1:
+        return t("report.opinions_on_time", lang, n=o.total, due=_md(o.due_dates[0], lang))
+    return t("report.opinions_some", lang, n=o.total, submitted=o.submitted, on_time=o.on_time)
+
+
+def render_findings(fig: ReportFigures, lang: str | None = "zh") -> list[str]:
+    """The report's other sentences: consultation, publishing, opinions (those that apply)."""
+    return [s for s in (consultation_sentence(fig, lang), published_sentence(fig, lang),
+                        opinions_sentence(fig, lang)) if s]
 
 
 def render_report_text(fig: ReportFigures, lang: str | None = "zh", *, table: bool = True
