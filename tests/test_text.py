@@ -103,3 +103,10 @@ def test_keeping_controls_then_refusing_is_refusing(text):
         assert again.value.chars == err.chars
     else:
         assert clean_text(kept) == direct == kept
+
+
+def test_a_calendar_override_name_from_the_command_line_is_cleaned():
+    from bot.domain.workcal import make_override
+
+    iso, entry = make_override("2020-10-10", "workday", "国庆\u200b调休\u202e\x07")
+    assert (iso, entry) == ("2020-10-10", {"kind": "workday", "name": "国庆调休"})

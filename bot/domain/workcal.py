@@ -33,6 +33,7 @@ import chinese_calendar
 from chinese_calendar.constants import Holiday
 
 from bot.domain.model import ValidationError
+from bot.domain.text import clean_name
 from bot.texts import t
 
 #: the kinds an override may give a day
@@ -96,7 +97,7 @@ def _check_overrides(overrides: Mapping[str, Mapping[str, Any]] | None) -> dict[
 def make_override(day: dt.date | str, kind: str, name: str = "") -> tuple[str, dict[str, str]]:
     """A validated ``(iso, {"kind", "name"})`` entry for the override table."""
     iso = day.isoformat() if isinstance(day, dt.date) else str(day).strip()
-    entry = {"kind": kind, "name": (name or "").strip()}
+    entry = {"kind": kind, "name": clean_name(name or "")}  # bot.domain.text's rule
     _check_overrides({iso: entry})
     return dt.date.fromisoformat(iso).isoformat(), entry
 
