@@ -6,13 +6,16 @@ real time would not do. Instead one named repeating job, :data:`JOB_NAME`, ticks
 :data:`TICK_SECONDS`; each tick reads the injected "now" and, on a working day once "now" has
 passed the rules' ``remind_time`` (09:00 Asia/Shanghai by default):
 
-1. catches up the previous working day if it was missed while the bot was down (no finished
-   run for it, and the bot had run before it), or if some of its digests failed all day
-   (the run is reopened) — once, its digests marked 【补发】; older days are never replayed.
-   The weekly summary of that day, when it was the week's first working day, likewise.
-   A catch-up waits for the remind time too, so a bot restarted at night pings nobody
-   before 09:00;
-2. runs the day (a no-op once the day's run is finished);
+1. runs the day (a no-op once the day's run is finished). What the previous working day
+   owes — its whole run when it was missed while the bot was down (and the bot had run
+   before it), or the digests that were not delivered by the end of it — is *folded* into
+   the day's digests (:func:`_fold`, :func:`bot.domain.reminders.plan_reminders`'s
+   ``missed``): one digest per person, each case worded as it stands today, with a line
+   naming the missed day; the previous day's undelivered entries become ``folded``. Older
+   days are never replayed. The weekly summary of the previous day, when it was the week's
+   first working day, is caught up apart, marked 【补发】. A catch-up waits for the remind
+   time too, so a bot restarted at night pings nobody before 09:00;
+2. (see 1)
 3. on the week's first working day, after the daily run, sends the leaders' weekly summary;
 4. sends the notices to the office still pending.
 
@@ -105,7 +108,7 @@ NOTICE = "notice."
 #: send-log entries that will not be sent again ("dropped": pending, then no longer in the
 #: plan when the run resumed, e.g. the case was answered meanwhile: nothing left to say;
 #: "maybe": twice an unknown outcome, maybe delivered)
-FINAL = frozenset({"sent", "maybe", "unreachable", "failed", "dropped"})
+FINAL = frozenset({"sent", "maybe", "unreachable", "failed", "dropped", "folded"})
 #: first wait after a definite failure; doubled at each attempt up to MAX_BACKOFF
 RETRY_SECONDS = 60.0
 MAX_BACKOFF = 15 * 60.0
@@ -189,13 +192,13 @@ async def tick(app: Application) -> list[RunReport]:
         reports = []
         remind_at = dt.time.fromisoformat(rules_of(store, today.year).remind_time)
         if cal.is_workday(today) and now.time() >= remind_at:
-            _reopen(app, previous, today)
-            if _missed(store, previous, DAILY):
-                reports.append(await _run_day(app, previous, catch_up=True))
+            _reopen(app, previous, today, kinds=(WEEKLY,))
             if first_workday_of_week(cal, previous) == previous and _missed(store, previous,
                                                                             WEEKLY):
                 reports.append(await _run_weekly(app, previous, catch_up=True))
-            reports.append(await _run_day(app, today))
+            # what the previous working day owes (missed, or not delivered) is folded into
+            # today's digests, worded as today
+            reports.append(await _run_day(app, today, fold=previous))
             if first_workday_of_week(cal, today) == today and reports[-1].done:
                 reports.append(await _run_weekly(app, today))
         await flush_notices(app)
@@ -305,12 +308,14 @@ def _expire(app: Application, now: dt.datetime, previous: dt.date | None) -> Non
                     run["kind"], len(pending))
 
 
-def _reopen(app: Application, day: dt.date, today: dt.date) -> None:
-    """The morning after: ``day``'s digests that failed for a passing reason go out again,
-    once, as a catch-up."""
+def _reopen(app: Application, day: dt.date, today: dt.date,
+            kinds: Sequence[str] = (DAILY, WEEKLY)) -> None:
+    """The morning after: ``day``'s digests (of ``kinds``) that failed for a passing reason
+    go out again, once, as a catch-up. (The daily digests are folded into today's instead:
+    :func:`_fold`.)"""
     store = app.bot_data["store"]
     clock = app.bot_data["time"]
-    for kind in (DAILY, WEEKLY):
+    for kind in kinds:
         run = _run_doc(store, day, kind)
         if run is None or run["status"] != "done" or run.get("reopened"):
             continue
@@ -381,15 +386,67 @@ def _until(app: Application, day: dt.date, catch_up: bool) -> str:
     return max(end, now + MIN_WINDOW).isoformat()
 
 
-async def _run_day(app: Application, day: dt.date, *, catch_up: bool = False) -> RunReport:
+def _owed(store, day: dt.date) -> list[int] | None | bool:
+    """Who did not get ``day``'s digest: False (everyone who was due did, or the day needs no
+    catching up), None (the day was never run: everyone), or their person ids (entries
+    still pending, or failed for a passing reason, in a run not folded yet)."""
+    run = _run_doc(store, day, DAILY)
+    if run is None:
+        return None if _missed(store, day, DAILY) else False
+    if run.get("folded_into") or (run["status"] == "done" and run.get("reopened")):
+        return False
+    ids = sorted({d["person"] for d in _entries(store, day, DAILY)
+                  if d["status"] == "pending"
+                  or (d["status"] == "failed" and d.get("reason") == "transient")})
+    return ids or False
+
+
+def _fold(app: Application, previous: dt.date, day: dt.date) -> None:
+    """Fold what ``previous`` owes into ``day``'s run, in one commit: its undelivered entries
+    become ``folded`` (final), its run done, and ``day``'s run records whose lines it owes."""
+    store = app.bot_data["store"]
+    clock = app.bot_data["time"]
+    owed = _owed(store, previous)
+    if owed is False:
+        return
+    now, prev_iso = iso_now(clock), previous.isoformat()
+    runs = store.table(RUNS)
+    with store.transaction():
+        if owed is not None:
+            store.table(LOG).update({"status": "folded", "folded_into": day.isoformat()},
+                                    doc_ids=[d.doc_id for d in _entries(store, previous, DAILY)
+                                             if d["person"] in set(owed)
+                                             and d["status"] in ("pending", "failed")])
+        prev_key = (_Q.day == prev_iso) & (_Q.kind == DAILY)
+        if runs.contains(prev_key):
+            runs.update({"status": "done", "finished_at": now, "folded_into": day.isoformat()},
+                        prev_key)
+        else:
+            runs.insert({"day": prev_iso, "kind": DAILY, "status": "done", "started_at": now,
+                         "finished_at": now, "folded_into": day.isoformat(), "catch_up": True})
+        runs.insert({"day": day.isoformat(), "kind": DAILY, "status": "running",
+                     "catch_up": False, "started_at": now, "until": _until(app, day, False),
+                     "folded": {"day": prev_iso, "people": owed}})
+    log.info("reminders of %s folded into %s (%s)", previous, day,
+             "everyone" if owed is None else f"{len(owed)} people")
+
+
+async def _run_day(app: Application, day: dt.date, *, catch_up: bool = False,
+                   fold: dt.date | None = None) -> RunReport:
     store = app.bot_data["store"]
     run = _run_doc(store, day, DAILY)
     if run is not None and run["status"] == "done":
         return RunReport(day, DAILY, bool(run.get("catch_up")), done=True)
+    if run is None and fold is not None:
+        _fold(app, fold, day)
+        run = _run_doc(store, day, DAILY)
     if run is not None:
         catch_up = catch_up or bool(run.get("catch_up"))
+    folded = (run or {}).get("folded") or {}
+    missed = [dt.date.fromisoformat(folded["day"])] if folded else []
     digests = plan_reminders(store.cases(), store.people(), work_calendar(store),
-                             rules_table(store), day)
+                             rules_table(store), day, missed=missed,
+                             missed_people=folded.get("people"))
     outgoing = [Outgoing(d.person, d.digest_hash(), _digest_renderer(d, day, catch_up))
                 for d in digests]
     report = await _deliver(app, day, DAILY, outgoing, catch_up=catch_up, prune=True,

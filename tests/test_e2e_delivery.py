@@ -203,20 +203,21 @@ async def test_a_day_long_outage_is_caught_up_next_morning_and_the_office_told(t
 
         time.set(at(next_day, 9, 0))
         await tick(env)
+        # the next morning the day's digests are folded into June 17's: one digest each,
+        # the cases June 16 owed worded as they stand on June 17 (never "今天到期" of June 16)
         for n in reachable:
             got = digests(users[n])
-            caught = [x for x in got if x.startswith("【补发】督办提醒 · 6月16日")]
-            assert len(caught) == 1, (n, got)
+            assert len(got) == 1 and got[0].startswith("督办提醒 · 6月17日"), (n, got)
+            assert "含6月16日因系统停机未发出的提醒" in got[0], (n, got)
         assert {entries[n]["status"] for n, entries in [(n, log_of(env, day)) for n in reachable]
-                } == {"sent"}
-        assert run(env, day)["status"] == "done" and run(env, next_day)["status"] == "done"
-        office = notices(users["周敏"])
-        assert "无遗漏" in office[-1]
+                } == {"folded"}
+        assert run(env, day)["status"] == "done" and run(env, day)["folded_into"] == "2020-06-17"
+        assert run(env, next_day)["status"] == "done"
         await tick(env)
         time.set(at(D(2020, 6, 18), 9, 0))
-        await tick(env)  # June 16 is never sent a third time
+        await tick(env)  # June 16 is never owed again
         for n in reachable:
-            assert len([x for x in digests(users[n]) if "6月16日" in x.split("\n")[0]]) == 1
+            assert len([x for x in digests(users[n]) if "含6月16日" in x]) == 1
     finally:
         await stop()
 

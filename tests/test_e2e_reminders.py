@@ -136,7 +136,7 @@ async def test_the_nine_oclock_run_fires_by_the_set_clock_once_per_person(tmp_pa
 
 
 @pytest.mark.slow
-async def test_a_missed_day_is_caught_up_once_and_older_days_never(tmp_path):
+async def test_a_missed_day_is_folded_into_the_next_once_and_older_days_never(tmp_path):
     data = tmp_path / "data"
     # Tue June 16: the bot runs the day (the campaign's first reminder)
     time = SetTime(at(D(2020, 6, 16), 9, 30), frozen=True)
@@ -146,21 +146,23 @@ async def test_a_missed_day_is_caught_up_once_and_older_days_never(tmp_path):
         assert len(users["张三"].messages) == 1
     finally:
         await stop()
-    # down until Wed June 24, 08:00: June 17-23 were missed; June 23 (the last working day
-    # before) is caught up at 09:00 with June 24 itself, June 17-22 are not replayed
+    # down until Wed June 24, 08:00: June 17-23 were missed; what June 23 (the last working
+    # day before) owed is folded into June 24's digest at 09:00, June 17-22 are not replayed
     time = SetTime(at(D(2020, 6, 24), 8, 0), frozen=True)
     env, stop, users = await launch(data, time, as_of=None)
     try:
         await asyncio.sleep(5 * TICK)
         assert users["张三"].messages == [], "nobody is pinged before 09:00"
         time.set(at(D(2020, 6, 24), 9, 0))
-        caught = await wait_run(env.store, D(2020, 6, 23))
         await wait_run(env.store, D(2020, 6, 24))
-        assert caught["catch_up"] is True
+        caught = await wait_run(env.store, D(2020, 6, 23))
+        assert caught["folded_into"] == "2020-06-24"
+        for user in users.values():  # one digest each, never yesterday's a minute apart
+            texts = bot_texts(user)
+            assert len(texts) <= 1 and not any("补发" in x for x in texts), texts
         texts = bot_texts(users["张三"])
-        assert len(texts) == 2
-        assert texts[0].startswith("【补发】督办提醒 · 6月23日(星期二)")
-        assert texts[1].startswith("督办提醒 · 6月24日(星期三)")
+        assert len(texts) == 1 and texts[0].startswith("督办提醒 · 6月24日(星期三)")
+        assert "今天到期" not in texts[0]
         from jobs.reminders import RUNS
 
         days = sorted(d["day"] for d in env.store.table(RUNS).all() if d["kind"] == "daily")

@@ -41,7 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
@@ -499,7 +499,8 @@ class _Planner:
 def plan_reminders(cases: Iterable[Case], people: Iterable[Person], calendar: WorkCalendar,
                    rules: RulesArg, day: dt.date, *,
                    work_divisions: Iterable[str] | None = None,
-                   missed: Sequence[dt.date] = ()) -> list[Digest]:
+                   missed: Sequence[dt.date] = (),
+                   missed_people: Collection[int] | None = None) -> list[Digest]:
     """The digests to send on ``day``: one per recipient, sorted by name (then id).
 
     ``rules``: a callable ``year -> Rules``, the stored rules table, one :class:`Rules`, or
@@ -509,13 +510,22 @@ def plan_reminders(cases: Iterable[Case], people: Iterable[Person], calendar: Wo
     sent (the bot was down): what they owed (a reminder offset that fell on them) is folded
     into this day's digest, each case worded as it stands on ``day`` (overdue cases are in
     every day's digest anyway), so nobody gets two digests with the same cases.
+    ``missed_people``: the person ids whose digests of those days were not delivered (None:
+    nobody's were); the others get no line owed from them.
     """
     if not calendar.is_workday(day):
         return []
     planner = _Planner(people, calendar, rules, day, work_divisions, missed)
     for case in cases:
         planner.plan_case(case)
-    return planner.digests()
+    digests = planner.digests()
+    if missed and missed_people is not None:
+        owed = frozenset(missed_people)
+        for d in digests:
+            if d.person.id not in owed:
+                d.lines = [ln for ln in d.lines if ln.missed is None]
+        digests = [d for d in digests if d.lines]
+    return digests
 
 
 def plan_json(digests: Iterable[Digest], lang: str | None = None) -> list[dict[str, Any]]:
