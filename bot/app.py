@@ -98,6 +98,31 @@ def ensure_admin(store, telegram_id: int):
 
 
 def bootstrap(store, config: Config) -> None:
-    """At every start: the admins named in DUBAN_ADMINS are approved office admins."""
+    """At every start: the admins named in DUBAN_ADMINS are approved office admins, and cases
+    whose handler is known only by name are linked to that person (once: data written
+    before cases were owned by identity)."""
     for telegram_id in config.admins:
         ensure_admin(store, telegram_id)
+    link_handlers(store)
+
+
+def link_handlers(store) -> int:
+    """Give every case whose handler has a name but no person id the id of that person (by
+    name and division; namesakes the division does not tell apart stay unlinked, and the
+    office sees 定人员 not met for them). Returns how many were linked."""
+    from bot.domain.people import link_handler
+
+    todo = [c.id for c in store.cases() if c.handler and not c.handler_id]
+    if not todo:
+        return 0
+    people = store.people()
+    linked = 0
+    with store.transaction():
+        for case_id in todo:
+            case = store.get_case(case_id)
+            if case is not None and link_handler(case, people):
+                store.save_case(case, "system", note=t("identity.linked", "zh"))
+                linked += 1
+    if linked:
+        log.info("%d cases linked to their handlers by identity", linked)
+    return linked

@@ -30,7 +30,7 @@ ADMIN_ID = 10000
 
 def sample_people() -> list[Person]:
     p = Person
-    return [
+    people = [
         p("周敏", "office", division="办公室", telegram=ADMIN_ID, approved=True),
         p("李明", "head", telegram=10001, approved=True),
         p("王强", "leader", leads_divisions=["综合处", "办公室"], telegram=10002, approved=True),
@@ -47,6 +47,9 @@ def sample_people() -> list[Person]:
         # not linked yet: the office's digest shows 定人员 not met for his cases until June
         p("马骏", "handler", division="投资促进二处", approved=True),
     ]
+    for pid, person in enumerate(people, 1):  # the ids a new store gives them, in order
+        person.id = pid
+    return people
 
 
 @dataclass(frozen=True)
@@ -236,5 +239,9 @@ def sample_cases(as_of: dt.date | None = None) -> list[Case]:
 
     Cases not yet assigned on that day are left out.
     """
-    return [_case(plan, as_of) for plan in _PLANS
-            if as_of is None or dt.date.fromisoformat(plan.assigned) <= as_of]
+    ids = {p.name: p.id for p in sample_people()}
+    out = [_case(plan, as_of) for plan in _PLANS
+           if as_of is None or dt.date.fromisoformat(plan.assigned) <= as_of]
+    for case in out:  # owned by identity
+        case.handler_id = ids.get(case.handler, 0)
+    return out

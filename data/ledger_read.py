@@ -31,6 +31,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
+from bot.domain.people import AmbiguousName, resolve_person
 from bot.domain.dates import parse_date
 from bot.domain.model import (
     MET_UNKNOWN,
@@ -629,6 +630,11 @@ def parse_cases(
                 warnings.append(cols.problem(row, "number", ValidationError(
                     "ledger.warn.padded", value=padded, number=rv.values["number"],
                     width=len(rv.values["number"]))))
+        if built is not None and people is not None:
+            problem = _link_handler(built[0], people, cols, row)
+            if problem is not None:
+                row_problems.append(problem)
+                built = None
         if built is not None:
             case, old = built
             first = keys.setdefault(case.key, row)
@@ -694,6 +700,20 @@ def _pad(rv: RowValues, widths: dict[tuple[str, int], int], cell: Any,
             return ""
     v["number"] = padded
     return number
+
+
+def _link_handler(case: Case, people: Sequence[Person], cols: _Columns, row: int
+                  ) -> Problem | None:
+    """Give the row's case its handler's person id (by name and division); a name two
+    people share that the division does not tell apart is a bad row naming both."""
+    try:
+        person = resolve_person(case.handler, case.division, people)
+    except AmbiguousName as amb:
+        names = "、".join(f"{p.name}({p.division or '—'})" for p in amb.candidates)
+        return cols.problem(row, "handler", ValidationError(
+            "ledger.err.ambiguous_handler", name=case.handler, candidates=names))
+    case.handler_id = person.id if person is not None else 0
+    return None
 
 
 def _check_case_row(rv: RowValues, cols: _Columns, handlers: set[str]) -> list[Problem]:

@@ -242,8 +242,8 @@ def _matches(value: str, name: str) -> bool:
 def narrowed(c: Ctx, spec: Spec, cases: list[Case]) -> list[Case]:
     """``cases`` narrowed by the filters of ``spec`` (division, handler, the asker's own)."""
     if spec.mine:
-        me = c.person.name if c.person else ""
-        cases = [k for k in cases if _matches(k.handler, me)]
+        me = c.person.id if c.person else 0
+        cases = [k for k in cases if k.handler_id and k.handler_id == me]
     if spec.division:
         cases = [k for k in cases if _matches(k.division, spec.division)]
     if spec.person:
@@ -365,7 +365,7 @@ def _due(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
 
 
 def _mine(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
-    items = q.mine(s.cases, c.person.name if c.person else "", c.today, s.cal, s.rules)
+    items = q.mine(s.cases, c.person.id if c.person else 0, c.today, s.cal, s.rules)
     pg = q.paginate(items, page, qt.PER_PAGE)
     view = View(qt.mine_text(pg, c.lang, c.today))
     view.rows += case_rows(c, [i.case for i in pg.items])
@@ -417,7 +417,9 @@ def _person(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
     if _out_of_sight(c, s, spec.text, "handler"):
         view = View(c.t("qc.hidden", name=esc(spec.text)))
     else:
-        summary = q.by_person(s.cases, spec.text, c.today, s.cal, s.rules)
+        named = [p.id for p in c.store.people_named(spec.text)]
+        ids = [spec.person_id] if spec.person_id in named else (named or None)
+        summary = q.by_person(s.cases, spec.text, c.today, s.cal, s.rules, ids)
         view = _summary_view(c, spec, page, summary, handler=False,
                              overdue=Spec("overdue", person=spec.text))
     if head:

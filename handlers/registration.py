@@ -66,6 +66,7 @@ from telegram.ext import (
 )
 
 from bot.domain import workflow as wf
+from bot.domain.people import link_handler
 from bot.domain.access import decide
 from bot.domain.model import KINDS, ROLES, Case, Person, ValidationError
 from bot.texts import t
@@ -938,6 +939,9 @@ async def _register(c: Ctx, st: FlowState) -> None:
     if data.get("division") not in wf.assignable_divisions(c.person, c.store.people()):
         raise wf.WorkflowError("wf.division_not_allowed", name=data.get("division", ""))
     case = wf.draft_case(data, c.today, rules_of(c.store, int(data["year"])))
+    people = c.store.people()
+    # the handler chosen among the division's people: theirs by identity
+    link_handler(case, wf.division_people(people, case.division))
     try:
         case = c.store.add_case(case, c.who)
     except DuplicateCase as dup:
@@ -948,7 +952,7 @@ async def _register(c: Ctx, st: FlowState) -> None:
         return
     card, kb = render_card(c, case, today_reader(c))
     await c.reply(c.t("new.done") + "\n\n" + card, kb)
-    handler = next((p for p in c.store.people_named(case.handler) if p.active), None)
+    handler = c.store.get_person(case.handler_id) if case.handler_id else None
     told = await notify(c, handler, lambda pc: pc.t(
         "new.notify", by=esc(c.who), deadline=case.deadline or pc.t("new.no_deadline")), case)
     if handler is not None and not handler.linked:

@@ -680,17 +680,18 @@ async def _finish_fixes(c: Ctx, st: FlowState) -> None:
     if case is None:
         return
     await done(c, st, case, c.t("upd.done.fixes"))
-    if case.handler == old.handler:
+    if case.handler_id == old.handler_id:
         return
     by = esc(c.who)
-    for person in c.store.people_named(old.handler):
-        await notify(c, person, lambda pc: pc.t("upd.notify.unassigned", by=by,
-                                                title=case_title(case, pc.lang),
-                                                new=esc(case.handler or "—")))
-    for person in c.store.people_named(case.handler):
-        await notify(c, person, lambda pc: pc.t("upd.notify.assigned", by=by,
-                                                title=case_title(case, pc.lang),
-                                                deadline=case.deadline or "—"), case)
+    # the people themselves, by identity: a namesake is not told
+    gone = c.store.get_person(old.handler_id) if old.handler_id else None
+    await notify(c, gone, lambda pc: pc.t("upd.notify.unassigned", by=by,
+                                          title=case_title(case, pc.lang),
+                                          new=esc(case.handler or "—")))
+    new = c.store.get_person(case.handler_id) if case.handler_id else None
+    await notify(c, new, lambda pc: pc.t("upd.notify.assigned", by=by,
+                                         title=case_title(case, pc.lang),
+                                         deadline=case.deadline or "—"), case)
 
 
 add_flow(Flow(

@@ -36,9 +36,13 @@ def mk(number, *, division="综合处", handler="张三", clocks=None, role="lea
              role=role, division=division, handler=handler, stage=stage, proposers=proposers,
              lead_unit=lead_unit,
              clocks={k: v if isinstance(v, Clock) else Clock(**v) for k, v in (clocks or {}).items()},
-             **kw)
+             handler_id=IDS.get(handler, 0), **kw)
     c.id = int(re.sub(r"\D", "", number) or 0)
     return c
+
+
+#: the sample people's ids: a case is its handler's by identity
+IDS = {p.name: p.id for p in sample_people()}
 
 
 def reply(due_iso, met=""):
@@ -184,10 +188,12 @@ def test_mine_by_urgency():
                                                                           "met": "2020-09-30"}},
            stage="answered"),                                             # answered, not published
     ]
-    items = mine(cases, "张三", TODAY, CAL)
+    items = mine(cases, IDS["张三"], TODAY, CAL)
     assert [i.case.number for i in items] == ["0002", "0004", "0007", "0001", "0003"]
     assert items[-1].status is None
-    assert [i.case.number for i in mine(cases, " 李四 ", TODAY, CAL)] == ["0006"]
+    assert [i.case.number for i in mine(cases, IDS["李四"], TODAY, CAL)] == ["0006"]
+    # a namesake of 张三 in another division owns none of them
+    assert mine(cases, 999, TODAY, CAL) == ()
     assert len(mine(cases, None, TODAY, CAL)) == 6
     assert not is_open(cases[4]) and is_open(cases[6]) and is_open(cases[2])
     text = qt.mine_text(paginate(items, 1, 10), "zh", TODAY)

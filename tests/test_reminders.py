@@ -17,8 +17,10 @@ import pytest
 from bot.cli import main
 from bot.domain.model import Case, Clock, Person
 from bot.domain.queries import is_open
-from bot.domain.reminders import (CASES_PER_PART, MAX_PARTS, Chain, plan_json, plan_reminders,
-                                  render_digest, render_weekly, weekly_summary)
+from bot.domain.people import link_handler
+from bot.domain.reminders import (CASES_PER_PART, MAX_PARTS, Chain, plan_json, render_digest,
+                                  render_weekly, weekly_summary)
+from bot.domain.reminders import plan_reminders as _plan_reminders
 from bot.domain.rules import Rules
 from bot.domain.workcal import WorkCalendar
 from bot.sample import sample_cases, sample_people
@@ -27,6 +29,16 @@ CAL = WorkCalendar()
 D = dt.date
 YEAR_DAYS = [D(2020, 1, 1) + dt.timedelta(days=i) for i in range(366)]
 JSON_KEYS = {"kind", "number", "clock", "due", "due_in_days", "overdue_workdays", "level", "why"}
+
+
+def plan_reminders(cases, people, *args, **kw):
+    """The planner, on cases linked to their handlers by identity as the store links them
+    (a case made here names its handler; the planner reads the person id)."""
+    people = list(people)
+    for case in cases:
+        if case.handler and not case.handler_id:
+            link_handler(case, people)
+    return _plan_reminders(cases, people, *args, **kw)
 
 
 def people() -> list[Person]:

@@ -26,6 +26,9 @@ OFFICE = Person("周敏", "office", division="办公室", telegram=5, approved=T
 LEADER = Person("王强", "leader", leads_divisions=["综合处"], telegram=6, approved=True)
 UNLINKED_HEAD = Person("钱七", "division_head", division="综合处", approved=True)
 PEOPLE = [HANDLER, OTHER_HANDLER, HEAD, OTHER_HEAD, OFFICE, LEADER]
+for _pid, _person in enumerate([*PEOPLE, UNLINKED_HEAD], 1):  # as the store numbers them
+    _person.id = _pid
+IDS = {p.name: p.id for p in PEOPLE}
 
 
 def case(role: str = "lead", stage: str = "assigned", consulted: bool = False, **kw) -> Case:
@@ -35,6 +38,7 @@ def case(role: str = "lead", stage: str = "assigned", consulted: bool = False, *
             "lead_unit": "省商务厅" if role in ("co", "joint") else "", "stage": "assigned",
             "assigned_on": "2020-04-10", "id": 7, "version": 3}
     data.update(kw)
+    data.setdefault("handler_id", IDS.get(data["handler"], 0))  # owned by identity
     k = Case(**data)
     from bot.domain.rules import arm_clocks
 

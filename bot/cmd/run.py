@@ -233,11 +233,14 @@ def install_processing_hook(app, sim) -> None:
 
 def load_sample(store, as_of) -> None:
     """The 2020 demo: people and cases, as they stood on ``as_of`` (the whole year if None)."""
+    from bot.domain.people import link_handler
     from bot.sample import sample_cases, sample_people
 
     who = t("console.sample_who", "zh")
     with store.transaction():
         for person in sample_people():
             store.add_person(person, who)
+        people = store.people()
         for case in sample_cases(as_of):
+            link_handler(case, people)
             store.add_case(case, who)

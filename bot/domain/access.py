@@ -84,7 +84,8 @@ def decide(person: Person | None, action: str, case: Case | None = None) -> Deci
             raise ValueError(f"action {action!r} needs a case")
         if pos == "office":
             return ALLOW
-        own = pos == "handler" and case.handler == person.name
+        # a case is one's own by identity, never by name: namesakes are two people
+        own = pos == "handler" and bool(case.handler_id) and case.handler_id == person.id
         division = pos == "division_head" and case.division == person.division
         if action == "view":
             return ALLOW if own or sees_division(person, case.division) else _deny("access.not_yours")
@@ -122,8 +123,8 @@ def visible(person: Person | None, cases: Iterable[Case]) -> list[Case]:
     if position in ("office", "head"):
         return list(cases)
     if position == "handler":
-        name = person.name
-        return [c for c in cases if c.handler == name]
+        pid = person.id
+        return [c for c in cases if c.handler_id == pid] if pid else []
     if position == "division_head":
         division = person.division
         return [c for c in cases if c.division == division]

@@ -202,6 +202,9 @@ class HistoryEvent:
     old: Any = None
     new: Any = None
     note: str = ""
+    #: the person id of who made the change (0: the system, the command line, or unknown);
+    #: ``who`` is the name as it was then
+    who_id: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -229,6 +232,9 @@ class Case:
     division: str = ""
     task: str = ""
     handler: str = ""
+    #: the handler's person id: who owns the case (``handler`` is how people read and type
+    #: the name); 0 while the name matches nobody (or nobody is named)
+    handler_id: int = 0
     requirements: str = ""
     stage: str = "registered"
     assigned_on: str = ""
@@ -273,6 +279,12 @@ class Case:
         self.division = _text(self.division, "division", MAX_NAME)
         self.task = _text(self.task, "task", MAX_TEXT)
         self.handler = _text(self.handler, "handler", MAX_NAME)
+        try:
+            self.handler_id = int(self.handler_id or 0)
+        except (TypeError, ValueError):
+            raise ValidationError("err.bad_person_id", value=str(self.handler_id)) from None
+        if not self.handler:
+            self.handler_id = 0
         self.requirements = _text(self.requirements, "requirements", MAX_TEXT)
         self.stage = _choice(self.stage, STAGES, "stage")
         self.assigned_on = check_date(self.assigned_on, "assigned_on")

@@ -51,4 +51,73 @@ def divisions(people: Iterable[Person], cases: Iterable[Case] = ()) -> list[str]
 
 def open_cases_of(person: Person, cases: Iterable[Case]) -> list[Case]:
     """Cases this person handles that are still open (reassign them first)."""
-    return [c for c in cases if c.handler == person.name and is_open(c)]
+    return [c for c in cases if handles(person, c) and is_open(c)]
+
+
+# ---------------------------------------------------------------- who a name stands for
+
+
+class AmbiguousName(ValueError):
+    """A name that stands for more than one person (namesakes): the candidates."""
+
+    def __init__(self, name: str, candidates: list[Person]) -> None:
+        self.name = name
+        self.candidates = candidates
+        super().__init__(name)
+
+
+def resolve_person(name: str, division: str, people: Iterable[Person]) -> Person | None:
+    """The person ``name`` stands for: the one of that name in ``division`` (the active one
+    first), else the only one of that name; None when nobody has it. Two of that name and
+    neither in ``division`` (or both in it): :class:`AmbiguousName`."""
+    key = _norm(name)
+    if not key:
+        return None
+    found = [p for p in people if _norm(p.name) == key]
+    if len(found) <= 1:
+        return found[0] if found else None
+    here = [p for p in found if p.division == division] if division else []
+    if len(here) > 1:
+        active = [p for p in here if p.active]
+        here = active if len(active) == 1 else here
+    if len(here) == 1:
+        return here[0]
+    raise AmbiguousName(name, here or found)
+
+
+def link_handler(case: Case, people: Iterable[Person]) -> bool:
+    """Give ``case`` the person id of its handler (by name and division); True when it has
+    one afterwards. An ambiguous or unknown name leaves it without (0)."""
+    if not case.handler:
+        case.handler_id = 0
+        return False
+    try:
+        person = resolve_person(case.handler, case.division, people)
+    except AmbiguousName:
+        person = None
+    case.handler_id = person.id if person is not None else 0
+    return bool(case.handler_id)
+
+
+def namesakes(people: Iterable[Person]) -> frozenset[str]:
+    """The (normalised) names two or more people share."""
+    seen: set[str] = set()
+    twice: set[str] = set()
+    for p in people:
+        key = _norm(p.name)
+        (twice if key in seen else seen).add(key)
+    return frozenset(twice)
+
+
+def display_name(person: Person, shared: frozenset[str]) -> str:
+    """The name as people read it: with the division (or position's division) beside it when
+    another person has the same name: 张三(综合处)."""
+    if _norm(person.name) not in shared:
+        return person.name
+    where = person.division or "、".join(person.leads_divisions)
+    return f"{person.name}({where})" if where else f"{person.name}(#{person.id})"
+
+
+def handles(person: Person, case: Case) -> bool:
+    """Whether ``person`` is ``case``'s handler: by identity, never by name alone."""
+    return bool(case.handler_id) and case.handler_id == person.id

@@ -17,7 +17,7 @@ import datetime as dt
 import math
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Generic, NamedTuple, TypeVar
@@ -263,13 +263,13 @@ def by_urgency(cases: Iterable[Case], reader: StatusReader) -> tuple[Item, ...]:
     return tuple(items)
 
 
-def mine(cases: Iterable[Case], who: str | None, today: dt.date, cal: Calendar,
+def mine(cases: Iterable[Case], who: int | None, today: dt.date, cal: Calendar,
          rules_for_year: RulesSource = None) -> tuple[Item, ...]:
-    """``who``'s open cases (handler ``who``; all of ``cases`` when None), most urgent first."""
+    """The open cases of the person whose id is ``who`` (all of ``cases`` when None), most
+    urgent first. By identity: a namesake's cases are not one's own."""
     reader = StatusReader(today, cal, rules_for_year)
     if who is not None:
-        key = fold(who)
-        cases = [c for c in cases if c.handler == who or fold(c.handler) == key]
+        cases = [c for c in cases if c.handler_id and c.handler_id == who]
     return by_urgency(cases, reader)
 
 
@@ -342,10 +342,16 @@ def by_division(cases: Iterable[Case], division: str, today: dt.date, cal: Calen
 
 
 def by_person(cases: Iterable[Case], person: str, today: dt.date, cal: Calendar,
-              rules_for_year: RulesSource = None) -> Summary:
-    """The cases handled by ``person`` (matched on folded text)."""
-    key = fold(person)
-    chosen = [c for c in cases if c.handler == person or fold(c.handler) == key]
+              rules_for_year: RulesSource = None, ids: Collection[int] | None = None
+              ) -> Summary:
+    """The cases handled by ``person``: by person id when ``ids`` is given (the people that
+    name stands for), else matched on the folded name (a handler not in the people list)."""
+    if ids is not None:
+        wanted = frozenset(ids)
+        chosen = [c for c in cases if c.handler_id in wanted]
+    else:
+        key = fold(person)
+        chosen = [c for c in cases if c.handler == person or fold(c.handler) == key]
     return _summary(person, chosen, StatusReader(today, cal, rules_for_year))
 
 

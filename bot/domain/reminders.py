@@ -132,13 +132,13 @@ class Chain:
     def __init__(self, people: Iterable[Person], work_divisions: Iterable[str] | None = None
                  ) -> None:
         self.people = list(people)
-        self.by_name: dict[str, list[Person]] = {}
+        self.by_id: dict[int, Person] = {}
         self.division_heads: dict[str, list[Person]] = {}
         self.leaders_of: dict[str, list[Person]] = {}
         self.office: list[Person] = []
         self.heads: list[Person] = []
         for p in self.people:
-            self.by_name.setdefault(p.name, []).append(p)
+            self.by_id[p.id] = p
             if not p.active:
                 continue
             if p.position == "division_head":
@@ -165,24 +165,18 @@ class Chain:
         self._rungs: dict[tuple[str, int], tuple[tuple[Person, str], ...]] = {}
 
     def handler(self, case: Case) -> tuple[Person | None, str | None]:
-        """The case's handler and, when they cannot be reminded, why not.
+        """The case's handler (by person id) and, when they cannot be reminded, why not.
 
-        Reasons: those of :func:`unreachable_reason`, ``"unknown"`` (the name is not in the
-        people list) and ``"missing"`` (no handler named). Namesakes: the one in the case's
-        division, else the first active one.
+        Reasons: those of :func:`unreachable_reason`, ``"unknown"`` (the name is nobody's in
+        the people list, or stands for namesakes the case does not tell apart) and
+        ``"missing"`` (no handler named).
         """
         if not case.handler:
             return None, "missing"
-        found = self.by_name.get(case.handler)
-        if not found:
+        found = self.by_id.get(case.handler_id) if case.handler_id else None
+        if found is None:
             return None, "unknown"
-        best = None
-        for p in found:
-            if p.active and (best is None or (p.division == case.division
-                                              and best.division != case.division)):
-                best = p
-        best = best or found[0]
-        return best, unreachable_reason(best)
+        return found, unreachable_reason(found)
 
     def rung(self, case: Case, level: int) -> tuple[tuple[Person, str], ...]:
         """The people alerted at escalation ``level`` (1-4) for ``case``, with their role."""

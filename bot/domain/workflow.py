@@ -528,7 +528,7 @@ def return_for_reassignment(case: Case, reason: str) -> str:
         raise WorkflowError("wf.already_answered")
     if not case.division and not case.handler:
         raise WorkflowError("wf.already_returned")
-    case.division, case.handler = "", ""
+    case.division, case.handler, case.handler_id = "", "", 0
     case.stage = "registered"
     return reason
 
@@ -564,7 +564,8 @@ def change_fix(case: Case, fix: str, value: Any, person: Person | None, today: d
 
     - ``division``: one ``person`` may assign to (:func:`assignable_divisions`); a handler
       of another division is cleared (the new division's handler must be chosen);
-    - ``handler``: an active person of the case's division;
+    - ``handler``: an active person of the case's division (their person id, or their name
+      when it is unique there): the case is theirs by identity;
     - ``task`` / ``requirements``: text, required;
     - ``deadline``: a date (``dt.date``), not in the past, not for a work reference.
 
@@ -577,13 +578,15 @@ def change_fix(case: Case, fix: str, value: Any, person: Person | None, today: d
             raise WorkflowError("wf.division_not_allowed", name=str(value))
         if value != case.division:
             case.division = value
-            if case.handler not in {p.name for p in division_people(people, value)}:
-                case.handler = ""
+            if case.handler_id not in {p.id for p in division_people(people, value)}:
+                case.handler, case.handler_id = "", 0
     elif fix == "handler":
-        names = {p.name for p in division_people(people, case.division)}
-        if value not in names:
+        # by person id (a choice button) or by name within the division
+        found = [p for p in division_people(people, case.division)
+                 if p.id == value or p.name == value]
+        if len(found) != 1:
             raise WorkflowError("wf.not_in_division", name=str(value), division=case.division)
-        case.handler = value
+        case.handler, case.handler_id = found[0].name, found[0].id
     elif fix in ("task", "requirements"):
         setattr(case, fix, _text(value, fix, MAX_TEXT, required=True))
     elif fix == "deadline":

@@ -59,6 +59,10 @@ MESSAGES = {
         "zh": "第{number}号与第{first}行重复(类型、年度、编号、会次都相同)。",
         "en": "No. {number} repeats row {first} (same kind, year, number and session).",
     },
+    "ledger.err.ambiguous_handler": {
+        "zh": "承办人“{name}”有同名的几位:{candidates}。请在“承办处室”写明是哪个处室的。",
+        "en": "Handler “{name}” could be any of {candidates}; give the division in 承办处室 to tell them apart.",
+    },
     "ledger.err.unknown_handler": {
         "zh": "承办人“{name}”不在人员名单中,请先导入或添加该人员。",
         "en": "The handler “{name}” is not in the people list; import or add them first.",

@@ -72,6 +72,8 @@ MESSAGES = {
     "field.reply_class": {"zh": "答复类别", "en": "reply class"},
     "field.satisfaction": {"zh": "满意度", "en": "satisfaction"},
     "field.continuation": {"zh": "续办", "en": "continuation"},
+    "field.handler_id": {"zh": "承办人(人员编号)", "en": "handler (person id)"},
+    "err.bad_person_id": {"zh": "人员编号“{value}”无效。", "en": "“{value}” is not a person id."},
     "field.first_reply_due": {"zh": "首次答复时限", "en": "first reply due"},
     "field.first_reply_on": {"zh": "首次答复日期", "en": "first reply on"},
     "field.origin_session": {"zh": "原会次", "en": "origin session"},
