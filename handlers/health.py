@@ -20,9 +20,7 @@ from tinydb import Query
 from bot.domain.reminders import unreachable_reason
 from data.backup import list_backups
 from data.backup import human_size as size
-from data.journal import JOURNAL_NAME
-from data.storage import DB_NAME
-from data.wal import WAL_NAME
+from data.storage import DB_NAME, WAL_NAME
 from handlers.common import Ctx, command, esc, guard
 
 STARTED = "health.started"
@@ -103,8 +101,7 @@ def health_text(c: Ctx) -> str:
         free = c.t("health.never")
     lines.append(c.t("health.database", cases=len(c.store.cases()),
                      people=len(c.store.people()), db=size(_file_size(data_dir / DB_NAME)),
-                     wal=size(_file_size(data_dir / WAL_NAME)),
-                     journal=size(_file_size(data_dir / JOURNAL_NAME)), free=free))
+                     wal=size(_file_size(data_dir / WAL_NAME)), free=free))
     backups = list_backups(data_dir)
     lines.append(c.t("health.backup", name=backups[-1].name, n=len(backups)) if backups
                  else c.t("health.backup_none"))
