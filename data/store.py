@@ -33,6 +33,7 @@ import copy
 import dataclasses
 import logging
 import os
+import gc
 import re
 import sqlite3
 import threading
@@ -52,6 +53,7 @@ from data.errors import (DuplicateCase, DuplicatePerson, StaleCase, StoreCorrupt
                          StoreLocked, StoreOpenError, StoreReadOnly, StoreSchemaError,
                          StoreWriteError, TransactionAborted, UnknownRecord)
 from data import legacy
+from data.indexes import CaseIndex
 from data.lock import DirLock, LockTaken
 from data.storage import DB_NAME, SCHEMA_VERSION, DurableStorage, DurableTinyDB, gc_paused
 
@@ -96,9 +98,12 @@ class Store:
         self._doomed = False
         self._closed = False
         # caches, built on first use
-        self._case_objs: dict[int, Case] | None = None
-        self._case_keys: dict[tuple, int] | None = None
+        #: Case objects, built on demand (all of them at the first cases())
+        self._case_objs: dict[int, Case] = {}
+        self._all_cases = False
+        self._index: CaseIndex | None = None
         self._people_objs: dict[int, Person] | None = None
+        self._by_telegram: dict[int, int] = {}
         self._setting_ids: dict[str, int] | None = None
 
     # ------------------------------------------------------------ open / close
@@ -142,6 +147,7 @@ class Store:
             if lock is not None:
                 lock.release()
             raise
+        _freeze(sum(map(len, storage.read().values())))
         return cls(directory, storage, lock, time)
 
     def close(self) -> None:
@@ -231,14 +237,13 @@ class Store:
         self._doomed = False
         touched = self._storage.rollback()
         self._db.reset_tables()
-        if CASES in touched and self._case_objs is not None:
+        if CASES in touched:
             docs = self._storage.table_docs(CASES)
             for key in touched[CASES]:
-                if key in docs:
-                    self._case_objs[int(key)] = _load_case(int(key), docs[key])
-                else:
-                    self._case_objs.pop(int(key), None)
-            self._case_keys = None
+                self._case_objs.pop(int(key), None)  # built again from the document
+                self._all_cases = False
+                if self._index is not None:
+                    self._index.put(int(key), docs.get(key))
         if PEOPLE in touched:
             self._people_objs = None
         if SETTINGS in touched:
@@ -251,16 +256,36 @@ class Store:
     # ------------------------------------------------------------ cases: reading
 
     def _cases(self) -> dict[int, Case]:
-        if self._case_objs is None:
+        """Every case object, by id (built on first use, then kept up to date)."""
+        if not self._all_cases:
+            built = self._case_objs
             with gc_paused():
-                self._case_objs = {int(k): _load_case(int(k), doc)
+                self._case_objs = {int(k): built.get(int(k)) or _load_case(int(k), doc)
                                    for k, doc in self._storage.table_docs(CASES).items()}
+            self._all_cases = True
+            _freeze(len(self._case_objs))
         return self._case_objs
 
+    def _case(self, case_id: int) -> Case | None:
+        """One case object, built from its document if need be (not all of them)."""
+        case = self._case_objs.get(case_id)
+        if case is None:
+            doc = self._storage.table_docs(CASES).get(str(case_id))
+            if doc is None:
+                return None
+            case = self._case_objs[case_id] = _load_case(case_id, doc)
+        return case
+
+    def _indexes(self) -> CaseIndex:
+        if self._index is None:
+            docs = self._storage.table_docs(CASES)
+            with gc_paused():
+                self._index = CaseIndex.build(docs)
+            _freeze(len(docs))
+        return self._index
+
     def _keys(self) -> dict[tuple, int]:
-        if self._case_keys is None:
-            self._case_keys = {c.key: cid for cid, c in self._cases().items()}
-        return self._case_keys
+        return self._indexes().by_key
 
     def cases(self, year: int | None = None) -> list[Case]:
         """All cases (of ``year``), by id. SHARED cached objects: do not mutate them
@@ -272,7 +297,7 @@ class Store:
 
     def get_case(self, case_id: int) -> Case | None:
         """A fresh copy of the case, safe to change and pass to :meth:`save_case`."""
-        case = self._cases().get(case_id)
+        case = self._case(case_id)
         return case.copy() if case is not None else None
 
     def find_by_number(self, number: Any) -> list[Case]:
@@ -281,7 +306,18 @@ class Store:
             number = normalize_number(number)
         except ValidationError:
             return []
-        return [c.copy() for c in self._cases().values() if c.number == number]
+        index = self._indexes()
+        return [self._case(cid).copy() for cid in index.ids(index.by_number, number)]
+
+    def cases_of_handler(self, name: str) -> list[Case]:
+        """The cases whose handler is ``name``, by id. SHARED objects: do not mutate."""
+        index = self._indexes()
+        return [self._case(cid) for cid in index.ids(index.by_handler, name)]
+
+    def cases_of_division(self, division: str) -> list[Case]:
+        """The cases of ``division``, by id. SHARED objects: do not mutate."""
+        index = self._indexes()
+        return [self._case(cid) for cid in index.ids(index.by_division, division)]
 
     def case_by_key(self, key: tuple) -> Case | None:
         """The case with this :attr:`Case.key`, as a copy."""
@@ -326,14 +362,15 @@ class Store:
         with self._mutex:
             existing = self._keys().get(case.key)
             if existing is not None:
-                raise DuplicateCase(self._cases()[existing].copy())
+                raise DuplicateCase(self._case(existing).copy())
             now = iso_now(self._time)
             stored = case.copy()
             stored.version, stored.created_at, stored.updated_at = 1, now, now
             with self.transaction():
-                stored.id = self._cases_t.insert(_case_doc(stored))
-                self._cases()[stored.id] = stored
-                self._keys()[stored.key] = stored.id
+                doc = _case_doc(stored)
+                stored.id = self._cases_t.insert(doc)
+                self._case_objs[stored.id] = stored
+                self._indexes().put(stored.id, doc)
                 self._record("case", stored.id, now, who, "created", None, _snapshot(stored),
                              note)
         case.id, case.version = stored.id, stored.version
@@ -365,7 +402,7 @@ class Store:
             if changes:
                 other = self._keys().get(case.key)
                 if other is not None and other != case.id:
-                    raise DuplicateCase(self._cases()[other].copy())
+                    raise DuplicateCase(self._case(other).copy())
                 now = iso_now(self._time)
                 stored = case.copy()
                 stored.version, stored.created_at, stored.updated_at = \
@@ -373,10 +410,8 @@ class Store:
                 new_doc = _case_doc(stored)
                 with self.transaction():
                     self._cases_t.update(_replace_with(new_doc), doc_ids=[case.id])
-                    self._cases()[case.id] = stored
-                    keys = self._keys()
-                    keys.pop(old.key, None)
-                    keys[stored.key] = case.id
+                    self._case_objs[case.id] = stored
+                    self._indexes().put(case.id, new_doc)
                     for fld, before, after in changes:
                         self._record("case", case.id, now, who, fld, before, after, note)
             else:
@@ -391,7 +426,19 @@ class Store:
         if self._people_objs is None:
             self._people_objs = {int(k): Person.from_dict({**doc, "id": int(k)})
                                  for k, doc in self._storage.table_docs(PEOPLE).items()}
+            self._by_telegram = {p.telegram: pid for pid, p in self._people_objs.items()
+                                 if p.telegram is not None}
         return self._people_objs
+
+    def _put_person(self, person: Person) -> None:
+        people = self._people()
+        old = people.get(person.id)
+        if old is not None and old.telegram is not None and \
+                self._by_telegram.get(old.telegram) == person.id:
+            del self._by_telegram[old.telegram]
+        people[person.id] = person
+        if person.telegram is not None:
+            self._by_telegram[person.telegram] = person.id
 
     def people(self) -> list[Person]:
         """Everyone, by id (copies)."""
@@ -402,10 +449,8 @@ class Store:
         return person.copy() if person is not None else None
 
     def person_by_telegram(self, telegram_id: int) -> Person | None:
-        for person in self._people().values():
-            if person.telegram == telegram_id:
-                return person.copy()
-        return None
+        pid = (self._people(), self._by_telegram.get(telegram_id))[1]
+        return self._people_objs[pid].copy() if pid is not None else None
 
     def people_named(self, name: str) -> list[Person]:
         name = (name or "").strip()
@@ -423,7 +468,7 @@ class Store:
             with self.transaction():
                 pid = self._people_t.insert(doc)
                 stored = Person.from_dict({**doc, "id": pid})
-                self._people()[pid] = stored
+                self._put_person(stored)
                 self._record("person", pid, iso_now(self._time), who, "created", None, doc,
                              str(note or ""))
         person.id = pid
@@ -446,7 +491,7 @@ class Store:
                 now = iso_now(self._time)
                 with self.transaction():
                     self._people_t.update(_replace_with(after), doc_ids=[person.id])
-                    self._people()[person.id] = person.copy()
+                    self._put_person(person.copy())
                     for fld, a, b in changes:
                         self._record("person", person.id, now, who, fld, a, b, str(note or ""))
         return person
@@ -454,9 +499,9 @@ class Store:
     def _check_telegram(self, person: Person, own_id: int | None) -> None:
         if person.telegram is None:
             return
-        for pid, other in self._people().items():
-            if pid != own_id and other.telegram == person.telegram:
-                raise DuplicatePerson(other.copy())
+        pid = (self._people(), self._by_telegram.get(person.telegram))[1]
+        if pid is not None and pid != own_id:
+            raise DuplicatePerson(self._people_objs[pid].copy())
 
     # ------------------------------------------------------------ settings
 
@@ -647,6 +692,18 @@ def _empty_scratch():
     create_schema(conn)
     conn.execute("COMMIT")
     return conn
+
+
+#: below this many documents a full collection is cheap: no freezing
+FREEZE_FROM = 5_000
+
+
+def _freeze(n_docs: int) -> None:
+    """Move everything loaded so far out of the collector's reach (``gc.freeze``): the
+    cases and documents are long-lived and acyclic, and a full collection walking them
+    cost ~0.5-1 s at 50,000 cases (the first write after opening paid it)."""
+    if n_docs >= FREEZE_FROM:
+        gc.freeze()  # (no collection first: loading made no cycles worth walking 50 MB for)
 
 
 def _require(obj: object, cls: type) -> None:
