@@ -227,13 +227,20 @@ class Crowd:
         if not self._stop.is_set():
             await self.register(stranger)
 
+    def stop(self) -> None:
+        """End a :meth:`run` early (its visitors finish their current request)."""
+        self._stop.set()
+
     async def run(self, seconds: float) -> Tally:
         tasks = [asyncio.create_task(self.visitor(u)) for u in self.users]
         tasks += [asyncio.create_task(self.newcomer(s, self.rng.uniform(0, seconds * 0.7)))
                   for s in self.strangers]
         if self.office is not None:
             tasks.append(asyncio.create_task(self.clerk()))
-        await asyncio.sleep(seconds)
+        try:  # until ``seconds`` have passed or stop() was called
+            await asyncio.wait_for(self._stop.wait(), seconds)
+        except asyncio.TimeoutError:
+            pass
         self._stop.set()
         await asyncio.gather(*tasks)
         self.note_welcomes()

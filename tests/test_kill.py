@@ -137,11 +137,14 @@ def digests(user) -> list:
 
 
 async def kill_loop(bot: Bot, rnd: random.Random, seconds: float, gap: tuple[float, float],
-                    on_down=None) -> None:
-    """Kill the bot at random moments for ``seconds``, checking and restarting it each time."""
+                    on_down=None, enough=lambda kills: True, limit: float = 120.0) -> None:
+    """Kill the bot at random moments for ``seconds``, checking and restarting it each time;
+    and on until ``enough(kills)`` holds (a busy machine restarts the bot slowly: the test
+    counts kills, not seconds), at most ``limit`` seconds."""
     loop = asyncio.get_running_loop()
-    end = loop.time() + seconds
-    while loop.time() < end:
+    start, first = loop.time(), bot.kills
+    while loop.time() < start + seconds or (
+            not enough(bot.kills - first) and loop.time() < start + limit):
         await asyncio.sleep(rnd.uniform(*gap))
         await bot.kill()
         check_directory(bot.data_dir)
@@ -201,8 +204,15 @@ async def test_sigkill_under_load_and_during_the_nine_oclock_run(tmp_path):
         crowd = Crowd(sim, list(users.values()), office=users["周敏"], strangers=strangers,
                       seed=SEED, timeout=2.5, tries=2, think=(0.05, 0.3), write_share=0.4,
                       cases=own)
-        load = asyncio.create_task(crowd.run(10.0))
-        await kill_loop(bot, rnd, 9.0, (0.5, 2.0))
+        load = asyncio.create_task(crowd.run(150.0))
+
+        def enough(kills: int) -> bool:  # kills under load, and changes acknowledged
+            t = crowd.tally
+            return kills >= 4 and sum(map(len, t.acked_lang.values())) + len(t.acked_stage) >= 10
+
+        await kill_loop(bot, rnd, 9.0, (0.5, 2.0), enough=enough)
+        await asyncio.sleep(1.0)  # the crowd meets the last restarted bot, then stops
+        crowd.stop()
         tally = await load
         kills_under_load = bot.kills
         crowd.tries = 4  # with the bot up: learn what is stored where an answer was missed
