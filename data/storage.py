@@ -149,6 +149,9 @@ class DurableStorage(Storage):
         try:
             if not readonly:
                 _ensure_schema(conn)
+            elif _is_empty(conn):  # a writer is creating it this instant: nothing stored yet
+                conn.close()
+                conn = scratch()
             data, meta, seq = _load(conn)
         except sqlite3.DatabaseError as exc:
             conn.close()
@@ -322,6 +325,20 @@ class DurableStorage(Storage):
         except sqlite3.DatabaseError as exc:
             return [_reason(exc)]
         return [] if rows == ["ok"] else rows
+
+
+def scratch() -> sqlite3.Connection:
+    """An empty duban database in memory (a read-only store of a directory without data)."""
+    conn = connect(":memory:", readonly=False)
+    conn.execute("BEGIN")
+    create_schema(conn)
+    conn.execute("COMMIT")
+    return conn
+
+
+def _is_empty(conn: sqlite3.Connection) -> bool:
+    """A database file without a single table (created, its first commit still to come)."""
+    return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
 
 
 def _ensure_schema(conn: sqlite3.Connection) -> None:

@@ -55,7 +55,8 @@ from data.errors import (DuplicateCase, DuplicatePerson, StaleCase, StoreCorrupt
 from data import legacy
 from data.indexes import CaseIndex
 from data.lock import DirLock, LockTaken
-from data.storage import DB_NAME, SCHEMA_VERSION, DurableStorage, DurableTinyDB, gc_paused
+from data.storage import (DB_NAME, SCHEMA_VERSION, DurableStorage, DurableTinyDB, gc_paused,
+                          scratch)
 
 __all__ = [
     "Store", "StoreError", "StoreLocked", "StoreWriteError", "StoreReadOnly", "StoreSchemaError",
@@ -665,8 +666,7 @@ def _open_storage(directory: Path, readonly: bool, time: SystemTime) -> DurableS
             return storage
         if not legacy.present(directory):
             if readonly:  # nothing stored yet: an empty store, and no file made
-                return DurableStorage.open(db_path, readonly=True,
-                                           conn=_empty_scratch())
+                return DurableStorage.open(db_path, readonly=True, conn=scratch())
             legacy.remove_scratch(directory)
             return DurableStorage.open(db_path, readonly=False)
         if not readonly:
@@ -682,16 +682,6 @@ def _open_storage(directory: Path, readonly: bool, time: SystemTime) -> DurableS
             if not db_path.exists():  # else a writer migrated it meanwhile: read that
                 raise
     raise StoreCorrupt(db_path, "the data directory keeps changing while it is opened")
-
-
-def _empty_scratch():
-    from data.storage import connect, create_schema
-
-    conn = connect(":memory:", readonly=False)
-    conn.execute("BEGIN")
-    create_schema(conn)
-    conn.execute("COMMIT")
-    return conn
 
 
 #: below this many documents a full collection is cheap: no freezing

@@ -100,7 +100,8 @@ class Server:
     def start(self, *words: object) -> int:
         self.proc.stdin.write(" ".join(map(str, words)) + "\n")
         self.proc.stdin.flush()
-        return int(self.proc.stdout.readline().split()[1])
+        self.last_pid = int(self.proc.stdout.readline().split()[1])
+        return self.last_pid
 
     def reap(self) -> int:
         self.proc.stdin.write("reap\n")
@@ -136,6 +137,65 @@ def test_sigkill_at_random_moments_loses_nothing_committed(tmp_path):
         server.close()
     assert reported > ROUNDS, "the writer hardly committed anything"
     print(f"{ROUNDS} kills, {reported} report lines, {time.monotonic() - started:.1f} s")
+
+
+READER = """
+import sys, time
+sys.path.insert(0, {root!r})
+from data.store import Store, StoreError
+opened = problems = 0
+last_txn = 0
+while True:
+    try:
+        with Store.open(sys.argv[1], readonly=True) as ro:
+            found = ro.verify("en")
+            txn = ro._storage.meta["txn"]
+    except StoreError:  # the first writer has not made the database yet
+        if opened == 0:
+            time.sleep(0.01)
+            continue
+        raise
+    opened += 1
+    problems += len(found)
+    if found:
+        print("PROBLEM", found, flush=True)
+    assert txn >= last_txn, (txn, last_txn)  # never an older state after a newer one
+    last_txn = txn
+    import select
+    if select.select([sys.stdin], [], [], 0)[0]:
+        break
+print(opened, problems, last_txn, flush=True)
+"""
+
+
+def test_readers_beside_a_writer_killed_again_and_again_see_only_committed_states(tmp_path):
+    """A reader process opens the directory read-only over and over (each open verified:
+    documents and history of one moment, SQLite's integrity check) while the writer is
+    killed at random moments and restarted: never an error, a mix, or a step back."""
+    root = Path(__file__).resolve().parent.parent
+    data, report = tmp_path / "data", tmp_path / "report"
+    rnd = random.Random(SEED + 3)
+    server = Server(tmp_path / "writer.err")
+    server.start("run", data, report, SEED, 0)  # the first writer makes the database
+    reader = subprocess.Popen([sys.executable, "-c", READER.format(root=str(root)), str(data)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        for round_no in range(60):
+            if round_no:
+                report.unlink(missing_ok=True)
+                server.start("run", data, report, SEED + round_no, round_no * 100_000)
+            time.sleep(rnd.uniform(0, MAX_DELAY))
+            os.kill(server.last_pid, signal.SIGKILL)
+            server.killed(server.reap(), round_no)
+            _check_round(data, report, verify=False)
+        out, _ = reader.communicate("stop\n", timeout=60)
+    finally:
+        server.close()
+        if reader.poll() is None:
+            reader.kill()
+    assert reader.returncode == 0, out
+    opened, problems, _ = map(int, out.split()[-3:])
+    assert problems == 0 and opened >= 1, out
 
 
 def test_sigkill_at_chosen_steps_of_commits_loses_nothing_committed(tmp_path):

@@ -481,6 +481,15 @@ def test_read_only_on_an_empty_dir_creates_nothing(tmp_path):
     assert not d.exists()
 
 
+def test_a_reader_of_a_database_being_created_sees_an_empty_store(tmp_path):
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / DB_NAME).write_bytes(b"")  # the writer made the file; its first commit is to come
+    with Store.open(d, readonly=True) as ro:
+        assert ro.cases() == [] and ro.history(1) == [] and ro.verify() == []
+    assert (d / DB_NAME).read_bytes() == b""
+
+
 def test_new_db_records_the_schema_and_newer_schemas_are_refused(tmp_path):
     d = tmp_path / "d"
     Store.open(d).close()
