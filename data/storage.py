@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import gc
 import sqlite3
+import struct
 from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -482,3 +483,66 @@ class DurableTinyDB(TinyDB):
         for table in self._tables.values():
             table.clear_cache()
             table._next_id = None
+
+
+# ---------------------------------------------------------------- SQLite's log, checked
+
+
+_WAL_MAGIC = (0x377F0682, 0x377F0683)  # checksums in little- / big-endian words
+
+
+def check_wal(db_path: Path) -> None:
+    """Refuse a ``-wal`` file damaged *before* commits that were acknowledged after it.
+
+    SQLite replays its log up to the first frame whose checksum fails and silently ignores
+    the rest: right for a commit cut short (never acknowledged), wrong when a byte rotted
+    in an older frame and later commits follow it. A commit frame is written, and fsynced
+    (``synchronous=FULL``), before the next transaction starts, so two commit frames of the
+    same log generation (same salts) after a bad frame prove the bad frame was once
+    complete and acknowledged: that raises :class:`StoreCorrupt`, before SQLite opens the
+    database and would fold the log's good prefix into it. One commit frame after the bad
+    one may be the torn last transaction itself: let SQLite drop it. Run only while no
+    process writes (the store's guard held). The file format: sqlite.org/fileformat2.html.
+    """
+    wal = Path(str(db_path) + "-wal")
+    try:
+        raw = wal.read_bytes()
+    except FileNotFoundError:
+        return
+    if len(raw) < 32:
+        return
+    magic, _version, page_size, _seq, salt1, salt2, c1, c2 = struct.unpack(">8I", raw[:32])
+    if magic not in _WAL_MAGIC or not 512 <= page_size <= 65536:
+        return  # no valid header: SQLite ignores the whole file, as it always would
+    order = ">" if magic & 1 else "<"
+    if _wal_sum(raw[:24], 0, 0, order) != (c1, c2):
+        return
+    s = (c1, c2)
+    frame = 24 + page_size
+    pos, bad_at = 32, None
+    while pos + frame <= len(raw):
+        page, commit, f_salt1, f_salt2, f1, f2 = struct.unpack(">6I", raw[pos:pos + 24])
+        if (f_salt1, f_salt2) != (salt1, salt2):
+            break  # frames of an older generation of the log: not replayed, rightly
+        if bad_at is None:
+            s = _wal_sum(raw[pos:pos + 8], *s, order)
+            s = _wal_sum(raw[pos + 24:pos + frame], *s, order)
+            if s != (f1, f2):
+                bad_at, later_commits = pos, 0
+        elif commit:
+            later_commits += 1
+            if later_commits >= 2:
+                raise StoreCorrupt(wal, f"SQLite's log is damaged at byte {bad_at} and "
+                                        f"commits acknowledged after it follow; nothing was "
+                                        f"changed (restore a backup, or move the file aside "
+                                        f"to lose those commits)")
+        pos += frame
+
+
+def _wal_sum(data: bytes, s0: int, s1: int, order: str) -> tuple[int, int]:
+    """SQLite's WAL checksum of ``data`` (a multiple of 8 bytes), continuing (s0, s1)."""
+    words = struct.unpack(f"{order}{len(data) // 4}I", data)
+    for i in range(0, len(words), 2):
+        s0 = (s0 + words[i] + s1) & 0xFFFFFFFF
+        s1 = (s1 + words[i + 1] + s0) & 0xFFFFFFFF
+    return s0, s1

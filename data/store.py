@@ -55,8 +55,8 @@ from data.errors import (DuplicateCase, DuplicatePerson, StaleCase, StoreCorrupt
 from data import legacy
 from data.indexes import CaseIndex
 from data.lock import DirLock, LockTaken
-from data.storage import (DB_NAME, SCHEMA_VERSION, DurableStorage, DurableTinyDB, gc_paused,
-                          scratch)
+from data.storage import (DB_NAME, SCHEMA_VERSION, DurableStorage, DurableTinyDB, check_wal,
+                          gc_paused, scratch)
 
 __all__ = [
     "Store", "StoreError", "StoreLocked", "StoreWriteError", "StoreReadOnly", "StoreSchemaError",
@@ -572,6 +572,11 @@ class Store:
         """
         problems: list[tuple[str, dict[str, Any]]] = [
             ("check.integrity", {"detail": detail}) for detail in self._storage.integrity()[:20]]
+        if self._lock is not None or _nobody_writes(self.data_dir):
+            try:
+                check_wal(self.data_dir / DB_NAME)
+            except StoreCorrupt as exc:
+                problems.append((exc.key, exc.params))
         cases: dict[int, dict[str, Any]] = {}
         seen_keys: dict[tuple, int] = {}
         for k, doc in self._storage.table_docs(CASES).items():
@@ -660,6 +665,8 @@ def _open_storage(directory: Path, readonly: bool, time: SystemTime) -> DurableS
     db_path = directory / DB_NAME
     for _attempt in range(3):
         if db_path.exists():
+            if not readonly:  # the guard is ours: no process writes SQLite's log now
+                check_wal(db_path)
             storage = DurableStorage.open(db_path, readonly=readonly)
             if not readonly and legacy.present(directory):  # a migration cut short
                 legacy.set_aside(directory, storage.meta.get("legacy_aside"))
@@ -686,6 +693,27 @@ def _open_storage(directory: Path, readonly: bool, time: SystemTime) -> DurableS
 
 #: below this many documents a full collection is cheap: no freezing
 FREEZE_FROM = 5_000
+
+
+def _nobody_writes(directory: Path) -> bool:
+    """Whether no process holds the directory's guard (tested without changing a file)."""
+    import fcntl
+
+    from data.lock import LOCK_NAME
+
+    try:
+        fd = os.open(directory / LOCK_NAME, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # (also releases the lock it may have taken)
+    return True
 
 
 def _freeze(n_docs: int) -> None:

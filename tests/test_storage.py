@@ -20,7 +20,7 @@ from tinydb import Query
 from bot.domain.model import Case
 from data.lock import DirLock, LockTaken
 from data.storage import DB_NAME, WAL_NAME
-from data.store import Store, StoreLocked
+from data.store import Store, StoreCorrupt, StoreLocked
 from tests import dbfiles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,7 +76,8 @@ def test_a_commit_writes_only_the_rows_touched_with_its_history(tmp_path):
     assert statements[0] == "BEGIN IMMEDIATE" and statements[-1] == "COMMIT"
     assert statements.count("COMMIT") == 1  # documents and history: one transaction
     on_disk = dbfiles.committed(tmp_path)
-    assert on_disk["docs"]["log"][7] == {"n": 6, "seen": True} and len(on_disk["docs"]["log"]) == 50
+    assert on_disk["docs"]["log"][7] == {"n": 6, "seen": True}
+    assert len(on_disk["docs"]["log"]) == 50
     assert sorted(e["field"] for e in on_disk["history"] if e.get("case") == 2) == [
         "created", "stage", "task"]
     s.close()
@@ -279,3 +280,56 @@ def test_memory_and_disk_follow_a_plain_model(batches):
         s.close()
         with Store.open(d, readonly=True) as again:
             assert {doc.doc_id: dict(doc) for doc in again.table("log").all()} == model
+
+
+# ---------------------------------------------------------------- SQLite's log, damaged
+
+
+def _killed_with_commits_in_the_log(d: Path, commits: int) -> None:
+    """A writer that committed ``commits`` transactions and died before any checkpoint:
+    the database file and its -wal exactly as SIGKILL leaves them."""
+    script = textwrap.dedent("""
+        import os, sys
+        from bot.domain.model import Case
+        from data.store import Store
+        s = Store.open(sys.argv[1])
+        s._storage.conn.execute("PRAGMA wal_autocheckpoint=0")
+        for i in range(int(sys.argv[2])):
+            s.add_case(Case(kind="suggestion", number=f"{i:04d}", year=2020, role="lead",
+                            title="关于招商引资工作的建议" * 15, session="三次会议"), "张三")
+        os._exit(0)  # no close: the commits stay in the log
+    """)
+    subprocess.run([sys.executable, "-c", script, str(d), str(commits)], cwd=ROOT, check=True,
+                   env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=60)
+    assert (d / WAL_NAME).stat().st_size > 4096 * commits
+
+
+def _frame_offsets(wal: bytes) -> list[int]:
+    import struct
+
+    page = struct.unpack(">I", wal[8:12])[0]
+    return list(range(32, len(wal) - 24 - page + 1, 24 + page))
+
+
+def test_a_damaged_byte_in_sqlites_log_before_later_commits_is_refused(tmp_path):
+    _killed_with_commits_in_the_log(tmp_path, 6)
+    wal = tmp_path / WAL_NAME
+    raw = bytearray(wal.read_bytes())
+    raw[_frame_offsets(bytes(raw))[0] + 24 + 100] ^= 0x40  # inside the first frame's page
+    wal.write_bytes(bytes(raw))
+    before = (tmp_path / DB_NAME).read_bytes(), wal.read_bytes()
+    with pytest.raises(StoreCorrupt) as err:
+        Store.open(tmp_path)
+    assert "log is damaged at byte 32" in err.value.render("en")
+    assert ((tmp_path / DB_NAME).read_bytes(), wal.read_bytes()) == before  # evidence kept
+    with Store.open(tmp_path, readonly=True) as ro:  # duban check says so too
+        assert any("log is damaged" in p for p in ro.verify("en"))
+
+
+def test_a_torn_last_commit_in_sqlites_log_is_dropped_quietly(tmp_path):
+    _killed_with_commits_in_the_log(tmp_path, 6)
+    wal = tmp_path / WAL_NAME
+    raw = wal.read_bytes()
+    wal.write_bytes(raw[: _frame_offsets(raw)[-1] + 500])  # the last frame cut short
+    with Store.open(tmp_path) as s:
+        assert len(s.cases()) == 5 and s.verify() == []

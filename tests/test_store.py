@@ -17,7 +17,8 @@ from bot.domain.model import Case, Clock, Consultation, Person, ValidationError
 from bot.domain.timeutil import TZ, SetTime
 from bot.sample import sample_cases, sample_people
 from data import storage as storage_mod
-from data.store import (DuplicateCase, DuplicatePerson, StaleCase, Store, StoreCorrupt, StoreError,
+from data.store import (DuplicateCase, DuplicatePerson, StaleCase, Store, StoreCorrupt,
+                        StoreError,
                         StoreLocked, StoreReadOnly, StoreSchemaError, StoreWriteError,
                         TransactionAborted, UnknownRecord, _load_case)
 from data.storage import DB_NAME
