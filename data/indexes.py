@@ -23,18 +23,44 @@ class CaseIndex:
     """Case ids by number, key, handler and division."""
 
     def __init__(self) -> None:
-        self.by_number: dict[str, set[int]] = {}
+        #: (lists, not sets: most numbers have one case, and 50,000 one-element sets cost
+        #: a third of the build)
+        self.by_number: dict[str, list[int]] = {}
         self.by_key: dict[Key, int] = {}
-        self.by_handler: dict[str, set[int]] = {}
-        self.by_division: dict[str, set[int]] = {}
+        self.by_handler: dict[str, list[int]] = {}
+        self.by_division: dict[str, list[int]] = {}
         #: what each id is indexed under (to take it out again)
         self._entries: dict[int, tuple[str, Key, str, str]] = {}
 
     @classmethod
     def build(cls, docs: dict[str, dict[str, Any]]) -> CaseIndex:
+        """The index of every stored case (one pass, ~2 µs a case: :meth:`put` inlined)."""
         index = cls()
+        entries, by_key = index._entries, index.by_key
+        numbers, handlers, divisions = index.by_number, index.by_handler, index.by_division
         for k, doc in docs.items():
-            index.put(int(k), doc)
+            cid = int(k)
+            number, handler, division = doc["number"], doc.get("handler") or "", \
+                doc.get("division") or ""
+            key = (doc["kind"], doc["year"], number,
+                   doc.get("origin_session") or doc.get("session") or "")
+            entries[cid] = (number, key, handler, division)
+            by_key[key] = cid
+            ids = numbers.get(number)
+            if ids is None:
+                numbers[number] = [cid]
+            else:
+                ids.append(cid)
+            ids = handlers.get(handler)
+            if ids is None:
+                handlers[handler] = [cid]
+            else:
+                ids.append(cid)
+            ids = divisions.get(division)
+            if ids is None:
+                divisions[division] = [cid]
+            else:
+                ids.append(cid)
         return index
 
     def put(self, case_id: int, doc: dict[str, Any] | None) -> None:
@@ -47,10 +73,10 @@ class CaseIndex:
                  doc.get("division") or "")
         self._entries[case_id] = entry
         number, key, handler, division = entry
-        self.by_number.setdefault(number, set()).add(case_id)
+        self.by_number.setdefault(number, []).append(case_id)
         self.by_key[key] = case_id
-        self.by_handler.setdefault(handler, set()).add(case_id)
-        self.by_division.setdefault(division, set()).add(case_id)
+        self.by_handler.setdefault(handler, []).append(case_id)
+        self.by_division.setdefault(division, []).append(case_id)
 
     def drop(self, case_id: int) -> None:
         entry = self._entries.pop(case_id, None)
@@ -60,13 +86,13 @@ class CaseIndex:
         for table, value in ((self.by_number, number), (self.by_handler, handler),
                              (self.by_division, division)):
             ids = table.get(value)
-            if ids is not None:
-                ids.discard(case_id)
+            if ids is not None and case_id in ids:
+                ids.remove(case_id)
                 if not ids:
                     del table[value]
         if self.by_key.get(key) == case_id:
             del self.by_key[key]
 
     @staticmethod
-    def ids(table: dict[Any, set[int]], value: Any) -> list[int]:
+    def ids(table: dict[Any, list[int]], value: Any) -> list[int]:
         return sorted(table.get(value, ()))
