@@ -54,6 +54,11 @@ class _Repository:
     def all(self) -> list[dict[str, Any]]:
         return [_with_id(d) for d in self.table.all()]  # type: ignore[misc]
 
+    def remove_before(self, day: dt.date) -> int:
+        """Delete the documents of days before ``day`` (for tables with a ``day``); how many."""
+        iso = _iso(day)
+        return len(self.table.remove(_Q.day < iso)) if self.table.contains(_Q.day < iso) else 0
+
 
 class JoinRequests(_Repository):
     """People who sent /start unknown or unapproved: ``telegram``, ``name``, ``status``
@@ -110,6 +115,18 @@ class ReminderRuns(_Repository):
     def any_before(self, day: dt.date, kind: str) -> bool:
         return self.table.contains((_Q.kind == kind) & (_Q.day < _iso(day)))
 
+    def start(self, day: dt.date, kind: str, at: str, catch_up: bool = False) -> bool:
+        """Record that ``day``'s ``kind`` run began (once); False if it was recorded."""
+        if self.of(day, kind) is not None:
+            return False
+        self.table.insert({"day": _iso(day), "kind": kind, "status": "running",
+                           "catch_up": catch_up, "started_at": at})
+        return True
+
+    def finish(self, day: dt.date, kind: str, at: str) -> None:
+        self.table.update({"status": "done", "finished_at": at},
+                          (_Q.day == _iso(day)) & (_Q.kind == kind))
+
     def latest(self, kind: str) -> dict[str, Any] | None:
         """The run of the latest day (the later start on a tie), or None."""
         runs = self.table.search(_Q.kind == kind)
@@ -128,6 +145,13 @@ class SendLog(_Repository):
         iso = _iso(day)
         return [_with_id(d) for d in self.table.search(  # type: ignore[misc]
             (_Q.day == iso) & (_Q.kind == kind))]
+
+    def entries(self, day: dt.date | None = None, kind: str | None = None
+                ) -> list[dict[str, Any]]:
+        """Entries (of ``day`` and ``kind`` when given), oldest first, with ``id``."""
+        docs = self.table.all() if day is None else self.table.search(_Q.day == _iso(day))
+        return [_with_id(d) for d in docs  # type: ignore[misc]
+                if kind is None or d["kind"] == kind]
 
     def status_counts(self, day: dt.date, kind: str) -> dict[str, int]:
         counts: dict[str, int] = {}

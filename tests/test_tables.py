@@ -64,3 +64,12 @@ def test_reminder_runs_log_and_acks(tmp_path):
         assert [(a["kind"], a["message"]) for a in acks.of_day(DAY)] == [
             ("daily", 42), ("weekly", 44)]
         assert acks.of_day(DAY + dt.timedelta(days=1)) == []
+        # what jobs/reminders.py needs besides
+        assert runs.start(DAY, "weekly", "c") and not runs.start(DAY, "weekly", "d")
+        runs.finish(DAY, "weekly", "e")
+        assert (runs.of(DAY, "weekly")["status"], runs.of(DAY, "weekly")["finished_at"]) == (
+            "done", "e")
+        assert [e["kind"] for e in log.entries(DAY)] == ["daily"] * 3 + ["weekly"]
+        assert [e["person"] for e in log.entries(kind="weekly")] == [1]
+        assert runs.remove_before(DAY) == 1 and runs.of(DAY - dt.timedelta(days=1), "daily") is None
+        assert log.remove_before(DAY) == 0 and len(log.all()) == 4
