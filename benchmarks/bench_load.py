@@ -1,7 +1,7 @@
 """Load benchmark: updates per second the whole bot sustains through the simulator.
 
     uv run python benchmarks/bench_load.py [--sizes 1000,10000,50000] [--seconds 15]
-                                           [--users 50] [--writes 0.2] [--modes rewrite,wal]
+                                           [--users 50] [--writes 0.2]
                                            [--dir DIR] [--profile]
 
 For each size, a store of that many realistic cases (~1 KB of JSON each, with history) and
@@ -13,11 +13,10 @@ Bot API simulator in this process, and ``--users`` simulated people ask without 
 ``/due``, ``/find``, free text), read-only buttons, and ``--writes`` of the requests change
 the person's language (a durable commit with a history event, as any change is).
 
-Each size runs in both commit modes: ``rewrite`` (the whole database file rewritten and
-fsynced at every commit) and ``wal`` (:mod:`data.wal`: one fsynced log record per commit,
-the rewrite at checkpoints), as ``duban run`` opens the store.
+Commits are what ``duban run`` does: one SQLite transaction each (WAL mode,
+``synchronous=FULL``; see data/storage.py).
 
-Printed per size and mode: requests answered per second, latency p50/p95/p99 (send to last reply
+Printed per size: requests answered per second, latency p50/p95/p99 (send to last reply
 message), and the commits: how many, their median and p95 time, and the share of the run
 spent inside them. ``--profile`` adds the ten functions with the most cumulative time.
 """
@@ -40,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DIVISIONS = ["综合处", "项目管理处", "投资促进一处", "投资促进二处"]
+DB_NAME = "duban.sqlite3"  # data.storage.DB_NAME
 
 
 def build(directory: Path, n_cases: int, users: int) -> None:
@@ -50,7 +50,7 @@ def build(directory: Path, n_cases: int, users: int) -> None:
     from bot.sample import sample_people
     from data.store import Store
 
-    if (directory / "duban.json").exists():
+    if (directory / DB_NAME).exists():
         return
     t0 = time.perf_counter()
     rnd = random.Random(n_cases)
@@ -72,7 +72,7 @@ def build(directory: Path, n_cases: int, users: int) -> None:
             case.handler = rnd.choice(handlers[case.division])
             store.add_case(case, "bench", note="导入")
     store.close()
-    size = (directory / "duban.json").stat().st_size
+    size = (directory / DB_NAME).stat().st_size
     print(f"  built {n_cases} cases ({size / 1e6:.1f} MB database) in "
           f"{time.perf_counter() - t0:.0f} s", flush=True)
 
@@ -132,7 +132,7 @@ async def run_size(directory: Path, seconds: float, users: int, writes: float,
 
     clock = SetTime(dt.datetime(2020, 6, 29, 10, 0, tzinfo=TZ))
     t0 = time.perf_counter()
-    store = Store.open(directory, time=clock, wal=wal)
+    store = Store.open(directory, time=clock)
     len(store.cases())  # the case cache, as the first question would build it
     opened = time.perf_counter() - t0
     sim = BotApiSimulator(rate_limits=None)
@@ -180,7 +180,7 @@ async def run_size(directory: Path, seconds: float, users: int, writes: float,
         "commit_p95": percentile(commits, 95),
         "commit_share": sum(commits) / elapsed,
         "silent": tally.outcomes["silent"], "errors": tally.outcomes["error"],
-        "db_mb": (directory / "duban.json").stat().st_size / 1e6,
+        "db_mb": (directory / DB_NAME).stat().st_size / 1e6,
         "service": service,
     }
     if profiler:
@@ -198,8 +198,7 @@ def main() -> None:
     parser.add_argument("--writes", type=float, default=0.2)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/duban-bench-load"))
     parser.add_argument("--profile", action="store_true")
-    parser.add_argument("--modes", default="rewrite,wal",
-                        help="commit modes: rewrite (the database per commit), wal (the log)")
+    parser.add_argument("--modes", default="sqlite", help="(one commit mode now: sqlite)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -214,7 +213,7 @@ def main() -> None:
         build(directory, n, args.users)
         for mode in modes:
             r = asyncio.run(run_size(directory, args.seconds, args.users, args.writes,
-                                     args.profile, mode == "wal"))
+                                     args.profile, False))
             print(f"{n:>7} {mode:>7} {r['db_mb']:>6.1f} {r['open_s']:>6.2f} {r['rps']:>7.1f} "
                   f"{r['p50'] * 1000:>7.0f} {r['p95'] * 1000:>7.0f} {r['p99'] * 1000:>7.0f} "
                   f"{r['commits']:>7} {r['commit_p50'] * 1000:>8.1f}ms "

@@ -1,18 +1,20 @@
-"""Benchmark of the durable store against TinyDB's default JSONStorage.
+"""Benchmark of the durable store (TinyDB over SQLite) against plain SQLite, same run.
 
-    uv run python benchmarks/bench_store.py [--dir DIR] [--cases 10000] [--events 100000]
+    uv run python benchmarks/bench_store.py [--dir DIR] [--cases 50000] [--events 100000]
 
 Builds (once; reused when DIR already holds it) a store of realistic cases (Chinese text,
-~1 KB of JSON each) with their history, through the Store API, and the same data as a
-plain TinyDB file (a ``cases`` table and a ``history`` table). Then, each side in a fresh
+~1 KB of JSON each) with their history, through the Store API. Then, each in a fresh
 process:
 
-* cold open: opening, and opening + the first query over all cases;
-* the first history lookup of a case;
-* a durable single-case update (the case and its history event), median of many;
-* peak memory (max RSS of that process).
+* **duban**: cold open, open + the first answer (one case and its history, as /case shows
+  it), the first history lookup, a year's open cases, and a durable single-case update
+  through ``Store.save_case`` (validation, diff, the case row and its history rows in one
+  SQLite transaction), median of many;
+* **plain SQLite**: the same file and the same durable update written by hand (one
+  ``UPDATE`` of the document row and the ``INSERT`` of its history events in one
+  transaction, WAL mode, ``synchronous=FULL``): what the engine itself costs.
 
-Figures print side by side with the ratio TinyDB / duban, from this one run.
+The figures print side by side with the ratio duban / plain SQLite, from this one run.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import argparse
 import json
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -34,8 +37,7 @@ TEXT = ("关于加快推进我省招商引资工作高质量发展的建议进�
         "服务保障机制完善产业链招商政策支持力度加强重点园区基础设施建设推动数字经济与实体经济融合")
 DIVISIONS = ["综合处", "项目管理处", "投资促进一处", "投资促进二处", "外资处", "办公室"]
 STAGES = ["assigned", "in_progress", "consulted", "drafted", "reviewed", "answered"]
-UPDATES_DUBAN = 200
-UPDATES_TINYDB = 15
+UPDATES = 300
 
 
 def _text(rnd: random.Random, n: int) -> str:
@@ -95,13 +97,14 @@ def edit(rnd: random.Random, case) -> None:
 
 
 def build(directory: Path, n_cases: int, n_events: int) -> None:
-    """The duban store (through its API), then the same data as plain TinyDB files."""
+    """The duban store, through its API (once), and a copy for the plain SQLite child."""
     from bot.domain.model import diff_cases
     from bot.domain.timeutil import SystemTime
+    from data.storage import DB_NAME
     from data.store import Store
 
     duban_dir = directory / "duban"
-    if (duban_dir / "duban.json").exists():
+    if (duban_dir / DB_NAME).exists():
         print(f"reusing the data in {directory}")
     else:
         directory.mkdir(parents=True, exist_ok=True)
@@ -122,20 +125,13 @@ def build(directory: Path, n_cases: int, n_events: int) -> None:
                     store.save_case(case, rnd.choice(["张三", "李四", "王五"]))
                     done += len(diff_cases(old, case))  # one history event per changed field
         store.close()
-        size = (duban_dir / "duban.json").stat().st_size
-        print(f"built {n_cases} cases ({size / n_cases:.0f} bytes of JSON each), "
-              f"{done} history events in {time.perf_counter() - t0:.0f} s")
-    db_raw = json.loads((duban_dir / "duban.json").read_bytes())
-    history = {}
-    with open(duban_dir / "history.jsonl", "rb") as f:
-        for n, line in enumerate(f, 1):
-            ev = json.loads(line)
-            history[str(n)] = {"case_id": ev.pop("case"), **{k: v for k, v in ev.items()
-                                                              if k != "txn"}}
-    # TinyDB's own format (its json.dumps defaults): cases and history in one file, and
-    # the cases alone (what a TinyDB store without history would rewrite per update)
-    (directory / TINY_ALL).write_text(json.dumps({"cases": db_raw["cases"], "history": history}))
-    (directory / TINY_CASES).write_text(json.dumps({"cases": db_raw["cases"]}))
+        size = (duban_dir / DB_NAME).stat().st_size
+        print(f"built {n_cases} cases, {done} history events ({size / 1e6:.0f} MB database) "
+              f"in {time.perf_counter() - t0:.0f} s")
+    plain = directory / "plain"
+    shutil.rmtree(plain, ignore_errors=True)
+    plain.mkdir()
+    shutil.copy(duban_dir / DB_NAME, plain / DB_NAME)
 
 
 # ---------------------------------------------------------------- measuring (child processes)
@@ -149,70 +145,79 @@ def measure_duban(directory: Path) -> dict[str, float]:
     t0 = time.perf_counter()
     store = Store.open(directory / "duban", time=SystemTime())
     t1 = time.perf_counter()
-    cases = store.cases()
+    cid = rnd.randint(1, 1000)
+    store.find_by_number(f"{cid:05d}")
+    store.history(cid)
     t2 = time.perf_counter()
-    store.history(rnd.randint(1, len(cases)))
+    store.history(rnd.randint(1, 1000))
     t3 = time.perf_counter()
     query = []
     for _ in range(20):
         q0 = time.perf_counter()
         [c for c in store.cases(2015) if c.stage != "archived" and c.deadline < "2020-07-01"]
         query.append(time.perf_counter() - q0)
+    n = len(store.cases())
     updates = []
-    for i in range(UPDATES_DUBAN + 1):
-        case = store.get_case(rnd.randint(1, len(cases)))
+    for _ in range(UPDATES + 1):
+        case = store.get_case(rnd.randint(1, n))
         edit(rnd, case)
         u0 = time.perf_counter()
         store.save_case(case, "bench")
         updates.append(time.perf_counter() - u0)
     store.close()
-    return {"open": t1 - t0, "open_query": t2 - t0, "history": t3 - t2,
+    return {"open": t1 - t0, "first_answer": t2 - t0, "history": t3 - t2,
             "query": statistics.median(query), "first_update": updates[0],
             "update": statistics.median(updates[1:]),
             "update_p90": statistics.quantiles(updates[1:], n=10)[-1], "rss": _rss()}
 
 
-def measure_tinydb(path: Path, with_history: bool) -> dict[str, float]:
-    from tinydb import Query, TinyDB
+def measure_plain(directory: Path) -> dict[str, float]:
+    """The same durable update, by hand on the same SQLite file: the engine's own cost."""
+    import sqlite3
+
+    import orjson
 
     from bot.domain.model import diff_cases
     from bot.domain.timeutil import SystemTime, iso_now
+    from data.storage import DB_NAME
     from data.store import _load_case
 
-    rnd = random.Random()  # fresh edits on every run (the data is reused)
+    rnd = random.Random()
     t0 = time.perf_counter()
-    db = TinyDB(path)  # default: JSONStorage
-    cases_t, history_t = db.table("cases"), db.table("history")
+    conn = sqlite3.connect(directory / "plain" / DB_NAME, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
     t1 = time.perf_counter()
-    docs = cases_t.all()
-    t2 = time.perf_counter()
-    if with_history:
-        history_t.search(Query().case_id == rnd.randint(1, len(docs)))
-    t3 = time.perf_counter()
-    query = []
-    for _ in range(3):
-        q0 = time.perf_counter()
-        [d for d in cases_t.all() if d["year"] == 2015 and d["stage"] != "archived"]
-        query.append(time.perf_counter() - q0)
+    n = conn.execute("SELECT count(*) FROM docs WHERE tbl = 'cases'").fetchone()[0]
+    txn = conn.execute("SELECT value FROM meta WHERE name = 'txn'").fetchone()[0]
     updates = []
-    for i in range(UPDATES_TINYDB):
-        cid = rnd.randint(1, len(docs))
-        case = _load_case(cid, cases_t.get(doc_id=cid))
+    for _ in range(UPDATES + 1):
+        cid = rnd.randint(1, n)
+        (doc,) = conn.execute("SELECT doc FROM docs WHERE tbl = 'cases' AND id = ?",
+                              (cid,)).fetchone()
+        case = _load_case(cid, orjson.loads(doc))
         before = case.copy()
         edit(rnd, case)
+        txn += 1
         u0 = time.perf_counter()
-        doc = case.to_dict()
-        del doc["id"]
-        cases_t.update(doc, doc_ids=[cid])
-        for fld, old, new in diff_cases(before, case) if with_history else ():
-            history_t.insert({"case_id": cid, "at": iso_now(SystemTime()), "who": "bench",
-                              "field": fld, "old": old, "new": new, "note": ""})
+        new = case.to_dict()
+        del new["id"]
+        rows = [(txn, "case", str(cid), orjson.dumps({
+            "txn": txn, "case": cid, "at": iso_now(SystemTime()), "who": "bench", "field": f,
+            "old": o, "new": v, "note": ""}).decode()) for f, o, v in diff_cases(before, case)]
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("UPDATE docs SET doc = ? WHERE tbl = 'cases' AND id = ?",
+                     (orjson.dumps(new).decode(), cid))
+        conn.executemany("INSERT INTO history (txn, subject, key, event) VALUES (?, ?, ?, ?)",
+                         rows)
+        conn.execute("UPDATE meta SET value = ? WHERE name = 'txn'", (txn,))
+        conn.execute("COMMIT")
         updates.append(time.perf_counter() - u0)
-    db.close()
-    return {"open": t1 - t0, "open_query": t2 - t0,
-            "history": t3 - t2 if with_history else float("nan"),
-            "query": statistics.median(query), "first_update": updates[0],
-            "update": statistics.median(updates), "update_p90": max(updates), "rss": _rss()}
+    conn.close()
+    nan = float("nan")
+    return {"open": t1 - t0, "first_answer": nan, "history": nan, "query": nan,
+            "first_update": updates[0], "update": statistics.median(updates[1:]),
+            "update_p90": statistics.quantiles(updates[1:], n=10)[-1], "rss": _rss()}
 
 
 def _rss() -> float:
@@ -232,45 +237,38 @@ def _child(mode: str, directory: Path) -> dict[str, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dir", type=Path, default=Path("/tmp/duban-bench"))
-    ap.add_argument("--cases", type=int, default=10_000)
+    ap.add_argument("--cases", type=int, default=50_000)
     ap.add_argument("--events", type=int, default=100_000)
-    ap.add_argument("--child", choices=("duban", "tinydb", "tinydb-cases"))
+    ap.add_argument("--child", choices=("duban", "plain"))
     args = ap.parse_args()
-    if args.child == "duban":
-        print(json.dumps(measure_duban(args.dir)))
-        return
     if args.child:
-        with_history = args.child == "tinydb"
-        print(json.dumps(measure_tinydb(args.dir / (TINY_ALL if with_history else TINY_CASES),
-                                        with_history)))
+        measure = measure_duban if args.child == "duban" else measure_plain
+        print(json.dumps(measure(args.dir)))
         return
     build(args.dir, args.cases, args.events)
-    ours = _child("duban", args.dir)
-    full, bare = _child("tinydb", args.dir), _child("tinydb-cases", args.dir)
+    # interleaved, twice each: both sides see the same machine load
+    runs = [(_child("duban", args.dir), _child("plain", args.dir)) for _ in range(2)]
+    ours = {k: statistics.median([r[0][k] for r in runs]) for k in runs[0][0]}
+    plain = {k: statistics.median([r[1][k] for r in runs]) for k in runs[0][1]}
     rows = [
-        ("cold open (Store.open / TinyDB())", "open", 1000, "ms"),
-        ("cold open + first query of all cases", "open_query", 1000, "ms"),
-        ("first history lookup of a case", "history", 1000, "ms"),
+        ("cold open (Store.open / sqlite3.connect)", "open", 1000, "ms"),
+        ("open to first answer (/case: case + history)", "first_answer", 1000, "ms"),
+        ("a history lookup of a case", "history", 1000, "ms"),
         ("query: open cases of a year, due before 07-01", "query", 1000, "ms"),
         ("durable single-case update (+ history), median", "update", 1000, "ms"),
-        ("  same, p90 (TinyDB: max)", "update_p90", 1000, "ms"),
+        ("  same, p90", "update_p90", 1000, "ms"),
         ("  first update after open", "first_update", 1000, "ms"),
         ("peak memory (max RSS)", "rss", 1, "MiB"),
     ]
-    print(f"\n{args.cases} cases, {args.events} history events; updates timed: duban "
-          f"{UPDATES_DUBAN}, TinyDB {UPDATES_TINYDB}. TinyDB = default JSONStorage, A: cases "
-          f"and history in its file, B: cases only (no history kept)")
-    print(f"{'':50}{'duban':>11}{'TinyDB A':>11}{'A/duban':>9}{'TinyDB B':>11}{'B/duban':>9}")
+    print(f"\n{args.cases} cases, {args.events} history events; {UPDATES} updates timed per "
+          f"run, the median of 2 interleaved runs per side")
+    print(f"{'':50}{'duban':>11}{'SQLite':>11}{'duban/SQLite':>14}")
     for label, key, scale, unit in rows:
-        a, b, c = ours[key] * scale, full[key] * scale, bare[key] * scale
-        cells = f"{a:8.1f}{unit:>3}{b:8.1f}{unit:>3}{b / a:8.1f}x"
-        cells += f"{'n/a':>11}{'':>9}" if c != c else f"{c:8.1f}{unit:>3}{c / a:8.1f}x"
-        print(f"{label:50}{cells}")
+        a, b = ours[key] * scale, plain[key] * scale
+        cell_b = f"{'n/a':>11}{'':>14}" if b != b else f"{b:8.2f}{unit:>3}{a / b:13.2f}x"
+        print(f"{label:50}{a:8.2f}{unit:>3}{cell_b}")
     load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else []
     print(f"(load average during the run: {' '.join(load)})")
-
-
-TINY_ALL, TINY_CASES = "tinydb.json", "tinydb-cases.json"
 
 
 if __name__ == "__main__":

@@ -1,24 +1,23 @@
 """Backups of the data directory: consistent snapshots, kept in ``DATA_DIR/backups/``.
 
-A backup is one ``.tar.gz`` file holding ``manifest.json``, ``duban.json`` and
-``history.jsonl``. It is taken without the store's lock, so ``duban backup`` and the nightly
-job work while the bot runs:
-
-* the database is read with :func:`data.storage.read_snapshot` (under a shared ``flock``,
-  so never a file a commit is rewriting): the last committed database;
-* the journal is copied up to the length that database vouches for (``_meta.journal``).
-  The journal is append-only and never cut below a committed length, so those bytes are
-  exactly the history of that database: case and history agree in every backup.
+A backup is one ``.tar.gz`` file holding ``manifest.json`` (time, transaction, counts, the
+SHA-256 of each member) and ``duban.sqlite3``, the database with its history. It is taken
+with SQLite's online backup API from a read-only connection, so ``duban backup`` and the
+nightly job work while the bot runs and commits: the copy is one committed state (the
+history is in the same database, so case and history agree in every backup). Before the
+first start of a directory still in the old JSON format, the backup holds those files'
+state converted (:mod:`data.legacy`); backups made by the old engine (``duban.json`` +
+``history.jsonl``) can still be checked and restored.
 
 The file is written to a temporary name, fsynced and renamed: a backup is complete or absent.
 Only the newest :data:`KEEP` backups are kept.
 
-:func:`restore_backup` puts a backup back (the caller holds the directory's lock and asked
-for confirmation): the backup is checked first (checksums, ``Store.verify``), the current
-state is saved as a ``pre-restore`` backup, then the database is removed, the journal
-replaced and the database put in place, each step fsynced. A crash in between leaves a
-directory the store refuses to open (database missing, or history shorter than committed):
-never a silent mix; running the restore again finishes it.
+:func:`restore_backup` puts a backup back (the caller holds the directory's guard and asked
+for confirmation): the backup is checked first (checksums, SQLite's integrity check,
+``Store.verify``), the current state is saved as a ``pre-restore`` backup, the current
+database is checkpointed (its ``-wal`` emptied and removed), then the backup's database is
+renamed into place, each step fsynced. A crash at any instant leaves either the old
+database or the restored one, never a mix.
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ import hashlib
 import io
 import os
 import re
+import sqlite3
 import tarfile
 import tempfile
 from dataclasses import dataclass
@@ -36,11 +36,10 @@ from typing import Any
 
 import orjson
 
+from data import legacy
 from data.errors import CatalogueError
-from data.journal import JOURNAL_NAME, fsync_dir
 from data.perms import ensure_private, private_umask
-from data.storage import DB_NAME, META, SPARE, read_snapshot
-from data.wal import WAL_NAME
+from data.storage import DB_NAME, SHM_NAME, WAL_NAME, connect
 
 BACKUP_DIR = "backups"
 KEEP = 14
@@ -57,10 +56,9 @@ class BackupError(CatalogueError):
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The committed state of a data directory, as bytes."""
+    """The committed state of a data directory: the database file's bytes."""
 
     database: bytes
-    journal: bytes
     meta: dict[str, Any]
     cases: int
     people: int
@@ -87,52 +85,45 @@ def backup_dir(data_dir: Path) -> Path:
 
 
 def take_snapshot(data_dir: Path) -> Snapshot:
-    """The last committed database and its history (see the module documentation)."""
+    """The last committed database (see the module documentation)."""
     data_dir = Path(data_dir)
     db_path = data_dir / DB_NAME
-    if not db_path.exists():
-        raise BackupError("backup.no_database", path=str(data_dir))
-    database = read_snapshot(db_path)
     try:
-        parsed = orjson.loads(database)
-        meta = parsed[META]["1"]
-        length = int(meta.get("journal", 0))
-    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
+        if db_path.exists():
+            source = connect(db_path, readonly=True)
+        elif legacy.present(data_dir):
+            source = legacy.migrate_in_memory(data_dir)
+        else:
+            raise BackupError("backup.no_database", path=str(data_dir))
+    except (sqlite3.Error, CatalogueError) as exc:
+        if isinstance(exc, BackupError):
+            raise
         raise BackupError("backup.bad_database", path=str(db_path)) from None
-    if (data_dir / WAL_NAME).exists():  # commits since the last checkpoint: fold them in
-        database, parsed, meta = _with_log(db_path, data_dir / WAL_NAME, database, parsed, meta)
-        length = int(meta.get("journal", 0))
-    journal = b""
-    if length:
-        with open(data_dir / JOURNAL_NAME, "rb") as f:
-            journal = f.read(length)
-        if len(journal) != length:
-            raise BackupError("backup.short_journal", path=str(data_dir / JOURNAL_NAME))
-    return Snapshot(database, journal, meta, len(parsed.get("cases", {})),
-                    len(parsed.get("people", {})))
-
-
-def _with_log(db_path: Path, wal_path: Path, database: bytes, parsed: dict[str, Any],
-              meta: dict[str, Any]) -> tuple[bytes, dict[str, Any], dict[str, Any]]:
-    """The database with the write-ahead log's committed records applied, as bytes."""
-    from data.storage import DurableStorage
-    from data.wal import WriteAheadLog
-
-    log = WriteAheadLog(wal_path, readonly=True)
     try:
-        records, _ = log.records_after(int(meta.get("txn", 0)))
+        return _copy(source, db_path)
     finally:
-        log.close()
-    if not records:
-        return database, parsed, meta
-    tables = {k: v for k, v in parsed.items() if k != META}
-    storage = DurableStorage(db_path, tables, dict(meta), readonly=True)
-    for rec in records:
-        storage.apply(rec.docs)
-        storage.meta = dict(storage.meta, txn=rec.txn, journal=rec.journal)
-    chunks, _ = storage.serialize(storage.meta)
-    database = b"".join(bytes(c) for c in chunks)
-    return database, orjson.loads(database), storage.meta
+        source.close()
+
+
+def _copy(source: sqlite3.Connection, db_path: Path) -> Snapshot:
+    """The database of ``source`` copied with the online backup API, as bytes."""
+    with tempfile.TemporaryDirectory(prefix="duban-backup-") as tmp:
+        target = Path(tmp) / DB_NAME
+        copy = sqlite3.connect(target, isolation_level=None)
+        try:
+            try:
+                source.backup(copy)  # all pages in one step: one read transaction
+            except sqlite3.Error:
+                raise BackupError("backup.bad_database", path=str(db_path)) from None
+            copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            meta = dict(copy.execute("SELECT name, value FROM meta").fetchall())
+            counts = dict(copy.execute("SELECT tbl, count(*) FROM docs GROUP BY tbl"))
+        except sqlite3.Error:
+            raise BackupError("backup.bad_database", path=str(db_path)) from None
+        finally:
+            copy.close()
+        database = target.read_bytes()
+    return Snapshot(database, meta, counts.get("cases", 0), counts.get("people", 0))
 
 
 def make_backup(data_dir: Path, now: dt.datetime, *, label: str = "",
@@ -154,10 +145,10 @@ def make_backup(data_dir: Path, now: dt.datetime, *, label: str = "",
         "format": 1, "created_at": now.isoformat(timespec="seconds"),
         "txn": snap.meta.get("txn", 0), "schema": snap.meta.get("schema"),
         "cases": snap.cases, "people": snap.people,
-        "files": {DB_NAME: _digest(snap.database), JOURNAL_NAME: _digest(snap.journal)},
+        "files": {DB_NAME: _digest(snap.database)},
     }
     payload = _pack({MANIFEST: orjson.dumps(manifest, option=orjson.OPT_INDENT_2),
-                     DB_NAME: snap.database, JOURNAL_NAME: snap.journal})
+                     DB_NAME: snap.database})
     _write_atomic(path, payload)
     if keep is not None:
         prune(data_dir, keep)
@@ -190,13 +181,15 @@ def prune(data_dir: Path, keep: int = KEEP) -> list[Path]:
     return doomed
 
 
-def read_backup(path: Path) -> tuple[dict[str, Any], bytes, bytes]:
-    """Manifest, database and journal of a backup file, checksums verified."""
+def read_backup(path: Path) -> tuple[dict[str, Any], bytes]:
+    """Manifest and database of a backup file, checksums verified. A backup of the old
+    engine (``duban.json`` + ``history.jsonl``) is converted to a database."""
     path = Path(path)
     try:
         with tarfile.open(path, "r:gz") as tar:
             members = {m.name: m for m in tar.getmembers() if m.isfile()}
-            if set(members) != {MANIFEST, DB_NAME, JOURNAL_NAME}:
+            if set(members) not in ({MANIFEST, DB_NAME},
+                                    {MANIFEST, legacy.LEGACY_DB, legacy.LEGACY_JOURNAL}):
                 raise BackupError("backup.not_a_backup", path=str(path))
 
             def read(name: str) -> bytes:
@@ -205,30 +198,47 @@ def read_backup(path: Path) -> tuple[dict[str, Any], bytes, bytes]:
                 return f.read()
 
             manifest = orjson.loads(read(MANIFEST))
-            database, journal = read(DB_NAME), read(JOURNAL_NAME)
+            files = {name: read(name) for name in members if name != MANIFEST}
     except (OSError, tarfile.TarError, EOFError, orjson.JSONDecodeError):
         raise BackupError("backup.not_a_backup", path=str(path)) from None
-    files = manifest.get("files") if isinstance(manifest, dict) else None
-    if not isinstance(files, dict) or files.get(DB_NAME) != _digest(database) or \
-            files.get(JOURNAL_NAME) != _digest(journal):
+    digests = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(digests, dict) or any(digests.get(name) != _digest(data)
+                                            for name, data in files.items()):
         raise BackupError("backup.checksum", path=str(path))
-    return manifest, database, journal
+    if DB_NAME in files:
+        return manifest, files[DB_NAME]
+    return manifest, _from_legacy(path, files[legacy.LEGACY_DB],
+                                  files[legacy.LEGACY_JOURNAL])
+
+
+def _from_legacy(path: Path, database: bytes, journal: bytes) -> bytes:
+    """An old engine's backup (its database and journal) as a database of this one."""
+    with tempfile.TemporaryDirectory(prefix="duban-legacy-") as tmp:
+        (Path(tmp) / legacy.LEGACY_DB).write_bytes(database)
+        (Path(tmp) / legacy.LEGACY_JOURNAL).write_bytes(journal)
+        try:
+            source = legacy.migrate_in_memory(Path(tmp))
+        except CatalogueError:
+            raise BackupError("backup.not_a_backup", path=str(path)) from None
+        try:
+            return _copy(source, path).database
+        finally:
+            source.close()
 
 
 def check_backup(path: Path, lang: str | None = "zh") -> tuple[dict[str, Any], list[str]]:
     """Read a backup and run ``Store.verify`` on it; its manifest and the problems found."""
-    manifest, database, journal = read_backup(path)
-    return manifest, verify_files(database, journal, lang)
+    manifest, database = read_backup(path)
+    return manifest, verify_files(database, lang)
 
 
-def verify_files(database: bytes, journal: bytes, lang: str | None = "zh") -> list[str]:
-    """``Store.verify`` of a database and journal given as bytes (in a scratch directory)."""
+def verify_files(database: bytes, lang: str | None = "zh") -> list[str]:
+    """``Store.verify`` of a database given as bytes (in a scratch directory)."""
     from data.errors import StoreError
     from data.store import Store
 
     with tempfile.TemporaryDirectory(prefix="duban-check-") as tmp:
         (Path(tmp) / DB_NAME).write_bytes(database)
-        (Path(tmp) / JOURNAL_NAME).write_bytes(journal)
         try:
             with Store.open(tmp, readonly=True) as store:
                 return store.verify(lang)
@@ -237,42 +247,44 @@ def verify_files(database: bytes, journal: bytes, lang: str | None = "zh") -> li
 
 
 def restore_backup(path: Path, data_dir: Path, now: dt.datetime) -> BackupInfo | None:
-    """Put backup ``path`` in place of ``data_dir``'s database and history.
+    """Put backup ``path`` in place of ``data_dir``'s database.
 
-    The caller holds the directory's lock (no store is open on it). Raises BackupError if the
-    backup is unusable or inconsistent, before anything is changed. Returns the backup of
-    the state it replaced (None when the directory held no database).
+    The caller holds the directory's guard (no store is open on it). Raises BackupError if
+    the backup is unusable or inconsistent, before anything is changed. Returns the backup
+    of the state it replaced (None when the directory held no database).
     """
     data_dir = Path(data_dir)
-    _, database, journal = read_backup(path)
-    problems = verify_files(database, journal)
+    _, database = read_backup(path)
+    problems = verify_files(database)
     if problems:
         raise BackupError("backup.inconsistent", path=str(path), problems="; ".join(problems[:5]))
-    db_path, journal_path = data_dir / DB_NAME, data_dir / JOURNAL_NAME
+    db_path = data_dir / DB_NAME
     safety = make_backup(data_dir, now, label="pre-restore", keep=None) \
-        if db_path.exists() else None
+        if db_path.exists() or legacy.present(data_dir) else None
     data_dir.mkdir(parents=True, exist_ok=True)
-    staged_db = data_dir / f"{DB_NAME}.restore.tmp"
-    staged_journal = data_dir / f"{JOURNAL_NAME}.restore.tmp"
-    _write_file(staged_db, database)
-    _write_file(staged_journal, journal)
-    # 1. no database: a crash from here on is refused at open ("database missing"); no
-    # write-ahead log either (its records would be replayed onto the restored database)
-    db_path.unlink(missing_ok=True)
-    (data_dir / (DB_NAME + SPARE)).unlink(missing_ok=True)
-    (data_dir / WAL_NAME).unlink(missing_ok=True)
+    staged = data_dir / f"{DB_NAME}.restore.tmp"
+    _write_file(staged, database)
+    if db_path.exists():
+        # everything of the current database into its main file, and no -wal left whose
+        # frames would be applied to the restored file
+        conn = connect(db_path, readonly=False)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+    for name in (WAL_NAME, SHM_NAME):
+        (data_dir / name).unlink(missing_ok=True)
     fsync_dir(data_dir)
-    # 2. the history, then 3. the database that vouches for it
-    os.replace(staged_journal, journal_path)
+    os.replace(staged, db_path)
     fsync_dir(data_dir)
-    os.replace(staged_db, db_path)
-    fsync_dir(data_dir)
+    if legacy.present(data_dir):  # the old engine's files are not the data any more
+        legacy.set_aside(data_dir, f"{legacy.ASIDE_PREFIX}{now:%Y%m%d-%H%M%S}")
     return safety
 
 
 def describe(path: Path) -> BackupInfo:
     """A backup file's manifest (checksums verified) as :class:`BackupInfo`."""
-    manifest, _, _ = read_backup(path)
+    manifest, _ = read_backup(path)
     return BackupInfo(Path(path), str(manifest.get("created_at", "?")),
                       int(manifest.get("txn", 0)), int(manifest.get("cases", 0)),
                       int(manifest.get("people", 0)), Path(path).stat().st_size)
@@ -294,6 +306,15 @@ def _pack(files: dict[str, bytes]) -> bytes:
             info.mode = 0o644
             tar.addfile(info, io.BytesIO(data))
     return buf.getvalue()
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename or a new file in ``directory`` durable."""
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _write_file(path: Path, data: bytes) -> None:

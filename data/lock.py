@@ -1,4 +1,7 @@
-"""The data directory's exclusive lock: one writing ``duban`` process per directory.
+"""The data directory's guard: one writing ``duban`` process per directory.
+
+SQLite serialises the transactions of several writers but lets a second one open the
+database all the same, so this small guard is what refuses it, saying which process runs.
 
 The lock is an ``flock`` on ``duban.lock`` in the data directory. The kernel releases it
 when the holder dies, however it dies (SIGKILL included), so a crash never leaves a stale

@@ -1,108 +1,173 @@
-"""TinyDB behind a durable, in-memory storage.
+"""TinyDB over SQLite: the documents in memory, each committed as one row of ``duban.sqlite3``.
 
-:class:`DurableStorage` keeps the parsed database in memory (TinyDB's ``read()`` returns the
-live dict; the file is read once, at open). A commit writes the whole database with orjson
-to a temporary file in the same directory, fsyncs it, ``os.replace``-s it over the
-database and fsyncs the directory: after a crash at any instant the file is either the old
-or the new database, never a mix.
+TinyDB stays the document API; SQLite (the standard library's ``sqlite3``) makes it
+durable. The database file holds three tables::
 
-Two things keep a commit cheap on a large database:
+    meta    (name PRIMARY KEY, value)            schema version, last transaction number
+    docs    (tbl, id, doc JSON, PRIMARY KEY (tbl, id))   one row per TinyDB document
+    history (seq PRIMARY KEY, txn, subject, key, event JSON)   the change history
 
-* each document's serialised form is cached (``_frags``), so a commit serialises only the
-  documents that changed since the last one;
-* :class:`TrackedTable` replaces TinyDB's ``_update_table`` (which rebuilt the whole table
-  per write) by an O(touched documents) view that records which documents a write
-  touches. That record is also what makes a rollback exact: TinyDB mutates documents in
-  place, and the cached bytes of the last commit restore them.
+:class:`DurableStorage` reads every document once, at open, and keeps them in memory
+(TinyDB's ``read()`` returns the live dict). :class:`TrackedTable` replaces TinyDB's
+``_update_table`` (which rebuilt the whole table per write) by an O(touched documents) view
+that records which documents a write touches, with their committed bytes: that is what a
+commit writes (only those rows, with the transaction's history rows, in ONE SQLite
+transaction) and what a rollback restores.
 
-The file layout is a plain TinyDB JSON database (one document per line, for people reading
-it), plus a ``_meta`` table: schema version, last committed transaction, journal length.
+The connection runs in WAL mode with ``synchronous=FULL``: a commit is durable when
+``COMMIT`` returns, and a crash at any instant leaves the last committed state (SQLite's
+own recovery). Readers in other processes open the file read-only (``mode=ro``) and read
+the last committed snapshot while the writer goes on; the normal (not EXCLUSIVE) locking
+mode is what lets them. SQLite does not refuse a second writing *process* (it only
+serialises their transactions), so the store keeps its small ``flock`` guard
+(:mod:`data.lock`) for the "already running" refusal.
 """
 
 from __future__ import annotations
 
-import fcntl
 import gc
-import logging
-import os
-import re
+import sqlite3
+import struct
 from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from data.errors import StoreReadOnly
-from data.journal import fsync_dir
+from data.errors import StoreCorrupt, StoreReadOnly, StoreSchemaError
 
-log = logging.getLogger(__name__)
+DB_NAME = "duban.sqlite3"
+#: SQLite's write-ahead log and its index, beside the database while it is open
+WAL_NAME, SHM_NAME = DB_NAME + "-wal", DB_NAME + "-shm"
+#: 1: the JSON file engine (duban.json, see data/legacy.py); 2: SQLite
+SCHEMA_VERSION = 2
+#: ``PRAGMA application_id``: marks a duban database ("dubn")
+APPLICATION_ID = 0x6475626E
+#: how long a connection waits for a lock another one holds (a reader during recovery)
+BUSY_TIMEOUT_S = 30.0
 
-DB_NAME = "duban.json"
-META = "_meta"
-SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value) WITHOUT ROWID;
+CREATE TABLE docs (tbl TEXT NOT NULL, id INTEGER NOT NULL, doc TEXT NOT NULL,
+                   PRIMARY KEY (tbl, id));
+CREATE TABLE history (seq INTEGER PRIMARY KEY, txn INTEGER NOT NULL, subject TEXT NOT NULL,
+                      key TEXT NOT NULL, event TEXT NOT NULL);
+CREATE INDEX history_by_subject ON history (subject, key, seq);
+"""
 
 Docs = dict[str, dict[str, Any]]
-Buffer = bytes | memoryview
+#: one history row: transaction, subject ("case", "person", "setting"), key, event JSON
+HistoryRow = tuple[int, str, str, str]
 
 #: undo token: "the document is as at the last commit" (restore that, and it is clean again)
 _CLEAN = object()
 
 
+def connect(path: Path | str, *, readonly: bool) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit ``BEGIN``/``COMMIT``).
+
+    Writable: WAL mode, ``synchronous=FULL``, the file created if missing. Read-only:
+    ``mode=ro``, never creates or changes the database (SQLite may create the ``-shm``
+    index beside it, as every WAL reader does). ``":memory:"``: a scratch database.
+    """
+    if str(path) == ":memory:":
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    else:
+        mode = "ro" if readonly else "rwc"
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode={mode}", uri=True,
+                               isolation_level=None, check_same_thread=False,
+                               timeout=BUSY_TIMEOUT_S)
+    try:
+        if not readonly and str(path) != ":memory:":
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if str(mode).lower() != "wal":  # pragma: no cover - a file system without mmap
+                raise sqlite3.OperationalError(f"cannot use WAL mode (got {mode})")
+        conn.execute("PRAGMA synchronous=FULL")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def create_schema(conn: sqlite3.Connection) -> None:
+    """Make an empty database a duban database (inside the caller's transaction)."""
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+    conn.executemany("INSERT INTO meta VALUES (?, ?)",
+                     [("schema", SCHEMA_VERSION), ("txn", 0)])
+
+
 class BadDatabase(Exception):
-    """The file is not a duban database (not JSON, or no ``_meta``)."""
+    """The file is not a duban database (not SQLite, damaged, or without our tables)."""
 
 
 class DurableStorage(Storage):
-    """The database in memory, committed atomically to ``path``.
+    """The database in memory, committed row by row to SQLite.
 
     Writes made outside a transaction (``depth == 0``) are committed at once through
-    ``commit_hook``, which the store sets (it also writes the history journal).
+    ``commit_hook``, which the store sets (it adds the history rows).
     """
 
-    def __init__(self, path: Path, data: dict[str, Docs], meta: dict[str, Any],
-                 *, readonly: bool) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, data: dict[str, Docs],
+                 meta: dict[str, Any], history_seq: int, *, readonly: bool) -> None:
         super().__init__()
         self.path = Path(path)
+        self.conn = conn
         self.readonly = readonly
         self.meta = meta
+        #: the last history row this snapshot includes (reads never go beyond it)
+        self.history_seq = history_seq
         self._data = data
-        #: serialised documents as last committed: table -> id -> b'"id":{...}'
-        self._frags: dict[str, dict[str, bytes]] = {}
-        #: documents touched since the last commit
-        self._dirty: dict[str, set[str]] = {}
+        #: documents touched since the last commit: table -> id -> committed JSON (None:
+        #: the document did not exist)
+        self._orig: dict[str, dict[str, bytes | None]] = {}
         self.depth = 0
         self.commit_hook: Callable[[], None] | None = None
 
     # ------------------------------------------------------------ open / create
 
     @classmethod
-    def load(cls, path: Path, *, readonly: bool) -> DurableStorage:
-        """Read ``path`` once. Raises BadDatabase when it is not a duban database."""
-        raw = read_snapshot(Path(path)) if readonly else Path(path).read_bytes()
-        try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise BadDatabase(str(exc)) from None
-        if not isinstance(data, dict) or not isinstance(data.get(META), dict):
-            raise BadDatabase("no _meta table")
-        meta = data.pop(META).get("1")
-        if not isinstance(meta, dict) or "schema" not in meta:
-            raise BadDatabase("no schema version")
-        if not all(isinstance(t, dict) for t in data.values()):
-            raise BadDatabase("a table is not an object")
-        storage = cls(path, data, meta, readonly=readonly)
-        if not readonly:
-            storage._frags = _frags_from_lines(raw, data)
-        return storage
+    def open(cls, path: Path, *, readonly: bool, conn: sqlite3.Connection | None = None
+             ) -> DurableStorage:
+        """Open (writable: create if need be) the database and read every document.
 
-    @classmethod
-    def empty(cls, path: Path, *, readonly: bool) -> DurableStorage:
-        meta = {"schema": SCHEMA_VERSION, "txn": 0, "journal": 0}
-        return cls(path, {}, meta, readonly=readonly)
+        Raises :class:`StoreCorrupt` for a file that is not a sound duban database and
+        :class:`StoreSchemaError` for one written by a newer duban. ``conn``: an open
+        connection to use instead (a migrated scratch database).
+        """
+        path = Path(path)
+        try:
+            conn = conn or connect(path, readonly=readonly)
+        except sqlite3.DatabaseError as exc:
+            raise StoreCorrupt(path, _reason(exc)) from None
+        try:
+            if not readonly:
+                _ensure_schema(conn)
+            elif _is_empty(conn):  # a writer is creating it this instant: nothing stored yet
+                conn.close()
+                conn = scratch()
+            data, meta, seq = _load(conn)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreCorrupt(path, _reason(exc)) from None
+        except BadDatabase as exc:
+            conn.close()
+            raise StoreCorrupt(path, str(exc)) from None
+        except BaseException:
+            conn.close()
+            raise
+        schema = meta.get("schema")
+        if not isinstance(schema, int) or schema > SCHEMA_VERSION:
+            conn.close()
+            raise StoreSchemaError(path, schema, SCHEMA_VERSION)
+        return cls(path, conn, data, meta, seq, readonly=readonly)
 
     # ------------------------------------------------------------ TinyDB's interface
 
@@ -120,7 +185,10 @@ class DurableStorage(Storage):
         self.changed()
 
     def close(self) -> None:
-        pass
+        """Close the connection (the last one to close checkpoints and removes the log)."""
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None  # type: ignore[assignment]
 
     # ------------------------------------------------------------ changes
 
@@ -138,15 +206,12 @@ class DurableStorage(Storage):
         untouched since the last commit, else its current serialised state (or None when
         it does not exist).
         """
-        dirty = self._dirty.setdefault(name, set())
+        orig = self._orig.setdefault(name, {})
         docs = self._data.setdefault(name, {})
-        if key in dirty:
+        if key in orig:
             doc = docs.get(key)
             return None if doc is None else orjson.dumps(doc)
-        frags = self._frags.setdefault(name, {})
-        if key in docs and key not in frags:
-            frags[key] = _frag(key, docs[key])
-        dirty.add(key)
+        orig[key] = orjson.dumps(docs[key]) if key in docs else None
         return _CLEAN
 
     def undo(self, name: str, tokens: dict[str, object]) -> None:
@@ -155,11 +220,11 @@ class DurableStorage(Storage):
         for key, token in tokens.items():
             if token is _CLEAN:
                 self._restore(name, key)
-                self._dirty.get(name, set()).discard(key)
+                self._orig.get(name, {}).pop(key, None)
             elif token is None:
                 docs.pop(key, None)
             else:
-                docs[key] = orjson.loads(token)
+                docs[key] = orjson.loads(token)  # type: ignore[arg-type]
 
     def changed(self) -> None:
         """A write finished: commit it now unless a transaction is open."""
@@ -168,135 +233,162 @@ class DurableStorage(Storage):
 
     @property
     def dirty(self) -> bool:
-        return any(self._dirty.values())
+        return any(self._orig.values())
 
     # ------------------------------------------------------------ commit / rollback
 
-    def serialize(self, meta: dict[str, Any]) -> tuple[list[Buffer], dict[str, dict[str, bytes]]]:
-        """The whole database as a list of buffers, with ``meta``; and the new fragments.
-
-        Only touched documents are serialised again (and documents never serialised yet,
-        on the first commit after opening); the others are the cached bytes of the last
-        commit, handed to ``writev`` as they are, never joined.
-        """
-        fresh: dict[str, dict[str, bytes]] = {}
-        chunks: list[Buffer] = [b'{"' + META.encode() + b'":{"1":' + orjson.dumps(meta) + b"}"]
-        for name, docs in self._data.items():
-            frags = self._frags.setdefault(name, {})
-            dirty = self._dirty.get(name, ())
-            new = fresh[name] = {key: _frag(key, docs[key]) for key in dirty if key in docs}
-            keys = list(docs)
-            items: list[Buffer | None] = list(map(frags.get, keys))
-            if len(new) <= 16:
-                for key, frag in new.items():
-                    items[keys.index(key)] = frag
-            else:
-                items = [new.get(key) or frags.get(key) for key in keys]
-            if None in items:  # documents never serialised yet (first commit after opening)
-                for i, frag in enumerate(items):
-                    if frag is None:
-                        items[i] = new[keys[i]] = _frag(keys[i], docs[keys[i]])
-            chunks.append(b",\n" + orjson.dumps(name) + b":{")
-            if items:
-                items[-1] = memoryview(items[-1])[:-2]  # no separator after the last one
-                chunks.append(b"\n")
-                chunks.extend(items)
-                chunks.append(b"\n")
-            chunks.append(b"}")
-        chunks.append(b"}\n")
-        return chunks, fresh
-
-    def dirty_docs(self) -> dict[str, dict[str, dict[str, Any] | None]]:
-        """The documents written since the last commit (None: deleted), for a log record."""
-        out: dict[str, dict[str, dict[str, Any] | None]] = {}
-        for name, keys in self._dirty.items():
-            if keys:
-                docs = self._data.get(name, {})
-                out[name] = {key: docs.get(key) for key in keys}
-        return out
-
-    def fresh_frags(self) -> dict[str, dict[str, bytes]]:
-        """The new fragments of the documents written since the last commit (for
-        :meth:`committed` when the commit went to the write-ahead log, not the file)."""
-        return {name: {key: _frag(key, self._data[name][key])
-                       for key in keys if key in self._data.get(name, {})}
-                for name, keys in self._dirty.items() if keys}
-
-    def apply(self, docs: dict[str, dict[str, dict[str, Any] | None]]) -> None:
-        """Replay one committed record of the write-ahead log (at open)."""
-        for name, table in docs.items():
-            target = self._data.setdefault(name, {})
-            frags = self._frags.get(name, {})
-            for key, doc in table.items():
-                frags.pop(key, None)  # serialised again at the next checkpoint
-                if doc is None:
-                    target.pop(key, None)
-                else:
-                    target[key] = doc
-
-    def write_file(self, chunks: list[Buffer]) -> None:
-        """Atomically replace the database file (raises OSError on failure)."""
+    def commit(self, txn: int, history: list[HistoryRow]) -> None:
+        """Write the touched documents, ``history`` and the transaction number ``txn`` in
+        one SQLite transaction; durable when this returns. On any error nothing of it is
+        in the database (SQLite rolled back) and the error is raised: the caller then
+        rolls the memory back with :meth:`rollback`."""
         self.check_writable()
-        atomic_write(self.path, chunks, recycle=True)
-
-    def committed(self, meta: dict[str, Any], fresh: dict[str, dict[str, bytes]]) -> None:
-        """The file now holds the current state: make it the new rollback point."""
-        self.meta = meta
-        for name, new in fresh.items():
-            frags = self._frags.setdefault(name, {})
-            frags.update(new)
-            for key in self._dirty.get(name, ()):
-                if key not in self._data.get(name, {}):
-                    frags.pop(key, None)
-        self._dirty.clear()
+        conn = self.conn
+        upserts: list[tuple[str, int, str]] = []
+        deletes: list[tuple[str, int]] = []
+        for name, keys in self._orig.items():
+            docs = self._data.get(name, {})
+            for key in keys:
+                if key in docs:
+                    upserts.append((name, int(key), orjson.dumps(docs[key]).decode()))
+                else:
+                    deletes.append((name, int(key)))
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            if upserts:
+                conn.executemany("INSERT INTO docs (tbl, id, doc) VALUES (?, ?, ?) "
+                                 "ON CONFLICT (tbl, id) DO UPDATE SET doc = excluded.doc",
+                                 upserts)
+            if deletes:
+                conn.executemany("DELETE FROM docs WHERE tbl = ? AND id = ?", deletes)
+            seq = self.history_seq
+            if history:
+                conn.executemany("INSERT INTO history (txn, subject, key, event) "
+                                 "VALUES (?, ?, ?, ?)", history)
+                seq = conn.execute("SELECT max(seq) FROM history").fetchone()[0]
+            conn.execute("UPDATE meta SET value = ? WHERE name = 'txn'", (txn,))
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:  # pragma: no cover - SQLite rolled back already
+                    pass
+            raise
+        self.meta = dict(self.meta, txn=txn)
+        self.history_seq = seq
+        self._orig = {}
 
     def rollback(self) -> dict[str, set[str]]:
         """Back to the last commit; returns the ids restored (or dropped) per table."""
-        touched = {name: keys for name, keys in self._dirty.items() if keys}
+        touched = {name: set(keys) for name, keys in self._orig.items() if keys}
         for name, keys in touched.items():
             for key in keys:
                 self._restore(name, key)
-        self._dirty = {}
+        self._orig = {}
         return touched
 
     def _restore(self, name: str, key: str) -> None:
         docs = self._data.setdefault(name, {})
-        frag = self._frags.get(name, {}).get(key)
-        if frag is None:
+        raw = self._orig.get(name, {}).get(key)
+        if raw is None:
             docs.pop(key, None)  # it did not exist at the last commit
         else:
-            docs[key] = orjson.loads(frag[len(key) + 3:-2])
+            docs[key] = orjson.loads(raw)
+
+    # ------------------------------------------------------------ history
+
+    def history_events(self, subject: str, key: int | str, limit: int | None = None
+                       ) -> list[dict[str, Any]]:
+        """The committed events of one subject, oldest first (the last ``limit`` if given),
+        as far as this snapshot goes."""
+        sql = ("SELECT event FROM history WHERE subject = ? AND key = ? AND seq <= ? "
+               "ORDER BY seq DESC")
+        params: tuple[Any, ...] = (subject, str(key), self.history_seq)
+        if limit is not None:
+            if limit <= 0:
+                return []
+            sql += " LIMIT ?"
+            params += (limit,)
+        rows = self.conn.execute(sql, params).fetchall()
+        return [orjson.loads(row[0]) for row in reversed(rows)]
+
+    def history_rows(self) -> Iterator[tuple[int, str]]:
+        """Every committed history row of this snapshot: (seq, event JSON), in order."""
+        cur = self.conn.execute("SELECT seq, event FROM history WHERE seq <= ? ORDER BY seq",
+                                (self.history_seq,))
+        yield from cur
+
+    def integrity(self) -> list[str]:
+        """``PRAGMA integrity_check``: [] when SQLite finds the file sound."""
+        try:
+            rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
+        except sqlite3.DatabaseError as exc:
+            return [_reason(exc)]
+        return [] if rows == ["ok"] else rows
 
 
-def _frags_from_lines(raw: bytes, data: dict[str, Docs]) -> dict[str, dict[str, bytes]]:
-    """The documents' fragments cut from the file as :meth:`DurableStorage.serialize`
-    lays it out (one document per line), so the first commit need not serialise them all.
+def scratch() -> sqlite3.Connection:
+    """An empty duban database in memory (a read-only store of a directory without data)."""
+    conn = connect(":memory:", readonly=False)
+    conn.execute("BEGIN")
+    create_schema(conn)
+    conn.execute("COMMIT")
+    return conn
 
-    Any other layout (a hand-edited file, TinyDB's own) gives ``{}``: fragments are then
-    made on the first commit.
-    """
-    lines = raw.split(b"\n")
-    frags: dict[str, dict[str, bytes]] = {}
-    pos = 1  # line 0 is the _meta table
-    for name, docs in data.items():
-        header = orjson.dumps(name) + b":{"
-        table = frags[name] = {}
-        if not docs and pos < len(lines) and lines[pos].startswith(header + b"}"):
-            pos += 1
-            continue
-        if pos >= len(lines) or lines[pos] != header:
-            return {}
-        pos += 1
-        for key in docs:
-            line = lines[pos] if pos < len(lines) else b""
-            if not line.startswith(b'"' + key.encode() + b'":{'):
-                return {}
-            table[key] = line + b"\n" if line.endswith(b",") else line + b",\n"
-            pos += 1
-        if pos >= len(lines) or not lines[pos].startswith(b"}"):
-            return {}
-        pos += 1
-    return frags
+
+def _is_empty(conn: sqlite3.Connection) -> bool:
+    """A database file without a single table (created, its first commit still to come)."""
+    return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+
+
+def _ensure_schema(conn: sqlite3.Connection) -> None:
+    """Create the tables in a new (empty) database; refuse a foreign one."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        if not names:
+            create_schema(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _load(conn: sqlite3.Connection) -> tuple[dict[str, Docs], dict[str, Any], int]:
+    """Every document, the meta values and the last history row, in one read transaction
+    (one consistent snapshot, whatever a writer commits meanwhile)."""
+    conn.execute("BEGIN")
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        if app_id != APPLICATION_ID or not {"meta", "docs", "history"} <= names:
+            raise BadDatabase("not a duban database (tables meta, docs, history missing)")
+        meta = dict(conn.execute("SELECT name, value FROM meta").fetchall())
+        data: dict[str, Docs] = {}
+        loads = orjson.loads
+        with gc_paused():
+            table: Docs | None = None
+            current = None
+            for tbl, doc_id, doc in conn.execute("SELECT tbl, id, doc FROM docs"):
+                if tbl != current:
+                    current, table = tbl, data.setdefault(tbl, {})
+                table[str(doc_id)] = loads(doc)  # type: ignore[index]
+        seq = conn.execute("SELECT coalesce(max(seq), 0) FROM history").fetchone()[0]
+    except orjson.JSONDecodeError as exc:
+        raise BadDatabase(f"a document is not JSON ({exc})") from None
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+    return data, meta, seq
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    if "not a database" in text or "malformed" in text:
+        return f"{text}: SQLite cannot read this file (damaged, cut short, or not a database)"
+    return text
 
 
 @contextmanager
@@ -313,145 +405,6 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _frag(key: str, doc: dict[str, Any]) -> bytes:
-    """A document as it appears in the file: ``"id":{...},`` and a newline."""
-    return b'"' + key.encode() + b'":' + orjson.dumps(doc) + b",\n"
-
-
-def atomic_write(path: Path, data: bytes | list[Buffer], *, recycle: bool = False) -> None:
-    """Write ``data`` to a file beside ``path``, fsync it, rename it over ``path``, fsync
-    the directory. If anything fails before the rename, ``path`` is untouched.
-
-    ``recycle``: keep the replaced file as ``<name>.spare`` and write the next version
-    into it, in place. A fresh file costs block allocation, and renaming over the old one
-    frees its blocks inside ``rename``: together half the time of a commit of a 10 MB
-    database. The spare is written under an exclusive ``flock``; a reader of the database
-    holds a shared one (see :func:`read_snapshot`), so a file a reader may still be
-    reading is never overwritten (the write goes to a fresh file instead). A crash at any
-    instant leaves ``path`` complete: the spare is never ``path`` while being written.
-    """
-    spare = path.with_name(path.name + SPARE)
-    fd, target = (_lock_spare(spare), spare) if recycle else (None, None)
-    if fd is None:
-        target = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
-    replaced = False
-    try:
-        size = _write_all(fd, [data] if isinstance(data, bytes) else data)
-        if target == spare:
-            os.ftruncate(fd, size)
-        os.fsync(fd)
-        keep = _link_keep(path) if recycle else None
-        try:
-            os.replace(target, path)
-        except BaseException:
-            if keep is not None:
-                _unlink(keep)
-            raise
-        replaced = True
-        if keep is not None:  # the replaced version becomes the next spare
-            try:
-                os.replace(keep, spare)
-            except OSError:
-                _unlink(keep)
-    finally:
-        os.close(fd)  # releases the spare's lock, now that it is complete and in place
-        if not replaced and target != spare:
-            _unlink(target)
-    try:
-        fsync_dir(path.parent)
-    except OSError as exc:  # pragma: no cover - filesystems without directory fsync
-        log.warning("could not fsync directory %s: %s", path.parent, exc)
-
-
-SPARE = ".spare"
-
-
-def _lock_spare(spare: Path) -> int | None:
-    """The spare, open for writing and locked; None if missing or a reader holds it."""
-    try:
-        fd = os.open(spare, os.O_WRONLY | os.O_CLOEXEC)
-    except OSError:
-        return None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
-        return None
-    return fd
-
-
-def _link_keep(path: Path) -> Path | None:
-    """A second name for the current ``path`` (to survive the rename); None if impossible."""
-    keep = path.with_name(f"{path.name}.{os.getpid()}.keep")
-    _unlink(keep)
-    try:
-        os.link(path, keep)
-    except OSError:
-        return None
-    return keep
-
-
-def _unlink(path: Path) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-
-
-def read_snapshot(path: Path, _opened: Callable[[], None] | None = None) -> bytes:
-    """The database file's bytes, read while no writer can be rewriting them.
-
-    The file is read under a shared ``flock``; it is the right one if, still under the
-    lock, ``path`` names the inode that was read (else the writer recycled it meanwhile:
-    read again). ``_opened`` is a test hook, called between open and lock.
-    """
-    while True:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-        try:
-            if _opened is not None:
-                _opened()
-            fcntl.flock(fd, fcntl.LOCK_SH)
-            with os.fdopen(os.dup(fd), "rb") as f:
-                raw = f.read()
-            if os.fstat(fd).st_ino == os.stat(path).st_ino:
-                return raw
-        finally:
-            os.close(fd)
-
-
-def _write_all(fd: int, chunks: list[Buffer]) -> int:
-    """``writev`` the chunks, IOV_MAX at a time, finishing any short write; the size."""
-    size = 0
-    for start in range(0, len(chunks), _IOV_MAX):
-        batch = chunks[start:start + _IOV_MAX]
-        written = os.writev(fd, batch)
-        total = sum(map(len, batch))
-        if written < total:  # short write (rare): write the rest piece by piece
-            for chunk in batch:
-                view = memoryview(chunk)
-                if written >= len(view):
-                    written -= len(view)
-                    continue
-                view, written = view[written:], 0
-                while view:
-                    view = view[os.write(fd, view):]
-        size += total
-    return size
-
-
-_IOV_MAX = min(os.sysconf("SC_IOV_MAX"), 1024) if hasattr(os, "sysconf") else 16
-
-
-def remove_stale_temps(path: Path) -> None:
-    """Delete the files a crashed commit left beside ``path``: ``<name>.<pid>.tmp`` and
-    ``<name>.<pid>.keep`` (not the spare, nor other tools' files)."""
-    pattern = re.compile(re.escape(path.name) + r"\.\d+\.(tmp|keep)")
-    for leftover in path.parent.iterdir():
-        if pattern.fullmatch(leftover.name):
-            _unlink(leftover)
-
-
 # ---------------------------------------------------------------- TinyDB tables
 
 
@@ -459,7 +412,7 @@ class _TableView(MutableMapping):
     """The int-keyed table dict TinyDB's updaters expect, over the storage's str-keyed one.
 
     Every document an updater reads or writes is *touched* first, so the storage knows what
-    to serialise and how to undo the operation.
+    to write and how to undo the operation.
     """
 
     def __init__(self, storage: DurableStorage, name: str) -> None:
@@ -530,3 +483,66 @@ class DurableTinyDB(TinyDB):
         for table in self._tables.values():
             table.clear_cache()
             table._next_id = None
+
+
+# ---------------------------------------------------------------- SQLite's log, checked
+
+
+_WAL_MAGIC = (0x377F0682, 0x377F0683)  # checksums in little- / big-endian words
+
+
+def check_wal(db_path: Path) -> None:
+    """Refuse a ``-wal`` file damaged *before* commits that were acknowledged after it.
+
+    SQLite replays its log up to the first frame whose checksum fails and silently ignores
+    the rest: right for a commit cut short (never acknowledged), wrong when a byte rotted
+    in an older frame and later commits follow it. A commit frame is written, and fsynced
+    (``synchronous=FULL``), before the next transaction starts, so two commit frames of the
+    same log generation (same salts) after a bad frame prove the bad frame was once
+    complete and acknowledged: that raises :class:`StoreCorrupt`, before SQLite opens the
+    database and would fold the log's good prefix into it. One commit frame after the bad
+    one may be the torn last transaction itself: let SQLite drop it. Run only while no
+    process writes (the store's guard held). The file format: sqlite.org/fileformat2.html.
+    """
+    wal = Path(str(db_path) + "-wal")
+    try:
+        raw = wal.read_bytes()
+    except FileNotFoundError:
+        return
+    if len(raw) < 32:
+        return
+    magic, _version, page_size, _seq, salt1, salt2, c1, c2 = struct.unpack(">8I", raw[:32])
+    if magic not in _WAL_MAGIC or not 512 <= page_size <= 65536:
+        return  # no valid header: SQLite ignores the whole file, as it always would
+    order = ">" if magic & 1 else "<"
+    if _wal_sum(raw[:24], 0, 0, order) != (c1, c2):
+        return
+    s = (c1, c2)
+    frame = 24 + page_size
+    pos, bad_at = 32, None
+    while pos + frame <= len(raw):
+        page, commit, f_salt1, f_salt2, f1, f2 = struct.unpack(">6I", raw[pos:pos + 24])
+        if (f_salt1, f_salt2) != (salt1, salt2):
+            break  # frames of an older generation of the log: not replayed, rightly
+        if bad_at is None:
+            s = _wal_sum(raw[pos:pos + 8], *s, order)
+            s = _wal_sum(raw[pos + 24:pos + frame], *s, order)
+            if s != (f1, f2):
+                bad_at, later_commits = pos, 0
+        elif commit:
+            later_commits += 1
+            if later_commits >= 2:
+                raise StoreCorrupt(wal, f"SQLite's log is damaged at byte {bad_at} and "
+                                        f"commits acknowledged after it follow; nothing was "
+                                        f"changed (restore a backup, or move the file aside "
+                                        f"to lose those commits)")
+        pos += frame
+
+
+def _wal_sum(data: bytes, s0: int, s1: int, order: str) -> tuple[int, int]:
+    """SQLite's WAL checksum of ``data`` (a multiple of 8 bytes), continuing (s0, s1)."""
+    words = struct.unpack(f"{order}{len(data) // 4}I", data)
+    for i in range(0, len(words), 2):
+        s0 = (s0 + words[i] + s1) & 0xFFFFFFFF
+        s1 = (s1 + words[i + 1] + s0) & 0xFFFFFFFF
+    return s0, s1

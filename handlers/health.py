@@ -15,14 +15,12 @@ from collections import Counter
 from pathlib import Path
 
 from telegram.ext import Application
-from tinydb import Query
 
 from bot.domain.reminders import unreachable_reason
 from data.backup import list_backups
 from data.backup import human_size as size
-from data.journal import JOURNAL_NAME
-from data.storage import DB_NAME
-from data.wal import WAL_NAME
+from data.storage import DB_NAME, WAL_NAME
+from data.tables import ReminderRuns, SendLog
 from handlers.common import Ctx, command, esc, guard
 
 STARTED = "health.started"
@@ -40,14 +38,10 @@ def uptime_text(seconds: float, lang: str) -> str:
 
 
 def _reminder_line(c: Ctx) -> str:
-    from jobs.reminders import LOG, RUNS
-
-    runs = c.store.table(RUNS).search(Query().kind == "daily")
-    if not runs:
+    run = ReminderRuns(c.store).latest("daily")
+    if run is None:
         return c.t("health.reminders_none")
-    run = max(runs, key=lambda r: (r["day"], r.get("started_at", "")))
-    counts = Counter(e["status"] for e in c.store.table(LOG).search(
-        (Query().day == run["day"]) & (Query().kind == "daily")))
+    counts = Counter(SendLog(c.store).status_counts(run["day"], "daily"))
     status = c.t("health.run.done") if run["status"] == "done" else c.t("health.run.running")
     never = c.t("health.never")
     return c.t("health.reminders", day=run["day"], status=status,
@@ -116,8 +110,7 @@ def health_text(c: Ctx) -> str:
         free = c.t("health.never")
     lines.append(c.t("health.database", cases=len(c.store.cases()),
                      people=len(c.store.people()), db=size(_file_size(data_dir / DB_NAME)),
-                     wal=size(_file_size(data_dir / WAL_NAME)),
-                     journal=size(_file_size(data_dir / JOURNAL_NAME)), free=free))
+                     wal=size(_file_size(data_dir / WAL_NAME)), free=free))
     backups = list_backups(data_dir)
     lines.append(c.t("health.backup", name=backups[-1].name, n=len(backups)) if backups
                  else c.t("health.backup_none"))

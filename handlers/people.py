@@ -12,20 +12,20 @@ from __future__ import annotations
 import logging
 import zlib
 
-from tinydb import Query
 from telegram.ext import Application, MessageHandler, filters
 
 from bot.domain.access import can, decide
 from bot.domain.model import MAX_NAME, POSITIONS, Person
 from bot.domain.people import divisions, match_people, open_cases_of
 from bot.domain.text import clean_name
+from data.tables import JOIN_REQUESTS, JoinRequests
 from handlers.cards import case_line
 from handlers.common import Ctx, btn, button, command, esc, guard, keyboard
 from handlers.queries import PERSON_EXTRAS, answer_person
 
 log = logging.getLogger("duban.people")
 
-JOIN_TABLE = "join_requests"
+JOIN_TABLE = JOIN_REQUESTS
 #: approval buttons: code in the callback data -> position
 APPROVE_AS = {"h": "handler", "d": "division_head", "l": "leader"}
 PEOPLE_PAGE = 40
@@ -37,9 +37,9 @@ PEOPLE_PAGE = 40
 async def on_join_request(c: Ctx) -> None:
     """An unknown or unapproved user sent /start: record it, tell the office (once a day)."""
     user = c.update.effective_user
-    table = c.store.table(JOIN_TABLE)
+    requests = JoinRequests(c.store)
     today = c.today.isoformat()
-    found = table.get(Query().telegram == user.id)
+    found = requests.of_telegram(user.id)
     if found is not None and found.get("status") == "pending" and found.get("notified") == today:
         return  # the office was told today already
     name, full = join_name(user.first_name, user.last_name)
@@ -53,10 +53,10 @@ async def on_join_request(c: Ctx) -> None:
     if known is not None:
         fields["returning"] = known.id
     if found is None:
-        req_id = table.insert(fields)
+        req_id = requests.add(fields)
     else:
-        req_id = found.doc_id
-        table.update(fields, doc_ids=[req_id])
+        req_id = found["id"]
+        requests.update(req_id, fields)
     for admin in office_admins(c.store):
         try:
             await c.context.bot.send_message(
@@ -117,10 +117,9 @@ def join_keyboard(c: Ctx, lang: str, req_id: int):
 
 def _pending(c: Ctx, req_id: str) -> dict | None:
     try:
-        req = c.store.table(JOIN_TABLE).get(doc_id=int(req_id))
+        return JoinRequests(c.store).pending(int(req_id))
     except ValueError:
         return None
-    return req if req is not None and req.get("status") == "pending" else None
 
 
 @button("join")
@@ -136,8 +135,7 @@ async def join_button(c: Ctx) -> None:
         await c.answer(c.t("join.already_decided"), alert=True)
         return
     if code == "x":
-        c.store.table(JOIN_TABLE).update({"status": "rejected", "decided_by": c.who},
-                                         doc_ids=[int(req_id)])
+        JoinRequests(c.store).update(int(req_id), {"status": "rejected", "decided_by": c.who})
         await c.edit_or_reply(c.t("join.rejected_admin", name=esc(req["name"])))
         await _tell(c, req["telegram"], "join.rejected_user")
         return
@@ -170,7 +168,7 @@ async def join_button(c: Ctx) -> None:
     known = person.division if person is not None else ""
     if needs_division and not known and division is None:
         names = divisions(people, c.store.cases())
-        c.store.table(JOIN_TABLE).update({"divisions": names}, doc_ids=[int(req_id)])
+        JoinRequests(c.store).update(int(req_id), {"divisions": names})
         rows = [[btn(c.context, name[:30], "join", req_id, code, chosen, i)]
                 for i, name in enumerate(names[:30])]
         await c.edit_or_reply(c.t("join.which_division", name=esc(req["name"]),
@@ -228,8 +226,8 @@ async def _approve(c: Ctx, req_id: int, req: dict, position: str, person: Person
             person.username = person.username or req["username"]
             person.validate()
             person = store.save_person(person, c.who)
-        store.table(JOIN_TABLE).update({"status": "approved", "decided_by": c.who,
-                                        "person": person.id}, doc_ids=[req_id])
+        JoinRequests(store).update(req_id, {"status": "approved", "decided_by": c.who,
+                                            "person": person.id})
     where = f" · {esc(person.division)}" if person.division else ""
     await c.edit_or_reply(c.t("join.approved_admin", name=esc(person.name),
                               position=c.t(f"position.{position}"), division=where))

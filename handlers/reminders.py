@@ -21,16 +21,16 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest
 from telegram.ext import Application, ChatMemberHandler, CommandHandler, ContextTypes, filters
-from tinydb import Query
 
 from bot.domain.model import Person
 from bot.domain.querytext import fmt_date
 from bot.domain.timeutil import iso_now
+from data.tables import REMINDER_ACKS, ReminderAcks
 from handlers.common import Ctx, button, get_store, get_time
 
 log = logging.getLogger("duban.reminders")
 
-ACKS = "reminder_acks"
+ACKS = REMINDER_ACKS  # (the table's name, for jobs/reminders.py)
 #: the handler group of the member-status watcher (apart from the features' group 0)
 MEMBER_GROUP = 20
 WHO = "system"
@@ -40,18 +40,12 @@ _GONE = (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT)
 def record_ack(store, person: Person, day: dt.date, kind: str, message_id: int | None,
                at: str) -> bool:
     """Record that ``person`` acknowledged ``day``'s digest; False if it already was."""
-    acks = store.table(ACKS)
-    q = Query()
-    if acks.contains((q.person == person.id) & (q.day == day.isoformat()) & (q.kind == kind)):
-        return False
-    acks.insert({"person": person.id, "name": person.name, "day": day.isoformat(),
-                 "kind": kind, "at": at, "message": message_id})
-    return True
+    return ReminderAcks(store).record(person.id, person.name, day, kind, message_id, at)
 
 
 def acks_of(store, day: dt.date) -> list[dict]:
     """The acknowledgements of ``day``'s digests."""
-    return [dict(doc) for doc in store.table(ACKS).search(Query().day == day.isoformat())]
+    return ReminderAcks(store).of_day(day)
 
 
 @button("ack")

@@ -24,7 +24,6 @@ from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, Message
 from telegram.ext import Application
-from tinydb import Query
 
 from bot.domain import workflow as wf
 from bot.domain.access import decide
@@ -39,6 +38,7 @@ from bot.domain.model import (
 from bot.domain.rules import default_deadline
 from bot.domain.timeutil import iso_now
 from data.errors import StaleCase
+from data.tables import EXTENSION_REQUESTS, ExtensionRequests
 from data.views import rules_of, work_calendar
 from handlers.cards import (
     CARD_BUTTONS,
@@ -68,7 +68,7 @@ log = logging.getLogger("duban.update")
 Rows = list[list[InlineKeyboardButton]]
 
 #: the store table of extension requests (ExtensionRequest documents)
-EXTENSIONS = "extension_requests"
+EXTENSIONS = EXTENSION_REQUESTS
 #: step buttons per row under a card; cases per page of /update's list
 PER_ROW = 3
 LIST_PAGE = 8
@@ -502,8 +502,7 @@ add_flow(Flow(
 
 
 def _pending(c: Ctx, case_id: int) -> dict | None:
-    q = Query()
-    return c.store.table(EXTENSIONS).get((q.case_id == case_id) & (q.status == "pending"))
+    return ExtensionRequests(c.store).pending_for(case_id)
 
 
 async def _begin_extension(c: Ctx, st: FlowState) -> bool:
@@ -536,7 +535,7 @@ async def _finish_extension(c: Ctx, st: FlowState) -> None:
                                    st.data["reason"], c.today, iso_now(get_time(c.context)))
     doc = request.to_dict()
     doc.pop("id")
-    request.id = c.store.table(EXTENSIONS).insert(doc)
+    request.id = ExtensionRequests(c.store).add(doc)
     deciders = wf.extension_deciders(case, c.store.people(), c.person)
     told = []
     for person in deciders:
@@ -569,13 +568,13 @@ add_flow(Flow(
 @button("xd")
 async def extension_decision(c: Ctx) -> None:
     """[同意] / [不同意] under an extension request."""
-    table = c.store.table(EXTENSIONS)
+    requests = ExtensionRequests(c.store)
     try:
         request_id, approve = int(c.args[0]), c.args[1] == "1"
     except (IndexError, ValueError):
         await c.answer(c.t("button.invalid"), alert=True)
         return
-    doc = table.get(doc_id=request_id)
+    doc = requests.get(request_id)
     case = c.store.get_case(doc["case_id"]) if doc is not None else None
     if doc is None or case is None:
         await c.answer(c.t("case.gone"), alert=True)
@@ -595,7 +594,7 @@ async def extension_decision(c: Ctx) -> None:
             c.store.save_case(case, c.who, c.t("upd.note.extension", by=request.requested_by,
                                                  reason=request.reason),
                               expected_version=case.version)
-        table.update(update, doc_ids=[request_id])
+        requests.update(request_id, update)
     verdict = c.t("upd.ext_approved" if approve else "upd.ext_refused")
     await c.answer(verdict)
     query = c.update.callback_query

@@ -1,27 +1,30 @@
-"""The writer that tests/test_crash.py and tests/test_wal.py kill with SIGKILL.
+"""The writer that tests/test_crash.py kills with SIGKILL at random moments.
 
 It commits updates to a store forever and, after each commit returns, appends what it
 committed to a report file (``case ID K``, ``log K``, ``setting K``: value ``K`` is now
 durable). A SIGKILL can land anywhere: in Store.open's recovery, in a commit, between a
 commit and its report line.
 
-Where it lands is named, not left to a timer: given ``STEP`` > 0, the writer SIGKILLs itself
-just before its STEP-th I/O step, a call of one of :data:`STEPS` (``os.pwrite``,
-``os.fsync``, ``os.replace``...: what Store.open's recovery, a commit and a report line are
-made of). The writer's work is seeded, so a (SEED, STEP) pair always stops it at the same
-point, however busy the machine.
+With ``KILL_AT`` > 0 the writer kills *itself* at the ``KILL_AT``-th Python call or
+return it makes (a ``sys.setprofile`` counter), after writing ``killed WHERE`` (the
+innermost ``data.*`` function running) to the report: a deterministic kill point, landing
+before or after any step of a commit (each SQLite statement, each rename and fsync of a
+migration), whatever the machine's speed. ``migrate`` opens an old-format directory once
+(the migration) and reports ``migrated``.
 
-Two ways to run it::
+Ways to run it::
 
-    python tests/crash_writer.py run DATA_DIR REPORT SEED BASE [STEP]   # write until killed
-    python tests/crash_writer.py serve                                  # a fork server
+    python tests/crash_writer.py run DATA_DIR REPORT SEED BASE [KILL_AT [ONLY]]  # write
+    python tests/crash_writer.py migrate DATA_DIR REPORT KILL_AT          # migrate, or die
+    python tests/crash_writer.py serve                                    # a fork server
 
 The fork server has imported everything once and forks a writer per request, so the kill
 test can run hundreds of rounds without paying Python's start-up each time. Requests on
 stdin, answers on stdout, one line each::
 
-    run DATA_DIR REPORT SEED BASE [STEP]  ->  pid PID        (a writer is running)
-    reap                                  ->  status STATUS  (waitpid's status of that writer)
+    run DATA_DIR REPORT SEED BASE [KILL_AT [ONLY]]  ->  pid PID  (a writer is running)
+    migrate DATA_DIR REPORT KILL_AT          ->  pid PID
+    reap                           ->  status STATUS  (waitpid's status of that writer)
 """
 
 from __future__ import annotations
@@ -40,28 +43,6 @@ from data.store import Store  # noqa: E402
 
 #: the kill loop keeps the database small
 MAX_CASES = 40
-#: the I/O calls counted as steps: the kill points
-STEPS = ("write", "writev", "pwrite", "fsync", "fdatasync", "ftruncate", "replace", "link",
-         "unlink")
-
-
-def kill_before_step(n: int) -> None:
-    """From now on, count the calls of :data:`STEPS`; SIGKILL this process just before the
-    ``n``-th (a fault hook for a forked writer: it patches the ``os`` module)."""
-    count = 0
-
-    def hook(original):
-        def step(*args, **kwargs):
-            nonlocal count
-            count += 1
-            if count >= n:
-                os.kill(os.getpid(), signal.SIGKILL)
-            return original(*args, **kwargs)
-
-        return step
-
-    for name in STEPS:
-        setattr(os, name, hook(getattr(os, name)))
 
 
 def write_forever(data_dir: str, report: str, seed: int, base: int) -> None:
@@ -111,10 +92,66 @@ def write_forever(data_dir: str, report: str, seed: int, base: int) -> None:
             done(f"case {case.id} {k}")
 
 
-def _child(args: list[str]) -> None:
+def arm(kill_at: int, report: str, only: str = "-") -> None:
+    """SIGKILL this process at its ``kill_at``-th profiled event, saying where. ``only``
+    (a function name of ``data.storage``, e.g. ``commit``): count only the events of that
+    function's own frame (the calls it makes, SQLite's statements among them)."""
+    out = os.open(report, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    count = 0
+
+    def profile(frame, event, arg) -> None:
+        nonlocal count
+        if only != "-" and (frame.f_code.co_name != only
+                            or frame.f_globals.get("__name__") != "data.storage"):
+            return
+        count += 1
+        if count < kill_at:
+            return
+        where = "other"
+        f = frame
+        while f is not None:
+            module = f.f_globals.get("__name__", "")
+            if module.startswith("data."):
+                where = f"{module}.{f.f_code.co_name}"
+                break
+            f = f.f_back
+        what = getattr(arg, "__name__", "") if event.startswith("c_") else ""
+        os.write(out, f"killed {where} {event} {what}\n".encode())
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    sys.setprofile(profile)
+
+
+def migrate_once(data_dir: str, report: str) -> None:
+    store = Store.open(data_dir)
+    os.write(os.open(report, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644), b"migrated\n")
+    store.close()
+
+
+def count_events(func, *args) -> int:
+    """How many profiled events ``func(*args)`` makes (to choose kill points within)."""
+    count = 0
+
+    def profile(frame, event, arg) -> None:
+        nonlocal count
+        count += 1
+
+    sys.setprofile(profile)
     try:
+        func(*args)
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+def _child(args: list[str], migrate: bool = False) -> None:
+    try:
+        if migrate:
+            arm(int(args[2]), args[1])
+            migrate_once(args[0], args[1])
+            os._exit(0)
         if len(args) > 4 and int(args[4]) > 0:
-            kill_before_step(int(args[4]))
+            arm(int(args[4]), args[1], args[5] if len(args) > 5 else "-")
         write_forever(args[0], args[1], int(args[2]), int(args[3]))
     except BaseException:
         traceback.print_exc()
@@ -129,10 +166,10 @@ def serve() -> None:
         words = line.split()
         if not words:
             continue
-        if words[0] == "run":
+        if words[0] in ("run", "migrate"):
             pid = os.fork()
             if pid == 0:
-                _child(words[1:])
+                _child(words[1:], migrate=words[0] == "migrate")
             print(f"pid {pid}", flush=True)
         elif words[0] == "reap":
             _, status = os.waitpid(pid, 0)
@@ -146,6 +183,8 @@ if __name__ == "__main__":
         serve()
     elif sys.argv[1:2] == ["run"]:
         _child(sys.argv[2:])
+    elif sys.argv[1:2] == ["migrate"]:
+        _child(sys.argv[2:], migrate=True)
     else:
         print(__doc__, file=sys.stderr)
         sys.exit(2)

@@ -262,6 +262,10 @@ class Crowd:
         if not self._stop.is_set():
             await self.register(stranger)
 
+    def stop(self) -> None:
+        """End a :meth:`run` early (its visitors finish their current request)."""
+        self._stop.set()
+
     async def run(self, seconds: float | None = None, *, actions: int | None = None,
                   arrivals: float = 10.0) -> Tally:
         """Play for ``seconds``; or, without, until every user has done ``actions`` actions
@@ -275,8 +279,11 @@ class Crowd:
         tasks = visitors + newcomers
         if self.office is not None:
             tasks.append(asyncio.create_task(self.clerk()))
-        if seconds is not None:
-            await asyncio.sleep(seconds)
+        if seconds is not None:  # until ``seconds`` have passed or stop() was called
+            try:
+                await asyncio.wait_for(self._stop.wait(), seconds)
+            except asyncio.TimeoutError:
+                pass
         elif actions is not None:
             await asyncio.gather(*visitors, *newcomers)
         else:

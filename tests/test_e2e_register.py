@@ -30,11 +30,11 @@ def count_cases(store) -> int:
     return len(store.cases())
 
 
-def data_files(store) -> tuple[bytes, bytes]:
-    from data.journal import JOURNAL_NAME
-    from data.storage import DB_NAME
+def data_files(store) -> dict:
+    """The committed state on disk: documents, history, meta."""
+    from tests import dbfiles
 
-    return tuple((store.data_dir / name).read_bytes() for name in (DB_NAME, JOURNAL_NAME))
+    return dbfiles.committed(store.data_dir)
 
 
 def waiting(env) -> int:
@@ -224,7 +224,7 @@ async def test_cancel_writes_nothing(bot_env):
     reply = await office.ask("/cancel")
     assert "已取消“登记新件”,未保存任何内容" in texts(reply)
     assert count_cases(bot_env.store) == before and waiting(bot_env) == 0
-    assert data_files(bot_env.store) == files  # the database and the journal: untouched
+    assert data_files(bot_env.store) == files  # the database and its history: untouched
     # text is a question again once no flow waits for it
     reply = await office.ask("哪些超期了")
     assert "编号" not in texts(reply) and "⚠" not in texts(reply)

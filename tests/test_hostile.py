@@ -28,8 +28,6 @@ from hypothesis import strategies as st
 from bot.domain.model import Person
 from bot.domain.timeutil import TZ, SetTime
 from bot.texts import t
-from data.journal import JOURNAL_NAME
-from data.storage import DB_NAME
 from tests.conftest import start_bot
 from tests.test_ledger import HEADER, csv_bytes, row
 
@@ -85,9 +83,11 @@ class ThreadedBot:
 
         return self.run(wrapped())
 
-    def files(self) -> tuple[bytes, bytes]:
-        return ((self.data_dir / DB_NAME).read_bytes(),
-                (self.data_dir / JOURNAL_NAME).read_bytes())
+    def files(self) -> dict:
+        """The committed state on disk: documents, history, meta."""
+        from tests import dbfiles
+
+        return dbfiles.committed(self.data_dir)
 
     def close(self) -> None:
         try:

@@ -77,7 +77,7 @@ def child(data_dir: str, base_url: str, base_file_url: str, token: str, now: str
 
     async def main() -> None:
         clock = SetTime(parse_moment(now))
-        store = Store.open(data_dir, time=clock, wal=True)  # as `duban run` opens it
+        store = Store.open(data_dir, time=clock)  # as `duban run` opens it
         config = Config(token=token, data_dir=Path(data_dir), admins=(ADMIN_ID,),
                         base_url=base_url, base_file_url=base_file_url)
         bootstrap(store, config)

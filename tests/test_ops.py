@@ -14,17 +14,12 @@ import pytest
 
 from bot.cli import main
 from bot.domain.timeutil import TZ, SetTime
-from data.backup import (
-    BackupError,
-    backup_time,
-    check_backup,
-    list_backups,
-    make_backup,
-    read_backup,
-)
-from data.journal import JOURNAL_NAME
+from data.backup import (BackupError, backup_time, check_backup, list_backups, make_backup,
+                         read_backup)
+from data import legacy
 from data.storage import DB_NAME
-from data.store import Store, StoreCorrupt
+from data.store import Store
+from tests import dbfiles
 
 #: how long a test waits for a job that must run (a busy machine is slow, not wrong)
 PATIENCE = 60.0
@@ -65,12 +60,57 @@ def test_backup_while_the_store_is_open_holds_the_last_commit_only(data_dir):
             _set_task(store, "尚未提交的修改")
             info = make_backup(data_dir, at(2020, 6, 29, 2, 0))
         n_cases = len(store.cases())
-    manifest, database, journal = read_backup(info.path)
+    manifest, database = read_backup(info.path)
     assert manifest["cases"] == n_cases == info.cases and manifest["txn"] == info.txn
     assert "已提交的修改".encode() in database and "尚未提交的修改".encode() not in database
-    assert "尚未提交的修改".encode() not in journal
     _, problems = check_backup(info.path, "en")
     assert problems == []
+
+
+def test_backups_taken_while_a_writer_commits_are_each_one_committed_state(data_dir):
+    """The online backup API beside a process that commits all the time: every backup
+    verifies (cases and history agree), and later backups hold later transactions."""
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    writer = textwrap.dedent("""
+        import sys
+        from data.store import Store
+        with Store.open(sys.argv[1]) as store:
+            print("ready", flush=True)
+            i = 0
+            while sys.stdin.readline().strip() == "go":   # 5 commits per line
+                for _ in range(5):
+                    i += 1
+                    case = store.find_by_number("0484")[0]
+                    case.task = f"第{i}次"
+                    with store.transaction():
+                        store.save_case(case, "写入")
+                        store.table("log").insert({"i": i})
+                print(i, flush=True)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", writer, str(data_dir)], cwd=root,
+                            env=dict(os.environ, PYTHONPATH=str(root)), text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        txns = []
+        for n in range(12):
+            proc.stdin.write("go\n")  # the writer commits while the backup runs
+            proc.stdin.flush()
+            info = make_backup(data_dir, at(2020, 6, 29, 2, 0) + dt.timedelta(minutes=n),
+                               keep=None)
+            done = int(proc.stdout.readline())
+            manifest, problems = check_backup(info.path, "en")
+            assert problems == [], problems
+            txns.append(manifest["txn"])
+            assert done >= 5 * (n + 1)
+        assert txns == sorted(txns) and txns[-1] > txns[0]
+    finally:
+        proc.communicate("", timeout=30)
 
 
 def test_only_the_newest_fourteen_are_kept(data_dir):
@@ -97,12 +137,10 @@ def test_cli_backup_list_and_check(data_dir, capsys):
 
 
 def test_check_finds_history_that_disagrees_with_the_data(data_dir, capsys):
-    journal = data_dir / JOURNAL_NAME
-    raw = journal.read_bytes()
     # a hand edit of the history: the created event of 0484 now says another task
-    line_start = raw.index(b'"number":"0484"')
-    task_at = raw.index(b'"task":"', line_start) + len(b'"task":"')
-    journal.write_bytes(raw[:task_at] + "篡改".encode() + raw[task_at + 6:])
+    dbfiles.edit(data_dir, "UPDATE history SET event = json_set(event, '$.new.task', '篡改') "
+                           "WHERE json_extract(event, '$.new.number') = '0484' "
+                           "AND json_extract(event, '$.field') = 'created'")
     assert main(["check", "--lang", "en"]) == 1
     out = capsys.readouterr().out
     assert "problems found" in out and "disagrees with its history" in out
@@ -162,47 +200,75 @@ def test_restore_after_confirmation_brings_back_data_and_history(data_dir, capsy
 
 def test_a_damaged_backup_is_refused_before_anything_changes(data_dir, tmp_path, capsys):
     backup = make_backup(data_dir, at(2020, 6, 29, 2, 0)).path
-    before = (data_dir / DB_NAME).read_bytes()
+    before = dbfiles.committed(data_dir)
     # same files, one byte of the database changed: the checksum does not match
-    manifest, database, journal = read_backup(backup)
+    manifest, database = read_backup(backup)
     bad = tmp_path / "bad.tar.gz"
     with tarfile.open(bad, "w:gz") as tar:
         for name, data in (("manifest.json", json.dumps(manifest).encode()),
-                           (DB_NAME, database.replace("招商".encode(), "投资".encode(), 1)),
-                           (JOURNAL_NAME, journal)):
+                           (DB_NAME, database.replace("招商".encode(), "投资".encode(), 1))):
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
     assert main(["restore", str(bad), "--yes"]) == 2
     assert "校验和不符" in capsys.readouterr().err
     assert main(["restore", str(tmp_path / "missing.tar.gz"), "--yes"]) == 2
-    assert (data_dir / DB_NAME).read_bytes() == before
+    assert dbfiles.committed(data_dir) == before
 
 
-def test_a_restore_cut_short_is_refused_at_open_then_finished_by_running_it_again(
-        data_dir, monkeypatch, capsys):
+@pytest.mark.parametrize("step", ["checkpoint", "unlink", "replace"])
+def test_a_restore_cut_short_leaves_the_old_state_or_the_new_never_a_mix(
+        data_dir, monkeypatch, step):
     backup = make_backup(data_dir, at(2020, 6, 29, 2, 0)).path
     with Store.open(data_dir) as store:
         _set_task(store, "之后的修改")
-    real_replace = os.replace
+    from data import backup as backup_mod
 
-    def crash_on_the_journal(src, dst):
-        if str(dst).endswith(JOURNAL_NAME):
-            raise KeyboardInterrupt("power cut")  # nothing of the code after it runs
-        return real_replace(src, dst)
+    def power_cut(*args, **kwargs):
+        raise KeyboardInterrupt("power cut")  # nothing of the code after it runs
 
-    monkeypatch.setattr("data.backup.os.replace", crash_on_the_journal)
-    with pytest.raises(KeyboardInterrupt):
-        from data.backup import restore_backup
-
-        restore_backup(backup, data_dir, at(2020, 6, 29, 3, 0))
-    monkeypatch.setattr("data.backup.os.replace", real_replace)
-    with pytest.raises(StoreCorrupt):  # never a silent mix of two states
-        Store.open(data_dir)
+    with monkeypatch.context() as m, pytest.raises(KeyboardInterrupt):
+        if step == "checkpoint":
+            m.setattr(backup_mod, "connect", power_cut)
+        elif step == "unlink":
+            m.setattr(backup_mod, "fsync_dir", power_cut)
+        else:
+            m.setattr(backup_mod.os, "replace", power_cut)
+        backup_mod.restore_backup(backup, data_dir, at(2020, 6, 29, 3, 0))
+    with Store.open(data_dir) as store:  # the state before the restore, whole
+        assert store.find_by_number("0484")[0].task == "之后的修改"
+        assert store.verify() == []
     assert main(["restore", str(backup), "--yes"]) == 0
     with Store.open(data_dir) as store:
         assert store.find_by_number("0484")[0].task != "之后的修改"
         assert store.verify() == []
+
+
+def test_a_backup_of_the_old_engine_is_checked_and_restored(tmp_path, monkeypatch, capsys):
+    from pathlib import Path
+
+    old_backup = Path(__file__).with_name("fixtures") / "legacy-v1-backup.tar.gz"
+    expected = legacy.read_legacy(Path(__file__).with_name("fixtures") / "legacy-v1")
+    manifest, problems = check_backup(old_backup, "en")
+    assert problems == [] and manifest["cases"] == 25
+    d = tmp_path / "fresh"
+    monkeypatch.setenv("DUBAN_DATA_DIR", str(d))
+    assert main(["restore", str(old_backup), "--yes"]) == 0
+    assert legacy.compare(dbfiles.connect(d), expected) == []
+
+
+def test_backup_before_the_first_start_of_an_old_directory(tmp_path, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    fixture = Path(__file__).with_name("fixtures") / "legacy-v1"
+    d = tmp_path / "old"
+    shutil.copytree(fixture, d)
+    info = make_backup(d, at(2020, 6, 29, 2, 0))
+    assert info.cases == 25 and check_backup(info.path, "en")[1] == []
+    assert not (d / DB_NAME).exists() and legacy.present(d)  # nothing migrated by it
+    assert {p.name: p.read_bytes() for p in fixture.iterdir()} == {
+        p.name: p.read_bytes() for p in d.iterdir() if p.is_file()}
 
 
 # ---------------------------------------------------------------- the nightly job

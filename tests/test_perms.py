@@ -39,7 +39,7 @@ def test_a_new_data_directory_and_everything_in_it_are_private(tmp_path, loose_u
         store.set_setting("x", 1, "test")
         make_backup(data, dt.datetime(2020, 6, 29, 2, 0, tzinfo=TZ))
     paths = _all(data)
-    assert {p.name for p in paths} >= {"duban", "duban.json", "history.jsonl", "backups"}
+    assert {p.name for p in paths} >= {"duban", "duban.sqlite3", "backups"}
     for p in paths:
         if p.is_symlink():
             continue
@@ -63,7 +63,7 @@ def test_files_left_world_readable_are_made_private_at_open(tmp_path, loose_umas
     with Store.open(data):
         pass
     assert not_private(data) == []
-    assert mode(data) == 0o700 and mode(data / "duban.json") == 0o600
+    assert mode(data) == 0o700 and mode(data / "duban.sqlite3") == 0o600
 
 
 def test_duban_check_warns_when_files_are_not_private(tmp_path, monkeypatch, capsys,
@@ -78,11 +78,12 @@ def test_duban_check_warns_when_files_are_not_private(tmp_path, monkeypatch, cap
     assert main(["check"]) == 0
     assert "⚠️" not in capsys.readouterr().err
     os.chmod(data, 0o755)
-    os.chmod(data / "duban.json", 0o644)
+    os.chmod(data / "duban.sqlite3", 0o644)
     assert main(["check"]) == 0  # consistent, but warned
     err = capsys.readouterr().err
-    assert "有2项其他用户可读写" in err and "chmod -R go=" in err
-    assert f"{data / 'duban.json'}:权限0644,应为0600" in err
+    # the directory, the database and its -wal (SQLite makes it with the database's mode)
+    assert "有3项其他用户可读写" in err and "chmod -R go=" in err
+    assert f"{data / 'duban.sqlite3'}:权限0644,应为0600" in err
     assert f"{data}:权限0755,应为0700" in err
 
 

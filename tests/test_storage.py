@@ -1,63 +1,85 @@
-"""The layers under the Store: the in-memory durable storage, the journal, the lock; and a
-second process on the same data directory."""
+"""The layers under the Store: TinyDB over SQLite (one row per document, only the touched
+rows written, history in the same transaction), the guard, readers in other processes;
+and a second process on the same data directory."""
 
 from __future__ import annotations
 
-import fcntl
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import textwrap
 from pathlib import Path
 
-import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tinydb import Query
 
-from data import storage as storage_mod
-from data.journal import JOURNAL_NAME, Journal, JournalShort
+from bot.domain.model import Case
 from data.lock import DirLock, LockTaken
-from data.storage import DB_NAME, DurableStorage, atomic_write
-from data.store import Store, StoreLocked
+from data.storage import DB_NAME, WAL_NAME
+from data.store import Store, StoreCorrupt, StoreLocked
+from tests import dbfiles
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _case(number: str) -> Case:
+    return Case(kind="suggestion", number=number, year=2020, title="关于招商引资工作的建议",
+                role="lead", session="省十三届人大三次会议", proposers=["张代表"])
 
 
 # ---------------------------------------------------------------- storage
 
 
-def test_the_file_is_read_once_and_kept_in_memory(tmp_path):
+def test_the_database_is_read_once_and_kept_in_memory(tmp_path):
     with Store.open(tmp_path) as s:
         s.table("log").insert({"n": 1})
     s = Store.open(tmp_path)
-    (tmp_path / DB_NAME).write_bytes(b"garbage that a re-read would choke on")
+    dbfiles.edit(tmp_path, "DELETE FROM docs")  # behind the store's back
     assert s.table("log").all() == [{"n": 1}]
     assert s.table("log").search(Query().n == 1) == [{"n": 1}]
     s.close()
 
 
-def test_a_commit_serialises_only_the_documents_touched(tmp_path, monkeypatch):
+def test_wal_mode_and_full_synchronous(tmp_path):
+    with Store.open(tmp_path) as s:
+        conn = s._storage.conn
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert conn.execute("PRAGMA locking_mode").fetchone()[0] == "normal"  # readers welcome
+
+
+def test_a_commit_writes_only_the_rows_touched_with_its_history(tmp_path):
     s = Store.open(tmp_path)
     log = s.table("log")
     log.insert_multiple({"n": i} for i in range(50))
-    s.close()
-    s = Store.open(tmp_path)
-    log = s.table("log")
-    calls: list[str] = []
-    real = storage_mod._frag
-    monkeypatch.setattr(storage_mod, "_frag", lambda key, doc: calls.append(key) or real(key, doc))
-    log.update({"seen": True}, doc_ids=[7])
-    assert calls == ["7"]  # the others' bytes were cut from the file at open
-    calls.clear()
-    log.update({"seen": True}, doc_ids=[8])
-    log.insert({"n": 50})
-    assert calls == ["8", "51"]  # the other 49 documents' bytes are reused
-    raw = orjson.loads((tmp_path / DB_NAME).read_bytes())
-    assert raw["log"]["8"] == {"n": 7, "seen": True} and raw["log"]["51"] == {"n": 50}
-    assert len(raw["log"]) == 51
+    for n in ("0484", "0485", "0486"):
+        s.add_case(_case(n), "张三")
+    statements: list[str] = []
+    s._storage.conn.set_trace_callback(statements.append)
+    case = s.get_case(2)
+    case.task = "调研"
+    case.stage = "assigned"
+    with s.transaction():
+        s.save_case(case, "张三")
+        log.update({"seen": True}, doc_ids=[7])
+    s._storage.conn.set_trace_callback(None)
+    writes = [x for x in statements if x.split()[0] in ("INSERT", "UPDATE", "DELETE")]
+    docs = [x for x in writes if "INTO docs" in x]
+    history = [x for x in writes if "INTO history" in x]
+    assert len(docs) == 2 and any("'cases', 2," in x for x in docs) and any(
+        "'log', 7," in x for x in docs)
+    assert len(history) == 2 and all("'case', '2'" in x for x in history)
+    assert statements[0] == "BEGIN IMMEDIATE" and statements[-1] == "COMMIT"
+    assert statements.count("COMMIT") == 1  # documents and history: one transaction
+    on_disk = dbfiles.committed(tmp_path)
+    assert on_disk["docs"]["log"][7] == {"n": 6, "seen": True}
+    assert len(on_disk["docs"]["log"]) == 50
+    assert sorted(e["field"] for e in on_disk["history"] if e.get("case") == 2) == [
+        "created", "stage", "task"]
     s.close()
 
 
@@ -75,153 +97,20 @@ def test_rollback_restores_documents_mutated_in_place(tmp_path):
             raise RuntimeError
     assert log.all() == [{"n": 1, "tags": ["a"]}]
     assert log.insert({"n": 4}) == 2  # ids are not burnt by the rollback
+    assert dbfiles.committed(tmp_path)["docs"]["log"] == {1: {"n": 1, "tags": ["a"]},
+                                                          2: {"n": 4}}
     s.close()
 
 
-def test_atomic_write_failure_leaves_the_old_file(tmp_path, monkeypatch):
-    target = tmp_path / "f.json"
-    atomic_write(target, b'{"old": 1}')
-
-    def boom(fd):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(storage_mod.os, "fsync", boom)
-    with pytest.raises(OSError):
-        atomic_write(target, b'{"new": 1}')
-    assert target.read_bytes() == b'{"old": 1}'
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.json"]
-
-
-def _txn_of(raw: bytes) -> int:
-    return orjson.loads(raw)["_meta"]["1"]["txn"]
-
-
-def test_the_replaced_file_is_recycled_but_never_under_a_reader(tmp_path):
+def test_the_log_is_folded_into_the_database_when_the_store_closes(tmp_path):
     s = Store.open(tmp_path)
-    log = s.table("log")
-    log.insert({"n": 1})
-    log.insert({"n": 2})
-    spare = tmp_path / (DB_NAME + storage_mod.SPARE)
-    assert _txn_of(spare.read_bytes()) == 1  # the previous version, kept to be rewritten
-    inode = (tmp_path / DB_NAME).stat().st_ino
-    log.insert({"n": 3})
-    assert spare.stat().st_ino == inode  # the db of txn 2 is the spare now...
-    log.insert({"n": 4})
-    assert (tmp_path / DB_NAME).stat().st_ino == inode  # ...and was rewritten in place
-    # a reader holding the current file: two commits later it is still intact
-    reader = os.open(tmp_path / DB_NAME, os.O_RDONLY)
-    fcntl.flock(reader, fcntl.LOCK_SH)
-    log.insert({"n": 5})
-    log.insert({"n": 6})
-    with os.fdopen(os.dup(reader), "rb") as f:
-        assert _txn_of(f.read()) == 4
-    os.close(reader)
-    assert _txn_of((tmp_path / DB_NAME).read_bytes()) == 6
-    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob("*.keep"))
+    s.table("log").insert({"n": 1})
+    assert (tmp_path / WAL_NAME).exists()
     s.close()
-
-
-@pytest.mark.parametrize("commits", [1, 2, 3])
-def test_read_snapshot_never_returns_a_recycled_file(tmp_path, commits):
-    s = Store.open(tmp_path)
-    log = s.table("log")
-    for n in range(3):
-        log.insert({"n": n})
-
-    calls = []
-
-    def writer_runs_meanwhile():  # between the reader's (first) open and its lock
-        calls.append(1)
-        for _ in range(commits if len(calls) == 1 else 0):
-            log.insert({"n": 9})
-
-    raw = storage_mod.read_snapshot(tmp_path / DB_NAME, writer_runs_meanwhile)
-    assert _txn_of(raw) == 3 + commits
-    assert len(calls) == (1 if commits == 2 else 2)  # read again unless recycled into place
-    s.close()
-
-
-def test_short_writes_are_completed(tmp_path, monkeypatch):
-    real = os.writev
-    monkeypatch.setattr(storage_mod.os, "writev", lambda fd, bufs: real(fd, [bytes(bufs[0])[:3]]))
-    chunks = [b"abcdef", memoryview(b"ghij"), b"", b"klm"]
-    atomic_write(tmp_path / "f", chunks)
-    assert (tmp_path / "f").read_bytes() == b"abcdefghijklm"
-
-
-def test_stale_temp_files_are_removed_at_open(tmp_path):
-    Store.open(tmp_path).close()
-    stale = tmp_path / f"{DB_NAME}.12345.tmp"
-    stale.write_bytes(b'{"half": ')
-    keep = tmp_path / f"{DB_NAME}.12345.keep"
-    os.link(tmp_path / DB_NAME, keep)
-    other = tmp_path / f"{DB_NAME}.restore.tmp"  # another tool's file
-    other.write_bytes(b"{}")
-    Store.open(tmp_path).close()
-    assert not stale.exists() and not keep.exists() and other.exists()
-
-
-def test_storage_rejects_files_that_are_not_duban_databases(tmp_path):
-    path = tmp_path / DB_NAME
-    for content in (b"{not json", b"[]", b'{"cases": {}}', b'{"_meta": {"1": {}}}'):
-        path.write_bytes(content)
-        with pytest.raises(storage_mod.BadDatabase):
-            DurableStorage.load(path, readonly=True)
-
-
-# ---------------------------------------------------------------- journal
-
-
-def _journal_with(tmp_path: Path, events: list[tuple[int, dict]]) -> int:
-    j = Journal(tmp_path / JOURNAL_NAME, 0, readonly=False)
-    for txn, ev in events:
-        j.append(txn, [ev])
-        j.confirm()
-    size = j.size
-    j.close()
-    return size
-
-
-def test_journal_cuts_uncommitted_lines_and_a_torn_tail(tmp_path):
-    ev = {"case": 1, "at": "", "who": "x", "field": "task", "old": None, "new": "a"}
-    committed = _journal_with(tmp_path, [(1, ev), (2, dict(ev, case=2))])
-    path = tmp_path / JOURNAL_NAME
-    with open(path, "ab") as f:
-        f.write(orjson.dumps({"txn": 3, **ev}) + b"\n" + b'{"txn":3,"case":1,"at":"2020-')
-    ro = Journal(path, committed, readonly=True)  # a reader ignores the tail, touches nothing
-    assert [e["txn"] for e in ro.events("case", 1)] == [1]
-    assert path.stat().st_size > committed
-    ro.close()
-    j = Journal(path, committed, readonly=False)
-    assert path.stat().st_size == committed
-    assert [e["case"] for e in j.events("case", 2)] == [2]
-    assert sorted(j.subjects()) == [("case", 1), ("case", 2)]
-    j.close()
-
-
-def test_journal_shorter_than_committed_is_refused(tmp_path):
-    committed = _journal_with(tmp_path, [(1, {"case": 1, "field": "created"})])
-    with pytest.raises(JournalShort):
-        Journal(tmp_path / JOURNAL_NAME, committed + 10, readonly=False)
-
-
-def test_journal_index_follows_appends_and_aborts(tmp_path):
-    j = Journal(tmp_path / JOURNAL_NAME, 0, readonly=False)
-    j.append(1, [{"case": 1, "field": "created"}, {"setting": "rules", "field": "value"}])
-    j.confirm()
-    assert j.events("setting", "rules")[0]["txn"] == 1  # index built now
-    j.append(2, [{"case": 1, "field": "stage"}])
-    j.abort()
-    j.append(3, [{"case": 1, "field": "task"}])
-    j.confirm()
-    assert [e["field"] for e in j.events("case", 1)] == ["created", "task"]
-    assert [e["field"] for e in j.events("case", 1, limit=1)] == ["task"]
-    assert j.events("case", 1, limit=0) == []
-    assert [n for n, _ in j.lines()] == [1, 2, 3]
-    j.close()
-
-
-# ---------------------------------------------------------------- lock and a second process
+    assert not (tmp_path / WAL_NAME).exists()  # the last connection checkpointed it
+    plain = sqlite3.connect(tmp_path / DB_NAME)  # a plain SQLite file, readable by any tool
+    assert plain.execute("SELECT doc FROM docs WHERE tbl = 'log'").fetchall() == [('{"n":1}',)]
+    plain.close()
 
 
 def test_lock_is_exclusive_even_within_one_process(tmp_path):
@@ -283,32 +172,66 @@ def test_a_second_process_is_refused_with_a_clear_message(tmp_path):
     assert second.returncode == 0, second.stderr
 
 
-def test_fragments_are_cut_from_the_file_at_open(tmp_path, monkeypatch):
+READER = textwrap.dedent("""
+    import sys
+    from data.store import Store
+    for line in sys.stdin:      # one line per commit of the writer: open and report
+        with Store.open(sys.argv[1], readonly=True) as ro:
+            cases = ro.cases()
+            hist = sum(len(ro.history(c.id)) for c in cases)
+            print(len(cases), max([c.version for c in cases], default=0), hist,
+                  len(ro.verify("en")), flush=True)
+""")
+
+
+def test_a_reader_in_another_process_sees_every_committed_change(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
     s = Store.open(tmp_path)
-    s.table("log").insert_multiple({"n": i, "text": "办理"} for i in range(20))
-    s.table("other").insert({"x": [1, 2]})
-    s.table("empty").insert({"x": 1})
-    s.table("empty").truncate()
-    s.close()
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(tmp_path)], cwd=ROOT, env=env,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        events = 0
+        for i in range(30):
+            if i % 3 == 0:
+                s.add_case(_case(f"{i:04d}"), "张三")
+            else:
+                case = s.get_case(s.cases()[-1].id)
+                case.task = f"第{i}次"
+                s.save_case(case, "张三")
+            events += 1
+            reader.stdin.write("go\n")
+            reader.stdin.flush()
+            n, version, hist, problems = map(int, reader.stdout.readline().split())
+            assert (n, hist, problems) == (len(s.cases()), events, 0)
+            assert version == max(c.version for c in s.cases())
+        # a change inside an open transaction is not visible to readers
+        with s.transaction():
+            case = s.get_case(1)
+            case.task = "未提交"
+            s.save_case(case, "张三")
+            reader.stdin.write("go\n")
+            reader.stdin.flush()
+            assert int(reader.stdout.readline().split()[2]) == events
+    finally:
+        reader.communicate("", timeout=30)
+        s.close()
+
+
+def test_a_read_only_store_is_one_snapshot_while_the_writer_goes_on(tmp_path):
     s = Store.open(tmp_path)
-    frags = s._storage._frags
-    assert sorted(frags) == ["empty", "log", "other"] and len(frags["log"]) == 20
-    calls: list[str] = []
-    real = storage_mod._frag
-    monkeypatch.setattr(storage_mod, "_frag", lambda key, doc: calls.append(key) or real(key, doc))
-    before = (tmp_path / DB_NAME).read_bytes()
-    s.table("log").update({"n": 100}, doc_ids=[20])
-    assert calls == ["20"]  # only the changed document is serialised
-    after = (tmp_path / DB_NAME).read_bytes()
-    assert after.replace(b'"n":100', b'"n":19').split(b"\n")[1:] == before.split(b"\n")[1:]
-    s.close()
-    # a file in another layout (TinyDB's own) opens too, fragments made on first commit
-    raw = orjson.loads(after)
-    (tmp_path / DB_NAME).write_bytes(orjson.dumps(raw, option=orjson.OPT_INDENT_2))
-    s = Store.open(tmp_path)
-    assert s._storage._frags == {}
-    s.table("log").insert({"n": 21})
-    assert len(orjson.loads((tmp_path / DB_NAME).read_bytes())["log"]) == 21
+    s.add_case(_case("0484"), "张三")
+    ro = Store.open(tmp_path, readonly=True)
+    for i in range(5):
+        case = s.get_case(1)
+        case.task = f"第{i}次"
+        s.save_case(case, "张三")
+    # the reader's documents and history are of the same moment
+    assert ro.get_case(1).version == 1 and len(ro.history(1)) == 1 and ro.verify() == []
+    assert len(ro.history(1, limit=3)) == 1
+    with Store.open(tmp_path, readonly=True) as fresh:
+        assert fresh.get_case(1).version == 6 and len(fresh.history(1)) == 6
+        assert [e.new for e in fresh.history(1, limit=2)] == ["第3次", "第4次"]
+    ro.close()
     s.close()
 
 
@@ -357,3 +280,56 @@ def test_memory_and_disk_follow_a_plain_model(batches):
         s.close()
         with Store.open(d, readonly=True) as again:
             assert {doc.doc_id: dict(doc) for doc in again.table("log").all()} == model
+
+
+# ---------------------------------------------------------------- SQLite's log, damaged
+
+
+def _killed_with_commits_in_the_log(d: Path, commits: int) -> None:
+    """A writer that committed ``commits`` transactions and died before any checkpoint:
+    the database file and its -wal exactly as SIGKILL leaves them."""
+    script = textwrap.dedent("""
+        import os, sys
+        from bot.domain.model import Case
+        from data.store import Store
+        s = Store.open(sys.argv[1])
+        s._storage.conn.execute("PRAGMA wal_autocheckpoint=0")
+        for i in range(int(sys.argv[2])):
+            s.add_case(Case(kind="suggestion", number=f"{i:04d}", year=2020, role="lead",
+                            title="关于招商引资工作的建议" * 15, session="三次会议"), "张三")
+        os._exit(0)  # no close: the commits stay in the log
+    """)
+    subprocess.run([sys.executable, "-c", script, str(d), str(commits)], cwd=ROOT, check=True,
+                   env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=60)
+    assert (d / WAL_NAME).stat().st_size > 4096 * commits
+
+
+def _frame_offsets(wal: bytes) -> list[int]:
+    import struct
+
+    page = struct.unpack(">I", wal[8:12])[0]
+    return list(range(32, len(wal) - 24 - page + 1, 24 + page))
+
+
+def test_a_damaged_byte_in_sqlites_log_before_later_commits_is_refused(tmp_path):
+    _killed_with_commits_in_the_log(tmp_path, 6)
+    wal = tmp_path / WAL_NAME
+    raw = bytearray(wal.read_bytes())
+    raw[_frame_offsets(bytes(raw))[0] + 24 + 100] ^= 0x40  # inside the first frame's page
+    wal.write_bytes(bytes(raw))
+    before = (tmp_path / DB_NAME).read_bytes(), wal.read_bytes()
+    with pytest.raises(StoreCorrupt) as err:
+        Store.open(tmp_path)
+    assert "log is damaged at byte 32" in err.value.render("en")
+    assert ((tmp_path / DB_NAME).read_bytes(), wal.read_bytes()) == before  # evidence kept
+    with Store.open(tmp_path, readonly=True) as ro:  # duban check says so too
+        assert any("log is damaged" in p for p in ro.verify("en"))
+
+
+def test_a_torn_last_commit_in_sqlites_log_is_dropped_quietly(tmp_path):
+    _killed_with_commits_in_the_log(tmp_path, 6)
+    wal = tmp_path / WAL_NAME
+    raw = wal.read_bytes()
+    wal.write_bytes(raw[: _frame_offsets(raw)[-1] + 500])  # the last frame cut short
+    with Store.open(tmp_path) as s:
+        assert len(s.cases()) == 5 and s.verify() == []

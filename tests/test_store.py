@@ -7,18 +7,22 @@ import datetime as dt
 import errno
 import os
 
+import sqlite3
+
 import orjson
 import pytest
-from tinydb import Query, TinyDB
+from tinydb import Query
 
 from bot.domain.model import Case, Clock, Consultation, Person, ValidationError
 from bot.domain.timeutil import TZ, SetTime
 from bot.sample import sample_cases, sample_people
 from data import storage as storage_mod
 from data.store import (DuplicateCase, DuplicatePerson, StaleCase, Store, StoreCorrupt,
+                        StoreError,
                         StoreLocked, StoreReadOnly, StoreSchemaError, StoreWriteError,
                         TransactionAborted, UnknownRecord, _load_case)
 from data.storage import DB_NAME
+from tests import dbfiles
 
 NOW = dt.datetime(2020, 6, 29, 9, 0, tzinfo=TZ)
 
@@ -42,9 +46,9 @@ def db(tmp_path, clock):
     s.close()
 
 
-def disk_bytes(store: Store) -> tuple[bytes, bytes]:
-    d = store.data_dir
-    return (d / DB_NAME).read_bytes(), (d / "history.jsonl").read_bytes()
+def disk_bytes(store: Store) -> dict:
+    """The committed state on disk (documents, history, meta), read from outside."""
+    return dbfiles.committed(store.data_dir)
 
 
 # ---------------------------------------------------------------- cases and history
@@ -218,10 +222,12 @@ def test_everything_survives_reopening(tmp_path, clock):
         assert s.get_setting("rules") == {"2020": {"opinion": "06-30"}}
         assert s.table("join_requests").get(Query().telegram == 5)["status"] == "pending"
         assert s.verify() == []
-    # the file is a plain TinyDB database too
-    plain = TinyDB(d / DB_NAME)
-    assert len(plain.table("cases")) == len(expected[0])
-    plain.close()
+    # the file is plain SQLite: one row per document, readable with SQL's JSON functions
+    conn = dbfiles.connect(d)
+    rows = conn.execute("SELECT id, json_extract(doc, '$.number') FROM docs "
+                        "WHERE tbl = 'cases' ORDER BY id").fetchall()
+    conn.close()
+    assert rows == [(c["id"], c["number"]) for c in expected[0]]
 
 
 # ---------------------------------------------------------------- people and settings
@@ -274,8 +280,7 @@ def test_tables_are_durable_and_reserved_names_refused(db, tmp_path):
     ids = log.insert_multiple([{"to": 1}, {"to": 2}])
     log.update({"ok": True}, doc_ids=[ids[0]])
     log.remove(Query().to == 2)
-    on_disk = orjson.loads((db.data_dir / DB_NAME).read_bytes())
-    assert on_disk["send_log"] == {"1": {"to": 1, "ok": True}}
+    assert dbfiles.committed(db.data_dir)["docs"]["send_log"] == {1: {"to": 1, "ok": True}}
     for name in ("cases", "people", "settings", "_meta"):
         with pytest.raises(ValueError):
             db.table(name)
@@ -296,11 +301,11 @@ def test_transaction_is_one_commit(db):
         with db.transaction():  # joins
             b = db.add_case(make("0485"), "张三")
         db.table("log").insert({"x": 1})
-        assert not (db.data_dir / DB_NAME).read_bytes().count(b"0485")
-    meta = orjson.loads((db.data_dir / DB_NAME).read_bytes())["_meta"]["1"]
-    assert meta["txn"] == 1  # the empty database was txn 0
-    lines = (db.data_dir / "history.jsonl").read_bytes().splitlines()
-    assert [orjson.loads(x)["txn"] for x in lines] == [meta["txn"]] * 2
+        assert dbfiles.committed(db.data_dir)["docs"] == {}
+    on_disk = dbfiles.committed(db.data_dir)
+    assert on_disk["meta"]["txn"] == 1  # the empty database was txn 0
+    assert [ev["txn"] for ev in on_disk["history"]] == [1, 1]
+    assert len(on_disk["docs"]["cases"]) == 2 and len(on_disk["docs"]["log"]) == 1
     assert {a.id, b.id} == {c.id for c in db.cases()}
 
 
@@ -351,29 +356,57 @@ def _fail(errno_code):
     return fail
 
 
-@pytest.mark.parametrize("where", ["journal", "database", "fsync"])
+class _FailingConnection:
+    """The store's SQLite connection, failing the statement that starts with ``verb``
+    (what SQLite raises when the disk is full or the device fails)."""
+
+    def __init__(self, conn, verb: str, error: str) -> None:
+        self._conn, self._verb, self._error = conn, verb, error
+
+    def execute(self, sql, *args):
+        if sql.lstrip().upper().startswith(self._verb):
+            raise sqlite3.OperationalError(self._error)
+        return self._conn.execute(sql, *args)
+
+    def executemany(self, sql, *args):
+        if sql.lstrip().upper().startswith(self._verb):
+            raise sqlite3.OperationalError(self._error)
+        return self._conn.executemany(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+
+@pytest.mark.parametrize("where", ["insert", "commit", "max_page_count"])
 def test_disk_full_is_reported_and_changes_nothing(db, monkeypatch, where):
     case = db.add_case(make(), "张三")
     db.table("log").insert({"n": 0})
     before = disk_bytes(db)
     edit = db.get_case(case.id)
     edit.stage, edit.handler = "assigned", "李四"
-    if where == "journal":
-        monkeypatch.setattr("data.journal._pwrite_all", _fail(errno.ENOSPC))
-    elif where == "database":
-        monkeypatch.setattr(storage_mod.os, "writev", _fail(errno.ENOSPC))
-    else:
-        monkeypatch.setattr(storage_mod.os, "fsync", _fail(errno.EIO))
+    storage = db._storage
+    if where == "insert":
+        monkeypatch.setattr(storage, "conn", _FailingConnection(storage.conn, "INSERT",
+                                                                "database or disk is full"))
+    elif where == "commit":
+        monkeypatch.setattr(storage, "conn", _FailingConnection(storage.conn, "COMMIT",
+                                                                "disk I/O error"))
+    else:  # a real SQLITE_FULL: the database may not grow by a single page
+        pages = storage.conn.execute("PRAGMA page_count").fetchone()[0]
+        storage.conn.execute(f"PRAGMA max_page_count={pages}")
+        edit.extra = {"notes": "办理" * 5000}  # needs new pages
     with pytest.raises(StoreWriteError) as err:
         db.save_case(edit, "张三")
     assert "没有生效" in str(err.value) and "not applied" in err.value.render("en")
     with pytest.raises(StoreWriteError):
         with db.transaction():
-            db.table("log").insert({"n": 1})
+            db.table("log").insert({"n": 1, "pad": "x" * 20000})
             db.set_setting("x", 1, "张三")
     monkeypatch.undo()
+    if where == "max_page_count":
+        storage.conn.execute("PRAGMA max_page_count=1073741823")
     assert disk_bytes(db) == before
-    assert not list(db.data_dir.glob("*.tmp"))
+    assert not storage.conn.in_transaction
     # memory is back at the last commit: cache, documents, history, tables
     assert db.cases()[0].stage == "registered" and db.get_case(case.id).version == 1
     assert db.history(case.id)[-1].field == "created"
@@ -388,26 +421,23 @@ def test_read_only_directory_is_reported(tmp_path, clock):
     s = Store.open(d, time=clock)
     s.add_case(make(), "张三")
     before = disk_bytes(s)
-    real_open = os.open
-
-    def readonly_dir(path, flags, *args, **kwargs):  # what a read-only mount answers
-        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
-            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
-        return real_open(path, flags, *args, **kwargs)
-
-    storage_mod.os.open = readonly_dir
-    try:
-        edit = s.get_case(1)
-        edit.task = "调研"
-        with pytest.raises(StoreWriteError) as err:
-            s.save_case(edit, "张三")
-    finally:
-        storage_mod.os.open = real_open
-    assert str(d) in str(err.value)
-    assert disk_bytes(s) == before and s.get_case(1).task == ""
     s.close()
-    with Store.open(d, time=clock) as again:
-        assert again.get_case(1).task == "" and again.verify() == []
+    os.chmod(d, 0o555)
+    for name in os.listdir(d):
+        os.chmod(d / name, 0o444)
+    try:
+        if os.access(d / DB_NAME, os.W_OK):
+            pytest.skip("running as root: permissions do not refuse writes")
+        with pytest.raises(StoreError) as err:
+            Store.open(d, time=clock)
+        assert str(d) in str(err.value)
+        with Store.open(d, readonly=True) as ro:  # reading still works
+            assert ro.get_case(1).task == "" and ro.verify() == []
+    finally:
+        os.chmod(d, 0o755)
+        for name in os.listdir(d):
+            os.chmod(d / name, 0o644)
+    assert disk_bytes(s) == before
 
 
 # ---------------------------------------------------------------- lock, read-only, schema
@@ -452,31 +482,73 @@ def test_read_only_on_an_empty_dir_creates_nothing(tmp_path):
     assert not d.exists()
 
 
+def test_a_reader_of_a_database_being_created_sees_an_empty_store(tmp_path):
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / DB_NAME).write_bytes(b"")  # the writer made the file; its first commit is to come
+    with Store.open(d, readonly=True) as ro:
+        assert ro.cases() == [] and ro.history(1) == [] and ro.verify() == []
+    assert (d / DB_NAME).read_bytes() == b""
+
+
 def test_new_db_records_the_schema_and_newer_schemas_are_refused(tmp_path):
     d = tmp_path / "d"
     Store.open(d).close()
-    raw = orjson.loads((d / DB_NAME).read_bytes())
-    assert raw["_meta"]["1"]["schema"] == storage_mod.SCHEMA_VERSION
-    raw["_meta"]["1"]["schema"] = storage_mod.SCHEMA_VERSION + 1
-    (d / DB_NAME).write_bytes(orjson.dumps(raw))
+    assert dbfiles.committed(d)["meta"]["schema"] == storage_mod.SCHEMA_VERSION
+    dbfiles.edit(d, "UPDATE meta SET value = ? WHERE name = 'schema'",
+                 storage_mod.SCHEMA_VERSION + 1)
     with pytest.raises(StoreSchemaError) as err:
         Store.open(d)
     assert "升级" in str(err.value) and "newer" in err.value.render("en")
     with pytest.raises(StoreSchemaError):
         Store.open(d, readonly=True)
     Store.open(tmp_path / "other").close()  # the failed open released its lock
-    (d / DB_NAME).write_bytes(b'{"cases": {}}')
-    with pytest.raises(StoreCorrupt):
-        Store.open(d)
-
-
-def test_lost_database_with_history_is_refused(tmp_path):
-    d = tmp_path / "d"
-    with Store.open(d) as s:
-        s.add_case(make(), "张三")
     (d / DB_NAME).unlink()
+    (d / DB_NAME).write_bytes(b'{"cases": {}}')  # not SQLite at all
+    with pytest.raises(StoreCorrupt) as err:
+        Store.open(d)
+    assert "SQLite cannot read this file" in err.value.render("en")
+    (d / DB_NAME).unlink()
+    other = sqlite3.connect(d / DB_NAME)  # SQLite, but not ours
+    other.execute("CREATE TABLE cases (x)")
+    other.close()
+    with pytest.raises(StoreCorrupt) as err:
+        Store.open(d, readonly=True)
+    assert "not a duban database" in err.value.render("en")
+
+
+def test_database_cut_short_or_damaged_is_reported_clearly(tmp_path, clock):
+    d = tmp_path / "d"
+    with Store.open(d, time=clock) as s:
+        with s.transaction():
+            for c in sample_cases(None):
+                s.add_case(c, "sample")
+    raw = (d / DB_NAME).read_bytes()
+    assert len(raw) > 8 * 4096 and not (d / (DB_NAME + "-wal")).exists()
+    (d / DB_NAME).write_bytes(raw[: len(raw) // 2])  # torn: half the pages are gone
+    with pytest.raises(StoreCorrupt) as err:
+        Store.open(d, readonly=True)
+    assert "SQLite cannot read this file" in err.value.render("en")
+    # bytes overwritten inside a page of documents: named, never a silent pass
+    damaged = bytearray(raw)
+    at = raw.index("关于".encode(), len(raw) // 3)  # text inside a document
+    damaged[at:at + 40] = b"\xff" * 40
+    (d / DB_NAME).write_bytes(bytes(damaged))
+    try:
+        with Store.open(d, readonly=True) as ro:
+            problems = ro.verify("en")
+    except StoreCorrupt as exc:
+        problems = [exc.render("en")]
+    assert problems, "a damaged database passed the check"
+
+
+def test_lost_old_database_with_its_history_is_refused(tmp_path):
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "history.jsonl").write_bytes(b'{"txn":1,"case":1,"field":"created"}\n')
     with pytest.raises(StoreCorrupt):
         Store.open(d)
+    assert not (d / DB_NAME).exists()
 
 
 # ---------------------------------------------------------------- verify (duban check)
@@ -489,17 +561,16 @@ def test_verify_finds_hand_edits(tmp_path, clock):
         s.add_case(make("0485"), "张三")
         s.add_person(Person("张三", "handler", division="综合处", telegram=1), "x")
         assert s.verify() == []
-    raw = orjson.loads((d / DB_NAME).read_bytes())
-    raw["cases"]["1"]["task"] = "手工改的"            # disagrees with its history
-    raw["cases"]["2"]["stage"] = "bogus"              # invalid
-    raw["cases"]["7"] = dict(raw["cases"]["1"], number="0700")  # never created
-    raw["people"]["1"]["telegram"] = "abc"
-    (d / DB_NAME).write_bytes(orjson.dumps(raw))
-    with open(d / "history.jsonl", "ab") as f:  # pretend a commit appended these
-        f.write(b'{"txn":1,"case":99,"at":"","who":"x","field":"task","old":null,"new":"x"}\n')
-        f.write(b"not json\n")
-    raw["_meta"]["1"]["journal"] = (d / "history.jsonl").stat().st_size
-    (d / DB_NAME).write_bytes(orjson.dumps(raw))
+    docs = dbfiles.committed(d)["docs"]
+    dbfiles.set_doc(d, "cases", 1, dict(docs["cases"][1], task="手工改的"))  # disagrees
+    dbfiles.set_doc(d, "cases", 2, dict(docs["cases"][2], stage="bogus"))    # invalid
+    dbfiles.set_doc(d, "cases", 7, dict(docs["cases"][1], number="0700"))    # never created
+    dbfiles.set_doc(d, "people", 1, dict(docs["people"][1], telegram="abc"))
+    # pretend commits wrote these
+    dbfiles.edit(d, "INSERT INTO history (txn, subject, key, event) VALUES (1, 'case', '99', ?)",
+                 '{"txn":1,"case":99,"at":"","who":"x","field":"task","old":null,"new":"x"}')
+    dbfiles.edit(d, "INSERT INTO history (txn, subject, key, event) VALUES (1, 'case', '1', "
+                    "'not json')")
     with Store.open(d, time=clock) as s:
         problems = s.verify("en")
     text = "\n".join(problems)
@@ -510,6 +581,21 @@ def test_verify_finds_hand_edits(tmp_path, clock):
     assert "names case 99" in text and "line 5 cannot be read" in text
     assert "line 4 has transaction 1, lower than the line before" in text
     assert len(problems) == 7, "\n".join(problems)
+
+
+def test_verify_runs_sqlites_integrity_check(tmp_path, clock):
+    d = tmp_path / "d"
+    with Store.open(d, time=clock) as s:
+        s.add_case(make(), "张三")
+    # an index that no longer matches its table: only the integrity check sees it
+    conn = dbfiles.connect(d, readonly=False)
+    conn.execute("PRAGMA writable_schema=ON")
+    conn.execute("UPDATE sqlite_master SET sql = replace(sql, 'subject, key, seq', "
+                 "'subject, seq, key') WHERE name = 'history_by_subject'")
+    conn.close()
+    with Store.open(d, readonly=True) as ro:
+        problems = ro.verify("en")
+    assert any("integrity check" in p for p in problems), problems
 
 
 def test_an_unwritable_data_dir_is_reported_at_open(tmp_path, monkeypatch):

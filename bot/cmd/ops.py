@@ -153,11 +153,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     if args.backup:
         try:
-            manifest, database, journal = read_backup(Path(args.backup))
+            manifest, database = read_backup(Path(args.backup))
         except BackupError as exc:
             print(exc.render(args.lang), file=sys.stderr)
             return 2
-        problems = verify_files(database, journal, args.lang)
+        problems = verify_files(database, args.lang)
         cases, people = manifest.get("cases", 0), manifest.get("people", 0)
     else:
         try:

@@ -43,11 +43,11 @@ def setup_logging(verbose: bool, *, quiet: bool = False) -> None:
 def open_store(data_dir: Path, time, *, readonly: bool = False, wal: bool = False):
     """Open the store, or print why not (another process holds it) and exit.
 
-    ``wal``: commits go to the write-ahead log (the running bot: see data/wal.py)."""
+    ``wal`` is ignored (SQLite's write-ahead log is always on: see data/storage.py)."""
     from data.store import Store, StoreLocked
 
     try:
-        return Store.open(data_dir, readonly=readonly, time=time, wal=wal)
+        return Store.open(data_dir, readonly=readonly, time=time)
     except StoreLocked as exc:
         print(str(exc), file=sys.stderr)
         raise SystemExit(3) from None
@@ -64,7 +64,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
     time = SystemTime()
-    store = open_store(config.data_dir, time, wal=True)
+    store = open_store(config.data_dir, time)
     try:
         bootstrap(store, config)
         app = create_app(config, store, time)

@@ -111,10 +111,10 @@ MESSAGES = {
     "health.reason.blocked": {"zh": "已屏蔽机器人", "en": "blocked the bot"},
     "health.reason.unlinked": {"zh": "未关联Telegram", "en": "no Telegram account linked"},
     "health.database": {
-        "zh": "数据库:{cases} 件,{people} 人;数据库文件 {db},待合并日志 {wal},"
-              "历史记录 {journal};磁盘剩余 {free}",
-        "en": "Database: {cases} cases, {people} people; database file {db}, write-ahead "
-              "log {wal}, history {journal}; free disk {free}",
+        "zh": "数据库:{cases} 件,{people} 人;数据库文件 {db}(含历史记录),"
+              "待合并日志 {wal};磁盘剩余 {free}",
+        "en": "Database: {cases} cases, {people} people; database file {db} (history "
+              "included), write-ahead log {wal}; free disk {free}",
     },
     "health.backup": {
         "zh": "最近备份:{name}(共 {n} 份)",

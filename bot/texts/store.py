@@ -66,6 +66,10 @@ MESSAGES = {
               "{expected}, it is now version {actual}). Open it again and redo your change.",
     },
     # duban check: problems store.verify() finds
+    "check.integrity": {
+        "zh": "数据库文件自检(SQLite integrity_check)发现问题:{detail}。请从备份恢复。",
+        "en": "The database file failed SQLite's integrity check: {detail}. Restore a backup.",
+    },
     "check.bad_journal_line": {
         "zh": "历史记录第 {line} 行无法读取。",
         "en": "History line {line} cannot be read.",
