@@ -45,6 +45,7 @@ from typing import Any
 import orjson
 from tinydb.table import Table
 
+from bot.domain.people import link_handler
 from bot.domain.model import Case, Clock, Consultation, HistoryEvent, Person, ValidationError
 from bot.domain.model import diff_cases, normalize_number
 from bot.domain.timeutil import SystemTime, iso_now
@@ -363,6 +364,7 @@ class Store:
         _require(case, Case)
         who, note = _who(who), str(note or "")
         _validate(case)
+        self._link_handler(case)
         with self._mutex:
             existing = self._keys().get(case.key)
             if existing is not None:
@@ -381,6 +383,19 @@ class Store:
         case.created_at, case.updated_at = stored.created_at, stored.updated_at
         return case
 
+    def _link_handler(self, case: Case) -> None:
+        """A case is its handler's by person id: one that names its handler but carries no
+        id (or the id of someone else of another name) is linked by name and division
+        (:func:`bot.domain.people.link_handler`; namesakes not told apart stay unlinked)."""
+        if not case.handler:
+            case.handler_id = 0
+            return
+        if case.handler_id:
+            person = self._people().get(case.handler_id)
+            if person is not None and person.name == case.handler:
+                return
+        link_handler(case, list(self._people().values()))
+
     def save_case(self, case: Case, who: str, note: str = "",
                   expected_version: int | None = None) -> Case:
         """Save changes to a stored case: one history event per changed field, version + 1.
@@ -395,6 +410,7 @@ class Store:
         _require(case, Case)
         who, note = _who(who), str(note or "")
         _validate(case)
+        self._link_handler(case)
         with self._mutex:
             doc = self._storage.table_docs(CASES).get(str(case.id))
             if doc is None:

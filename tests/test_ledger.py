@@ -275,7 +275,9 @@ def test_reimport_updates_by_key_and_records_each_change(people_store):
     assert (after.handler, after.deadline, after.stage) == ("李四", "2020-06-20", "answered")
     assert after.clocks["opinion"].source == "set"
     events = people_store.history(after.id)[1:]
-    assert {e.field for e in events} == {"handler", "clocks.opinion", "stage"}
+    # the handler changes with its person id: the case is 李四's by identity now
+    assert {e.field for e in events} == {"handler", "handler_id", "clocks.opinion", "stage"}
+    assert after.handler_id == people_store.people_named("李四")[0].id
     assert all(e.who == "周敏" and "v2.xlsx" in e.note for e in events)
     handler = next(e for e in events if e.field == "handler")
     assert (handler.old, handler.new) == ("钱六", "李四")
