@@ -46,7 +46,7 @@ import orjson
 from tinydb.table import Table
 
 from bot.domain.people import link_handler
-from bot.domain.model import Case, Clock, Consultation, HistoryEvent, Person, ValidationError
+from bot.domain.model import Actor, Case, Clock, Consultation, HistoryEvent, Person, ValidationError
 from bot.domain.model import diff_cases, normalize_number
 from bot.domain.timeutil import SystemTime, iso_now
 from bot.texts import t
@@ -575,8 +575,12 @@ class Store:
 
     def _record(self, subject: str, key: int | str, at: str, who: str, fld: str, old: Any,
                 new: Any, note: str) -> None:
-        self._pending.append({subject: key, "at": at, "who": who, "field": fld, "old": old,
-                              "new": new, "note": note})
+        event = {subject: key, "at": at, "who": str(who), "field": fld, "old": old,
+                 "new": new, "note": note}
+        who_id = getattr(who, "id", 0)
+        if who_id:  # the person's id beside the name as it was: namesakes told apart
+            event["who_id"] = who_id
+        self._pending.append(event)
 
     # ------------------------------------------------------------ checking
 
@@ -764,9 +768,10 @@ def _validate(case: Case) -> None:
 
 
 def _who(who: str) -> str:
+    """The name of who makes a change, keeping the person id of an :class:`Actor`."""
     if not isinstance(who, str) or not who.strip():
         raise ValueError("every change needs a 'who' (the person or process making it)")
-    return who.strip()
+    return Actor(who.strip(), getattr(who, "id", 0))
 
 
 def _replace_with(doc: dict[str, Any]):
@@ -811,7 +816,8 @@ def _apply(state: dict[str, Any], fld: str, new: Any) -> None:
 
 def _event(case_id: int, ev: dict[str, Any]) -> HistoryEvent:
     return HistoryEvent(case_id=case_id, at=ev["at"], who=ev["who"], field=ev["field"],
-                        old=ev.get("old"), new=ev.get("new"), note=ev.get("note", ""))
+                        old=ev.get("old"), new=ev.get("new"), note=ev.get("note", ""),
+                        who_id=ev.get("who_id", 0))
 
 
 # Loading stored cases without re-validating them: the documents were validated when they

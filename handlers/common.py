@@ -28,7 +28,7 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.domain.access import decide
-from bot.domain.model import Person
+from bot.domain.model import Actor, Person
 from bot.texts import t
 
 log = logging.getLogger("duban.handlers")
@@ -89,7 +89,10 @@ class Ctx:
 
     @property
     def who(self) -> str:
-        return self.person.name if self.person else str(self.update.effective_user.id)
+        """Who acts, for history: the person's name with their id (an Actor)."""
+        if self.person:
+            return Actor(self.person.name, self.person.id)
+        return str(self.update.effective_user.id)
 
     @property
     def chat_id(self) -> int:

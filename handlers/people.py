@@ -16,7 +16,8 @@ from telegram.ext import Application, MessageHandler, filters
 
 from bot.domain.access import can, decide
 from bot.domain.model import MAX_NAME, POSITIONS, Person
-from bot.domain.people import divisions, match_people, open_cases_of
+from bot.domain.people import (display_name, divisions, match_people, namesakes,
+                               open_cases_of)
 from bot.domain.text import clean_name
 from data.tables import JOIN_REQUESTS, JoinRequests
 from handlers.cards import case_line
@@ -150,14 +151,20 @@ async def join_button(c: Ctx) -> None:
     chosen = c.args[2] if len(c.args) > 2 else None
     people = c.store.people()
     if chosen is None:
+        # a name is not a person: when the list has someone of that name, the office says
+        # whether this is them (link) or somebody else (a new person, told apart by division)
         matches = match_people(people, req["first_name"], req["last_name"], req["username"])
-        if len(matches) > 1:
+        taken = [p for p in namesakes_of(req["name"], people) if p.linked]
+        if matches:
             rows = [[btn(c.context, f"{m.name} · {c.t(f'position.{m.position}')} {m.division}"[:60],
                          "join", req_id, code, m.id)] for m in matches[:10]]
             rows.append([btn(c.context, c.t("join.new_person"), "join", req_id, code, 0)])
-            await c.edit_or_reply(c.t("join.which_person", name=esc(req["name"])), keyboard(rows))
+            text = c.t("join.which_person", name=esc(req["name"]))
+            if taken:
+                text += "\n" + _namesake_note(c, taken)
+            await c.edit_or_reply(text, keyboard(rows))
             return
-        chosen = str(matches[0].id) if matches else "0"
+        chosen = "0"
     person = c.store.get_person(int(chosen)) if chosen not in ("0", "") else None
     if person is not None and person.linked:
         await c.answer(c.t("join.person_taken", name=esc(person.name)), alert=True)
@@ -181,6 +188,19 @@ async def join_button(c: Ctx) -> None:
             return
         division = names[int(division)]
     await _approve(c, int(req_id), req, position, person, division or known)
+
+
+def namesakes_of(name: str, people) -> list[Person]:
+    """The people of the list called ``name`` (after the text rule: no look-alikes)."""
+    key = clean_name(name or "").replace(" ", "")
+    return [p for p in people if clean_name(p.name).replace(" ", "") == key]
+
+
+def _namesake_note(c: Ctx, others: list[Person], shown: str = "") -> str:
+    names = "、".join(esc(f"{p.name}({p.division or '—'})") for p in others[:5])
+    if shown:
+        return c.t("join.namesake_new", others=names, shown=esc(shown))
+    return c.t("join.namesake_linked", others=names)
 
 
 async def _reactivate(c: Ctx, req_id: int, req: dict, code: str) -> None:
@@ -229,8 +249,13 @@ async def _approve(c: Ctx, req_id: int, req: dict, position: str, person: Person
         JoinRequests(store).update(req_id, {"status": "approved", "decided_by": c.who,
                                             "person": person.id})
     where = f" · {esc(person.division)}" if person.division else ""
-    await c.edit_or_reply(c.t("join.approved_admin", name=esc(person.name),
-                              position=c.t(f"position.{position}"), division=where))
+    text = c.t("join.approved_admin", name=esc(person.name),
+               position=c.t(f"position.{position}"), division=where)
+    others = [p for p in namesakes_of(person.name, store.people()) if p.id != person.id]
+    if others:  # a namesake: a different person, shown with the division from now on
+        text += "\n" + _namesake_note(c, others, shown=display_name(
+            person, namesakes(store.people())))
+    await c.edit_or_reply(text)
     from bot.texts import t
 
     await c.context.bot.send_message(

@@ -47,6 +47,10 @@ async def test_approval_flow_links_to_the_people_list(bot_env):
     assert len(office.messages) == before
 
     await office.ask_press("批准为承办人")
+    # a name is not a person: the office says whether this is the 马骏 of the list
+    assert "是其中哪一位" in office.last.text
+    assert office.last.labels == ["马骏 · 承办人 投资促进二处", "都不是,新建人员"]
+    await office.ask_press("马骏 · 承办人 投资促进二处")
     assert "已批准 马骏 为承办人" in office.last.text
     assert "投资促进二处" in office.last.text  # taken from the people list
     welcome = ma.last.text
@@ -125,3 +129,42 @@ async def test_odd_updates_are_answered_not_crashed(bot_env):
     reply = await zhang.ask("/nosuchcommand")
     assert "不认识命令" in reply[-1].text
     assert "0484" in (await zhang.ask("/case 0484"))[-1].text  # still answering
+
+
+async def test_a_stranger_named_like_a_handler_owns_none_of_their_cases(bot_env):
+    """A namesake is another person: approved into another division, he sees and moves
+    none of the real 张三's cases; history and messages tell the two apart."""
+    office, real = bot_env.user("周敏"), bot_env.user("张三")
+    stranger = bot_env.user(88888, first_name="张三")
+    await stranger.ask("/start")
+    await office.ask_press("批准为承办人")
+    # the list's 张三 is linked already: nothing to link to, a new person, in a division
+    labels = office.last.labels
+    await office.ask_press(next(b for b in labels if "项目管理处" in b))
+    text = office.last.text
+    assert "已批准 张三 为承办人" in text and "同名" in text and "张三(项目管理处)" in text
+    twin = bot_env.store.person_by_telegram(88888)
+    first = next(p for p in bot_env.store.people_named("张三") if p.id != twin.id)
+    assert twin.division == "项目管理处" and twin.id != first.id
+    # /mine, /case, the buttons: nothing of the real 张三's
+    mine = texts(await stranger.ask("/mine"))
+    assert "0484" not in mine and "0458" not in mine
+    assert "招商引资" not in texts(await stranger.ask("/case 0484"))
+    case = bot_env.store.find_by_number("0458")[0]
+    assert case.handler_id == first.id
+    from types import SimpleNamespace
+
+    from handlers.common import pack
+    forged = pack(SimpleNamespace(application=bot_env.app), "uf", "archived", case.id,
+                  case.version)
+    answer = await bot_env.press_raw(stranger, stranger.last.message_id, forged)
+    assert answer is not None and bot_env.store.get_case(case.id).stage == case.stage
+    # the real one still has his cases; a change he makes is his by id in history
+    assert "0458" in texts(await real.ask("/mine"))
+    await real.ask("/update 0458")
+    await real.ask_press("申请延期")
+    await real.ask("7月10日")
+    await real.ask("主办单位要求补充材料")
+    await real.ask("/case 0458")
+    ev = bot_env.store.history(case.id)
+    assert all(e.who_id != twin.id for e in ev)

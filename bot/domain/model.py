@@ -215,6 +215,19 @@ class HistoryEvent:
         return cls(**{k: v for k, v in data.items() if k in names})
 
 
+class Actor(str):
+    """Who makes a change: the name as it is now (a ``str``, as history shows it) and the
+    person's id (0 for the system or the command line), so that history tells two people
+    of one name apart."""
+
+    id: int
+
+    def __new__(cls, name: str, person_id: int = 0) -> Actor:
+        self = super().__new__(cls, name)
+        self.id = int(person_id or 0)
+        return self
+
+
 # ---------------------------------------------------------------- the case
 
 

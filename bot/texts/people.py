@@ -19,8 +19,8 @@ MESSAGES = {
         "en": "Sorry, your request to use the bot was not approved. Please contact the office if you have questions.",
     },
     "join.which_person": {
-        "zh": "人员名单中有多人与“{name}”相符,请选择要关联的人员:",
-        "en": "Several people in the list fit “{name}”; which one is it?",
+        "zh": "人员名单中有与“{name}”相符的人员。是其中哪一位?还是另一位同名的人?",
+        "en": "The people list has someone who fits “{name}”. Which one is it, or is it somebody else of that name?",
     },
     "join.new_person": {"zh": "都不是,新建人员", "en": "none of them: a new person"},
     "join.person_taken": {
