@@ -4,11 +4,20 @@ the local Bot API simulator (``bot_env``), as a user meets it."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import settings
 
 from bot.domain.timeutil import TZ, SetTime
+
+# CI (.ci/run, CI=true) runs the property tests on their fixed seeds and without per-example
+# deadlines: the same examples every run, so a red CI means a change broke something, not
+# that a fresh search got lucky or a busy machine was slow. A developer's run searches afresh.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 #: the default "now" of end-to-end tests: the last day of the 2020 co-handling campaign
 E2E_NOW = dt.datetime(2020, 6, 29, 9, 30, tzinfo=TZ)
