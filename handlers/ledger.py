@@ -25,6 +25,7 @@ from telegram.ext import Application, MessageHandler, filters
 from bot.domain.access import decide
 from bot.domain.model import ValidationError
 from handlers.common import Ctx, btn, button, command, esc, fit, guard, keyboard
+from handlers.offload import export_bytes, in_thread, report_parts
 
 log = logging.getLogger("duban.ledger")
 
@@ -83,14 +84,25 @@ async def run_import(c: Ctx, status, name: str, data: bytes, *, people: bool, pa
     from data.ledger import import_cases_sheet, import_people
     from data.ledger_read import read_sheet
 
+    from data.errors import DuplicateCase, StaleCase
+    from data.ledger import RULES_SETTING
+    from handlers.offload import SnapshotStore
+
     try:
         if people:
             result = import_people(c.store, data, name, c.who, partial=partial, dry_run=dry_run)
         else:
             sheet = await asyncio.to_thread(read_sheet, data, name)
             await status.edit_text(c.t("lc.checking", name=esc(name)))
-            result = import_cases_sheet(c.store, sheet, name, c.who, partial=partial,
-                                        dry_run=dry_run, today=c.today)
+            # checked in a worker thread on a snapshot; written here, on the loop's thread
+            snapshot = SnapshotStore(c.store, (RULES_SETTING,))
+            result = await asyncio.to_thread(import_cases_sheet, snapshot, sheet, name, c.who,
+                                             partial=partial, dry_run=dry_run, today=c.today)
+            try:
+                snapshot.commit(c.store)
+            except (StaleCase, DuplicateCase):  # another chat changed a case meanwhile
+                await status.edit_text(c.t("live.import_stale", name=esc(name)))
+                return
     except ValidationError as exc:  # the file as a whole cannot be read
         await status.edit_text(c.t("lc.unreadable", name=esc(name), reason=esc(exc.render(c.lang))))
         return
@@ -134,8 +146,6 @@ def _year_arg(c: Ctx) -> int | None:
 
 @guard("export")
 async def export_cmd(c: Ctx) -> None:
-    from data.ledger import export_ledger
-
     try:
         year = _year_arg(c)
     except ValueError as exc:
@@ -146,7 +156,7 @@ async def export_cmd(c: Ctx) -> None:
         await c.reply(c.t("lc.no_cases", year=year or c.t("lc.all_years")))
         return
     status = await c.reply(c.t("lc.exporting", n=len(cases)))
-    data = export_ledger(c.store, year, today=c.today)
+    data = await in_thread(export_bytes(c.store, year, c.today))  # rendered off the loop
     name = f"{c.t('lc.ledger_file')}_{year or c.t('lc.all_years')}_{c.today.isoformat()}.xlsx"
     await c.context.bot.send_document(c.chat_id, InputFile(io.BytesIO(data), filename=name),
                                       caption=c.t("lc.exported", n=len(cases)))
@@ -155,9 +165,6 @@ async def export_cmd(c: Ctx) -> None:
 
 @guard("report")
 async def report_cmd(c: Ctx) -> None:
-    from bot.domain.report import render_report_text, report_figures
-    from data.ledger_write import report_xlsx
-
     try:
         year = _year_arg(c) or c.today.year
     except ValueError as exc:
@@ -168,10 +175,10 @@ async def report_cmd(c: Ctx) -> None:
         await c.reply(c.t("lc.no_cases", year=year))
         return
     unit = c.store.get_setting(UNIT_SETTING, "") or ""
-    fig = report_figures(cases, year, unit=unit, today=c.today)
-    await c.reply(esc(render_report_text(fig, c.lang, table=False)))
+    text, xlsx = await in_thread(report_parts, cases, year, unit, c.today, c.lang)
+    await c.reply(esc(text))
     name = f"{c.t('lc.report_file', year=year)}.xlsx"
-    await c.context.bot.send_document(c.chat_id, InputFile(io.BytesIO(report_xlsx(fig, c.lang)), filename=name),
+    await c.context.bot.send_document(c.chat_id, InputFile(io.BytesIO(xlsx), filename=name),
                                       caption=c.t("lc.report_caption", year=year))
 
 

@@ -227,8 +227,16 @@ class Console:
 def install_processing_hook(app, sim) -> None:
     """Tell the simulator when the bot has finished with each update (tests and console)."""
     from bot.simulator.ptb import track_processing
+    from bot.updates import PerChatProcessor
 
     track_processing(sim, app)
+    processor = app.update_processor
+    if isinstance(processor, PerChatProcessor):  # also the updates no handler reached
+        def done(update) -> None:
+            if getattr(update, "update_id", None) is not None:
+                sim.mark_processed(update.update_id)
+
+        processor.on_done = done
 
 
 def load_sample(store, as_of) -> None:
