@@ -12,6 +12,7 @@ Usage::
         ...start app and polling...
         user = sim.user(1001, "杨", last_name="艳芳", username="yyf")
         grp = sim.group(-100123, "督办群")
+        sim.add_to_group(grp, user)                # my_chat_member: user added the bot
         await user.send("/case 0484")              # -> the update (commands get entities)
         replies = await user.ask("/start")         # send, wait until handled, new messages
         await user.ask_press("已答复")              # press the newest button with that label
@@ -33,7 +34,7 @@ Bot API methods: getMe, deleteWebhook, getWebhookInfo, getUpdates (offset, limit
 timeout, allowed_updates, 409 for a concurrent poll), sendMessage, sendDocument,
 editMessageText, editMessageCaption, editMessageReplyMarkup, deleteMessage,
 answerCallbackQuery, getFile (+ file download), setMyCommands, getMyCommands,
-deleteMyCommands, sendChatAction, getChat, logOut, close. Anything else answers 404
+deleteMyCommands, sendChatAction, getChat, leaveChat, logOut, close. Anything else answers 404
 "Not Found: method not found"; ``sim.register_method(name, handler)`` adds more. Requests may
 be JSON, urlencoded or multipart. Errors follow Telegram's wording (empty or too long text,
 callback_data over 64 bytes, bad HTML/MarkdownV2, message to edit not found, message is not

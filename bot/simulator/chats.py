@@ -143,6 +143,7 @@ class SimChat:
         self.first_name, self.last_name = first_name, last_name
         self.blocked = False  # private chats: the user blocked the bot
         self.started = True  # private chats: the user has talked to the bot
+        self.left = False  # groups: the bot left (leaveChat) and can no longer send there
         self.reply_keyboard: JSON | None = None  # last reply keyboard / removal / force_reply
         self._messages: dict[int, SimMessage] = {}
         self._next_id = 1

@@ -217,6 +217,7 @@ class BotApiSimulator:
             ("setMyCommands", self._set_commands), ("getMyCommands", self._get_commands),
             ("deleteMyCommands", self._delete_commands),
             ("sendChatAction", self._chat_action), ("getChat", self._get_chat),
+            ("leaveChat", self._leave_chat),
         ):
             self.register_method(name, handler)
 
@@ -365,6 +366,16 @@ class BotApiSimulator:
         return self.inject_update("my_chat_member", {
             "chat": user.chat.api(), "from": user.api(), "date": int(time.time()),
             "old_chat_member": old, "new_chat_member": new,
+        })
+
+    def add_to_group(self, group: SimChat, user: SimUser) -> JSON:
+        """``user`` adds the bot to ``group``: the bot gets a my_chat_member update."""
+        group.left = False
+        left = {"status": "left", "user": self.bot_user}
+        member = {"status": "member", "user": self.bot_user}
+        return self.inject_update("my_chat_member", {
+            "chat": group.api(), "from": user.api(), "date": int(time.time()),
+            "old_chat_member": left, "new_chat_member": member,
         })
 
     @property
@@ -563,6 +574,10 @@ class BotApiSimulator:
         chat = self._find_chat(p.values["chat_id"])
         if chat is None:
             raise bad_request("chat not found")
+        if sending and chat.is_group and chat.left:
+            raise ApiError(403, "Forbidden: bot is not a member of the supergroup chat"
+                           if chat.type == "supergroup" else
+                           "Forbidden: bot is not a member of the group chat")
         if sending and chat.type == "private":
             if chat.blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
@@ -867,6 +882,15 @@ class BotApiSimulator:
         self._chat(p, sending=True)
         if p.get_str("action") not in CHAT_ACTIONS:
             raise bad_request("wrong parameter action in request")
+        return True
+
+    async def _leave_chat(self, p: Params) -> bool:
+        chat = self._chat(p)
+        if not chat.is_group:
+            raise bad_request("chat member status can't be changed in private chats")
+        if chat.left:
+            raise ApiError(403, "Forbidden: bot is not a member of the supergroup chat")
+        chat.left = True
         return True
 
     async def _get_chat(self, p: Params) -> JSON:
