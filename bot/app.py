@@ -41,6 +41,8 @@ def create_app(config: Config, store, time=None, *, rate_limiter: bool = True,
     )
     if config.base_url:
         builder = builder.base_url(config.base_url).base_file_url(config.base_file_url)
+    if config.proxy:  # http(s) or socks5 (PTB's socks extra): every call, polling too
+        builder = builder.proxy(config.proxy).get_updates_proxy(config.proxy)
     if rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     app = builder.build()

@@ -63,12 +63,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
+    from bot.serve import StartFailed, run
+
     time = SystemTime()
     store = open_store(config.data_dir, time, wal=True)
     try:
         bootstrap(store, config)
         app = create_app(config, store, time)
-        app.run_polling(allowed_updates=None, drop_pending_updates=False)
+        run(app, config)  # waits for the network with backoff; polling or webhook
+    except StartFailed as exc:
+        print(exc, file=sys.stderr)
+        return 2
     finally:
         store.close()
     return 0
