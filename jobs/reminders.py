@@ -39,6 +39,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
+import html
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -326,8 +327,8 @@ async def _deliver(app: Application, day: dt.date, kind: str, outgoing: Sequence
             continue
         if status == "pending":
             status = await _send_one(app, context, o, doc_id, doc)
-            if status == "blocked":
-                blocked.append(o.person)
+            if status in ("blocked", "not_started"):
+                blocked.append((o.person, status))
                 report.blocked.append(o.person.name)
                 status = "unreachable"
         if status == "sent":
@@ -343,8 +344,8 @@ async def _deliver(app: Application, day: dt.date, kind: str, outgoing: Sequence
         runs = store.table(RUNS)
         runs.update({"status": "done", "finished_at": iso_now(clock)},
                     (_Q.day == iso) & (_Q.kind == kind))
-    for person in blocked:
-        await _tell_office(app, day, person)
+    for person, why in blocked:
+        await _tell_office(app, day, person, why)
     return report
 
 
@@ -419,26 +420,37 @@ async def _send(app: Application, chat_id: int, text: str,
     raise AssertionError("unreachable")
 
 
+def _never_started(error: str) -> bool:
+    """Telegram's words for a person who never pressed Start (vs. one who blocked the bot)."""
+    error = error.lower()
+    return "can't initiate conversation" in error or "chat not found" in error
+
+
 def _mark_blocked(store, person: Person, doc_id: int, error: str) -> str:
     log.warning("%s cannot be reached (%s): marked unreachable", person.name, error)
+    why = "not_started" if _never_started(error) else "blocked"
     with store.transaction():
-        store.table(LOG).update({"status": "unreachable", "reason": "blocked",
+        store.table(LOG).update({"status": "unreachable", "reason": why,
                                  "error": error[:200]}, doc_ids=[doc_id])
         fresh = store.get_person(person.id)
         if fresh is not None and fresh.reachable:
             fresh.reachable = False
             store.save_person(fresh, WHO, note="Telegram: Forbidden")
-    return "blocked"
+    return why
 
 
-async def _tell_office(app: Application, day: dt.date, person: Person) -> None:
-    """One notice a day to each office member about a person who blocked the bot."""
+async def _tell_office(app: Application, day: dt.date, person: Person,
+                       why: str = "blocked") -> None:
+    """One notice a day to each office member about a person who blocked the bot, or who
+    never started it (then the office asks them to open the bot and press Start)."""
     store = app.bot_data["store"]
     date = day.isoformat()
     outgoing = []
     for p in store.people():
         if p.position == "office" and p.id != person.id and unreachable_reason(p) is None:
-            text = t("remind.blocked_notice", p.language, name=person.name, date=date)
+            key = "live.not_started_notice" if why == "not_started" else "remind.blocked_notice"
+            text = t(key, p.language, name=html.escape(person.name, quote=False), date=date,
+                     bot=html.escape(app.bot.username or "", quote=False))
             outgoing.append(Outgoing(p, _hash(text), _plain(text)))
     if outgoing:
         await _deliver(app, day, f"blocked.{person.id}", outgoing)

@@ -80,4 +80,11 @@ MESSAGES = {
         "zh": "督办机器人 @{bot} 已启动:{root},{mode}。",
         "en": "duban is running as @{bot}: {root}, {mode}.",
     },
+    # the office told that a person never started the bot (jobs.reminders)
+    "live.not_started_notice": {
+        "zh": "⚠️ 无法向{name}发送{date}的督办提醒:对方从未在 Telegram 中打开过机器人。"
+              "请联系其本人:在 Telegram 中打开 @{bot},点击“开始”(Start)。",
+        "en": "⚠️ The reminders of {date} could not reach {name}: they have never opened the bot "
+              "in Telegram. Please ask them to open @{bot} and press Start.",
+    },
 }
