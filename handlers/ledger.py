@@ -156,7 +156,7 @@ async def export_cmd(c: Ctx) -> None:
         await c.reply(c.t("lc.no_cases", year=year or c.t("lc.all_years")))
         return
     status = await c.reply(c.t("lc.exporting", n=len(cases)))
-    data = await in_thread(export_bytes(c.store, year, c.today))  # rendered off the loop
+    data = await in_thread(await export_bytes(c.store, year, c.today))  # rendered off the loop
     name = f"{c.t('lc.ledger_file')}_{year or c.t('lc.all_years')}_{c.today.isoformat()}.xlsx"
     await c.context.bot.send_document(c.chat_id, InputFile(io.BytesIO(data), filename=name),
                                       caption=c.t("lc.exported", n=len(cases)))

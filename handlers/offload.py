@@ -94,14 +94,24 @@ class SnapshotStore:
         return written
 
 
-def export_bytes(store, year: int | None, today: dt.date) -> Callable[[], bytes]:
-    """Read what the ledger export needs (on the loop); return the rendering for a thread."""
+#: cases whose history is read between two yields to the loop (an export of 50,000 cases
+#: must not hold the loop for seconds)
+HISTORY_CHUNK = 500
+
+
+async def export_bytes(store, year: int | None, today: dt.date) -> Callable[[], bytes]:
+    """Read what the ledger export needs (on the loop, a chunk at a time, letting other
+    chats run in between); return the rendering, for a worker thread."""
     from data.ledger import ledger_order
     from data.ledger_write import ledger_workbook
 
     cases = sorted(store.cases(year), key=ledger_order)
-    history = {c.id: store.history(c.id) for c in cases}
     people = store.people()
+    history = {}
+    for start in range(0, len(cases), HISTORY_CHUNK):
+        for case in cases[start:start + HISTORY_CHUNK]:
+            history[case.id] = store.history(case.id)
+        await asyncio.sleep(0)
     return lambda: ledger_workbook(cases, today=today, history=history, people=people)
 
 
