@@ -40,6 +40,13 @@ be JSON, urlencoded or multipart. Errors follow Telegram's wording (empty or too
 callback_data over 64 bytes, bad HTML/MarkdownV2, message to edit not found, message is not
 modified, bot blocked 403, chat not found...).
 
+Strict where Telegram is: every request's parameters are checked against the method's
+(bot.simulator.methods; unknown ones answer 400, ``sim.strict_params = False`` only counts
+them in ``stats.unknown_params``); a callback query answered more than 15 s (of the
+simulator's clock) after the press is "too old"; inline keyboards hold at most 100 buttons,
+8 a row; text length is counted in characters after entity parsing; edits count against the
+flood limits; a bot that left a group (leaveChat) cannot send there.
+
 Limits (bot.simulator.limits) and faults (bot.simulator.faults) are documented in their
 modules. Everything runs on the caller's event loop; nothing is queued without bound
 (pending updates are capped at ``max_pending_updates``). Groups see every message (as if the

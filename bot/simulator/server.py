@@ -18,7 +18,8 @@ from aiohttp import web
 from bot.simulator.chats import SimChat, SimFile, SimMessage, SimUser
 from bot.simulator.faults import Faults
 from bot.simulator.limits import RateLimiter, RateLimits
-from bot.simulator.markup import ParseError, parse_text, utf16_len
+from bot.simulator.markup import ParseError, parse_text
+from bot.simulator.methods import PARAMETERS, REQUIRED
 
 __all__ = ["ApiError", "BotApiSimulator", "Params", "SimStats"]
 
@@ -47,6 +48,10 @@ NOT_MODIFIED = ("message is not modified: specified new message content and "
                 "reply markup are exactly the same as a current content and reply markup "
                 "of the message")
 MAX_TEXT, MAX_CAPTION, MAX_CALLBACK_DATA = 4096, 1024, 64
+#: seconds (of the simulator's clock) within which a callback query must be answered
+CALLBACK_TTL = 15.0
+#: inline keyboards: at most this many buttons in all, and in one row
+MAX_BUTTONS, MAX_ROW = 100, 8
 
 
 class ApiError(Exception):
@@ -150,6 +155,8 @@ class SimStats:
     updates_injected: int = 0
     updates_delivered: int = 0  # updates handed out by getUpdates (duplicates included)
     updates_dropped: int = 0  # pending updates discarded (queue full / not allowed)
+    expired_answers: int = 0  # answerCallbackQuery after CALLBACK_TTL (refused: too old)
+    unknown_params: Counter[str] = field(default_factory=Counter)  # "method.param" not in the API
 
     def reset(self) -> None:
         fresh = SimStats()
@@ -171,6 +178,8 @@ class BotApiSimulator:
         self._clock = clock
         self.limiter = RateLimiter(rate_limits, clock) if rate_limits else None
         self.faults = Faults()
+        #: a parameter the method does not have is answered 400 (False: only counted)
+        self.strict_params = True
         self.stats = SimStats()
         self.max_pending_updates = max_pending_updates
         self.settle_seconds = settle_seconds
@@ -192,7 +201,8 @@ class BotApiSimulator:
         self.commands: dict[tuple[str, str], list[JSON]] = {}  # (scope JSON, lang) -> list
         self._files: dict[str, SimFile] = {}
         self._file_paths: dict[str, SimFile] = {}
-        self._callbacks: dict[str, SimUser] = {}  # unanswered callback queries
+        # unanswered callback queries: id -> (user, when pressed on the simulator's clock)
+        self._callbacks: dict[str, tuple[SimUser, float]] = {}
         self._updates: deque[JSON] = deque()
         self._recent: deque[JSON] = deque(maxlen=16)  # confirmed updates, for duplicates
         self._next_update_id = 10_001
@@ -351,7 +361,7 @@ class BotApiSimulator:
     def inject_callback(self, user: SimUser, message: SimMessage, data: str) -> JSON:
         self._serial += 1
         query_id = f"{self.bot_user['id']}{self._serial:010d}"
-        self._callbacks[query_id] = user
+        self._callbacks[query_id] = (user, self._clock())
         while len(self._callbacks) > 10_000:
             del self._callbacks[next(iter(self._callbacks))]
         return self.inject_update("callback_query", {
@@ -497,6 +507,7 @@ class BotApiSimulator:
                                      config.retry_after)
         try:
             params = await self._read_params(request)
+            self._check_params(entry[0], params)
             self._check_flood(entry[0], params)
             result = await entry[1](params)
             response = self._json({"ok": True, "result": result})
@@ -505,6 +516,20 @@ class BotApiSimulator:
         if decision.kind == "lost_response":
             return self._drop(request)
         return response
+
+    def _check_params(self, method: str, params: Params) -> None:
+        """Every parameter must be one of the method's (bot.simulator.methods)."""
+        known = PARAMETERS.get(method.lower())
+        if known is None:
+            return  # a method added with register_method: its handler checks
+        unknown = sorted((set(params.values) | set(params.files)) - known)
+        for name in unknown:
+            self.stats.unknown_params[f"{method}.{name}"] += 1
+        if unknown and self.strict_params:
+            raise bad_request(f"unknown parameter {unknown[0]} of method {method}")
+        for name in REQUIRED.get(method.lower(), ()):
+            if params.values.get(name) in (None, "") and name not in params.files:
+                raise bad_request(f"{name} is empty" if name != "text" else "message text is empty")
 
     def _check_flood(self, method: str, params: Params) -> None:
         if self.limiter is None or not self.limiter.applies_to(method):
@@ -600,7 +625,7 @@ class BotApiSimulator:
             plain, entities = text, list(p.get_json(entities_key) or [])
         if required and not plain.strip():
             raise bad_request("message text is empty")
-        if utf16_len(plain) > limit:
+        if len(plain) > limit:  # code points after entity parsing (tdlib's utf8_length)
             raise bad_request("message is too long" if required
                               else "message caption is too long")
         return plain, entities
@@ -621,6 +646,10 @@ class BotApiSimulator:
         rows = markup["inline_keyboard"]
         if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
             raise bad_request("can't parse inline keyboard markup JSON object")
+        if sum(len(row) for row in rows) > MAX_BUTTONS:
+            raise bad_request("reply markup is too long")
+        if any(len(row) > MAX_ROW for row in rows):
+            raise bad_request("too many buttons in a row")
         for row in rows:
             for button in row:
                 if not isinstance(button, dict) or not isinstance(button.get("text"), str):
@@ -828,10 +857,12 @@ class BotApiSimulator:
         return True
 
     async def _answer_callback(self, p: Params) -> bool:
-        user = self._callbacks.pop(p.get_str("callback_query_id") or "", None)
-        if user is None:
+        pressed = self._callbacks.pop(p.get_str("callback_query_id") or "", None)
+        if pressed is None or self._clock() - pressed[1] > CALLBACK_TTL:
+            self.stats.expired_answers += pressed is not None
             raise bad_request("query is too old and response timeout expired or query ID is "
                               "invalid")
+        user = pressed[0]
         answer = {"text": p.get_str("text"), "show_alert": p.get_bool("show_alert"),
                   "url": p.get_str("url"), "cache_time": p.get_int("cache_time")}
         if len(answer["text"] or "") > 200:
