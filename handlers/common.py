@@ -83,8 +83,11 @@ class Ctx:
     _early: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        if self.update.callback_query is not None:
-            loop = asyncio.get_running_loop()
+        if getattr(self.update, "callback_query", None) is not None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # built outside the bot (benchmarks)
+                return
             self._early = loop.call_later(EARLY_ANSWER, self._answer_early)
 
     def _answer_early(self) -> None:
@@ -144,7 +147,7 @@ class Ctx:
 
     async def answer(self, text: str = "", *, alert: bool = False) -> None:
         """Answer the button press (once); Telegram shows ``text`` as a toast or alert."""
-        query = self.update.callback_query
+        query = getattr(self.update, "callback_query", None)
         if query is None:
             return
         if self._early is not None:
