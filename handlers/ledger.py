@@ -25,7 +25,7 @@ from telegram.ext import Application, MessageHandler, filters
 from bot.domain.access import decide
 from bot.domain.model import ValidationError
 from handlers.common import Ctx, btn, button, command, esc, fit, guard, keyboard
-from handlers.offload import export_bytes, in_thread, report_parts
+from handlers.offload import export_bytes, in_child, in_thread, report_parts
 
 log = logging.getLogger("duban.ledger")
 
@@ -156,7 +156,7 @@ async def export_cmd(c: Ctx) -> None:
         await c.reply(c.t("lc.no_cases", year=year or c.t("lc.all_years")))
         return
     status = await c.reply(c.t("lc.exporting", n=len(cases)))
-    data = await in_thread(await export_bytes(c.store, year, c.today))  # rendered off the loop
+    data = await in_child(await export_bytes(c.store, year, c.today))  # rendered off the loop
     name = f"{c.t('lc.ledger_file')}_{year or c.t('lc.all_years')}_{c.today.isoformat()}.xlsx"
     await c.context.bot.send_document(c.chat_id, InputFile(io.BytesIO(data), filename=name),
                                       caption=c.t("lc.exported", n=len(cases)))
