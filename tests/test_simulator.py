@@ -201,6 +201,9 @@ async def test_edits_groups_and_channels(running: Callable[..., Any]) -> None:
     with pytest.raises(LookupError):
         await other.edit(sent, "not mine")
 
+    # privacy mode (the default): plain text in a group never reaches the bot
+    assert await grp.ask(other, "没人@机器人") == [] and sim.stats.updates_withheld == 1
+    sim.privacy_mode = False
     replies = await grp.ask(other, "大家好")
     assert [(m.text, m.chat_id, m.reply_to.text if m.reply_to else None) for m in replies] == [
         ("大家好", -100123, "大家好")]

@@ -97,3 +97,40 @@ async def test_a_bot_that_left_a_group_cannot_write_there(clock_sim):
         await bot.send_message(-100555, "still here?")
     with pytest.raises(BadRequest):
         await bot.leave_chat(5004)  # a private chat cannot be left
+
+
+async def test_privacy_mode_gives_the_bot_only_commands_replies_and_mentions(clock_sim):
+    sim, _clock, bot = clock_sim
+    user = sim.user(5005, "E")
+    group = sim.group(-100556, "G")
+    me = sim.bot_user["username"]
+    delivered = [await group.send(user, text) for text in
+                 ("/help", f"/help@{me}", f"问一下 @{me}")]
+    withheld = [await group.send(user, text) for text in ("大家好", "/help@another_bot")]
+    ours = await bot.send_message(-100556, "机器人的消息")
+    delivered.append(await group.send(user, "回复机器人", reply_to=ours.message_id))
+    updates = await bot.get_updates(timeout=0)
+    assert [u.update_id for u in updates] == sorted(u["update_id"] for u in delivered)
+    assert sim.stats.updates_withheld == 2
+    assert all(sim.is_processed(u["update_id"]) for u in withheld)
+
+
+def test_names_longer_than_telegram_allows_are_refused(clock_sim):
+    sim = clock_sim[0]
+    sim.user(5006, "名" * 64, last_name="姓" * 64)
+    with pytest.raises(ValueError, match="64"):
+        sim.user(5007, "名" * 65)
+    with pytest.raises(ValueError, match="64"):
+        sim.user(5008, "名", last_name="姓" * 65)
+
+
+async def test_a_press_on_a_message_too_old_to_include_is_still_answered(bot_env):
+    office = bot_env.user("周敏")
+    card = (await office.ask("/case 0484"))[-1]
+    data = card.button("办理记录")["callback_data"]
+    update = await office.press_data(card.message_id, data, inaccessible=True)
+    assert update["callback_query"]["message"]["date"] == 0
+    await bot_env.handled(update)
+    assert office.last_answer is not None  # the spinner stopped
+    assert bot_env.sim.stats.errors.get(400, 0) == 0
+    assert "0484" in office.last.text  # the history, shown anew or in place

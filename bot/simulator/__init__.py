@@ -45,12 +45,14 @@ Strict where Telegram is: every request's parameters are checked against the met
 them in ``stats.unknown_params``); a callback query answered more than 15 s (of the
 simulator's clock) after the press is "too old"; inline keyboards hold at most 100 buttons,
 8 a row; text length is counted in characters after entity parsing; edits count against the
-flood limits; a bot that left a group (leaveChat) cannot send there.
+flood limits; a bot that left a group (leaveChat) cannot send there; names are at most 64+64
+characters; ``press_data(..., inaccessible=True)`` presses a message too old to be included.
 
 Limits (bot.simulator.limits) and faults (bot.simulator.faults) are documented in their
 modules. Everything runs on the caller's event loop; nothing is queued without bound
-(pending updates are capped at ``max_pending_updates``). Groups see every message (as if the
-bot's privacy mode were off); inline mode, payments, media other than documents and webhooks
+(pending updates are capped at ``max_pending_updates``). In groups the bot gets only what
+privacy mode lets through (commands not for another bot, replies to it, mentions;
+``sim.privacy_mode = False``: every message); inline mode, payments, media other than documents and webhooks
 are not simulated.
 """
 

@@ -156,6 +156,7 @@ class SimStats:
     updates_delivered: int = 0  # updates handed out by getUpdates (duplicates included)
     updates_dropped: int = 0  # pending updates discarded (queue full / not allowed)
     expired_answers: int = 0  # answerCallbackQuery after CALLBACK_TTL (refused: too old)
+    updates_withheld: int = 0  # group messages the bot does not get (privacy mode)
     unknown_params: Counter[str] = field(default_factory=Counter)  # "method.param" not in the API
 
     def reset(self) -> None:
@@ -180,6 +181,8 @@ class BotApiSimulator:
         self.faults = Faults()
         #: a parameter the method does not have is answered 400 (False: only counted)
         self.strict_params = True
+        #: groups: the bot gets only commands, replies to it and mentions (BotFather's default)
+        self.privacy_mode = True
         self.stats = SimStats()
         self.max_pending_updates = max_pending_updates
         self.settle_seconds = settle_seconds
@@ -346,6 +349,30 @@ class BotApiSimulator:
 
     # ================================================================== updates
 
+    def withhold_update(self, kind: str, payload: JSON) -> JSON:
+        """An update Telegram would not give the bot (privacy mode): it gets an id, counts
+        as handled at once, and is never delivered."""
+        update = {"update_id": self._next_update_id, kind: payload}
+        self._next_update_id += 1
+        self.stats.updates_withheld += 1
+        self.mark_processed(update["update_id"])
+        return update
+
+    def sees_in_group(self, msg: JSON) -> bool:
+        """Privacy mode (on by default, as for every new bot): in groups the bot gets only
+        commands not meant for another bot, replies to its own messages, and mentions."""
+        if not self.privacy_mode:
+            return True
+        text = msg.get("text") or msg.get("caption") or ""
+        me = self.bot_user.get("username", "")
+        if text.startswith("/"):
+            addressed = text.split()[0].partition("@")[2]
+            return not addressed or addressed.lower() == me.lower()
+        reply = msg.get("reply_to_message") or {}
+        if (reply.get("from") or {}).get("id") == self.bot_user["id"]:
+            return True
+        return bool(me) and f"@{me}".lower() in text.lower()
+
     def inject_update(self, kind: str, payload: JSON) -> JSON:
         """Queue an update ``{"update_id": ..., kind: payload}`` and wake the poller."""
         update = {"update_id": self._next_update_id, kind: payload}
@@ -358,14 +385,18 @@ class BotApiSimulator:
         self._wake_pollers()
         return update
 
-    def inject_callback(self, user: SimUser, message: SimMessage, data: str) -> JSON:
+    def inject_callback(self, user: SimUser, message: SimMessage, data: str, *,
+                        inaccessible: bool = False) -> JSON:
         self._serial += 1
         query_id = f"{self.bot_user['id']}{self._serial:010d}"
         self._callbacks[query_id] = (user, self._clock())
         while len(self._callbacks) > 10_000:
             del self._callbacks[next(iter(self._callbacks))]
         return self.inject_update("callback_query", {
-            "id": query_id, "from": user.api(), "message": message.api(),
+            "id": query_id, "from": user.api(),
+            # too old for Telegram to include: only the chat and id, with date 0
+            "message": ({"chat": message.chat.api(), "message_id": message.message_id, "date": 0}
+                        if inaccessible else message.api()),
             "chat_instance": str(message.chat.id * 7919 + 104729), "data": data,
         })
 
