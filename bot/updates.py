@@ -10,6 +10,10 @@ awaits, never inside one (see ARCHITECTURE.md). What changes is that between two
 a handler, another chat's handler may run: a change prepared before an await is saved with
 ``expected_version``.
 
+A button press that waits for its turn (behind its own chat's slow import, say) is answered
+after ``WAITING_ANSWER`` seconds, empty, so that Telegram never drops it; its handler sees that
+(``answered_early``) and sends an alert as a message instead.
+
 Groups get a budget of their own (:class:`GroupBudget`): a group may start only so many
 updates a minute; the excess waits in that group's lane (the group waits alone) and, beyond
 ``backlog`` waiting updates, is dropped with a log line.
@@ -26,6 +30,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor
 
 log = logging.getLogger("duban.updates")
@@ -34,6 +39,8 @@ __all__ = ["GroupBudget", "PerChatProcessor", "lane_of"]
 
 #: updates handled at once, over all chats (each chat: one at a time)
 MAX_RUNNING = 32
+#: seconds a button press may wait for its chat's turn before it is answered (empty)
+WAITING_ANSWER = 0.5
 #: PTB's own semaphore: updates admitted (running or waiting in their lane); high enough
 #: that it never makes an update of a quiet chat wait behind a busy chat's backlog
 MAX_ADMITTED = 100_000
@@ -93,6 +100,9 @@ class PerChatProcessor(BaseUpdateProcessor):
         self.dropped = 0
         #: set by create_app: a stopping application lets the groups' waiting updates go
         self.application: Any = None
+        #: ids of button presses answered while they waited for their turn (insertion order)
+        self.answered_early: dict[str, None] = {}
+        self._tasks: set[asyncio.Task] = set()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         # PTB starts one task per update in arrival order and its semaphore never blocks
@@ -115,7 +125,11 @@ class PerChatProcessor(BaseUpdateProcessor):
             self._done(update)
             return
         before = self._tails.get(lane)
-        mine = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        mine = loop.create_future()
+        query = update.callback_query if isinstance(update, Update) else None
+        timer = (loop.call_later(WAITING_ANSWER, self._answer_waiting, query)
+                 if query is not None and self.application is not None else None)
         self._tails[lane] = mine
         self._waiting[lane] = self._waiting.get(lane, 0) + 1
         waiting = True
@@ -127,8 +141,12 @@ class PerChatProcessor(BaseUpdateProcessor):
             self._waiting[lane] -= 1
             waiting = False
             async with self._running:
+                if timer is not None:
+                    timer.cancel()
                 await coroutine
         finally:
+            if timer is not None:
+                timer.cancel()
             if waiting:  # never had its turn (shutting down)
                 self._waiting[lane] -= 1
                 coroutine.close()  # type: ignore[attr-defined]
@@ -155,6 +173,23 @@ class PerChatProcessor(BaseUpdateProcessor):
                 return False
             await asyncio.sleep(min(left, 0.2))
         return True
+
+    def _answer_waiting(self, query) -> None:
+        """A button press still waiting for its chat's turn: stop Telegram's spinner now (an
+        unanswered query expires after about 15 s); its handler then knows (answered_early)."""
+        self.answered_early[query.id] = None
+        while len(self.answered_early) > 10_000:
+            del self.answered_early[next(iter(self.answered_early))]
+
+        async def answer() -> None:
+            try:
+                await query.get_bot().answer_callback_query(query.id)
+            except TelegramError as exc:
+                log.info("could not answer a waiting button press: %s", exc)
+
+        task = asyncio.get_running_loop().create_task(answer())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def _done(self, update: object) -> None:
         if self.on_done is not None:

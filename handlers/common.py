@@ -83,7 +83,12 @@ class Ctx:
     _early: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        if getattr(self.update, "callback_query", None) is not None:
+        query = getattr(self.update, "callback_query", None)
+        if query is not None:
+            processor = getattr(self.context.application, "update_processor", None)
+            if query.id in getattr(processor, "answered_early", ()):
+                self.answered = True  # answered while it waited for its turn
+                return
             try:
                 loop = asyncio.get_running_loop()
             except RuntimeError:  # built outside the bot (benchmarks)

@@ -75,3 +75,4 @@ async def test_a_flooding_group_waits_alone(tmp_path, time_source):
         assert env.sim.stats.rate_limited == 0
     finally:
         await stop()
+
