@@ -86,7 +86,7 @@ async def run_import(c: Ctx, status, name: str, data: bytes, *, people: bool, pa
 
     from data.errors import DuplicateCase, StaleCase
     from data.ledger import RULES_SETTING
-    from handlers.offload import SnapshotStore
+    from handlers.offload import SnapshotStore, check_in_child
 
     try:
         if people:
@@ -94,10 +94,11 @@ async def run_import(c: Ctx, status, name: str, data: bytes, *, people: bool, pa
         else:
             sheet = await asyncio.to_thread(read_sheet, data, name)
             await status.edit_text(c.t("lc.checking", name=esc(name)))
-            # checked in a worker thread on a snapshot; written here, on the loop's thread
+            # checked off the loop (a forked child) on a snapshot; written here, on the loop
             snapshot = SnapshotStore(c.store, (RULES_SETTING,))
-            result = await asyncio.to_thread(import_cases_sheet, snapshot, sheet, name, c.who,
-                                             partial=partial, dry_run=dry_run, today=c.today)
+            who, today = c.who, c.today
+            result = await check_in_child(snapshot, lambda snap: import_cases_sheet(
+                snap, sheet, name, who, partial=partial, dry_run=dry_run, today=today))
             try:
                 snapshot.commit(c.store)
             except (StaleCase, DuplicateCase):  # another chat changed a case meanwhile

@@ -18,7 +18,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import io
 import os
+import pickle
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -28,8 +30,8 @@ from bot.domain.model import Case, Person
 
 R = TypeVar("R")
 
-__all__ = ["ChildFailed", "SnapshotStore", "export_bytes", "in_child", "in_thread",
-           "report_parts"]
+__all__ = ["ChildFailed", "SnapshotStore", "check_in_child", "export_bytes", "in_child",
+           "in_child_object", "in_thread", "report_parts"]
 
 
 async def in_thread(fn: Callable[..., R], *args: Any, **kw: Any) -> R:
@@ -83,6 +85,51 @@ async def in_child(fn: Callable[[], bytes]) -> bytes:
     if not payload or payload[0] != 0:
         raise ChildFailed(payload[1:].decode(errors="replace") or "the child died")
     return payload[1:]
+
+
+def _rebuild_validation(cls: type, key: str, params: dict, state: dict) -> Exception:
+    err = cls.__new__(cls)
+    Exception.__init__(err, *state.pop("_args", ()))
+    err.__dict__.update(state)
+    err.key, err.params = key, params
+    return err
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles ValidationError by its key and params (its constructor takes keywords)."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        from bot.domain.model import ValidationError
+
+        if isinstance(obj, ValidationError):
+            state = {k: v for k, v in obj.__dict__.items() if k not in ("key", "params")}
+            state["_args"] = obj.args
+            return _rebuild_validation, (type(obj), obj.key, obj.params, state)
+        return NotImplemented
+
+
+def _dumps(value: Any) -> bytes:
+    out = io.BytesIO()
+    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return out.getvalue()
+
+
+async def in_child_object(fn: Callable[[], R]) -> R:
+    """Like :func:`in_child` for any picklable result (unpickled in a worker thread)."""
+    payload = await in_child(lambda: _dumps(fn()))
+    return await asyncio.to_thread(pickle.loads, payload)
+
+
+async def check_in_child(snapshot: SnapshotStore, fn: Callable[[SnapshotStore], R]) -> R:
+    """``fn(snapshot)`` in a child (an import's checking: the sheet and the snapshot are
+    its inherited memory); the writes it recorded come back to ``snapshot`` for commit()."""
+
+    def work() -> tuple[R, list]:
+        return fn(snapshot), snapshot._ops
+
+    value, ops = await in_child_object(work)
+    snapshot._ops = ops
+    return value
 
 
 class SnapshotStore:

@@ -78,3 +78,39 @@ async def test_a_child_that_fails_says_why_and_the_loop_goes_on():
     finally:
         ticker.cancel()
     assert ticks >= 1  # the loop ran while the child computed
+
+
+async def test_an_import_checked_in_a_child_comes_back_as_checked_here(store):
+    """The result (with its problems, rendered in zh and en) and the recorded writes are the
+    same as when the check runs in this process."""
+    import csv
+    import datetime as dt
+    import io
+
+    from benchmarks.bench_import import HEADER, people, rows
+    from data.ledger import RULES_SETTING, import_cases_sheet
+    from data.ledger_read import read_sheet
+    from handlers.offload import check_in_child
+
+    for person in people():
+        store.add_person(person, "test")
+    good = rows(3)
+    bad = list(good[0])
+    bad[0], bad[1] = "请示", "09999"  # not a kind of case
+    out = io.StringIO()
+    csv.writer(out).writerows([HEADER, *good, bad])
+    sheet = read_sheet(out.getvalue().encode("utf-8-sig"), "台账.csv")
+    today = dt.date(2020, 6, 29)
+
+    def check(snap):
+        return import_cases_sheet(snap, sheet, "台账.csv", "办公室", partial=True, today=today)
+
+    here = SnapshotStore(store, (RULES_SETTING,))
+    expected = check(here)
+    there = SnapshotStore(store, (RULES_SETTING,))
+    result = await check_in_child(there, check)
+    assert result.problems and [p.render("zh") for p in result.problems] == [
+        p.render("zh") for p in expected.problems]
+    assert result.render("en") == expected.render("en")
+    assert there.pending == here.pending == 3
+    assert there.commit(store) == 3 and len(store.cases()) == 3
