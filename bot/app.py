@@ -17,6 +17,7 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 from bot.config import Config
 from bot.domain.timeutil import TZ, SystemTime
 from bot.texts import t
+from bot.updates import GroupBudget, PerChatProcessor
 
 log = logging.getLogger("duban")
 
@@ -34,14 +35,18 @@ def create_app(config: Config, store, time=None, *, rate_limiter: bool = True,
         Application.builder()
         .token(config.token)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=TZ))
-        .concurrent_updates(False)
+        # chats concurrently, each in order; with Telegram's flood limits, a budget per group
+        .concurrent_updates(PerChatProcessor(group_budget=GroupBudget() if rate_limiter else None))
         .post_init(_post_init)
     )
     if config.base_url:
         builder = builder.base_url(config.base_url).base_file_url(config.base_file_url)
+    if config.proxy:  # http(s) or socks5 (PTB's socks extra): every call, polling too
+        builder = builder.proxy(config.proxy).get_updates_proxy(config.proxy)
     if rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     app = builder.build()
+    app.update_processor.application = app
     app.bot_data.update(store=store, time=time or SystemTime(), config=config)
     handlers.register(app)
     if register_jobs:

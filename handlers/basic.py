@@ -78,11 +78,20 @@ async def _set_lang(c: Ctx, choice: str) -> None:
     await c.edit_or_reply(c.t("lang.switched"))
 
 
-@guard(None, unapproved=True)
+@guard(None, groups=True, unapproved=True)
 async def unknown_command(c: Ctx) -> None:
-    """A command no feature knows: say so, and where to look."""
+    """A command no feature knows: say so, and where to look (in a private chat only: a
+    group's commands may be for other bots, and a known one was answered already)."""
     word = (c.update.effective_message.text or "/").split()[0]
-    name = word[1:].split("@", 1)[0].lower()
+    name, _, to = word[1:].partition("@")
+    name = name.lower()
+    if c.update.effective_chat.type != "private":
+        if to and to.lower() != (c.context.bot.username or "").lower():
+            return  # for another bot of the group
+        if name in known_commands(c.context.application) and name not in _answered_in_groups(
+                c.context.application):
+            await c.reply(c.t("group.private_only"))  # e.g. /new: its flow is private-only
+        return
     if name in known_commands(c.context.application):
         return  # a feature handled it (or its conversation did)
     if not active(c.person):
@@ -114,6 +123,34 @@ def known_commands(app: Application) -> frozenset[str]:
                 walk(handler)
     app.bot_data["_known_commands"] = frozenset(names)
     return app.bot_data["_known_commands"]
+
+
+def _answered_in_groups(app: Application) -> frozenset[str]:
+    """Commands some handler before group 40 answers in groups too (its filter is not
+    private-only), conversations included."""
+    from telegram.ext import CommandHandler, ConversationHandler
+
+    cached = app.bot_data.get("_group_commands")
+    if cached is not None:
+        return cached
+    names: set[str] = set()
+
+    def walk(handler) -> None:
+        if isinstance(handler, CommandHandler):
+            # a private-only filter shows in the filter's name
+            if "ChatType.PRIVATE" not in str(handler.filters):
+                names.update(handler.commands)
+        elif isinstance(handler, ConversationHandler):
+            for inner in (*handler.entry_points, *handler.fallbacks,
+                          *(h for hs in handler.states.values() for h in hs)):
+                walk(inner)
+
+    for group, handlers in app.handlers.items():
+        if group < 40:
+            for handler in handlers:
+                walk(handler)
+    cached = app.bot_data["_group_commands"] = frozenset(names)
+    return cached
 
 
 def register(app: Application) -> None:

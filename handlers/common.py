@@ -10,6 +10,7 @@ handler runs; the handler re-checks the guard on the case it is about to touch.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import hashlib
@@ -34,6 +35,10 @@ from bot.texts import t
 log = logging.getLogger("duban.handlers")
 
 MAX_TEXT = 4096
+#: seconds after which a button press still being worked on is answered (empty), so that
+#: Telegram's spinner stops and the query does not expire; a later alert becomes a message
+EARLY_ANSWER = 0.5
+_EARLY_TASKS: set[asyncio.Task] = set()
 Handler = Callable[["Ctx"], Awaitable[Any]]
 
 
@@ -74,6 +79,27 @@ class Ctx:
     args: list[str] = field(default_factory=list)
     #: whether the button press of this update has been answered already
     answered: bool = False
+    #: the timer answering a press that is still being worked on (see EARLY_ANSWER)
+    _early: Any = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        query = getattr(self.update, "callback_query", None)
+        if query is not None:
+            processor = getattr(self.context.application, "update_processor", None)
+            if query.id in getattr(processor, "answered_early", ()):
+                self.answered = True  # answered while it waited for its turn
+                return
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # built outside the bot (benchmarks)
+                return
+            self._early = loop.call_later(EARLY_ANSWER, self._answer_early)
+
+    def _answer_early(self) -> None:
+        if not self.answered:
+            task = asyncio.get_running_loop().create_task(self.answer())
+            _EARLY_TASKS.add(task)
+            task.add_done_callback(_EARLY_TASKS.discard)
 
     @property
     def store(self):
@@ -129,8 +155,15 @@ class Ctx:
 
     async def answer(self, text: str = "", *, alert: bool = False) -> None:
         """Answer the button press (once); Telegram shows ``text`` as a toast or alert."""
-        query = self.update.callback_query
-        if query is None or self.answered:
+        query = getattr(self.update, "callback_query", None)
+        if query is None:
+            return
+        if self._early is not None:
+            self._early.cancel()
+            self._early = None
+        if self.answered:
+            if alert and text:  # too late for an alert: the press was answered already
+                await self.reply(text)
             return
         self.answered = True
         try:

@@ -30,6 +30,7 @@ from telegram.ext import Application, MessageHandler, filters
 from bot.domain.access import decide
 from bot.domain.model import ValidationError
 from handlers.common import Ctx, btn, button, command, esc, fit, guard, keyboard
+from handlers.offload import export_bytes, in_child, in_thread, report_parts
 
 log = logging.getLogger("duban.ledger")
 
@@ -212,6 +213,10 @@ async def run_import(c: Ctx, status, name: str, data: bytes, *, people: bool, pa
     from data.ledger import import_cases_sheet, import_people
     from data.ledger_limits import check_upload
 
+    from data.errors import DuplicateCase, StaleCase
+    from data.ledger import RULES_SETTING
+    from handlers.offload import SnapshotStore, check_in_child
+
     try:
         if people:
             # bounded by work, not only size (zip bombs): looked into off the event loop
@@ -220,8 +225,16 @@ async def run_import(c: Ctx, status, name: str, data: bytes, *, people: bool, pa
         else:
             sheet = await read_cases(name, data)
             await status.edit_text(c.t("lc.checking", name=esc(name)))
-            result = import_cases_sheet(c.store, sheet, name, c.who, partial=partial,
-                                        dry_run=dry_run, today=c.today)
+            # checked off the loop (a forked child) on a snapshot; written here, on the loop
+            snapshot = SnapshotStore(c.store, (RULES_SETTING,))
+            who, today = c.who, c.today
+            result = await check_in_child(snapshot, lambda snap: import_cases_sheet(
+                snap, sheet, name, who, partial=partial, dry_run=dry_run, today=today))
+            try:
+                snapshot.commit(c.store)
+            except (StaleCase, DuplicateCase):  # another chat changed a case meanwhile
+                await status.edit_text(c.t("live.import_stale", name=esc(name)))
+                return
     except ValidationError as exc:  # the file as a whole cannot be read
         await status.edit_text(c.t("lc.unreadable", name=esc(name), reason=esc(exc.render(c.lang))))
         return
@@ -265,8 +278,6 @@ def _year_arg(c: Ctx) -> int | None:
 
 @guard("export")
 async def export_cmd(c: Ctx) -> None:
-    from data.ledger import export_ledger
-
     try:
         year = _year_arg(c)
     except ValueError as exc:
@@ -277,7 +288,7 @@ async def export_cmd(c: Ctx) -> None:
         await c.reply(c.t("lc.no_cases", year=year or c.t("lc.all_years")))
         return
     status = await c.reply(c.t("lc.exporting", n=len(cases)))
-    data = export_ledger(c.store, year, today=c.today)
+    data = await in_child(await export_bytes(c.store, year, c.today))  # rendered off the loop
     name = f"{c.t('lc.ledger_file')}_{year or c.t('lc.all_years')}_{c.today.isoformat()}.xlsx"
     await c.context.bot.send_document(c.chat_id, InputFile(io.BytesIO(data), filename=name),
                                       caption=c.t("lc.exported", n=len(cases)))
@@ -298,8 +309,10 @@ async def report_cmd(c: Ctx) -> None:
         await c.reply(c.t("lc.no_cases", year=year))
         return
     unit = c.store.get_setting(UNIT_SETTING, "") or ""
-    fig = report_figures(cases, year, unit=unit, today=c.today)
-    await c.reply(esc(render_report_text(fig, c.lang, table=False)))
+    # the figures and their text off the loop (a thread, on the immutable cases); the files
+    # in the drawing process (handlers.reportdoc)
+    fig = await in_thread(report_figures, cases, year, unit=unit, today=c.today)
+    await c.reply(esc(await in_thread(render_report_text, fig, c.lang, table=False)))
     from handlers.reportdoc import send_report_files
 
     await send_report_files(c, fig, cases)  # the .xlsx (with the chart) and the .docx

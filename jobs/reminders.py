@@ -593,7 +593,7 @@ async def _deliver(app: Application, day: dt.date, kind: str, outgoing: Sequence
             continue
         if status == "pending":
             status = await _send_one(app, context, o, doc_id, doc)
-            if status == "blocked":
+            if status in ("blocked", "not_started"):
                 report.blocked.append(o.person.name)
                 status = "unreachable"
         if status in ("sent", "unreachable", "failed", "maybe"):
@@ -737,22 +737,34 @@ async def _send(app: Application, chat_id: int, text: str,
     raise AssertionError("unreachable")
 
 
+def _never_started(error: str) -> bool:
+    """Telegram's words for a person who never pressed Start (vs. one who blocked the bot)."""
+    error = error.lower()
+    return "can't initiate conversation" in error or "chat not found" in error
+
+
 def _mark_blocked(app: Application, person: Person, doc_id: int, doc: dict, error: str) -> str:
+    """The person cannot be reached: blocked the bot, or never started it (``why``, which
+    the office is told apart: one who never started is asked to open the bot and press
+    Start). Returns ``why``."""
     log.warning("%s cannot be reached (%s): marked unreachable", person.name, error)
     store = app.bot_data["store"]
     now = app.bot_data["time"].now()
+    why = "not_started" if _never_started(error) else "blocked"
     with store.transaction():
-        store.table(LOG).update({"status": "unreachable", "reason": "blocked",
+        store.table(LOG).update({"status": "unreachable", "reason": why,
                                  "error": error[:200]}, doc_ids=[doc_id])
         fresh = store.get_person(person.id)
         if fresh is not None and fresh.reachable:
             fresh.reachable = False
             store.save_person(fresh, WHO, note="Telegram: Forbidden")
         if not doc["kind"].startswith(NOTICE):
+            key = "live.not_started_notice" if why == "not_started" else "remind.blocked_notice"
             _notify_office(store, now, dt.date.fromisoformat(doc["day"]),
-                           f"blocked.{person.id}", "remind.blocked_notice", skip=person.id,
-                           name=person.name, date=doc["day"])
-    return "blocked"
+                           f"blocked.{person.id}", key, skip=person.id,
+                           name=html.escape(person.name, quote=False), date=doc["day"],
+                           bot=html.escape(app.bot.username or "", quote=False))
+    return why
 
 
 # ---------------------------------------------------------------- notices to the office

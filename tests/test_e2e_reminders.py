@@ -200,13 +200,16 @@ async def test_a_blocked_user_is_marked_unreachable_and_the_office_told(tmp_path
         office = bot_texts(users["周敏"])
         assert len(office) == 3  # the day's digest, then a notice for each
         assert "无法向张三发送2020-06-16的督办提醒:对方已屏蔽机器人" in office[1]
-        assert "无法向钱六发送" in office[2]
+        assert "无法向钱六发送" in office[2] and "从未在 Telegram 中打开过机器人" in office[2]
+        assert "屏蔽" not in office[2] and "Start" in office[2]  # never started is not blocked
         assert all(len(bot_texts(users[n])) == 1 for n in ("李四", "王五"))
         from jobs.reminders import sent_log
 
         entry = next(e for e in sent_log(env.store, day, "daily") if e["name"] == "张三")
         assert (entry["status"], entry["reason"]) == ("unreachable", "blocked")
         assert "blocked" in entry["error"]
+        entry = next(e for e in sent_log(env.store, day, "daily") if e["name"] == "钱六")
+        assert (entry["status"], entry["reason"]) == ("unreachable", "not_started")
         # the next working day's plan tells the office instead of trying again
         digests = {d.name: d for d in plan(env.store, D(2020, 6, 23))}
         assert digests["张三"].unreachable == "blocked"

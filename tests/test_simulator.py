@@ -201,6 +201,9 @@ async def test_edits_groups_and_channels(running: Callable[..., Any]) -> None:
     with pytest.raises(LookupError):
         await other.edit(sent, "not mine")
 
+    # privacy mode (the default): plain text in a group never reaches the bot
+    assert await grp.ask(other, "没人@机器人") == [] and sim.stats.updates_withheld == 1
+    sim.privacy_mode = False
     replies = await grp.ask(other, "大家好")
     assert [(m.text, m.chat_id, m.reply_to.text if m.reply_to else None) for m in replies] == [
         ("大家好", -100123, "大家好")]
@@ -316,17 +319,20 @@ async def test_send_message_validation(sim: BotApiSimulator, bot: Bot,
 
 async def test_limits_accept_exact_sizes(sim: BotApiSimulator, bot: Bot) -> None:
     user = sim.user(2003, "C")
-    await bot.send_message(2003, "😀" * 2048)  # 4096 UTF-16 units
+    # Telegram counts characters (code points) after entity parsing, not UTF-16 units
+    await bot.send_message(2003, "😀" * 4096)
     with pytest.raises(BadRequest, match="too long"):
-        await bot.send_message(2003, "😀" * 2048 + "x")
+        await bot.send_message(2003, "😀" * 4096 + "x")
+    await bot.send_message(2003, "<b>" + "x" * 4096 + "</b>", parse_mode="HTML")
     await bot.send_message(2003, "x", reply_markup=InlineKeyboardMarkup(
         [[InlineKeyboardButton("b", callback_data="数" * 21)]]))  # 63 bytes
     msg = await bot.send_message(2003, "*bold* \\.", parse_mode="MarkdownV2")
     assert msg.text == "bold ." and msg.entities[0].type == "bold"
-    assert len(user.messages) == 3
+    assert len(user.messages) == 4
 
 
 async def test_edit_delete_and_errors(sim: BotApiSimulator, bot: Bot) -> None:
+    sim.rate_limits = None  # edits count against the flood limits; this test is about edits
     user = sim.user(2004, "D")
     await user.send("mine")
     msg = await bot.send_message(2004, "v1", reply_markup=KEYBOARD)
@@ -488,7 +494,10 @@ async def test_flood_limits_per_chat_overall_and_group() -> None:
                 await b.send_message(4001, "too fast")
             clock.now += 1.0
             await b.send_message(4001, "after a second")
-            await b.edit_message_text("edits are not limited", 4001, user.messages[0].message_id)
+            with pytest.raises(RetryAfter):  # edits count against the limits too
+                await b.edit_message_text("edits count", 4001, user.messages[0].message_id)
+            clock.now += 1.0
+            await b.edit_message_text("edits count", 4001, user.messages[0].message_id)
 
             for uid in range(4100, 4109):  # 9 more empty the overall bucket of 10
                 sim.user(uid, "L")
@@ -505,7 +514,7 @@ async def test_flood_limits_per_chat_overall_and_group() -> None:
             # 4.5 s refilled 0.3 of a message: 0.7 more take 10.5 s at 4 a minute
             with pytest.raises(RetryAfter, match="Retry in 11 seconds"):
                 await b.send_message(-100300, "fifth in a minute")
-            assert sim.stats.rate_limited == 3 and sim.stats.errors[429] == 3
+            assert sim.stats.rate_limited == 4 and sim.stats.errors[429] == 4
             assert len(user.messages) == 4
 
             sim.rate_limits = None

@@ -63,12 +63,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
+    from bot.serve import StartFailed, run
+
     time = SystemTime()
     store = open_store(config.data_dir, time)
     try:
         bootstrap(store, config)
         app = create_app(config, store, time)
-        app.run_polling(allowed_updates=None, drop_pending_updates=False)
+        run(app, config)  # waits for the network with backoff; polling or webhook
+    except StartFailed as exc:
+        print(exc, file=sys.stderr)
+        return 2
     finally:
         store.close()
     return 0
@@ -227,8 +232,16 @@ class Console:
 def install_processing_hook(app, sim) -> None:
     """Tell the simulator when the bot has finished with each update (tests and console)."""
     from bot.simulator.ptb import track_processing
+    from bot.updates import PerChatProcessor
 
     track_processing(sim, app)
+    processor = app.update_processor
+    if isinstance(processor, PerChatProcessor):  # also the updates no handler reached
+        def done(update) -> None:
+            if getattr(update, "update_id", None) is not None:
+                sim.mark_processed(update.update_id)
+
+        processor.on_done = done
 
 
 def load_sample(store, as_of) -> None:

@@ -12,6 +12,7 @@ Usage::
         ...start app and polling...
         user = sim.user(1001, "杨", last_name="艳芳", username="yyf")
         grp = sim.group(-100123, "督办群")
+        sim.add_to_group(grp, user)                # my_chat_member: user added the bot
         await user.send("/case 0484")              # -> the update (commands get entities)
         replies = await user.ask("/start")         # send, wait until handled, new messages
         await user.ask_press("已答复")              # press the newest button with that label
@@ -33,16 +34,25 @@ Bot API methods: getMe, deleteWebhook, getWebhookInfo, getUpdates (offset, limit
 timeout, allowed_updates, 409 for a concurrent poll), sendMessage, sendDocument,
 editMessageText, editMessageCaption, editMessageReplyMarkup, deleteMessage,
 answerCallbackQuery, getFile (+ file download), setMyCommands, getMyCommands,
-deleteMyCommands, sendChatAction, getChat, logOut, close. Anything else answers 404
+deleteMyCommands, sendChatAction, getChat, leaveChat, logOut, close. Anything else answers 404
 "Not Found: method not found"; ``sim.register_method(name, handler)`` adds more. Requests may
 be JSON, urlencoded or multipart. Errors follow Telegram's wording (empty or too long text,
 callback_data over 64 bytes, bad HTML/MarkdownV2, message to edit not found, message is not
 modified, bot blocked 403, chat not found...).
 
+Strict where Telegram is: every request's parameters are checked against the method's
+(bot.simulator.methods; unknown ones answer 400, ``sim.strict_params = False`` only counts
+them in ``stats.unknown_params``); a callback query answered more than 15 s (of the
+simulator's clock) after the press is "too old"; inline keyboards hold at most 100 buttons,
+8 a row; text length is counted in characters after entity parsing; edits count against the
+flood limits; a bot that left a group (leaveChat) cannot send there; names are at most 64+64
+characters; ``press_data(..., inaccessible=True)`` presses a message too old to be included.
+
 Limits (bot.simulator.limits) and faults (bot.simulator.faults) are documented in their
 modules. Everything runs on the caller's event loop; nothing is queued without bound
-(pending updates are capped at ``max_pending_updates``). Groups see every message (as if the
-bot's privacy mode were off); inline mode, payments, media other than documents and webhooks
+(pending updates are capped at ``max_pending_updates``). In groups the bot gets only what
+privacy mode lets through (commands not for another bot, replies to it, mentions;
+``sim.privacy_mode = False``: every message); inline mode, payments, media other than documents and webhooks
 are not simulated.
 """
 

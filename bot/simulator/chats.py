@@ -143,6 +143,7 @@ class SimChat:
         self.first_name, self.last_name = first_name, last_name
         self.blocked = False  # private chats: the user blocked the bot
         self.started = True  # private chats: the user has talked to the bot
+        self.left = False  # groups: the bot left (leaveChat) and can no longer send there
         self.reply_keyboard: JSON | None = None  # last reply keyboard / removal / force_reply
         self._messages: dict[int, SimMessage] = {}
         self._next_id = 1
@@ -273,6 +274,8 @@ class SimChat:
         msg = self._user_message(user, text=text, entities=auto_entities(text), source=text,
                                  reply_to=reply)
         self.mark()
+        if self.is_group and not self.sim.sees_in_group(msg.api()):
+            return self.sim.withhold_update("message", msg.api())
         return self.sim.inject_update("message", msg.api())
 
     async def send_document(self, user: SimUser, filename: str, data: bytes,
@@ -319,13 +322,15 @@ class SimChat:
             raise LookupError(f"button {label!r} is not a callback button: {button}")
         return await self.press_data(user, msg.message_id, button["callback_data"])
 
-    async def press_data(self, user: SimUser, message_id: int, data: str) -> JSON:
-        """A callback query with arbitrary ``data`` on message ``message_id`` (may be forged)."""
+    async def press_data(self, user: SimUser, message_id: int, data: str, *,
+                         inaccessible: bool = False) -> JSON:
+        """A callback query with arbitrary ``data`` on message ``message_id`` (may be forged);
+        ``inaccessible``: the message is too old for Telegram to include it."""
         msg = self.get(message_id)
         if msg is None:
             raise LookupError(f"no message {message_id} in chat {self.id}")
         self.mark()
-        return self.sim.inject_callback(user, msg, data)
+        return self.sim.inject_callback(user, msg, data, inaccessible=inaccessible)
 
     async def ask(self, user: SimUser, text: str, timeout: float = 5.0) -> list[SimMessage]:
         """Send ``text`` and return the bot messages it produced (sent or edited)."""
@@ -339,12 +344,19 @@ class SimChat:
         return await self.sim.settle(self, update, timeout)
 
 
+#: Telegram's limit on a first and on a last name
+MAX_NAME = 64
+
+
 class SimUser:
     """A simulated Telegram user with a private chat with the bot (chat id = user id)."""
 
     def __init__(self, sim: BotApiSimulator, user_id: int, first_name: str, *,
                  last_name: str | None = None, username: str | None = None,
                  language_code: str | None = "zh-hans", started: bool = True) -> None:
+        if not 1 <= len(first_name) <= MAX_NAME or len(last_name or "") > MAX_NAME:
+            raise ValueError(f"Telegram names are 1-{MAX_NAME} characters (first) and at most "
+                             f"{MAX_NAME} (last)")
         self.sim = sim
         self.id = user_id
         self.first_name, self.last_name = first_name, last_name
@@ -403,8 +415,8 @@ class SimUser:
                     message: SimMessage | JSON | int | None = None) -> JSON:
         return await self.chat.press(self, label, message)
 
-    async def press_data(self, message_id: int, data: str) -> JSON:
-        return await self.chat.press_data(self, message_id, data)
+    async def press_data(self, message_id: int, data: str, *, inaccessible: bool = False) -> JSON:
+        return await self.chat.press_data(self, message_id, data, inaccessible=inaccessible)
 
     async def wait_messages(self, n: int = 1, timeout: float = 5.0) -> list[SimMessage]:
         return await self.chat.wait_messages(n, timeout)

@@ -21,6 +21,8 @@ SEND_METHODS = frozenset({
     "sendmessage", "senddocument", "sendphoto", "sendvideo", "sendaudio", "sendvoice",
     "sendanimation", "sendsticker", "sendmediagroup", "sendlocation", "sendcontact",
     "sendpoll", "copymessage", "forwardmessage",
+    # edits count too: Telegram refuses a chat's edits beyond the same limits
+    "editmessagetext", "editmessagecaption", "editmessagereplymarkup", "editmessagemedia",
 })
 
 

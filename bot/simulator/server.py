@@ -18,7 +18,8 @@ from aiohttp import web
 from bot.simulator.chats import SimChat, SimFile, SimMessage, SimUser
 from bot.simulator.faults import Faults
 from bot.simulator.limits import RateLimiter, RateLimits
-from bot.simulator.markup import ParseError, parse_text, utf16_len
+from bot.simulator.markup import ParseError, parse_text
+from bot.simulator.methods import PARAMETERS, REQUIRED
 
 __all__ = ["ApiError", "BotApiSimulator", "Params", "SimStats"]
 
@@ -47,6 +48,10 @@ NOT_MODIFIED = ("message is not modified: specified new message content and "
                 "reply markup are exactly the same as a current content and reply markup "
                 "of the message")
 MAX_TEXT, MAX_CAPTION, MAX_CALLBACK_DATA = 4096, 1024, 64
+#: seconds (of the simulator's clock) within which a callback query must be answered
+CALLBACK_TTL = 15.0
+#: inline keyboards: at most this many buttons in all, and in one row
+MAX_BUTTONS, MAX_ROW = 100, 8
 
 
 class ApiError(Exception):
@@ -150,6 +155,9 @@ class SimStats:
     updates_injected: int = 0
     updates_delivered: int = 0  # updates handed out by getUpdates (duplicates included)
     updates_dropped: int = 0  # pending updates discarded (queue full / not allowed)
+    expired_answers: int = 0  # answerCallbackQuery after CALLBACK_TTL (refused: too old)
+    updates_withheld: int = 0  # group messages the bot does not get (privacy mode)
+    unknown_params: Counter[str] = field(default_factory=Counter)  # "method.param" not in the API
 
     def reset(self) -> None:
         fresh = SimStats()
@@ -171,6 +179,10 @@ class BotApiSimulator:
         self._clock = clock
         self.limiter = RateLimiter(rate_limits, clock) if rate_limits else None
         self.faults = Faults()
+        #: a parameter the method does not have is answered 400 (False: only counted)
+        self.strict_params = True
+        #: groups: the bot gets only commands, replies to it and mentions (BotFather's default)
+        self.privacy_mode = True
         self.stats = SimStats()
         self.max_pending_updates = max_pending_updates
         self.settle_seconds = settle_seconds
@@ -192,7 +204,8 @@ class BotApiSimulator:
         self.commands: dict[tuple[str, str], list[JSON]] = {}  # (scope JSON, lang) -> list
         self._files: dict[str, SimFile] = {}
         self._file_paths: dict[str, SimFile] = {}
-        self._callbacks: dict[str, SimUser] = {}  # unanswered callback queries
+        # unanswered callback queries: id -> (user, when pressed on the simulator's clock)
+        self._callbacks: dict[str, tuple[SimUser, float]] = {}
         self._updates: deque[JSON] = deque()
         self._recent: deque[JSON] = deque(maxlen=16)  # confirmed updates, for duplicates
         self._next_update_id = 10_001
@@ -217,6 +230,7 @@ class BotApiSimulator:
             ("setMyCommands", self._set_commands), ("getMyCommands", self._get_commands),
             ("deleteMyCommands", self._delete_commands),
             ("sendChatAction", self._chat_action), ("getChat", self._get_chat),
+            ("leaveChat", self._leave_chat),
         ):
             self.register_method(name, handler)
 
@@ -335,6 +349,30 @@ class BotApiSimulator:
 
     # ================================================================== updates
 
+    def withhold_update(self, kind: str, payload: JSON) -> JSON:
+        """An update Telegram would not give the bot (privacy mode): it gets an id, counts
+        as handled at once, and is never delivered."""
+        update = {"update_id": self._next_update_id, kind: payload}
+        self._next_update_id += 1
+        self.stats.updates_withheld += 1
+        self.mark_processed(update["update_id"])
+        return update
+
+    def sees_in_group(self, msg: JSON) -> bool:
+        """Privacy mode (on by default, as for every new bot): in groups the bot gets only
+        commands not meant for another bot, replies to its own messages, and mentions."""
+        if not self.privacy_mode:
+            return True
+        text = msg.get("text") or msg.get("caption") or ""
+        me = self.bot_user.get("username", "")
+        if text.startswith("/"):
+            addressed = text.split()[0].partition("@")[2]
+            return not addressed or addressed.lower() == me.lower()
+        reply = msg.get("reply_to_message") or {}
+        if (reply.get("from") or {}).get("id") == self.bot_user["id"]:
+            return True
+        return bool(me) and f"@{me}".lower() in text.lower()
+
     def inject_update(self, kind: str, payload: JSON) -> JSON:
         """Queue an update ``{"update_id": ..., kind: payload}`` and wake the poller."""
         update = {"update_id": self._next_update_id, kind: payload}
@@ -347,14 +385,18 @@ class BotApiSimulator:
         self._wake_pollers()
         return update
 
-    def inject_callback(self, user: SimUser, message: SimMessage, data: str) -> JSON:
+    def inject_callback(self, user: SimUser, message: SimMessage, data: str, *,
+                        inaccessible: bool = False) -> JSON:
         self._serial += 1
         query_id = f"{self.bot_user['id']}{self._serial:010d}"
-        self._callbacks[query_id] = user
+        self._callbacks[query_id] = (user, self._clock())
         while len(self._callbacks) > 10_000:
             del self._callbacks[next(iter(self._callbacks))]
         return self.inject_update("callback_query", {
-            "id": query_id, "from": user.api(), "message": message.api(),
+            "id": query_id, "from": user.api(),
+            # too old for Telegram to include: only the chat and id, with date 0
+            "message": ({"chat": message.chat.api(), "message_id": message.message_id, "date": 0}
+                        if inaccessible else message.api()),
             "chat_instance": str(message.chat.id * 7919 + 104729), "data": data,
         })
 
@@ -365,6 +407,16 @@ class BotApiSimulator:
         return self.inject_update("my_chat_member", {
             "chat": user.chat.api(), "from": user.api(), "date": int(time.time()),
             "old_chat_member": old, "new_chat_member": new,
+        })
+
+    def add_to_group(self, group: SimChat, user: SimUser) -> JSON:
+        """``user`` adds the bot to ``group``: the bot gets a my_chat_member update."""
+        group.left = False
+        left = {"status": "left", "user": self.bot_user}
+        member = {"status": "member", "user": self.bot_user}
+        return self.inject_update("my_chat_member", {
+            "chat": group.api(), "from": user.api(), "date": int(time.time()),
+            "old_chat_member": left, "new_chat_member": member,
         })
 
     @property
@@ -486,6 +538,7 @@ class BotApiSimulator:
                                      config.retry_after)
         try:
             params = await self._read_params(request)
+            self._check_params(entry[0], params)
             self._check_flood(entry[0], params)
             result = await entry[1](params)
             response = self._json({"ok": True, "result": result})
@@ -494,6 +547,20 @@ class BotApiSimulator:
         if decision.kind == "lost_response":
             return self._drop(request)
         return response
+
+    def _check_params(self, method: str, params: Params) -> None:
+        """Every parameter must be one of the method's (bot.simulator.methods)."""
+        known = PARAMETERS.get(method.lower())
+        if known is None:
+            return  # a method added with register_method: its handler checks
+        unknown = sorted((set(params.values) | set(params.files)) - known)
+        for name in unknown:
+            self.stats.unknown_params[f"{method}.{name}"] += 1
+        if unknown and self.strict_params:
+            raise bad_request(f"unknown parameter {unknown[0]} of method {method}")
+        for name in REQUIRED.get(method.lower(), ()):
+            if params.values.get(name) in (None, "") and name not in params.files:
+                raise bad_request(f"{name} is empty" if name != "text" else "message text is empty")
 
     def _check_flood(self, method: str, params: Params) -> None:
         if self.limiter is None or not self.limiter.applies_to(method):
@@ -563,6 +630,10 @@ class BotApiSimulator:
         chat = self._find_chat(p.values["chat_id"])
         if chat is None:
             raise bad_request("chat not found")
+        if sending and chat.is_group and chat.left:
+            raise ApiError(403, "Forbidden: bot is not a member of the supergroup chat"
+                           if chat.type == "supergroup" else
+                           "Forbidden: bot is not a member of the group chat")
         if sending and chat.type == "private":
             if chat.blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
@@ -585,7 +656,7 @@ class BotApiSimulator:
             plain, entities = text, list(p.get_json(entities_key) or [])
         if required and not plain.strip():
             raise bad_request("message text is empty")
-        if utf16_len(plain) > limit:
+        if len(plain) > limit:  # code points after entity parsing (tdlib's utf8_length)
             raise bad_request("message is too long" if required
                               else "message caption is too long")
         return plain, entities
@@ -606,6 +677,10 @@ class BotApiSimulator:
         rows = markup["inline_keyboard"]
         if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
             raise bad_request("can't parse inline keyboard markup JSON object")
+        if sum(len(row) for row in rows) > MAX_BUTTONS:
+            raise bad_request("reply markup is too long")
+        if any(len(row) > MAX_ROW for row in rows):
+            raise bad_request("too many buttons in a row")
         for row in rows:
             for button in row:
                 if not isinstance(button, dict) or not isinstance(button.get("text"), str):
@@ -813,10 +888,12 @@ class BotApiSimulator:
         return True
 
     async def _answer_callback(self, p: Params) -> bool:
-        user = self._callbacks.pop(p.get_str("callback_query_id") or "", None)
-        if user is None:
+        pressed = self._callbacks.pop(p.get_str("callback_query_id") or "", None)
+        if pressed is None or self._clock() - pressed[1] > CALLBACK_TTL:
+            self.stats.expired_answers += pressed is not None
             raise bad_request("query is too old and response timeout expired or query ID is "
                               "invalid")
+        user = pressed[0]
         answer = {"text": p.get_str("text"), "show_alert": p.get_bool("show_alert"),
                   "url": p.get_str("url"), "cache_time": p.get_int("cache_time")}
         if len(answer["text"] or "") > 200:
@@ -867,6 +944,15 @@ class BotApiSimulator:
         self._chat(p, sending=True)
         if p.get_str("action") not in CHAT_ACTIONS:
             raise bad_request("wrong parameter action in request")
+        return True
+
+    async def _leave_chat(self, p: Params) -> bool:
+        chat = self._chat(p)
+        if not chat.is_group:
+            raise bad_request("chat member status can't be changed in private chats")
+        if chat.left:
+            raise ApiError(403, "Forbidden: bot is not a member of the supergroup chat")
+        chat.left = True
         return True
 
     async def _get_chat(self, p: Params) -> JSON:

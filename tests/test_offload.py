@@ -1,0 +1,116 @@
+"""Slow work off the event loop: the import's snapshot store, and rendering in a child."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+import pytest
+
+from bot.domain.model import Case
+from data.errors import StaleCase
+from handlers.offload import ChildFailed, SnapshotStore, in_child
+
+
+def _case(number: str, title: str = "关于招商引资的建议") -> Case:
+    return Case(kind="suggestion", number=number, year=2020, title=title, role="sole")
+
+
+def test_the_snapshot_records_writes_and_the_commit_replays_them(store):
+    kept = store.add_case(_case("0001"), "test")
+    snapshot = SnapshotStore(store, ("rules",))
+    copy = snapshot.case_by_key(kept.key)
+    copy.title = "关于开放的建议"
+    snapshot.save_case(copy, "办公室", "台账第2行", expected_version=copy.version)
+    snapshot.add_case(_case("0002"), "办公室", "台账第3行")
+    assert store.get_case(kept.id).title == "关于招商引资的建议"  # nothing written yet
+    assert snapshot.pending == 2 and snapshot.commit(store) == 2
+    assert store.get_case(kept.id).title == "关于开放的建议"
+    assert [c.number for c in store.cases()] == ["0001", "0002"]
+
+
+def test_a_case_changed_since_the_snapshot_stops_the_whole_commit(store):
+    kept = store.add_case(_case("0001"), "test")
+    snapshot = SnapshotStore(store)
+    copy = snapshot.case_by_key(kept.key)
+    copy.title = "从快照改"
+    snapshot.add_case(_case("0002"), "办公室")
+    snapshot.save_case(copy, "办公室", expected_version=copy.version)
+    meanwhile = store.get_case(kept.id)
+    meanwhile.title = "另一个聊天改的"
+    store.save_case(meanwhile, "张三")
+    with pytest.raises(StaleCase):
+        snapshot.commit(store)
+    assert store.get_case(kept.id).title == "另一个聊天改的"
+    assert [c.number for c in store.cases()] == ["0001"]  # the new case was not written
+
+
+def test_the_snapshot_answers_only_settings_it_was_given(store):
+    snapshot = SnapshotStore(store, ("rules",))
+    assert snapshot.get_setting("rules", {}) == {}
+    with pytest.raises(KeyError):
+        snapshot.get_setting("unit")
+
+
+async def test_a_child_renders_and_sends_its_bytes_back():
+    big = bytes(range(256)) * 40_000  # 10 MB through the pipe
+    assert await in_child(lambda: big) == big
+    assert await in_child(lambda: f"{os.getpid()}".encode()) != f"{os.getpid()}".encode()
+
+
+async def test_a_child_that_fails_says_why_and_the_loop_goes_on():
+    def broken() -> bytes:
+        raise ValueError("bad row")
+
+    with pytest.raises(ChildFailed, match="ValueError: bad row"):
+        await in_child(broken)
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    ticker = asyncio.create_task(tick())
+    try:
+        await in_child(lambda: sum(range(3_000_000)).to_bytes(8, "big"))
+    finally:
+        ticker.cancel()
+    assert ticks >= 1  # the loop ran while the child computed
+
+
+async def test_an_import_checked_in_a_child_comes_back_as_checked_here(store):
+    """The result (with its problems, rendered in zh and en) and the recorded writes are the
+    same as when the check runs in this process."""
+    import csv
+    import datetime as dt
+    import io
+
+    from benchmarks.bench_import import HEADER, people, rows
+    from data.ledger import RULES_SETTING, import_cases_sheet
+    from data.ledger_read import read_sheet
+    from handlers.offload import check_in_child
+
+    for person in people():
+        store.add_person(person, "test")
+    good = rows(3)
+    bad = list(good[0])
+    bad[0], bad[1] = "请示", "09999"  # not a kind of case
+    out = io.StringIO()
+    csv.writer(out).writerows([HEADER, *good, bad])
+    sheet = read_sheet(out.getvalue().encode("utf-8-sig"), "台账.csv")
+    today = dt.date(2020, 6, 29)
+
+    def check(snap):
+        return import_cases_sheet(snap, sheet, "台账.csv", "办公室", partial=True, today=today)
+
+    here = SnapshotStore(store, (RULES_SETTING,))
+    expected = check(here)
+    there = SnapshotStore(store, (RULES_SETTING,))
+    result = await check_in_child(there, check)
+    assert result.problems and [p.render("zh") for p in result.problems] == [
+        p.render("zh") for p in expected.problems]
+    assert result.render("en") == expected.render("en")
+    assert there.pending == here.pending == 3
+    assert there.commit(store) == 3 and len(store.cases()) == 3
