@@ -7,7 +7,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain import lifecycle
+from bot.domain import lifecycle, supervision
 from bot.domain.querytext import stage_label
 from bot.domain.model import MET_UNKNOWN, Case, HistoryEvent, five_fixes_missing
 from bot.texts import has, t
@@ -113,6 +113,8 @@ def render_card(c: Ctx, case: Case, reader=None) -> tuple[str, InlineKeyboardMar
     if case.continuation:
         lines.append(c.t("card.continuation", session=esc(case.origin_session)))
     lines.append(c.t("card.stage", stage=stage_label(case, lang)))
+    if reader is not None:  # 红黄绿灯 and 签收 (bot.domain.supervision)
+        lines.extend(supervision.card_lines(case, card_lights(c, reader), lang))
     lines.append(c.t("card.fixes"))
     for fix in ("division", "task", "handler", "requirements"):
         lines.append(f" · {t(f'field.{fix}', lang)}:{esc(getattr(case, fix) or '—')}")
@@ -155,3 +157,10 @@ def today_reader(c: Ctx):
 
     return status_reader(c.store, c.today)
 
+
+
+def card_lights(c: Ctx, reader) -> lifecycle.LightReader:
+    """The traffic lights of the reader's day, with the store's calendar and rules."""
+    from data.views import rules_of
+
+    return lifecycle.LightReader(reader.today, reader.cal, lambda year: rules_of(c.store, year))

@@ -28,6 +28,16 @@ The rules (DOMAIN.md, "A case's life"; LEDGER.md):
   undated when done on an unknown day; still open otherwise (overdue once its day passed).
 * **Consulted first** (先协商,后答复): a consultation dated on or before the (first) answer;
   any consultation when that day is unknown.
+* **签收 (signed for)**: a case at 交办 (``assigned``) is signed once its handler signed
+  (``signed_at``); a case past 交办 (办理中 or later) counts as signed whatever it records
+  (data from before signing existed stays valid); a 登记 case has nothing to sign. A case
+  awaiting signature is *late* once the year's ``sign_workdays`` (2) working days after
+  its assignment have passed.
+* **Traffic lights** (红黄绿灯, :func:`light`): ✅ done (not open); 🔴 overdue (a live clock
+  past due); 🟡 a live clock due within the year's ``warn_workdays`` (5) working days, or
+  behind schedule: a lead/sole/split case with no consultation once half of its time from
+  assignment to deadline has passed, or an assigned case not signed for in time; 🟢
+  otherwise. The light carries the reason, so the card says in words what made it so.
 
 Pure: no Telegram, no storage. The functions are small and called per case on every
 question, so they read the case's fields directly and allocate little.
@@ -35,9 +45,11 @@ question, so they read the case's fields directly and allocate little.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, NamedTuple
 
-from bot.domain.model import ANSWERED_STAGES, MET_UNKNOWN, STAGES, Case, Clock
+from bot.domain.model import ANSWERED_STAGES, MET_UNKNOWN, REPLY_ROLES, STAGES, Case, Clock
 
 _ANSWERED = frozenset(ANSWERED_STAGES)
 _PUBLISHED = frozenset(STAGES[STAGES.index("published"):])
@@ -197,3 +209,147 @@ def continuation_open(case: Case) -> bool:
     if case.continuation:
         return True
     return is_live(case, "followup")
+
+
+# ---------------------------------------------------------------- 签收 (signing for a case)
+
+#: the rules' defaults, used when no year's rules are given
+DEFAULT_SIGN_WORKDAYS = 2
+DEFAULT_WARN_WORKDAYS = 5
+_PAST_ASSIGNED = frozenset(STAGES[STAGES.index("in_progress"):])
+
+
+def rule_value(rules: Any, year: int, name: str, default: int) -> int:
+    """One rule of ``year`` from a rules source: a callable ``year -> Rules``, one Rules, or
+    None (or a source without that rule: a bare escalation table) for ``default``."""
+    if callable(rules) and not isinstance(rules, Mapping):
+        rules = rules(year)
+    value = getattr(rules, name, None) if rules is not None else None
+    return int(value) if value else default
+
+
+def is_signed(case: Case) -> bool:
+    """签收 done: signed at 交办, or past 交办 (see the module's rules)."""
+    if case.stage in _PAST_ASSIGNED:
+        return True
+    return case.stage == "assigned" and bool(case.signed_at)
+
+
+def awaiting_signature(case: Case) -> bool:
+    """Assigned (五定 complete) and its handler has not signed for it yet."""
+    return case.stage == "assigned" and not case.signed_at
+
+
+def sign_due(case: Case, cal: Any, rules: Any = None) -> dt.date | None:
+    """The last day to sign for ``case``: ``sign_workdays`` working days after assignment
+    (None when it is not awaiting signature or has no assignment date)."""
+    if not awaiting_signature(case) or not case.assigned_on:
+        return None
+    n = rule_value(rules, case.year, "sign_workdays", DEFAULT_SIGN_WORKDAYS)
+    return cal.add_workdays(dt.date.fromisoformat(case.assigned_on), n)
+
+
+def sign_late(case: Case, today: dt.date, cal: Any, rules: Any = None) -> bool:
+    """Awaiting signature past its signing day (未签收, chased in the morning digest)."""
+    due = sign_due(case, cal, rules)
+    return due is not None and due < today
+
+
+# ---------------------------------------------------------------- traffic lights (红黄绿灯)
+
+LIGHTS = ("green", "yellow", "red", "done")
+LIGHT_MARKS = {"green": "🟢", "yellow": "🟡", "red": "🔴", "done": "✅"}
+#: why a light is what it is
+LIGHT_REASONS = ("done", "overdue", "due_soon", "behind", "unsigned", "on_track", "no_deadline")
+
+
+class Light(NamedTuple):
+    """A case's traffic light on one day, and the reason (a clock and its due date, the
+    working days left or the window, the half-way day) the card explains it with."""
+
+    color: str
+    reason: str
+    clock: str = ""
+    due: str = ""
+    #: working days left (due_soon) or overdue (overdue); the warning window (due_soon)
+    workdays: int = 0
+    window: int = 0
+
+    @property
+    def mark(self) -> str:
+        return LIGHT_MARKS[self.color]
+
+
+def half_time(case: Case) -> str | None:
+    """The day half of a lead/sole/split case's time from assignment to its deadline has
+    passed (ISO), or None when it has no assignment date or deadline."""
+    if case.role not in REPLY_ROLES or not case.assigned_on:
+        return None
+    name = case.main_clock
+    clock = case.clocks.get(name) if name else None
+    if clock is None or not clock.due:
+        return None
+    start, end = dt.date.fromisoformat(case.assigned_on), dt.date.fromisoformat(clock.due)
+    if end <= start:
+        return None
+    return (start + (end - start) / 2).isoformat()
+
+
+def light(case: Case, today: dt.date, cal: Any, rules: Any = None) -> Light:
+    """The traffic light of ``case`` on ``today`` (module rules). ``cal``: the working
+    calendar (``workdays_between``, ``add_workdays``); ``rules``: as :func:`rule_value`."""
+    if not is_open(case):
+        return Light("done", "done")
+    today_iso = today.isoformat()
+    live = sorted((d, n) for n, d in iter_live(case))
+    if live and live[0][0] < today_iso:
+        due, name = live[0]
+        return Light("red", "overdue", name, due,
+                     cal.workdays_between(dt.date.fromisoformat(due), today))
+    window = rule_value(rules, case.year, "warn_workdays", DEFAULT_WARN_WORKDAYS)
+    if live:
+        due, name = live[0]
+        left = cal.workdays_between(today, dt.date.fromisoformat(due))
+        if left <= window:
+            return Light("yellow", "due_soon", name, due, left, window)
+    main = case.main_clock
+    if main is not None and is_live(case, main) and not case.consultations:
+        half = half_time(case)
+        if half is not None and today_iso >= half:
+            return Light("yellow", "behind", main, half)
+    if sign_late(case, today, cal, rules):
+        due_day = sign_due(case, cal, rules)
+        return Light("yellow", "unsigned", "", due_day.isoformat() if due_day else "")
+    if not live:
+        return Light("green", "no_deadline")
+    return Light("green", "on_track", live[0][1], live[0][0])
+
+
+class LightReader:
+    """Lights of many cases on one day (one question, one digest), from the working
+    calendar and the rules source; create one per question."""
+
+    def __init__(self, today: dt.date, cal: Any,
+                 rules: Callable[[int], Any] | Any = None) -> None:
+        self.today = today
+        self.cal = cal
+        self.rules = rules
+        self._rules: dict[int, Any] = {}
+
+    def _year_rules(self, year: int) -> Any:
+        found = self._rules.get(year)
+        if found is None:
+            rules = self.rules
+            if callable(rules) and not isinstance(rules, Mapping):
+                rules = rules(year)
+            found = self._rules[year] = rules if rules is not None else False
+        return found or None
+
+    def light(self, case: Case) -> Light:
+        return light(case, self.today, self.cal, self._year_rules(case.year))
+
+    def sign_late(self, case: Case) -> bool:
+        return sign_late(case, self.today, self.cal, self._year_rules(case.year))
+
+    def sign_due(self, case: Case) -> dt.date | None:
+        return sign_due(case, self.cal, self._year_rules(case.year))

@@ -240,6 +240,11 @@ class Case:
     first_reply_on: str = ""
     continuation: bool = False
     origin_session: str = ""
+    #: 签收: when the handler signed for the assigned case (an ISO datetime; MET_UNKNOWN when
+    #: signed on a day nobody recorded), by whom (name and person id); "" while not signed
+    signed_at: str = ""
+    signed_by: str = ""
+    signed_by_id: int = 0
     #: ledger columns the bot does not know, kept and exported back unchanged
     extra: dict[str, str] = field(default_factory=dict)
     id: int = 0
@@ -295,6 +300,9 @@ class Case:
         self.origin_session = _text(self.origin_session, "origin_session", MAX_NAME)
         if self.continuation and not self.origin_session:
             raise ValidationError("err.continuation_needs_origin")
+        self.signed_at = _text(self.signed_at, "signed_at", 40)
+        self.signed_by = _text(self.signed_by, "signed_by", MAX_NAME)
+        self.signed_by_id = int(self.signed_by_id or 0)
         self.extra = {str(k): "" if v is None else str(v) for k, v in (self.extra or {}).items()}
 
     # -- derived

@@ -10,7 +10,9 @@
 | work reference                         | no deadline                               |
 
 plus the reminder offsets (14, 7, 3, 1, 0 days before), the reminder time (09:00) and the
-escalation thresholds in working days overdue ({1: 1, 2: 3, 3: 5, 4: 10}).
+escalation thresholds in working days overdue ({1: 1, 2: 3, 3: 5, 4: 10}), the traffic
+lights' warning window (``warn_workdays``: 5 working days) and the time to sign for an
+assigned case (``sign_workdays``: 2 working days).
 
 The data layer stores the admin's changes as the setting ``"rules"``: a table
 ``{"2020": {"opinion_due": "06-25"}, "default": {...}}``. :func:`rules_for` merges, for one
@@ -147,6 +149,8 @@ _CHECKS = {
     "remind_offsets": _offsets,
     "remind_time": _time,
     "escalation": _escalation,
+    "warn_workdays": _workdays,
+    "sign_workdays": _workdays,
 }
 #: the rule names, in the order they are shown
 RULE_KEYS = tuple(_CHECKS)
@@ -168,6 +172,10 @@ class Rules:
     remind_time: str = "09:00"
     #: escalation level -> working days overdue from which it is reached
     escalation: dict[int, int] = field(default_factory=lambda: {1: 1, 2: 3, 3: 5, 4: 10})
+    #: 黄灯: a live clock due within this many working days (bot.domain.lifecycle.light)
+    warn_workdays: int = 5
+    #: 签收: working days after assignment within which the handler signs for the case
+    sign_workdays: int = 2
 
     def __post_init__(self) -> None:
         self.validate()
@@ -213,6 +221,8 @@ class Rules:
             "remind_offsets": list(self.remind_offsets),
             "remind_time": self.remind_time,
             "escalation": {str(k): v for k, v in sorted(self.escalation.items())},
+            "warn_workdays": self.warn_workdays,
+            "sign_workdays": self.sign_workdays,
         }
 
     @classmethod

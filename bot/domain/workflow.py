@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from bot.domain import lifecycle
 from bot.domain.access import decide, registrable_divisions
 from bot.domain.dates import DateError, add_months, parse_date
 from bot.domain.model import (
@@ -195,6 +196,10 @@ def move_back(case: Case, to: str, reason: str) -> str:
         case.satisfaction = ""
     if target < stage_index("published") <= current and "publish" in case.clocks:
         case.clocks["publish"].met = ""
+    if to == "assigned" and lifecycle.is_signed(case) and not case.signed_at:
+        case.signed_at = MET_UNKNOWN  # it counted as signed past 交办: on an unknown day
+    elif to == "registered":
+        clear_signature(case)
     case.stage = to
     return reason
 
@@ -517,6 +522,29 @@ def extension_deciders(case: Case, people: Sequence[Person], requester: Person) 
     return heads or [p for p in office_people(people) if p.linked]
 
 
+# ---------------------------------------------------------------- 签收
+
+
+def clear_signature(case: Case) -> None:
+    """The case changed hands (退回改办, a new handler): whoever handles it signs again."""
+    case.signed_at, case.signed_by, case.signed_by_id = "", "", 0
+
+
+def sign(case: Case, person: Person | None, at: str) -> str:
+    """签收: ``person`` (the handler, or the office) signs for the assigned ``case`` at the
+    ISO datetime ``at`` (in place). Returns the history note."""
+    if not decide(person, "sign", case):
+        raise WorkflowError("sv.sign_not_yours")
+    if not lifecycle.awaiting_signature(case):
+        if case.stage == "registered" or five_fixes_missing(case):
+            raise WorkflowError("wf.fixes_incomplete")
+        raise WorkflowError("sv.already_signed", who=case.signed_by or "—",
+                            at=(case.signed_at or "—")[:16].replace("T", " "))
+    assert person is not None
+    case.signed_at, case.signed_by, case.signed_by_id = at, person.name, person.id
+    return ""
+
+
 # ---------------------------------------------------------------- 退回改办 and the five fixes
 
 
@@ -530,6 +558,7 @@ def return_for_reassignment(case: Case, reason: str) -> str:
         raise WorkflowError("wf.already_returned")
     case.division, case.handler = "", ""
     case.stage = "registered"
+    clear_signature(case)
     return reason
 
 
@@ -579,10 +608,13 @@ def change_fix(case: Case, fix: str, value: Any, person: Person | None, today: d
             case.division = value
             if case.handler not in {p.name for p in division_people(people, value)}:
                 case.handler = ""
+                clear_signature(case)
     elif fix == "handler":
         names = {p.name for p in division_people(people, case.division)}
         if value not in names:
             raise WorkflowError("wf.not_in_division", name=str(value), division=case.division)
+        if value != case.handler:
+            clear_signature(case)  # the new handler signs for it
         case.handler = value
     elif fix in ("task", "requirements"):
         setattr(case, fix, _text(value, fix, MAX_TEXT, required=True))
@@ -604,10 +636,10 @@ FIX_FIELDS = ("division", "task", "handler", "deadline", "requirements")
 
 #: the update steps a case card may offer, in the order its buttons are shown; a stage
 #: name is a plain forward move to that stage
-STEPS = ("consult", "assigned", "in_progress", "drafted", "reviewed", "answer", "satisfaction",
+STEPS = ("sign", "consult", "assigned", "in_progress", "drafted", "reviewed", "answer", "satisfaction",
          "followup", "published", "archived", "extend", "return", "fixes", "back")
 #: the access action each step needs
-STEP_ACTION = {step: "update" for step in STEPS} | {"fixes": "assign"}
+STEP_ACTION = {step: "update" for step in STEPS} | {"fixes": "assign", "sign": "sign"}
 
 
 def next_steps(case: Case, person: Person | None) -> list[str]:
@@ -649,6 +681,8 @@ def next_steps(case: Case, person: Person | None) -> list[str]:
             steps.add("back")
     if decide(person, "assign", case) and case.stage != "archived":
         steps.add("fixes")
+    if lifecycle.awaiting_signature(case) and decide(person, "sign", case):
+        steps.add("sign")
     return [s for s in STEPS if s in steps]
 
 

@@ -1,0 +1,52 @@
+"""Supervision as offices practise it (issue 18): the words for a case's traffic light and
+its signing (签收), as the card and the lists show them.
+
+Pure rendering: :mod:`bot.domain.lifecycle` decides the light and whether a case is signed;
+this module only says it, in the reader's language (``bot.texts.supervision``).
+"""
+
+from __future__ import annotations
+
+import html
+
+from bot.domain import lifecycle
+from bot.domain.lifecycle import Light, LightReader
+from bot.domain.model import MET_UNKNOWN, Case
+from bot.texts import t
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text), quote=False)
+
+
+def light_text(light: Light, lang: str | None) -> str:
+    """``🟡 黄灯:答复时限 2020-07-03,只剩3个工作日(预警期5个工作日)``: the light in words."""
+    clock = t(f"clock.{light.clock}", lang) if light.clock else ""
+    return t(f"sv.light.{light.reason}", lang, clock=clock, due=light.due,
+             workdays=light.workdays, window=light.window)
+
+
+def sign_text(case: Case, lights: LightReader, lang: str | None) -> str | None:
+    """The card's 签收 line: who signed and when, or that it is awaited (late or not);
+    None when there is nothing to say (登记, or past 交办 with no signing recorded)."""
+    if case.signed_at:
+        if case.signed_at == MET_UNKNOWN:
+            return t("sv.card.signed_unknown", lang)
+        return t("sv.card.signed", lang, at=case.signed_at[:16].replace("T", " "),
+                 who=_esc(case.signed_by))
+    if not lifecycle.awaiting_signature(case):
+        return None
+    due = lights.sign_due(case)
+    if due is None:
+        return t("sv.card.unsigned", lang, due="—")
+    key = "sv.card.unsigned_late" if lights.sign_late(case) else "sv.card.unsigned"
+    return t(key, lang, due=due.isoformat())
+
+
+def card_lines(case: Case, lights: LightReader, lang: str | None) -> list[str]:
+    """The light (with its reason) and the signing line of a case card."""
+    lines = [light_text(lights.light(case), lang)]
+    signed = sign_text(case, lights, lang)
+    if signed:
+        lines.append(signed)
+    return lines
