@@ -212,6 +212,8 @@ def cases(draw, n_max=12):
             first_reply_due=draw(ISO) if first_on else "",
             consultations=[Consultation(draw(st.sampled_from(CONSULT_METHODS)), draw(ISO), "某代表")
                            for _ in range(draw(st.integers(0, 2)))],
+            assigned_on=draw(st.one_of(st.just(""), ISO)),
+            signed_at=draw(st.sampled_from(["", "", "2020-03-02T10:00:00+08:00", MET_UNKNOWN])),
         )
         c.id = i + 1
         out.append(c)
@@ -221,6 +223,13 @@ def cases(draw, n_max=12):
 def _card_says_overdue(case: Case, reader: StatusReader) -> bool:
     ctx = SimpleNamespace(lang="zh", t=lambda key, **kw: t(key, "zh", **kw))
     return any("超期" in clock_text(ctx, case, name, reader) for name in case.clocks)
+
+
+def _card_light(case: Case, reader: StatusReader) -> str:
+    from bot.domain import supervision
+
+    lights = lifecycle.LightReader(reader.today, CAL, None)
+    return supervision.card_lines(case, lights, "zh")[0]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -244,6 +253,30 @@ def test_every_view_agrees_case_by_case(all_cases, day):
         if lifecycle.timeliness(c, today) == "overdue":
             assert c.id in late and lifecycle.is_live(c, c.main_clock)
 
+    # the traffic light: red exactly when overdue, done exactly when not open, and yellow
+    # only for a reason the rules give; every list line and the card show the same light
+    lights = lifecycle.LightReader(day, CAL, None)
+    light_of = {c.id: lights.light(c) for c in all_cases}
+    for c in all_cases:
+        lt = light_of[c.id]
+        assert (lt.color == "red") == (c.id in late), (lt, c)
+        assert (lt.color == "done") == (not is_open[c.id]), (lt, c)
+        if lt.color == "yellow":
+            if lt.reason == "due_soon":
+                assert today <= lt.due and (lt.clock, lt.due) in set(lifecycle.iter_live(c))
+                assert CAL.workdays_between(day, D.fromisoformat(lt.due)) <= 5
+            elif lt.reason == "behind":
+                assert not c.consultations and lifecycle.half_time(c) <= today
+            else:
+                assert lt.reason == "unsigned" and lifecycle.sign_late(c, day, CAL)
+        # 签收: past 交办 counts as signed; only an assigned case may await signature
+        assert lifecycle.is_signed(c) == (STAGES.index(c.stage) > STAGES.index("assigned")
+                                          or (c.stage == "assigned" and bool(c.signed_at)))
+        assert lifecycle.awaiting_signature(c) == (c.stage == "assigned" and not c.signed_at)
+        assert _card_light(c, reader).startswith(lt.mark)
+    for item in q.mine(all_cases, None, day, CAL):
+        assert item.light == light_of[item.case.id]
+
     # /overdue (the office sees all), /mine, /due
     answer = q.overdue(all_cases, day, CAL)
     assert {i.case.id for i in answer.items} == late
@@ -261,6 +294,8 @@ def test_every_view_agrees_case_by_case(all_cases, day):
     # /progress and the weekly summary count the same
     prog = q.progress(all_cases, day, CAL, None, year=2020)
     assert prog.open == sum(is_open.values()) and prog.overdue == len(late)
+    assert prog.unsigned == sum(lifecycle.awaiting_signature(c) for c in all_cases)
+    assert prog.unsigned_late == sum(lifecycle.sign_late(c, day, CAL) for c in all_cases)
     week = weekly_summary(all_cases, CAL, None, day)
     assert week.open == sum(is_open.values()) and week.overdue == len(late)
     # the report: answered, on time, overdue as /progress counts them
@@ -277,9 +312,16 @@ def test_every_view_agrees_case_by_case(all_cases, day):
         return
     digests = plan_reminders(all_cases, PEOPLE, CAL, None, day)
     seen_overdue: set[tuple[int, str]] = set()
+    signing: set[int] = set()
     for d in digests:
         for ln in d.lines:
             case = by_id[ln.case_id]
+            assert ln.light == light_of[case.id].mark
+            if ln.clock == "sign":  # 签收 overdue: the division heads and the office
+                assert lifecycle.sign_late(case, day, CAL) and not ln.overdue
+                assert ln.role in ("division_head", "office") and can(d.person, "view", case)
+                signing.add(case.id)
+                continue
             clock = case.clocks.get(ln.clock)
             if clock is not None and clock.due:
                 assert lifecycle.is_live(case, ln.clock), (ln, case)
@@ -292,3 +334,4 @@ def test_every_view_agrees_case_by_case(all_cases, day):
                 assert can(d.person, "view", case), (d.person.name, ln)
     expected = {(c.id, n) for c in all_cases for n, due in lifecycle.iter_live(c) if due < today}
     assert seen_overdue == expected
+    assert signing == {c.id for c in all_cases if lifecycle.sign_late(c, day, CAL)}

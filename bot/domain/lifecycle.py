@@ -325,6 +325,31 @@ def light(case: Case, today: dt.date, cal: Any, rules: Any = None) -> Light:
     return Light("green", "on_track", live[0][1], live[0][0])
 
 
+class _MemoCalendar:
+    """The working calendar's two questions the lights ask, memoised for one question."""
+
+    __slots__ = ("cal", "_between", "_add")
+
+    def __init__(self, cal: Any) -> None:
+        self.cal = cal
+        self._between: dict[tuple[dt.date, dt.date], int] = {}
+        self._add: dict[tuple[dt.date, int], dt.date] = {}
+
+    def workdays_between(self, a: dt.date, b: dt.date) -> int:
+        key = (a, b)
+        found = self._between.get(key)
+        if found is None:
+            found = self._between[key] = self.cal.workdays_between(a, b)
+        return found
+
+    def add_workdays(self, day: dt.date, n: int) -> dt.date:
+        key = (day, n)
+        found = self._add.get(key)
+        if found is None:
+            found = self._add[key] = self.cal.add_workdays(day, n)
+        return found
+
+
 class LightReader:
     """Lights of many cases on one day (one question, one digest), from the working
     calendar and the rules source; create one per question."""
@@ -332,7 +357,7 @@ class LightReader:
     def __init__(self, today: dt.date, cal: Any,
                  rules: Callable[[int], Any] | Any = None) -> None:
         self.today = today
-        self.cal = cal
+        self.cal = _MemoCalendar(cal)
         self.rules = rules
         self._rules: dict[int, Any] = {}
 

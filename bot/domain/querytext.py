@@ -89,6 +89,8 @@ def item_lines(item: Item, lang: str | None, today: dt.date | None = None, *,
             state += f" · {t('q.more_clocks', lang, n=late_more)}"
         if s.estimated:
             state += t("q.estimated", lang)
+    if item.light is not None:  # 红黄绿灯 (bot.domain.lifecycle.light)
+        state = f"{item.light.mark} {state}"
     return [head, f"  {state}"]
 
 
@@ -246,6 +248,8 @@ def progress_text(p: Progress, lang: str | None) -> str:
     lines.append(t("q.progress_consulted", lang, done=p.consulted_before, of=p.answered,
                    share=_share(p.consulted_before, p.answered, lang)))
     lines.append(t("q.progress_continuation", lang, n=p.continuation_open))
+    if p.unsigned:
+        lines.append(t("sv.progress_unsigned", lang, n=p.unsigned, late=p.unsigned_late))
     if p.levels:
         parts = [t("q.progress_level_part", lang, level=lv, n=n)
                  for lv, n in sorted(p.levels.items(), reverse=True) if lv]
