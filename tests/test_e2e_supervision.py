@@ -1,0 +1,161 @@
+"""End-to-end: supervision as offices practise it (issue 18): traffic lights on cards and
+lists, 签收 (signing for an assigned case), 未签收 in /progress and the morning digest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+
+from bot.domain import lifecycle
+from bot.domain import workflow as wf
+from bot.domain.rules import Rules, set_rule
+from bot.domain.timeutil import SetTime
+from data.views import RULES_SETTING, work_calendar
+
+pytestmark = pytest.mark.e2e
+
+D = dt.date
+
+
+def texts(messages) -> str:
+    return "\n".join(m.text for m in messages)
+
+
+def signed(env, action: str, *args) -> str:
+    from handlers.common import pack
+
+    return pack(SimpleNamespace(application=env.app), action, *args)
+
+
+def registered_case(store, number: str, *, handler: str = "", assigned_on: str = "",
+                    stage: str = "registered", deadline: str = "2020-08-31", consulted=False):
+    """A case the office registered: five fixes but the handler (when ``handler`` is "")."""
+    data = {"kind": "suggestion", "number": number, "year": 2020, "session": "省十三届人大三次会议",
+            "title": f"关于第{number}号测试的建议", "proposers": ["某代表"], "role": "lead",
+            "lead_unit": "", "division": "综合处", "task": "研究答复", "handler": "张三",
+            "deadline": deadline, "requirements": "按时"}
+    case = wf.draft_case(data, D(2020, 6, 1), Rules())
+    if consulted:
+        wf.add_consultation(case, "face", D(2020, 6, 5), "某代表", "", "张三", D(2020, 6, 5))
+    case.handler, case.stage, case.assigned_on = handler, stage, assigned_on
+    return store.add_case(case, "周敏")
+
+
+async def test_the_card_shows_the_light_in_words(bot_env):
+    office = bot_env.user("周敏")
+    # 0458 (joint) is due June 30, the day after: yellow, within the 5-day window
+    card = (await office.ask("/case 0458"))[-1].text
+    assert "🟡 黄灯:会(协)办意见时限 2020-06-30,只剩1个工作日(预警期5个工作日)" in card
+    # due Friday July 3, four working days ahead: yellow; with the year's window set to 3
+    # working days (duban rules set --year 2020 warn_workdays 3), green
+    registered_case(bot_env.store, "0904", handler="张三", assigned_on="2020-06-01",
+                    stage="consulted", deadline="2020-07-03", consulted=True)
+    card = (await office.ask("/case 0904"))[-1].text
+    assert "🟡 黄灯:答复时限 2020-07-03,只剩4个工作日(预警期5个工作日)" in card
+    bot_env.store.set_setting(RULES_SETTING, set_rule({}, 2020, "warn_workdays", "3"), "周敏")
+    card = (await office.ask("/case 0904"))[-1].text
+    assert "🟢 绿灯:按期推进(答复时限 2020-07-03)" in card
+    bot_env.store.set_setting(RULES_SETTING, {}, "周敏")
+    # a done case is marked done
+    card = (await office.ask("/case 0091"))[-1].text
+    assert "✅ 已办结" in card
+    # a lead case half-way through its time without a consultation is behind schedule
+    registered_case(bot_env.store, "0901", handler="张三", assigned_on="2020-05-01",
+                    stage="in_progress")
+    card = (await office.ask("/case 0901"))[-1].text
+    # May 1 to Aug 31 is 122 days: half of it has passed on July 1
+    assert "🟢 绿灯:按期推进(答复时限 2020-08-31)" in card and "过半" not in card
+    bot_env.time.set(dt.datetime(2020, 7, 1, 9, 0, tzinfo=bot_env.time.now().tzinfo))
+    card = (await office.ask("/case 0901"))[-1].text
+    assert "🟡 黄灯:办理时间已过半(2020-07-01起),还没有协商记录" in card
+    # overdue: red, with its working days; the list lines carry the same marks
+    card = (await office.ask("/case 0458"))[-1].text
+    assert "🔴 红灯:会(协)办意见已超期1个工作日(时限 2020-06-30)" in card
+    lines = texts(await office.ask("/overdue"))
+    assert "  🔴 会(协)办意见 超期1天" in lines
+    mine = texts(await bot_env.user("张三").ask("/mine"))
+    assert "🟡 答复" in mine and "🔴 会(协)办意见" in mine
+
+
+async def test_a_newly_assigned_handler_signs_for_the_case(bot_env):
+    case = registered_case(bot_env.store, "0902")
+    office, zhang, li = bot_env.user("周敏"), bot_env.user("张三"), bot_env.user("李四")
+    await office.ask("/update 0902")
+    await office.ask_press("修改五定")
+    await office.ask_press("定人员(承办人)")
+    reply = await office.ask_press("张三")
+    assert "五定已修改" in texts(reply)
+    stored = bot_env.store.get_case(case.id)
+    assert stored.stage == "assigned" and lifecycle.awaiting_signature(stored)
+    # the handler gets it at once, with [签收] [退回改办]
+    note = zhang.last
+    assert "交由您承办" in note.text and "签收:未签收(应于 2020-07-01 前签收)" in note.text
+    assert note.labels[:1] == ["签收"] and "退回改办" in note.labels
+    # another handler may not sign for it (a forged press)
+    await li.ask("/mine")
+    answer = await bot_env.press_raw(li, li.last.message_id,
+                                     signed(bot_env, "uf", "sign", case.id, stored.version))
+    assert "只有本件承办人(或办公室)可以签收" in answer["text"]
+    assert lifecycle.awaiting_signature(bot_env.store.get_case(case.id))
+    # /progress counts it as 未签收
+    prog = texts(await office.ask("/progress"))
+    assert "未签收:1件(超过签收时限0件)" in prog
+    # signing: kept with who and when, on the card and in the history
+    reply = await zhang.ask_press("签收")
+    assert "已签收(2020-06-29 09:30)" in texts(reply)
+    assert "签收:2020-06-29 09:30 张三" in reply[-1].text and "签收" not in reply[-1].labels
+    stored = bot_env.store.get_case(case.id)
+    zhang_p = bot_env.store.people_named("张三")[0]
+    assert (stored.signed_by, stored.signed_by_id) == ("张三", zhang_p.id)
+    assert stored.signed_at.startswith("2020-06-29T09:30")
+    assert lifecycle.is_signed(stored) and not lifecycle.awaiting_signature(stored)
+    history = texts(await zhang.ask("/history 0902"))
+    assert "张三 签收时间:— → 2020-06-29T09:30" in history
+    assert "未签收" not in texts(await office.ask("/progress"))
+    # pressed again (an old message): refused, nothing written
+    version = bot_env.store.get_case(case.id).version
+    answer = await bot_env.press_raw(zhang, note.message_id,
+                                     signed(bot_env, "uf", "sign", case.id, version))
+    assert bot_env.store.get_case(case.id).version == version
+    # 退回改办 clears the signature: the next handler signs again
+    await zhang.ask("/update 0902")
+    await zhang.ask_press("退回改办")
+    await zhang.ask("不属于本处职责")
+    stored = bot_env.store.get_case(case.id)
+    assert stored.stage == "registered" and not stored.signed_at and not stored.signed_by
+
+
+async def test_a_case_not_signed_in_time_is_in_the_morning_digest(tmp_path):
+    from tests.test_e2e_reminders import at, launch, plan, wait_run
+
+    monday = D(2020, 6, 29)
+    time = SetTime(at(monday, 8, 0), frozen=True)
+    env, stop, users = await launch(tmp_path / "data", time, as_of=monday)
+    try:
+        # assigned Tuesday June 23: signing was due two working days later, June 28 (the
+        # Dragon Boat holiday June 25-27 skipped, Sunday June 28 a make-up working day)
+        case = registered_case(env.store, "0903", handler="张三", assigned_on="2020-06-23",
+                               stage="assigned")
+        assert lifecycle.sign_due(case, work_calendar(env.store), Rules()) == D(2020, 6, 28)
+        digests = {d.name: d for d in plan(env.store, monday)}
+        for name in ("赵立", "周敏"):
+            lines = [ln for ln in digests[name].lines if ln.clock == "sign"]
+            assert [ln.number for ln in lines] == ["0903"], name
+        assert not any(ln.clock == "sign" for ln in digests["张三"].lines)
+        time.set(at(monday, 9, 5))
+        await wait_run(env.store, monday)
+        head = texts(users["赵立"].messages)
+        assert "1. 建议0903 第0903号测试 🟡\n   签收截止6月28日 · 您是处室负责人," \
+               "交办后未签收,已超过签收时限1个工作日" in head
+        office = texts(users["周敏"].messages)
+        assert "建议0903" in office and "交办后未签收" in office
+        # signed: gone from the next working day's plan
+        stored = env.store.get_case(case.id)
+        wf.sign(stored, env.store.people_named("张三")[0], "2020-06-29T10:00:00+08:00")
+        env.store.save_case(stored, "张三")
+        assert not any(ln.clock == "sign" for d in plan(env.store, D(2020, 6, 30))
+                       for ln in d.lines)
+    finally:
+        await stop()

@@ -1,0 +1,106 @@
+"""Supervision as offices practise it (issue 18): the rules of the traffic lights and of
+签收, case by case, and the year's rules set from the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.cli import main
+from bot.domain import lifecycle
+from bot.domain import workflow as wf
+from bot.domain.model import Case, Clock, Consultation, MET_UNKNOWN
+from bot.domain.rules import Rules
+from bot.domain.workcal import WorkCalendar
+from bot.sample import sample_people
+
+CAL = WorkCalendar()
+D = dt.date
+PEOPLE = sample_people()
+ZHANG = next(p for p in PEOPLE if p.name == "张三")
+LI = next(p for p in PEOPLE if p.name == "李四")
+OFFICE = next(p for p in PEOPLE if p.position == "office")
+
+
+def mk(role="lead", stage="in_progress", due="2020-08-31", assigned="2020-05-01", **kw) -> Case:
+    main = "opinion" if role in ("co", "joint") else "reply"
+    c = Case(kind="suggestion", number="0100", year=2020, title="关于测试的建议", role=role,
+             stage=stage, division="综合处", handler="张三", task="研究答复", requirements="按时",
+             lead_unit="省商务厅" if main == "opinion" else "", assigned_on=assigned,
+             clocks={main: Clock(due=due)} if due else {}, **kw)
+    c.id = 1
+    return c
+
+
+def test_lights_case_by_case():
+    c = mk()
+    assert lifecycle.light(c, D(2020, 6, 29), CAL).color == "green"
+    # half of May 1 .. Aug 31 (122 days) has passed on July 1, no consultation: behind
+    behind = lifecycle.light(c, D(2020, 7, 1), CAL)
+    assert (behind.color, behind.reason, behind.due) == ("yellow", "behind", "2020-07-01")
+    c.consultations = [Consultation("face", "2020-06-01", "某代表")]
+    assert lifecycle.light(c, D(2020, 7, 1), CAL).color == "green"
+    # within five working days of the deadline: yellow (Aug 24 Monday .. Aug 31 Monday: 5)
+    soon = lifecycle.light(c, D(2020, 8, 24), CAL)
+    assert (soon.color, soon.reason, soon.workdays, soon.window) == ("yellow", "due_soon", 5, 5)
+    assert lifecycle.light(c, D(2020, 8, 21), CAL).color == "green"
+    # the year's window decides: at 3 working days, Aug 24 is still green
+    assert lifecycle.light(c, D(2020, 8, 24), CAL, Rules(warn_workdays=3)).color == "green"
+    # overdue: red, with the working days; answered: done
+    red = lifecycle.light(c, D(2020, 9, 2), CAL)
+    assert (red.color, red.reason, red.clock, red.workdays) == ("red", "overdue", "reply", 2)
+    c.stage = "answered"
+    c.clocks["reply"].met = "2020-08-30"
+    assert lifecycle.light(c, D(2020, 9, 2), CAL).color == "done"
+    # a co-handling case is never "behind" for want of a consultation (lead cases only)
+    co = mk("co", due="2020-06-30", assigned="2020-04-01")
+    assert lifecycle.light(co, D(2020, 6, 1), CAL).color == "green"
+    # a work reference has no deadline: green until archived
+    ref = mk("reference", due="")
+    assert lifecycle.light(ref, D(2020, 6, 1), CAL).reason == "no_deadline"
+
+
+def test_signing_rules():
+    c = mk(stage="assigned", assigned="2020-06-23")
+    assert lifecycle.awaiting_signature(c) and not lifecycle.is_signed(c)
+    # two working days after June 23 across the Dragon Boat holiday: Sunday June 28
+    assert lifecycle.sign_due(c, CAL) == D(2020, 6, 28)
+    assert not lifecycle.sign_late(c, D(2020, 6, 28), CAL)
+    assert lifecycle.sign_late(c, D(2020, 6, 29), CAL)
+    assert lifecycle.light(c, D(2020, 6, 29), CAL).reason == "unsigned"
+    assert not lifecycle.sign_late(c, D(2020, 6, 29), CAL, Rules(sign_workdays=3))
+    # only the handler or the office signs; a second signing is refused
+    with pytest.raises(wf.WorkflowError) as err:
+        wf.sign(c, LI, "2020-06-24T10:00:00+08:00")
+    assert err.value.key == "sv.sign_not_yours"
+    assert "sign" in wf.next_steps(c, ZHANG) and "sign" in wf.next_steps(c, OFFICE)
+    assert "sign" not in wf.next_steps(c, LI)
+    wf.sign(c, ZHANG, "2020-06-24T10:00:00+08:00")
+    assert (c.signed_by, c.signed_by_id) == ("张三", ZHANG.id) and lifecycle.is_signed(c)
+    assert "sign" not in wf.next_steps(c, ZHANG)
+    with pytest.raises(wf.WorkflowError) as err:
+        wf.sign(c, OFFICE, "2020-06-24T11:00:00+08:00")
+    assert err.value.key == "sv.already_signed" and "张三" in err.value.render("zh")
+    # a new handler signs again
+    wf.change_fix(c, "handler", "李四", OFFICE, D(2020, 6, 29), Rules(), PEOPLE)
+    assert lifecycle.awaiting_signature(c) and not c.signed_by
+    # past 交办 counts as signed (data from before signing existed); moved back to 交办,
+    # it stays signed, on an unknown day
+    old = mk(stage="in_progress")
+    assert lifecycle.is_signed(old) and not lifecycle.awaiting_signature(old)
+    wf.move_back(old, "assigned", "误操作")
+    assert old.signed_at == MET_UNKNOWN and lifecycle.is_signed(old)
+
+
+def test_rules_set_from_the_command_line(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("DUBAN_DATA_DIR", str(tmp_path / "data"))
+    assert main(["rules", "set", "--year", "2020", "warn_workdays", "3"]) == 0
+    assert main(["rules", "set", "--year", "2020", "sign_workdays", "1"]) == 0
+    capsys.readouterr()
+    assert main(["rules", "show", "--year", "2020"]) == 0
+    out = capsys.readouterr().out
+    assert "黄灯预警期(到期前工作日数):3  [warn_workdays]" in out
+    assert "交办后签收时限(工作日):1  [sign_workdays]" in out
+    assert main(["rules", "set", "--year", "2020", "warn_workdays", "0"]) != 0
+    assert "1到60" in capsys.readouterr().err
