@@ -74,6 +74,8 @@ def value_text(lang: str, fld: str, value: Any) -> str:
         return (value.get("due") or "—") + (f" ✓{met}" if met else "")
     if fld == "consultations" and isinstance(value, list):
         return t("card.n_consultations", lang, n=len(value))
+    if fld == "notices" and isinstance(value, list):
+        return t("sv.n_notices", lang, n=len(value))
     if isinstance(value, list):
         return "、".join(map(str, value))
     return str(value)

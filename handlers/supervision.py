@@ -1,20 +1,39 @@
-"""Supervision steps in chat (issue 18): 签收 (the handler signs for an assigned case).
+"""Supervision steps in chat (issue 18): 签收 and 督办单.
 
-The [签收] button is a step of :func:`bot.domain.workflow.next_steps` (``uf:sign:...``),
-so it is under the case card whoever reads it may sign (the handler, the office), and under
-the card sent to the handler when the case is assigned to them, beside [退回改办].
+- [签收] is a step of :func:`bot.domain.workflow.next_steps` (``uf:sign:...``), so it is
+  under the case card whoever reads it may sign (the handler, the office), and under the
+  card sent to the handler when the case is assigned to them, beside [退回改办].
+- [督办单] (the office, a leader who reads the case): what is required and by when (a date
+  as people write it); the handler and the division head get it at once with [已落实]
+  [说明情况] (``nr:<case>:<notice>:<answer>``), which start [答复督办单]; the issuer is told
+  the answer. Open notices are a clock of the case (lifecycle), so reminders, /overdue
+  and /progress chase them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from telegram.ext import Application
 
+from bot.domain import lifecycle
 from bot.domain import workflow as wf
-from bot.domain.model import Case
+from bot.domain.model import NOTICE_ANSWERS, Case, Person
 from bot.domain.timeutil import iso_now
-from handlers.common import Ctx, get_time
-from handlers.registration import Flow, FlowState, add_flow
-from handlers.update import commit, done
+from data.views import work_calendar
+from handlers.cards import case_title
+from handlers.common import Ctx, btn, esc, get_time
+from handlers.registration import (
+    Ask,
+    Choice,
+    Flow,
+    FlowState,
+    add_flow,
+    entry,
+    notify,
+    shown,
+)
+from handlers.update import commit, done, open_step
 
 
 async def _finish_sign(c: Ctx, st: FlowState) -> None:
@@ -29,6 +48,154 @@ async def _finish_sign(c: Ctx, st: FlowState) -> None:
 
 
 add_flow(Flow(name="sign", title="step.sign", asks=(), finish=_finish_sign))
+
+
+# ---------------------------------------------------------------- 督办单: issuing
+
+
+def _title(c: Ctx, st: FlowState) -> str:
+    assert st.case is not None
+    return case_title(st.case, c.lang)
+
+
+def _read_due(c: Ctx, st: FlowState, text: str) -> str:
+    return wf.read_future_date(text, c.today, work_calendar(c.store)).isoformat()
+
+
+def _recipients(c: Ctx, case: Case) -> list[Person]:
+    """The handler (the namesake in the case's division first) and the division heads."""
+    people = c.store.people()
+    handlers = sorted((p for p in people if p.name == case.handler and p.active),
+                      key=lambda p: p.division != case.division)[:1]
+    out: list[Person] = []
+    for p in [*handlers, *wf.division_heads(people, case.division)]:
+        if p.id not in {q.id for q in out}:
+            out.append(p)
+    return out
+
+
+def answer_rows(c: Ctx, case: Case, notice_id: int):
+    return [[btn(c.context, c.t(f"sv.answer.{a}"), "nr", case.id, notice_id, a)
+             for a in NOTICE_ANSWERS]]
+
+
+async def _finish_notice(c: Ctx, st: FlowState) -> None:
+    at = iso_now(get_time(c.context))
+    issued = {}
+
+    def change(case: Case) -> str:
+        notice = wf.issue_notice(case, c.person, st.data["text"],
+                                 dt.date.fromisoformat(st.data["due"]), c.today, at)
+        issued["notice"] = notice
+        return c.t("sv.note.notice", text=notice.text, due=notice.due)
+
+    case = await commit(c, st, change)
+    if case is None:
+        return
+    notice = issued["notice"]
+    told = []
+    for person in _recipients(c, case):
+        if await notify(c, person, lambda pc: pc.t(
+                "sv.notify.notice", by=esc(c.who), title=case_title(case, pc.lang),
+                text=shown(notice.text), due=notice.due),
+                case=None, rows=lambda pc: answer_rows(pc, case, notice.id)):
+            told.append(person.name)
+    if told:
+        text = c.t("sv.done.notice", due=notice.due, names=esc("、".join(told)))
+    else:
+        text = c.t("sv.done.notice_nobody", due=notice.due)
+    await done(c, st, case, text)
+
+
+add_flow(Flow(
+    name="notice",
+    title="step.notice",
+    asks=(
+        Ask("text", lambda c, st: c.t("sv.ask.notice_text", title=_title(c, st)),
+            read=lambda c, st, text: wf.read_text(text, "notice_text")),
+        Ask("due", lambda c, st: c.t("sv.ask.notice_due"), read=_read_due),
+    ),
+    finish=_finish_notice,
+))
+
+
+# ---------------------------------------------------------------- 督办单: answering
+
+
+def _notice(st: FlowState):
+    assert st.case is not None
+    pending = lifecycle.open_notices(st.case)
+    wanted = int(st.data.get("notice") or 0)
+    return next((n for n in pending if n.id == wanted), pending[0] if pending else None)
+
+
+async def _begin_reply(c: Ctx, st: FlowState) -> bool:
+    notice = _notice(st)
+    if notice is None:
+        await c.reply(c.t("sv.no_open_notice"))
+        return False
+    st.data["notice"] = notice.id
+    return True
+
+
+def _answer_prompt(c: Ctx, st: FlowState) -> str:
+    notice = _notice(st)
+    assert notice is not None
+    return c.t("sv.ask.notice_answer", title=_title(c, st), text=shown(notice.text),
+               due=notice.due)
+
+
+async def _finish_reply(c: Ctx, st: FlowState) -> None:
+    answer, note = st.data["answer"], st.data["note"]
+    answered = {}
+
+    def change(case: Case) -> str:
+        notice = wf.answer_notice(case, c.person, answer, note, c.today,
+                                  int(st.data.get("notice") or 0) or None)
+        answered["notice"] = notice
+        return c.t("sv.note.notice_answered", answer=c.t(f"sv.answer.{answer}"),
+                   note=notice.note)
+
+    case = await commit(c, st, change)
+    if case is None:
+        return
+    notice = answered["notice"]
+    when = "on_time" if lifecycle.notice_on_time(notice) else "late"
+    await done(c, st, case, c.t("sv.done.notice_answered", answer=c.t(f"sv.answer.{answer}"),
+                                note=shown(notice.note)))
+    issuer = c.store.get_person(notice.issued_by_id) if notice.issued_by_id else None
+    await notify(c, issuer, lambda pc: pc.t(
+        "sv.notify.notice_answered", by=esc(c.who), title=case_title(case, pc.lang),
+        answer=pc.t(f"sv.answer.{answer}"), when=pc.t(f"sv.when.{when}"),
+        note=shown(notice.note)), case)
+
+
+add_flow(Flow(
+    name="notice_reply",
+    title="step.notice_reply",
+    begin=_begin_reply,
+    asks=(
+        Ask("answer", _answer_prompt,
+            choices=lambda c, st: [Choice(a, c.t(f"sv.answer.{a}")) for a in NOTICE_ANSWERS]),
+        Ask("note", lambda c, st: c.t(f"sv.ask.notice_note.{st.data['answer']}"),
+            read=lambda c, st, text: wf.check_reason(text)),
+    ),
+    finish=_finish_reply,
+))
+
+
+@entry("nr")
+async def notice_answer_entry(c: Ctx) -> object:
+    """[已落实] / [说明情况] under a notice: the answer flow, the answer chosen."""
+    try:
+        case_id, notice_id, answer = int(c.args[0]), int(c.args[1]), c.args[2]
+    except (IndexError, ValueError):
+        await c.answer(c.t("button.invalid"), alert=True)
+        return None
+    data = {"notice": notice_id}
+    if answer in NOTICE_ANSWERS:
+        data["answer"] = answer
+    return await open_step(c, "notice_reply", case_id, data=data)
 
 
 def register(app: Application) -> None:

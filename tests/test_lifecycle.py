@@ -29,6 +29,7 @@ from bot.domain.model import (
     Case,
     Clock,
     Consultation,
+    Notice,
 )
 from bot.domain.reminders import plan_reminders, weekly_summary
 from bot.domain.report import report_figures
@@ -214,6 +215,11 @@ def cases(draw, n_max=12):
                            for _ in range(draw(st.integers(0, 2)))],
             assigned_on=draw(st.one_of(st.just(""), ISO)),
             signed_at=draw(st.sampled_from(["", "", "2020-03-02T10:00:00+08:00", MET_UNKNOWN])),
+            notices=[Notice(k + 1, "请报送进展", draw(ISO), "周敏", "2020-03-01T10:00:00+08:00",
+                            answer=(answer := draw(st.sampled_from(["", "", "done", "reason"]))),
+                            note="已办" if answer else "",
+                            answered_on=draw(ISO) if answer else "")
+                     for k in range(draw(st.integers(0, 2)))],
         )
         c.id = i + 1
         out.append(c)
@@ -222,7 +228,10 @@ def cases(draw, n_max=12):
 
 def _card_says_overdue(case: Case, reader: StatusReader) -> bool:
     ctx = SimpleNamespace(lang="zh", t=lambda key, **kw: t(key, "zh", **kw))
-    return any("超期" in clock_text(ctx, case, name, reader) for name in case.clocks)
+    from bot.domain.supervision import notice_lines
+
+    return any("超期" in clock_text(ctx, case, name, reader) for name in case.clocks) or any(
+        "超期" in line for line in notice_lines(case, reader.today_iso, "zh"))
 
 
 def _card_light(case: Case, reader: StatusReader) -> str:
@@ -296,10 +305,23 @@ def test_every_view_agrees_case_by_case(all_cases, day):
     assert prog.open == sum(is_open.values()) and prog.overdue == len(late)
     assert prog.unsigned == sum(lifecycle.awaiting_signature(c) for c in all_cases)
     assert prog.unsigned_late == sum(lifecycle.sign_late(c, day, CAL) for c in all_cases)
+    # 督办单: an open notice of a case not archived is a live clock, overdue past its date
+    for c in all_cases:
+        pending = [n for n in c.notices if n.open and c.stage != "archived"]
+        assert lifecycle.notice_due(c) == (min(n.due for n in pending) if pending else None)
+        if any(n.due < today for n in pending):
+            assert c.id in late
+    counts = lifecycle.notice_counts(all_cases, today)
+    assert prog.notices == counts
+    assert counts.issued == counts.answered + sum(
+        n.open for c in all_cases for n in c.notices)
+    assert counts.overdue == sum(lifecycle.notice_overdue(n, today) for c in all_cases
+                                 if c.stage != "archived" for n in c.notices)
     week = weekly_summary(all_cases, CAL, None, day)
     assert week.open == sum(is_open.values()) and week.overdue == len(late)
     # the report: answered, on time, overdue as /progress counts them
     fig = report_figures(all_cases, 2020, today=day)
+    assert fig.notices == lifecycle.notice_counts(all_cases, today)._asdict()
     rows = [r for r in fig.timeliness if r.applies]
     assert prog.answered_on_time == sum(r.on_time for r in rows)
     assert prog.answered == sum(r.on_time + r.late + r.undated for r in rows)
@@ -323,7 +345,10 @@ def test_every_view_agrees_case_by_case(all_cases, day):
                 signing.add(case.id)
                 continue
             clock = case.clocks.get(ln.clock)
-            if clock is not None and clock.due:
+            if ln.clock == lifecycle.NOTICE:  # an open 督办单, chased like a clock
+                assert ln.due.isoformat() == lifecycle.notice_due(case)
+                assert lifecycle.is_live(case, ln.clock)
+            elif clock is not None and clock.due:
                 assert lifecycle.is_live(case, ln.clock), (ln, case)
             else:  # the co-handling campaign standing in for an opinion deadline not set
                 assert ln.campaign and not lifecycle.main_done(case)

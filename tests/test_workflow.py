@@ -359,8 +359,9 @@ def test_next_steps_by_stage_and_person():
     k = case(stage="in_progress")
     assert wf.next_steps(k, HANDLER) == ["consult", "drafted", "answer", "extend", "return", "back"]
     assert wf.next_steps(k, HEAD) == ["consult", "drafted", "answer", "return", "fixes", "back"]
-    assert wf.next_steps(k, OFFICE) == ["consult", "drafted", "answer", "fixes", "back"]
-    assert wf.next_steps(k, LEADER) == []  # reads it, does not update it
+    assert wf.next_steps(k, OFFICE) == ["consult", "drafted", "answer", "fixes", "back",
+                                        "notice"]
+    assert wf.next_steps(k, LEADER) == ["notice"]  # reads it, does not update it: 督办单
     assert wf.next_steps(k, OTHER_HANDLER) == []
     assert wf.next_steps(k, None) == []
     answered = case(stage="answered", consulted=True, reply_class="A")
@@ -465,6 +466,13 @@ def _apply(k: Case, step: str, person: Person, n: int) -> None:
     elif step == "sign":
         wf.sign(k, person, "2020-06-29T10:00:00+08:00")
         assert k.signed_by == person.name and not wf.lifecycle.awaiting_signature(k)
+    elif step == "notice":
+        wf.issue_notice(k, person, "请报送进展", TODAY + dt.timedelta(days=1 + n), TODAY,
+                        "2020-06-29T10:00:00+08:00")
+        assert wf.lifecycle.is_live(k, "notice") and wf.lifecycle.is_open(k)
+    elif step == "notice_reply":
+        notice = wf.answer_notice(k, person, ("done", "reason")[n % 2], "已报送", TODAY)
+        assert not notice.open and wf.lifecycle.notice_on_time(notice)
     else:
         wf.move_forward(k, step, TODAY)
 

@@ -33,6 +33,11 @@ The rules (DOMAIN.md, "A case's life"; LEDGER.md):
   (data from before signing existed stays valid); a 登记 case has nothing to sign. A case
   awaiting signature is *late* once the year's ``sign_workdays`` (2) working days after
   its assignment have passed.
+* **督办单 (supervision notices)** are tracked like a clock named ``notice``: a case with an
+  open (unanswered) notice has the live clock ``notice`` due on the earliest open notice's
+  date, so /overdue, /due, /mine, /progress, the digest and the lights pick it up; a notice
+  is answered on time when its answer's day is on or before its due date. Nothing of an
+  archived case is live.
 * **Traffic lights** (红黄绿灯, :func:`light`): ✅ done (not open); 🔴 overdue (a live clock
   past due); 🟡 a live clock due within the year's ``warn_workdays`` (5) working days, or
   behind schedule: a lead/sole/split case with no consultation once half of its time from
@@ -46,10 +51,18 @@ question, so they read the case's fields directly and allocate little.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
-from bot.domain.model import ANSWERED_STAGES, MET_UNKNOWN, REPLY_ROLES, STAGES, Case, Clock
+from bot.domain.model import (
+    ANSWERED_STAGES,
+    MET_UNKNOWN,
+    REPLY_ROLES,
+    STAGES,
+    Case,
+    Clock,
+    Notice,
+)
 
 _ANSWERED = frozenset(ANSWERED_STAGES)
 _PUBLISHED = frozenset(STAGES[STAGES.index("published"):])
@@ -102,6 +115,8 @@ def is_live(case: Case, name: str, clock: Clock | None = None) -> bool:
     """Whether clock ``name`` is chased now: due set, not done, and applicable (see module)."""
     if case.stage == "archived":
         return False
+    if name == NOTICE:
+        return notice_due(case) is not None
     if clock is None:
         clock = case.clocks.get(name)
         if clock is None:
@@ -127,12 +142,75 @@ def live_clocks(case: Case) -> list[tuple[str, Clock]]:
 
 
 def iter_live(case: Case) -> Iterator[tuple[str, str]]:
-    """(name, due ISO) of every live clock (the hot path of the queries)."""
+    """(name, due ISO) of every live clock (the hot path of the queries), an open 督办单
+    as the clock ``notice``."""
     if case.stage == "archived":
         return
     for name, c in case.clocks.items():
         if c.due and not c.met and is_live(case, name, c):
             yield name, c.due
+    if case.notices:
+        due = notice_due(case)
+        if due is not None:
+            yield NOTICE, due
+
+
+# ---------------------------------------------------------------- 督办单 (supervision notices)
+
+#: the clock name an open supervision notice is tracked under
+NOTICE = "notice"
+
+
+def open_notices(case: Case) -> list[Notice]:
+    """The unanswered notices of ``case``, the one due first first (none when archived)."""
+    if case.stage == "archived":
+        return []
+    return sorted((n for n in case.notices if n.open), key=lambda n: (n.due, n.id))
+
+
+def notice_due(case: Case) -> str | None:
+    """The due date of the earliest open notice (the ``notice`` clock), None when none is."""
+    if case.stage == "archived":
+        return None
+    dues = [n.due for n in case.notices if n.open]
+    return min(dues) if dues else None
+
+
+def notice_on_time(notice: Notice) -> bool:
+    """Answered (已落实 or with a reason) on or before its due date."""
+    return bool(notice.answer) and bool(notice.answered_on) and notice.answered_on <= notice.due
+
+
+def notice_overdue(notice: Notice, today_iso: str) -> bool:
+    return notice.open and notice.due < today_iso
+
+
+class NoticeCounts(NamedTuple):
+    """督办单 of some cases: issued, answered, answered on time, open, open and overdue (an
+    archived case's open notice is neither open nor overdue: nothing of it is chased)."""
+
+    issued: int = 0
+    answered: int = 0
+    on_time: int = 0
+    open: int = 0
+    overdue: int = 0
+
+
+def notice_counts(cases: Iterable[Case], today_iso: str | None = None) -> NoticeCounts:
+    issued = answered = on_time = n_open = overdue = 0
+    for case in cases:
+        if not case.notices:
+            continue
+        archived = case.stage == "archived"
+        for n in case.notices:
+            issued += 1
+            if not n.open:
+                answered += 1
+                on_time += notice_on_time(n)
+            elif not archived:
+                n_open += 1
+                overdue += today_iso is not None and n.due < today_iso
+    return NoticeCounts(issued, answered, on_time, n_open, overdue)
 
 
 def is_open(case: Case) -> bool:

@@ -189,6 +189,47 @@ class Consultation:
         self.by = _text(self.by, "by", MAX_NAME)
 
 
+#: how a supervision notice (督办单) was answered: 已落实 (done, with a note) or a reason
+NOTICE_ANSWERS = ("done", "reason")
+
+
+@dataclass
+class Notice:
+    """督办单: a formal supervision notice on one case, what is required and by when.
+
+    Open until answered (``answer`` "done" with a note, or "reason"); tracked like a clock
+    (:mod:`bot.domain.lifecycle`: live while open, overdue past ``due``).
+    """
+
+    id: int
+    text: str
+    due: str
+    issued_by: str
+    issued_at: str
+    issued_by_id: int = 0
+    answer: str = ""
+    note: str = ""
+    answered_on: str = ""
+    answered_by: str = ""
+
+    def __post_init__(self) -> None:
+        self.id = int(self.id)
+        self.text = _text(self.text, "notice_text", MAX_TEXT, required=True)
+        self.due = check_date(self.due, "due", allow_empty=False)
+        self.issued_by = _text(self.issued_by, "issued_by", MAX_NAME)
+        self.issued_at = _text(self.issued_at, "issued_at", 40)
+        self.issued_by_id = int(self.issued_by_id or 0)
+        if self.answer:
+            self.answer = _choice(self.answer, NOTICE_ANSWERS, "answer")
+        self.note = _text(self.note, "note", MAX_TEXT)
+        self.answered_on = check_date(self.answered_on, "answered_on")
+        self.answered_by = _text(self.answered_by, "answered_by", MAX_NAME)
+
+    @property
+    def open(self) -> bool:
+        return not self.answer
+
+
 @dataclass
 class HistoryEvent:
     """One step of a case's trace (痕迹管理): who changed what, when, from which value."""
@@ -245,6 +286,8 @@ class Case:
     signed_at: str = ""
     signed_by: str = ""
     signed_by_id: int = 0
+    #: 督办单: the supervision notices issued on the case, oldest first
+    notices: list[Notice] = field(default_factory=list)
     #: ledger columns the bot does not know, kept and exported back unchanged
     extra: dict[str, str] = field(default_factory=dict)
     id: int = 0
@@ -303,6 +346,8 @@ class Case:
         self.signed_at = _text(self.signed_at, "signed_at", 40)
         self.signed_by = _text(self.signed_by, "signed_by", MAX_NAME)
         self.signed_by_id = int(self.signed_by_id or 0)
+        self.notices = [Notice(**(asdict(n) if isinstance(n, Notice) else n))
+                        for n in (self.notices or [])]
         self.extra = {str(k): "" if v is None else str(v) for k, v in (self.extra or {}).items()}
 
     # -- derived

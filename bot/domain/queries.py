@@ -381,6 +381,8 @@ class Progress:
     #: 未签收: open cases assigned and not signed for; of which past the signing deadline
     unsigned: int = 0
     unsigned_late: int = 0
+    #: 督办单 of these cases (lifecycle.notice_counts)
+    notices: lifecycle.NoticeCounts = lifecycle.NoticeCounts()
 
     @property
     def on_time_share(self) -> float | None:
@@ -435,4 +437,4 @@ def progress(cases: Iterable[Case], today: dt.date, cal: Calendar,
             consulted += 1
     return Progress(year, len(chosen), dict(by_stage), dict(by_role), dict(by_kind_role),
                     n_open, n_overdue, timed, on_time, answered, consulted, cont, dict(levels),
-                    unsigned, unsigned_late)
+                    unsigned, unsigned_late, lifecycle.notice_counts(chosen, today_iso))

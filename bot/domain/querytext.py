@@ -250,6 +250,10 @@ def progress_text(p: Progress, lang: str | None) -> str:
     lines.append(t("q.progress_continuation", lang, n=p.continuation_open))
     if p.unsigned:
         lines.append(t("sv.progress_unsigned", lang, n=p.unsigned, late=p.unsigned_late))
+    if p.notices.issued:
+        n = p.notices
+        lines.append(t("sv.progress_notices", lang, issued=n.issued, open=n.open,
+                       overdue=n.overdue, on_time=n.on_time))
     if p.levels:
         parts = [t("q.progress_level_part", lang, level=lv, n=n)
                  for lv, n in sorted(p.levels.items(), reverse=True) if lv]

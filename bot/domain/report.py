@@ -139,6 +139,8 @@ class ReportFigures:
     satisfaction: dict[str, int] = field(default_factory=dict)
     published: PublishFigures = field(default_factory=PublishFigures)
     opinions: OpinionFigures = field(default_factory=OpinionFigures)
+    #: 督办单 on the year's cases: issued, answered, answered on time, open, overdue
+    notices: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -282,6 +284,7 @@ def report_figures(cases: Iterable[Case], year: int, *, unit: str = "",
         if on and on > opinions.last:
             opinions.last = on
     opinions.due_dates.sort()
+    fig.notices = lifecycle.notice_counts(of_year, today.isoformat() if today else None)._asdict()
     return fig
 
 
@@ -417,6 +420,10 @@ def render_findings(fig: ReportFigures, lang: str | None = "zh") -> list[str]:
         else:
             out.append(t("report.opinions_some", lang, n=o.total, submitted=o.submitted,
                          on_time=o.on_time))
+    n = fig.notices
+    if n.get("issued"):
+        out.append(t("sv.report_notices", lang, issued=n["issued"], answered=n["answered"],
+                     on_time=n["on_time"]))
     return out
 
 

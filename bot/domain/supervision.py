@@ -43,10 +43,32 @@ def sign_text(case: Case, lights: LightReader, lang: str | None) -> str | None:
     return t(key, lang, due=due.isoformat())
 
 
+def notice_lines(case: Case, today_iso: str, lang: str | None) -> list[str]:
+    """The card's 督办单 section: each notice, open (waiting, or overdue) or answered."""
+    if not case.notices:
+        return []
+    lines = [t("sv.card.notices", lang)]
+    for k, n in enumerate(case.notices, 1):
+        if n.open:
+            late = lifecycle.notice_overdue(n, today_iso) and case.stage != "archived"
+            state = t("sv.card.notice_overdue" if late else "sv.card.notice_waiting", lang)
+            lines.append(" · " + t("sv.card.notice_open", lang, n=k, text=_esc(n.text),
+                                   by=_esc(n.issued_by), due=n.due, state=state))
+        else:
+            when = "on_time" if lifecycle.notice_on_time(n) else "late"
+            lines.append(" · " + t("sv.card.notice_answered", lang, n=k, text=_esc(n.text),
+                                   by=_esc(n.issued_by), due=n.due,
+                                   answered_by=_esc(n.answered_by), on=n.answered_on,
+                                   answer=t(f"sv.answer.{n.answer}", lang),
+                                   when=t(f"sv.when.{when}", lang), note=_esc(n.note)))
+    return lines
+
+
 def card_lines(case: Case, lights: LightReader, lang: str | None) -> list[str]:
-    """The light (with its reason) and the signing line of a case card."""
+    """The light (with its reason), the signing line and the notices of a case card."""
     lines = [light_text(lights.light(case), lang)]
     signed = sign_text(case, lights, lang)
     if signed:
         lines.append(signed)
+    lines.extend(notice_lines(case, lights.today.isoformat(), lang))
     return lines

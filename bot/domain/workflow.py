@@ -39,6 +39,8 @@ from bot.domain.dates import DateError, add_months, parse_date
 from bot.domain.model import (
     KINDS,
     MAX_NAME,
+    NOTICE_ANSWERS,
+    Notice,
     MET_UNKNOWN,
     MAX_TEXT,
     MAX_TITLE,
@@ -545,6 +547,50 @@ def sign(case: Case, person: Person | None, at: str) -> str:
     return ""
 
 
+# ---------------------------------------------------------------- 督办单
+
+
+def issue_notice(case: Case, person: Person | None, text: str, due: dt.date, today: dt.date,
+                 at: str) -> Notice:
+    """督办单: the office or a leader requires ``text`` on ``case`` by ``due`` (in place).
+    The due date must lie ahead; the case must not be archived."""
+    if not decide(person, "issue_notice", case):
+        raise WorkflowError("access.cannot_issue_notice")
+    if case.stage == "archived":
+        raise WorkflowError("wf.archived")
+    if case.stage == "registered":
+        raise WorkflowError("wf.fixes_incomplete")
+    text = read_text(text, "notice_text")
+    if due <= today:
+        raise WorkflowError("wf.date_not_ahead", date=due.isoformat())
+    assert person is not None
+    notice = Notice(id=max((n.id for n in case.notices), default=0) + 1, text=text,
+                    due=due.isoformat(), issued_by=person.name, issued_at=at,
+                    issued_by_id=person.id)
+    case.notices = [*case.notices, notice]
+    return notice
+
+
+def answer_notice(case: Case, person: Person | None, answer: str, note: str, today: dt.date,
+                  notice_id: int | None = None) -> Notice:
+    """The handler (or division head, or office) answers an open notice (the one due first
+    unless ``notice_id`` names one): 已落实 with a note, or a reason. Both need the text."""
+    if not decide(person, "update", case):
+        raise WorkflowError("access.cannot_update")
+    pending = lifecycle.open_notices(case)
+    if notice_id:
+        pending = [n for n in pending if n.id == notice_id]
+    if not pending:
+        raise WorkflowError("sv.no_open_notice")
+    if answer not in NOTICE_ANSWERS:
+        raise WorkflowError("wf.pick_one", options=" / ".join(NOTICE_ANSWERS))
+    assert person is not None
+    notice = pending[0]
+    notice.answer, notice.note = answer, check_reason(note)
+    notice.answered_on, notice.answered_by = today.isoformat(), person.name
+    return notice
+
+
 # ---------------------------------------------------------------- 退回改办 and the five fixes
 
 
@@ -636,10 +682,11 @@ FIX_FIELDS = ("division", "task", "handler", "deadline", "requirements")
 
 #: the update steps a case card may offer, in the order its buttons are shown; a stage
 #: name is a plain forward move to that stage
-STEPS = ("sign", "consult", "assigned", "in_progress", "drafted", "reviewed", "answer", "satisfaction",
-         "followup", "published", "archived", "extend", "return", "fixes", "back")
+STEPS = ("sign", "notice_reply", "consult", "assigned", "in_progress", "drafted", "reviewed", "answer", "satisfaction",
+         "followup", "published", "archived", "extend", "return", "fixes", "back", "notice")
 #: the access action each step needs
-STEP_ACTION = {step: "update" for step in STEPS} | {"fixes": "assign", "sign": "sign"}
+STEP_ACTION = {step: "update" for step in STEPS} | {"fixes": "assign", "sign": "sign",
+                                                    "notice": "issue_notice"}
 
 
 def next_steps(case: Case, person: Person | None) -> list[str]:
@@ -683,6 +730,11 @@ def next_steps(case: Case, person: Person | None) -> list[str]:
         steps.add("fixes")
     if lifecycle.awaiting_signature(case) and decide(person, "sign", case):
         steps.add("sign")
+    if case.stage not in ("registered", "archived"):
+        if decide(person, "issue_notice", case):
+            steps.add("notice")
+        if lifecycle.open_notices(case) and decide(person, "update", case):
+            steps.add("notice_reply")
     return [s for s in STEPS if s in steps]
 
 

@@ -72,4 +72,86 @@ MESSAGES = {
         "en": "🟢 green: on track (the {clock} is due {due})",
     },
     "sv.light.no_deadline": {"zh": "🟢 绿灯:无办理时限", "en": "🟢 green: no deadline"},
+
+    # -- 督办单 (supervision notices)
+    "step.notice": {"zh": "督办单", "en": "supervision notice"},
+    "step.notice_reply": {"zh": "答复督办单", "en": "answer the notice"},
+    "clock.notice": {"zh": "督办单", "en": "supervision notice"},
+    "field.notice_text": {"zh": "督办要求", "en": "what is required"},
+    "field.notices": {"zh": "督办单", "en": "supervision notices"},
+    "field.answer": {"zh": "答复方式", "en": "answer"},
+    "access.cannot_issue_notice": {
+        "zh": "督办单由办公室或分管领导下达。",
+        "en": "Supervision notices are issued by the office or a leader.",
+    },
+    "sv.no_open_notice": {"zh": "本件没有待答复的督办单。", "en": "This case has no open supervision notice."},
+    "sv.ask.notice_text": {
+        "zh": "<b>{title} · 督办单</b>\n督办要求是什么?(例如“请于本周内与代表面商并报送进展”)",
+        "en": "<b>{title} · supervision notice</b>\nWhat is required? (e.g. “meet the deputy this week and report”)",
+    },
+    "sv.ask.notice_due": {
+        "zh": "什么时候前落实?(例如“7月10日前”“下周五”)",
+        "en": "By when? (e.g. “July 10”, “next Friday”)",
+    },
+    "sv.ask.notice_answer": {
+        "zh": "<b>{title} · 答复督办单</b>\n督办要求:{text}(时限 {due})\n已落实,还是说明情况?",
+        "en": "<b>{title} · answer the notice</b>\nRequired: {text} (by {due})\nDone, or a reason?",
+    },
+    "sv.ask.notice_note.done": {
+        "zh": "请简要说明落实情况:",
+        "en": "Say briefly what was done:",
+    },
+    "sv.ask.notice_note.reason": {
+        "zh": "请说明未能落实的原因:",
+        "en": "Give the reason it could not be done:",
+    },
+    "sv.answer.done": {"zh": "已落实", "en": "done"},
+    "sv.answer.reason": {"zh": "说明情况", "en": "reason"},
+    "sv.done.notice": {
+        "zh": "✓ 督办单已下达(时限 {due}),已通知:{names}。",
+        "en": "✓ Supervision notice issued (due {due}); told: {names}.",
+    },
+    "sv.done.notice_nobody": {
+        "zh": "✓ 督办单已下达(时限 {due}),但承办人和处室负责人都未关联Telegram,请另行通知。",
+        "en": "✓ Supervision notice issued (due {due}), but neither the handler nor the division head can be reached here; please tell them.",
+    },
+    "sv.notify.notice": {
+        "zh": "📮 {by} 就 {title} 下达督办单:\n{text}\n请于 <b>{due}</b> 前落实并答复。",
+        "en": "📮 {by} issued a supervision notice on {title}:\n{text}\nPlease act and answer by <b>{due}</b>.",
+    },
+    "sv.done.notice_answered": {
+        "zh": "✓ 督办单已答复({answer}):{note}",
+        "en": "✓ Notice answered ({answer}): {note}",
+    },
+    "sv.notify.notice_answered": {
+        "zh": "📬 {by} 答复了 {title} 的督办单({answer},{when}):{note}",
+        "en": "📬 {by} answered the supervision notice on {title} ({answer}, {when}): {note}",
+    },
+    "sv.when.on_time": {"zh": "按期", "en": "on time"},
+    "sv.when.late": {"zh": "逾期", "en": "late"},
+    "sv.card.notices": {"zh": "督办单:", "en": "Supervision notices:"},
+    "sv.card.notice_open": {
+        "zh": "{n}. {text} — {by} 下达,时限 {due}({state})",
+        "en": "{n}. {text} — by {by}, due {due} ({state})",
+    },
+    "sv.card.notice_answered": {
+        "zh": "{n}. {text} — {by} 下达,时限 {due};{answered_by} {on} 答复({answer},{when}):{note}",
+        "en": "{n}. {text} — by {by}, due {due}; answered by {answered_by} on {on} ({answer}, {when}): {note}",
+    },
+    "sv.card.notice_waiting": {"zh": "待答复", "en": "awaiting an answer"},
+    "sv.card.notice_overdue": {"zh": "⚠ 已超期未答复", "en": "⚠ overdue, not answered"},
+    "sv.n_notices": {"zh": "{n}份督办单", "en": "{n} notice(s)"},
+    "sv.note.notice": {"zh": "督办单:{text}(时限 {due})", "en": "notice: {text} (due {due})"},
+    "sv.note.notice_answered": {
+        "zh": "答复督办单({answer}):{note}",
+        "en": "notice answered ({answer}): {note}",
+    },
+    "sv.progress_notices": {
+        "zh": "督办单:共{issued}份,待答复{open}份(逾期{overdue}份),按期答复{on_time}份",
+        "en": "Supervision notices: {issued}, open {open} (overdue {overdue}), answered on time {on_time}",
+    },
+    "sv.report_notices": {
+        "zh": "全年下达督办单{issued}件,已答复{answered}件,其中按期答复{on_time}件。",
+        "en": "{issued} supervision notice(s) were issued during the year; {answered} answered, {on_time} of them on time.",
+    },
 }
