@@ -159,3 +159,76 @@ async def test_a_case_not_signed_in_time_is_in_the_morning_digest(tmp_path):
                        for ln in d.lines)
     finally:
         await stop()
+
+
+async def test_a_supervision_notice_is_issued_answered_and_chased(bot_env):
+    case = registered_case(bot_env.store, "0905", handler="张三", assigned_on="2020-06-01",
+                           stage="consulted", consulted=True)
+    office, zhang, head = bot_env.user("周敏"), bot_env.user("张三"), bot_env.user("赵立")
+    leader_other = bot_env.user("陈静")  # leads the 投资促进 divisions, not 综合处
+    # a leader of another division does not get the button, nor may force it
+    await leader_other.ask("/mine")
+    answer = await bot_env.press_raw(leader_other, leader_other.last.message_id,
+                                     signed(bot_env, "uf", "notice", case.id, case.version))
+    assert answer["text"] == "督办单由办公室或分管领导下达。"
+    assert bot_env.store.get_case(case.id).notices == []
+    # the office issues one: what is required, by when (a date as people write it)
+    await office.ask("/case 0905")
+    reply = await office.ask_press("督办单")
+    assert "督办要求是什么" in texts(reply)
+    reply = await office.ask("请于本周内与代表再次面商并报送进展")
+    assert "什么时候前落实" in texts(reply)
+    reply = await office.ask("昨天")
+    assert "不在今天之后" in texts(reply)
+    reply = await office.ask("7月3日前")
+    assert "督办单已下达(时限 2020-07-03),已通知:张三、赵立" in texts(reply)
+    card = reply[-1].text
+    assert "督办单:\n · 1. 请于本周内与代表再次面商并报送进展 — 周敏 下达,时限 2020-07-03(待答复)" in card
+    # the handler and the division head get it at once, with the two answers
+    for user in (zhang, head):
+        note = user.last
+        assert "周敏 就 建议 第0905号 下达督办单" in note.text and "2020-07-03" in note.text
+        assert note.labels == ["已落实", "说明情况"]
+    # tracked like a clock: /due lists it, the light follows its date, the digest chases it
+    assert "0905" in texts(await office.ask("/due 本周"))
+    stored = bot_env.store.get_case(case.id)
+    assert lifecycle.notice_due(stored) == "2020-07-03"
+    from tests.test_e2e_reminders import plan
+
+    lines = [ln for d in plan(bot_env.store, D(2020, 7, 2)) if d.name == "张三" for ln in d.lines
+             if ln.clock == "notice"]
+    assert [(ln.number, ln.due) for ln in lines] == [("0905", D(2020, 7, 3))]
+    prog = texts(await office.ask("/progress"))
+    assert "督办单:共1份,待答复1份(逾期0份),按期答复0份" in prog
+    # overdue once its day passes: /overdue and the card say so
+    bot_env.time.set(dt.datetime(2020, 7, 6, 9, 0, tzinfo=bot_env.time.now().tzinfo))
+    overdue = texts(await office.ask("/overdue"))
+    assert "0905" in overdue and "督办单 超期3天(1个工作日)" in overdue
+    # the handler answers: [已落实] with a note (required)
+    reply = await zhang.ask_press("已落实")
+    assert "请简要说明落实情况" in texts(reply)
+    reply = await zhang.ask("7月5日已与代表面商,进展已报送")
+    assert "督办单已答复(已落实):7月5日已与代表面商,进展已报送" in texts(reply)
+    assert "7月6日" not in texts(reply)
+    stored = bot_env.store.get_case(case.id)
+    notice = stored.notices[0]
+    assert (notice.answer, notice.answered_by, notice.answered_on) == ("done", "张三", "2020-07-06")
+    assert not lifecycle.notice_on_time(notice) and lifecycle.notice_due(stored) is None
+    assert "1. 请于本周内与代表再次面商并报送进展 — 周敏 下达,时限 2020-07-03;张三 2020-07-06 答复(已落实,逾期)" in reply[-1].text
+    # the issuer is told; the history keeps both steps
+    assert "张三 答复了 建议 第0905号 的督办单(已落实,逾期)" in office.last.text
+    history = texts(await office.ask("/history 0905"))
+    assert "督办单:请于本周内与代表再次面商并报送进展(时限 2020-07-03)" in history
+    assert "答复督办单(已落实):7月5日已与代表面商" in history
+    # an old button of an answered notice changes nothing
+    version = bot_env.store.get_case(case.id).version
+    await head.ask_press("说明情况")
+    assert bot_env.store.get_case(case.id).version == version
+    # the report counts it: issued 1, answered 1, on time 0
+    prog = texts(await office.ask("/progress"))
+    assert "督办单:共1份,待答复0份(逾期0份),按期答复0份" in prog
+    from bot.domain.report import report_figures, render_findings
+
+    fig = report_figures(bot_env.store.cases(), 2020)
+    assert fig.notices["issued"] == 1 and fig.notices["on_time"] == 0
+    assert "全年下达督办单1件,已答复1件,其中按期答复0件。" in render_findings(fig)

@@ -104,3 +104,44 @@ def test_rules_set_from_the_command_line(capsys, tmp_path, monkeypatch):
     assert "交办后签收时限(工作日):1  [sign_workdays]" in out
     assert main(["rules", "set", "--year", "2020", "warn_workdays", "0"]) != 0
     assert "1到60" in capsys.readouterr().err
+
+
+def test_notices_who_issues_and_answers():
+    wang = next(p for p in PEOPLE if p.name == "王强")   # leads 综合处
+    chen = next(p for p in PEOPLE if p.name == "陈静")   # leads the 投资促进 divisions
+    head = next(p for p in PEOPLE if p.position == "head")
+    c = mk(stage="consulted", consultations=[Consultation("face", "2020-06-01", "某代表")])
+    assert "notice" in wf.next_steps(c, wang) and "notice" in wf.next_steps(c, head)
+    assert "notice" in wf.next_steps(c, OFFICE)
+    assert "notice" not in wf.next_steps(c, chen) and "notice" not in wf.next_steps(c, ZHANG)
+    with pytest.raises(wf.WorkflowError) as err:
+        wf.issue_notice(c, ZHANG, "请报送进展", D(2020, 7, 3), D(2020, 6, 29), "t")
+    assert err.value.key == "access.cannot_issue_notice"
+    with pytest.raises(wf.WorkflowError) as err:
+        wf.issue_notice(c, wang, "请报送进展", D(2020, 6, 29), D(2020, 6, 29), "t")
+    assert err.value.key == "wf.date_not_ahead"
+    with pytest.raises(wf.ValidationError):
+        wf.issue_notice(c, wang, "  ", D(2020, 7, 3), D(2020, 6, 29), "t")
+    first = wf.issue_notice(c, wang, "请报送进展", D(2020, 7, 10), D(2020, 6, 29), "t")
+    second = wf.issue_notice(c, OFFICE, "请面商", D(2020, 7, 3), D(2020, 6, 29), "t")
+    assert (first.id, second.id) == (1, 2)
+    # the clock follows the notice due first; the light too
+    assert lifecycle.notice_due(c) == "2020-07-03"
+    assert ("notice", "2020-07-03") in set(lifecycle.iter_live(c))
+    assert lifecycle.light(c, D(2020, 7, 6), CAL).clock == "notice"
+    assert "notice_reply" in wf.next_steps(c, ZHANG) and "notice_reply" not in wf.next_steps(c, wang)
+    with pytest.raises(wf.ValidationError):
+        wf.answer_notice(c, ZHANG, "done", "", D(2020, 7, 1))  # a note is required
+    answered = wf.answer_notice(c, ZHANG, "reason", "代表出差,下周面商", D(2020, 7, 1))
+    assert answered.id == 2 and lifecycle.notice_on_time(answered)
+    assert lifecycle.notice_due(c) == "2020-07-10"
+    wf.answer_notice(c, ZHANG, "done", "已报送", D(2020, 7, 13))
+    assert lifecycle.notice_due(c) is None and "notice_reply" not in wf.next_steps(c, ZHANG)
+    counts = lifecycle.notice_counts([c], "2020-07-20")
+    assert counts == lifecycle.NoticeCounts(issued=2, answered=2, on_time=1, open=0, overdue=0)
+    with pytest.raises(wf.WorkflowError) as err:
+        wf.answer_notice(c, ZHANG, "done", "x", D(2020, 7, 13))
+    assert err.value.key == "sv.no_open_notice"
+    # kept through storage's dict form
+    again = Case.from_dict(c.to_dict())
+    assert again.notices == c.notices
