@@ -20,7 +20,7 @@ from bot.domain import lifecycle
 from bot.domain import workflow as wf
 from bot.domain.model import NOTICE_ANSWERS, Case, Person
 from bot.domain.timeutil import iso_now
-from data.views import work_calendar
+from data.views import rules_of, work_calendar
 from handlers.cards import case_title
 from handlers.common import Ctx, btn, esc, get_time
 from handlers.registration import (
@@ -196,6 +196,119 @@ async def notice_answer_entry(c: Ctx) -> object:
     if answer in NOTICE_ANSWERS:
         data["answer"] = answer
     return await open_step(c, "notice_reply", case_id, data=data)
+
+
+# ---------------------------------------------------------------- 审核: drafting, reviewing
+
+
+def _reviewers(c: Ctx, case: Case) -> list[Person]:
+    """The people at the current step of ``case``'s review chain."""
+    step = lifecycle.review_step(case)
+    if step is None:
+        return []
+    return [p for p in c.store.people() if p.active and p.approved
+            and wf.is_reviewer(p, case, step)]
+
+
+def _handler_of(c: Ctx, case: Case) -> Person | None:
+    found = sorted((p for p in c.store.people() if p.name == case.handler and p.active),
+                   key=lambda p: p.division != case.division)
+    return found[0] if found else None
+
+
+async def _tell_reviewers(c: Ctx, case: Case) -> list[str]:
+    told = []
+    draft = shown(case.draft_text, 600) if case.draft_text else ""
+    for person in _reviewers(c, case):
+        if await notify(c, person, lambda pc: pc.t(
+                "sv.notify.review", title=case_title(case, pc.lang), by=esc(c.who),
+                draft=draft or pc.t("sv.no_draft_text")), case):
+            told.append(person.name)
+    return told
+
+
+def _position(c: Ctx, case: Case) -> str:
+    step = lifecycle.review_step(case)
+    return c.t(f"sv.position.{step}") if step else ""
+
+
+async def _finish_drafted(c: Ctx, st: FlowState) -> None:
+    text = st.data.get("draft", "")
+
+    def change(case: Case) -> str:
+        wf.submit_draft(case, rules_of(c.store, case.year), c.today, text)
+        return ""
+
+    case = await commit(c, st, change)
+    if case is None:
+        return
+    told = await _tell_reviewers(c, case)
+    if told:
+        msg = c.t("sv.done.drafted", position=_position(c, case), names=esc("、".join(told)))
+    else:
+        msg = c.t("sv.done.drafted_nobody", position=_position(c, case))
+    await done(c, st, case, msg)
+
+
+add_flow(Flow(
+    name="drafted",
+    title="step.drafted",
+    asks=(Ask("draft", lambda c, st: c.t("sv.ask.draft_text", title=_title(c, st)),
+              choices=lambda c, st: [Choice("", c.t("upd.skip"))],
+              read=lambda c, st, text: wf.read_text(text, "draft_text", 8000)),),
+    finish=_finish_drafted,
+))
+
+
+def _review_finish(approve: bool):
+    async def finish(c: Ctx, st: FlowState) -> None:
+        at = iso_now(get_time(c.context))
+        reason = st.data.get("reason", "")
+        made = {}
+
+        def change(case: Case) -> str:
+            decision = wf.review(case, c.person, approve, reason, at, c.today)
+            made["review"] = decision
+            position = c.t(f"sv.position.{decision.position}")
+            if approve:
+                return c.t("sv.note.review_ok", position=position)
+            return c.t("sv.note.review_back", position=position, reason=decision.reason)
+
+        case = await commit(c, st, change)
+        if case is None:
+            return
+        handler = _handler_of(c, case)
+        if not approve:
+            await notify(c, handler, lambda pc: pc.t(
+                "sv.notify.review_back", by=esc(c.who), title=case_title(case, pc.lang),
+                reason=shown(reason)), case)
+            await done(c, st, case, c.t("sv.done.review_back"))
+            return
+        if case.stage == "reviewed":
+            await notify(c, handler, lambda pc: pc.t(
+                "sv.notify.reviewed", by=esc(c.who), title=case_title(case, pc.lang)), case)
+            await done(c, st, case, c.t("sv.done.reviewed"))
+            return
+        told = await _tell_reviewers(c, case)
+        if told:
+            msg = c.t("sv.done.review_ok_next", position=_position(c, case),
+                      names=esc("、".join(told)))
+        else:
+            msg = c.t("sv.done.review_ok")
+        await done(c, st, case, msg)
+
+    return finish
+
+
+add_flow(Flow(name="review_ok", title="step.review_ok", asks=(),
+              finish=_review_finish(True)))
+add_flow(Flow(
+    name="review_back",
+    title="step.review_back",
+    asks=(Ask("reason", lambda c, st: c.t("sv.ask.review_reason", title=_title(c, st)),
+              read=lambda c, st, text: wf.check_reason(text)),),
+    finish=_review_finish(False),
+))
 
 
 def register(app: Application) -> None:

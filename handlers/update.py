@@ -26,6 +26,7 @@ from telegram import InlineKeyboardButton, Message
 from telegram.ext import Application
 from tinydb import Query
 
+from bot.domain import lifecycle
 from bot.domain import workflow as wf
 from bot.domain.access import decide
 from bot.domain.lifecycle import is_open
@@ -287,8 +288,8 @@ def _forward_flow(stage: str) -> Flow:
     return add_flow(Flow(name=stage, title=f"step.{stage}", asks=asks, finish=finish))
 
 
-for _stage in ("assigned", "in_progress", "drafted", "reviewed", "published", "archived"):
-    _forward_flow(_stage)
+for _stage in ("assigned", "in_progress", "published", "archived"):
+    _forward_flow(_stage)  # 已拟复文 and 已审核: handlers/supervision.py (审核)
 
 
 # ---------------------------------------------------------------- 记录协商
@@ -342,6 +343,12 @@ async def _begin_answer(c: Ctx, st: FlowState) -> bool:
     except wf.ValidationError as err:
         await c.reply(esc(err.render(c.lang)))
         return False
+    if lifecycle.answer_needs_review(case, _rules(c, case).review_strict):  # 审核 first
+        if wf.may_override(c.person, case):
+            st.data["_override"] = st.data["_review"] = True
+            return True
+        await c.reply(c.t("sv.review_first_card", title=case_title(case, c.lang)))
+        return False
     if case.consultations:
         return True
     if wf.may_override(c.person, case):
@@ -372,7 +379,8 @@ async def _finish_answer(c: Ctx, st: FlowState) -> None:
     def change(case: Case) -> str:
         reason = wf.answer(case, c.person, c.today, _rules(c, case), reply_class,
                            d.get("override", ""), on=on, cal=work_calendar(c.store))
-        return c.t("upd.note.override", reason=reason) if reason else ""
+        key = "sv.note.override_review" if d.get("_review") else "upd.note.override"
+        return c.t(key, reason=reason) if reason else ""
 
     case = await commit(c, st, change)
     if case is None:
@@ -385,7 +393,8 @@ async def _finish_answer(c: Ctx, st: FlowState) -> None:
     if reply_class == "B" and "followup" in case.clocks and not case.continuation:
         text += "\n" + c.t("upd.done.followup", due=case.clocks["followup"].due)
     if d.get("override"):
-        text += "\n" + c.t("upd.done.overridden")
+        text += "\n" + c.t("sv.done.overridden_review" if d.get("_review")
+                           else "upd.done.overridden")
     await done(c, st, case, text)
 
 
@@ -394,7 +403,9 @@ add_flow(Flow(
     title="step.answer",
     begin=_begin_answer,
     asks=(
-        Ask("override", _key("upd.ask.override"), read=_reason,
+        Ask("override", lambda c, st: c.t("sv.ask.override_review" if st.data.get("_review")
+                                          else "upd.ask.override", title=_title(c, st)),
+            read=_reason,
             when=lambda c, st: bool(st.data.get("_override")),
             extra=lambda c, st: [[step_button(c, _case(st), "consult")]]),
         _on_ask("upd.ask.answered_on"),

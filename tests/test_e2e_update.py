@@ -49,14 +49,17 @@ def signed(env, action: str, *args) -> str:
 
 async def test_the_card_offers_the_next_steps_and_a_forward_move(bot_env):
     zhang = bot_env.user("张三")
+    head = bot_env.user("赵立")  # reviews the draft (审核)
     reply = await zhang.ask("/update 0458")  # joint, consulted, due June 30
     card = reply[-1]
     assert "提案 第0458号" in card.text
     assert card.labels[:6] == ["记录协商", "已拟复文", "已提交意见", "申请延期", "退回改办", "回退状态"]
-    reply = await zhang.ask_press("已拟复文")
-    assert "状态已更新为:已拟复文" in texts(reply) and reply[-1].message_id == card.message_id
+    reply = await zhang.ask_press("已拟复文")  # the draft's text may follow (审核)
+    reply = await zhang.ask_press("跳过")
+    assert "已拟复文,送处室负责人审核:赵立" in texts(reply)
     assert case_no(bot_env.store, "0458").stage == "drafted"
-    assert "已审核" in reply[-1].labels  # the next step now
+    assert "已审核" not in reply[-1].labels  # reviewed along the chain, not by a button
+    assert head.last.labels[:2] == ["同意", "退回修改"]
     reply = await zhang.ask("/history 0458")
     assert "张三 状态:已协商 → 已拟复文" in texts(reply)
 
@@ -244,23 +247,24 @@ async def test_two_people_editing_the_same_case(bot_env):
     await head.ask("/update 0458")
     # the division head acts first
     await head.ask_press("已拟复文")
+    await head.ask_press("跳过")
     # the handler's card is stale: told, shown the fresh card, nothing written
     version = case_no(bot_env.store, "0458").version
     reply = await zhang.ask_press("记录协商")
     assert "已被赵立于2020-06-29 09:30修改,您的操作未保存" in texts(reply)
-    assert "状态:已拟复文" in reply[-1].text and "已审核" in reply[-1].labels
+    assert "状态:已拟复文" in reply[-1].text and "记录协商" in reply[-1].labels
     assert case_no(bot_env.store, "0458").version == version
     # mid-flow: the handler starts from the fresh card, the head saves meanwhile
     await zhang.ask_press("记录协商")
     await zhang.ask_press("面商")
     await zhang.ask_press("今天 2020-06-29")
     await head.ask("/update 0458")
-    await head.ask_press("已审核")
+    await head.ask_press("同意")  # the head reviews the draft (审核) meanwhile
     await zhang.ask_press("陈永红")
     reply = await zhang.ask_press("跳过")
-    assert "您的操作未保存" in texts(reply) and "状态:已审核" in reply[-1].text
+    assert "您的操作未保存" in texts(reply) and "处室负责人 ✓赵立" in reply[-1].text
     stored = case_no(bot_env.store, "0458")
-    assert len(stored.consultations) == 1 and stored.stage == "reviewed"
+    assert len(stored.consultations) == 1 and [r.by for r in stored.reviews] == ["赵立"]
 
 
 async def test_a_handler_of_another_division_is_refused(bot_env):

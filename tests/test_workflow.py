@@ -438,6 +438,10 @@ def test_a_draft_becomes_an_assigned_case():
 # ---------------------------------------------------------------- a property
 
 
+def lifecycle_review(k: Case) -> str | None:
+    return wf.lifecycle.review_step(k)
+
+
 def _apply(k: Case, step: str, person: Person, n: int) -> None:
     """One step as the chat would take it, with answers drawn from ``n``."""
     if step == "consult":
@@ -466,6 +470,11 @@ def _apply(k: Case, step: str, person: Person, n: int) -> None:
     elif step == "sign":
         wf.sign(k, person, "2020-06-29T10:00:00+08:00")
         assert k.signed_by == person.name and not wf.lifecycle.awaiting_signature(k)
+    elif step == "drafted":
+        wf.submit_draft(k, RULES, TODAY, "复文稿")
+        assert lifecycle_review(k) == "division_head"
+    elif step in ("review_ok", "review_back"):
+        wf.review(k, person, step == "review_ok", "请修改", "2020-06-29T10:00:00+08:00", TODAY)
     elif step == "notice":
         wf.issue_notice(k, person, "请报送进展", TODAY + dt.timedelta(days=1 + n), TODAY,
                         "2020-06-29T10:00:00+08:00")

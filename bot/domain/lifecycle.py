@@ -38,6 +38,12 @@ The rules (DOMAIN.md, "A case's life"; LEDGER.md):
   date, so /overdue, /due, /mine, /progress, the digest and the lights pick it up; a notice
   is answered on time when its answer's day is on or before its due date. Nothing of an
   archived case is live.
+* **审核 (review of the draft reply)**: a case at 已拟复文 whose draft went for review
+  (``review_chain`` recorded for the round) waits on the chain's next position until every
+  step approved (then it is 已审核); one 退回修改 ends the round. A step waiting more than
+  the year's ``review_workdays`` (3) working days is late (the office is told). Such a
+  case can be answered only once reviewed, or by the office overriding with a reason; with
+  the year's ``review_strict`` every answer of a case not yet 已审核 needs that.
 * **Traffic lights** (红黄绿灯, :func:`light`): ✅ done (not open); 🔴 overdue (a live clock
   past due); 🟡 a live clock due within the year's ``warn_workdays`` (5) working days, or
   behind schedule: a lead/sole/split case with no consultation once half of its time from
@@ -456,3 +462,53 @@ class LightReader:
 
     def sign_due(self, case: Case) -> dt.date | None:
         return sign_due(case, self.cal, self._year_rules(case.year))
+
+    def review_due(self, case: Case) -> dt.date | None:
+        return review_due(case, self.cal, self._year_rules(case.year))
+
+    def review_late(self, case: Case) -> bool:
+        due = self.review_due(case)
+        return due is not None and due < self.today
+
+
+# ---------------------------------------------------------------- 审核 (review of the draft)
+
+DEFAULT_REVIEW_WORKDAYS = 3
+_REVIEWED = frozenset(STAGES[STAGES.index("reviewed"):])
+
+
+def review_approvals(case: Case) -> list:
+    """The approvals of the current round, in order."""
+    return [r for r in case.reviews if r.round == case.review_round and r.decision == "approved"]
+
+
+def review_step(case: Case) -> str | None:
+    """The position whose review the draft waits for (None: no review pending)."""
+    if case.stage != "drafted" or not case.review_chain:
+        return None
+    done = len(review_approvals(case))
+    return case.review_chain[done] if done < len(case.review_chain) else None
+
+
+def review_pending(case: Case) -> bool:
+    return review_step(case) is not None
+
+
+def review_due(case: Case, cal: Any, rules: Any = None) -> dt.date | None:
+    """The last day the current review step may take (``review_workdays`` after it began)."""
+    if not review_pending(case) or not case.review_since:
+        return None
+    n = rule_value(rules, case.year, "review_workdays", DEFAULT_REVIEW_WORKDAYS)
+    return cal.add_workdays(dt.date.fromisoformat(case.review_since), n)
+
+
+def review_late(case: Case, today: dt.date, cal: Any, rules: Any = None) -> bool:
+    due = review_due(case, cal, rules)
+    return due is not None and due < today
+
+
+def answer_needs_review(case: Case, strict: bool = False) -> bool:
+    """Answering now would skip the review (see the module's rules)."""
+    if case.role == "reference" or case.stage in _REVIEWED:
+        return False
+    return review_pending(case) or bool(strict)

@@ -230,6 +230,33 @@ class Notice:
         return not self.answer
 
 
+#: who reviews a draft reply (审核), one position per step of a year's chain
+REVIEWERS = ("division_head", "leader", "head", "office")
+REVIEW_DECISIONS = ("approved", "returned")
+
+
+@dataclass
+class Review:
+    """One reviewer's decision on a draft reply (审核): 同意, or 退回修改 with a reason."""
+
+    round: int
+    position: str
+    decision: str
+    by: str
+    at: str
+    by_id: int = 0
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        self.round = int(self.round)
+        self.position = _choice(self.position, REVIEWERS, "position")
+        self.decision = _choice(self.decision, REVIEW_DECISIONS, "decision")
+        self.by = _text(self.by, "by", MAX_NAME)
+        self.at = _text(self.at, "at", 40)
+        self.by_id = int(self.by_id or 0)
+        self.reason = _text(self.reason, "reason", MAX_TEXT)
+
+
 @dataclass
 class HistoryEvent:
     """One step of a case's trace (痕迹管理): who changed what, when, from which value."""
@@ -288,6 +315,14 @@ class Case:
     signed_by_id: int = 0
     #: 督办单: the supervision notices issued on the case, oldest first
     notices: list[Notice] = field(default_factory=list)
+    #: 审核: the draft reply's text (optional), the review round (one per 已拟复文), the chain
+    #: of that round (positions, from the year's rules), since when its current step waits,
+    #: and every reviewer's decision
+    draft_text: str = ""
+    review_round: int = 0
+    review_chain: list[str] = field(default_factory=list)
+    review_since: str = ""
+    reviews: list[Review] = field(default_factory=list)
     #: ledger columns the bot does not know, kept and exported back unchanged
     extra: dict[str, str] = field(default_factory=dict)
     id: int = 0
@@ -348,6 +383,13 @@ class Case:
         self.signed_by_id = int(self.signed_by_id or 0)
         self.notices = [Notice(**(asdict(n) if isinstance(n, Notice) else n))
                         for n in (self.notices or [])]
+        self.draft_text = _text(self.draft_text, "draft_text", MAX_TEXT * 4)
+        self.review_round = int(self.review_round or 0)
+        self.review_chain = [_choice(p, REVIEWERS, "review_chain")
+                             for p in (self.review_chain or [])]
+        self.review_since = check_date(self.review_since, "review_since")
+        self.reviews = [Review(**(asdict(r) if isinstance(r, Review) else r))
+                        for r in (self.reviews or [])]
         self.extra = {str(k): "" if v is None else str(v) for k, v in (self.extra or {}).items()}
 
     # -- derived

@@ -48,7 +48,7 @@ from typing import Any, NamedTuple, cast
 import orjson
 
 from bot.domain.access import sees_division
-from bot.domain.lifecycle import LightReader, is_open, iter_live, main_done
+from bot.domain.lifecycle import LightReader, is_open, iter_live, main_done, review_step
 from bot.domain.model import CLOCKS, OPINION_ROLES, STAGES, Case, Person
 from bot.domain.querytext import esc, fmt_date, short_title
 from bot.domain.rules import Rules, rules_for
@@ -70,7 +70,7 @@ UNREACHABLE_REASONS = ("inactive", "unlinked", "unapproved", "blocked")
 _CLOCK_ORDER = {name: i for i, name in enumerate(CLOCKS)}
 #: digest lines that are not about a clock of the case: ``sign`` (签收 overdue: the case
 #: was assigned and its handler has not signed for it within ``sign_workdays``)
-SIDE_LINES = ("sign",)
+SIDE_LINES = ("sign", "review")
 
 RulesArg = Callable[[int], Rules] | Mapping[str, Any] | Rules | None
 
@@ -260,6 +260,10 @@ class ReminderLine(NamedTuple):
     def state(self, lang: str | None) -> str:
         if self.clock == "sign":
             return t("sv.remind.unsigned", lang, n=self.overdue_workdays)
+        if self.clock == "review":
+            if self.overdue_workdays:
+                return t("sv.remind.review_late", lang, n=self.overdue_workdays)
+            return t("sv.remind.review", lang)
         if self.due_in_days < 0:
             return t("remind.state.overdue", lang, n=self.overdue_workdays)
         if self.due_in_days == 0:
@@ -481,11 +485,38 @@ class _Planner:
             return None
         return due
 
+    def plan_review(self, case: Case) -> None:
+        """审核 pending (lifecycle decides): the reviewers of the current step every working
+        day; once the step waited past ``review_workdays``, the office too."""
+        step = review_step(case)
+        if step is None:
+            return
+        due = self.lights.review_due(case) or self.day
+        late = self.cal.workdays_between(due, self.day) if due < self.day else 0
+        chain = self.chain
+        who: tuple[tuple[Person, str], ...]
+        if step == "division_head":
+            who = chain.rung(case, 1)
+        elif step == "leader":
+            who = chain.rung(case, 3)
+        elif step == "head":
+            who = tuple((p, "head") for p in chain.heads)
+        else:
+            who = chain.rung(case, 2)
+        if late:
+            who = who + chain.rung(case, 2)
+        for p, role in who:
+            self.add(p, ReminderLine(case.id, case.kind, case.number, case.title, "review",
+                                     due, (due - self.day).days, late, ROLE_LEVELS[role],
+                                     role, light=self.mark(case)))
+
     def plan_case(self, case: Case) -> None:
         if case.stage == "archived":
             return
         if case.stage == "assigned" and not case.signed_at:
             self.plan_signing(case)
+        elif case.stage == "drafted" and case.review_chain:
+            self.plan_review(case)
         campaign_due = self.campaign_of(case) if case.role in OPINION_ROLES else None
         campaign_done = False
         day_iso = self.day_iso

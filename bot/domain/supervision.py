@@ -64,11 +64,47 @@ def notice_lines(case: Case, today_iso: str, lang: str | None) -> list[str]:
     return lines
 
 
+def review_lines(case: Case, lights: LightReader, lang: str | None) -> list[str]:
+    """The card's 审核 lines: the draft (cut short), each step of the round's chain (who
+    approved when, who it waits for and since when), the last send-back and its reason."""
+    lines = []
+    if case.draft_text:
+        text = case.draft_text if len(case.draft_text) <= 120 else case.draft_text[:119] + "…"
+        lines.append(t("sv.card.draft", lang, text=_esc(text)))
+    if not case.review_chain:
+        return lines
+    approvals = lifecycle.review_approvals(case)
+    waiting = lifecycle.review_step(case)
+    steps = []
+    for k, position in enumerate(case.review_chain):
+        label = t(f"sv.position.{position}", lang)
+        if k < len(approvals):
+            r = approvals[k]
+            steps.append(t("sv.card.review_done", lang, position=label, who=_esc(r.by),
+                           on=r.at[:10]))
+        elif k == len(approvals) and waiting is not None:
+            key = "sv.card.review_late" if lights.review_late(case) else "sv.card.review_waiting"
+            steps.append(t(key, lang, position=label, since=case.review_since or "—"))
+        else:
+            steps.append(t("sv.card.review_todo", lang, position=label))
+    if waiting is not None or case.stage in ("reviewed",) or approvals:
+        lines.append(t("sv.card.review", lang, steps=" → ".join(steps)))
+    returned = [r for r in case.reviews if r.decision == "returned"]
+    if returned and waiting is None and case.stage != "reviewed":
+        r = returned[-1]
+        lines.append(t("sv.card.review_returned", lang, who=_esc(r.by),
+                       position=t(f"sv.position.{r.position}", lang), on=r.at[:10],
+                       reason=_esc(r.reason)))
+    return lines
+
+
 def card_lines(case: Case, lights: LightReader, lang: str | None) -> list[str]:
-    """The light (with its reason), the signing line and the notices of a case card."""
+    """The light (with its reason), the signing line, the notices and the review of a
+    case card."""
     lines = [light_text(lights.light(case), lang)]
     signed = sign_text(case, lights, lang)
     if signed:
         lines.append(signed)
     lines.extend(notice_lines(case, lights.today.isoformat(), lang))
+    lines.extend(review_lines(case, lights, lang))
     return lines

@@ -41,6 +41,7 @@ from bot.domain.model import (
     MAX_NAME,
     NOTICE_ANSWERS,
     Notice,
+    Review,
     MET_UNKNOWN,
     MAX_TEXT,
     MAX_TITLE,
@@ -103,7 +104,8 @@ def applicable_stages(case: Case) -> tuple[str, ...]:
 
 
 #: stages reached only through their own step (not a plain forward move)
-_OWN_STEP = {"consulted": "consult", "answered": "answer", "feedback": "satisfaction"}
+_OWN_STEP = {"consulted": "consult", "answered": "answer", "feedback": "satisfaction",
+             "reviewed": "review"}
 
 
 def forward_targets(case: Case) -> list[str]:
@@ -321,6 +323,12 @@ def answer(case: Case, person: Person | None, today: dt.date, rules: Rules,
     can_answer(case)
     check_step_date(case, on, today)
     note = check_consult_first(case, person, override_reason, on)
+    if lifecycle.answer_needs_review(case, rules.review_strict):  # 审核 first
+        if not may_override(person, case):
+            raise WorkflowError("sv.review_first")
+        if not (override_reason or "").strip():
+            raise WorkflowError("wf.override_needs_reason")
+        note = check_reason(override_reason)
     if needs_reply_class(case):
         if reply_class not in REPLY_CLASSES:
             raise WorkflowError("wf.reply_class_needed")
@@ -547,6 +555,62 @@ def sign(case: Case, person: Person | None, at: str) -> str:
     return ""
 
 
+# ---------------------------------------------------------------- 审核
+
+
+def submit_draft(case: Case, rules: Rules, today: dt.date, text: str = "",
+                 on: dt.date | None = None) -> None:
+    """已拟复文: the draft (its text optional) goes for review along the year's chain
+    (``review_chain``), in place; the chain is kept with the round."""
+    if text:
+        case.draft_text = _text(text, "draft_text", MAX_TEXT * 4)
+    move_forward(case, "drafted", today, on)
+    case.review_round += 1
+    case.review_chain = list(rules.review_chain)
+    case.review_since = (on or today).isoformat()
+
+
+def is_reviewer(person: Person | None, case: Case, position: str) -> bool:
+    """Whether ``person`` stands at ``position`` of ``case``'s review chain."""
+    if person is None or not decide(person, "view", case):
+        return False
+    if position == "division_head":
+        return person.position == "division_head" and person.division == case.division
+    if position == "leader":
+        return person.position == "leader" and case.division in person.leads_divisions
+    return person.position == position
+
+
+def may_review(person: Person | None, case: Case) -> bool:
+    step = lifecycle.review_step(case)
+    return step is not None and is_reviewer(person, case, step)
+
+
+def review(case: Case, person: Person | None, approve: bool, reason: str, at: str,
+           today: dt.date) -> Review:
+    """One step of the review (in place): 同意 moves the draft to the next reviewer (or to
+    已审核 after the last); 退回修改 (a reason required) sends it back for redrafting."""
+    step = lifecycle.review_step(case)
+    if step is None:
+        raise WorkflowError("sv.no_review")
+    if not is_reviewer(person, case, step):
+        raise WorkflowError("sv.review_not_yours", position=step)
+    assert person is not None
+    decision = Review(round=case.review_round, position=step,
+                      decision="approved" if approve else "returned", by=person.name, at=at,
+                      by_id=person.id, reason="" if approve else check_reason(reason))
+    case.reviews = [*case.reviews, decision]
+    if not approve:
+        case.stage = "consulted" if case.consultations else "in_progress"
+        case.review_since = ""
+    elif lifecycle.review_step(case) is None:
+        case.stage = "reviewed"
+        case.review_since = ""
+    else:
+        case.review_since = today.isoformat()
+    return decision
+
+
 # ---------------------------------------------------------------- 督办单
 
 
@@ -682,11 +746,12 @@ FIX_FIELDS = ("division", "task", "handler", "deadline", "requirements")
 
 #: the update steps a case card may offer, in the order its buttons are shown; a stage
 #: name is a plain forward move to that stage
-STEPS = ("sign", "notice_reply", "consult", "assigned", "in_progress", "drafted", "reviewed", "answer", "satisfaction",
+STEPS = ("sign", "notice_reply", "review_ok", "review_back", "consult", "assigned", "in_progress", "drafted", "reviewed", "answer", "satisfaction",
          "followup", "published", "archived", "extend", "return", "fixes", "back", "notice")
 #: the access action each step needs
 STEP_ACTION = {step: "update" for step in STEPS} | {"fixes": "assign", "sign": "sign",
-                                                    "notice": "issue_notice"}
+                                                    "notice": "issue_notice",
+                                                    "review_ok": "view", "review_back": "view"}
 
 
 def next_steps(case: Case, person: Person | None) -> list[str]:
@@ -730,6 +795,8 @@ def next_steps(case: Case, person: Person | None) -> list[str]:
         steps.add("fixes")
     if lifecycle.awaiting_signature(case) and decide(person, "sign", case):
         steps.add("sign")
+    if may_review(person, case):
+        steps.update(("review_ok", "review_back"))
     if case.stage not in ("registered", "archived"):
         if decide(person, "issue_notice", case):
             steps.add("notice")

@@ -154,4 +154,123 @@ MESSAGES = {
         "zh": "全年下达督办单{issued}件,已答复{answered}件,其中按期答复{on_time}件。",
         "en": "{issued} supervision notice(s) were issued during the year; {answered} answered, {on_time} of them on time.",
     },
+
+    # -- 审核 (review of the draft reply)
+    "rules.label.review_chain": {
+        "zh": "复文审核顺序(division_head 处室负责人, leader 分管领导, head 主要领导, office 办公室)",
+        "en": "review chain of a draft reply (division_head, leader, head, office)",
+    },
+    "rules.label.review_workdays": {
+        "zh": "每级审核时限(工作日,超过即告知办公室)",
+        "en": "working days a review step may wait before the office is told",
+    },
+    "rules.label.review_strict": {
+        "zh": "所有答复须经审核(yes/no)",
+        "en": "every answer needs a reviewed draft (yes/no)",
+    },
+    "rules.hint.review_chain": {
+        "zh": "请写一个或几个职务,用逗号分开,不重复:division_head, leader, head, office。",
+        "en": "give one or more positions, comma-separated, no repeats: division_head, leader, head, office.",
+    },
+    "rules.hint.flag": {"zh": "请写 yes 或 no。", "en": "write yes or no."},
+    "field.draft_text": {"zh": "复文内容", "en": "draft reply"},
+    "field.review_round": {"zh": "审核轮次", "en": "review round"},
+    "field.review_chain": {"zh": "审核顺序", "en": "review chain"},
+    "field.review_since": {"zh": "本级待审起始日", "en": "waiting for review since"},
+    "field.reviews": {"zh": "审核记录", "en": "reviews"},
+    "field.decision": {"zh": "审核意见", "en": "decision"},
+    "step.review_ok": {"zh": "同意", "en": "approve"},
+    "step.review_back": {"zh": "退回修改", "en": "send back"},
+    "clock.review": {"zh": "审核", "en": "review"},
+    "wf.use_step_review": {
+        "zh": "已审核由审核人逐级[同意]后自动完成,不能直接设置。",
+        "en": "A draft becomes reviewed when every reviewer approved it; it cannot be set directly.",
+    },
+    "sv.review_first": {
+        "zh": "复文还没有审核完毕,审核后才能答复(办公室可说明理由直接答复)。",
+        "en": "The draft is not reviewed yet; it can be answered once reviewed (the office may answer anyway with a reason).",
+    },
+    "sv.review_first_card": {
+        "zh": "{title} 的复文还没有审核完毕:请等审核人[同意]后再答复。",
+        "en": "The draft of {title} is not reviewed yet: answer once the reviewers approved it.",
+    },
+    "sv.ask.override_review": {
+        "zh": "<b>{title}</b> 的复文还没有审核完毕。您是办公室,可以说明理由直接答复,理由将记入办理记录。请输入理由:",
+        "en": "The draft of <b>{title}</b> is not reviewed yet. As the office you may answer anyway with a reason, kept in the history. Type the reason:",
+    },
+    "sv.note.override_review": {
+        "zh": "未经审核即答复(办公室批准):{reason}",
+        "en": "answered without review (office override): {reason}",
+    },
+    "sv.done.overridden_review": {
+        "zh": "(未经审核即答复,理由已记入办理记录)",
+        "en": "(answered without review; the reason is in the history)",
+    },
+    "sv.no_review": {"zh": "本件没有待审核的复文。", "en": "This case has no draft waiting for review."},
+    "sv.review_not_yours": {
+        "zh": "复文现在等待{position}审核,不是您。",
+        "en": "The draft now waits for the {position}'s review, not yours.",
+    },
+    "sv.position.division_head": {"zh": "处室负责人", "en": "division head"},
+    "sv.position.leader": {"zh": "分管领导", "en": "leader in charge"},
+    "sv.position.head": {"zh": "主要领导", "en": "head of the bureau"},
+    "sv.position.office": {"zh": "办公室", "en": "office"},
+    "sv.ask.draft_text": {
+        "zh": "<b>{title} · 已拟复文</b>\n请粘贴复文内容(供审核人阅看),或点[跳过]:",
+        "en": "<b>{title} · reply drafted</b>\nPaste the draft (for the reviewers), or press [skip]:",
+    },
+    "sv.done.drafted": {
+        "zh": "✓ 已拟复文,送{position}审核:{names}。",
+        "en": "✓ Reply drafted; sent for review to the {position}: {names}.",
+    },
+    "sv.done.drafted_nobody": {
+        "zh": "✓ 已拟复文,待{position}审核(目前无人可通知,请另行联系)。",
+        "en": "✓ Reply drafted; waits for the {position}'s review (nobody to tell here; please contact them).",
+    },
+    "sv.notify.review": {
+        "zh": "📝 {title} 的复文待您审核({by} 拟稿):\n{draft}",
+        "en": "📝 The draft reply of {title} waits for your review (drafted by {by}):\n{draft}",
+    },
+    "sv.no_draft_text": {"zh": "(未附复文内容)", "en": "(no draft text attached)"},
+    "sv.ask.review_reason": {
+        "zh": "<b>{title} · 退回修改</b>\n请写明需要修改的地方:",
+        "en": "<b>{title} · send back</b>\nWhat must be changed?",
+    },
+    "sv.done.review_ok": {"zh": "✓ 已同意。", "en": "✓ Approved."},
+    "sv.done.review_ok_next": {
+        "zh": "✓ 已同意,转{position}审核:{names}。",
+        "en": "✓ Approved; now with the {position}: {names}.",
+    },
+    "sv.done.reviewed": {"zh": "✓ 已同意,复文审核完毕(已审核)。", "en": "✓ Approved; the draft is reviewed."},
+    "sv.done.review_back": {"zh": "✓ 已退回修改,已告知承办人。", "en": "✓ Sent back; the handler was told."},
+    "sv.notify.reviewed": {
+        "zh": "✅ {title} 的复文已审核完毕({by} 最后同意),可以答复了。",
+        "en": "✅ The draft of {title} is reviewed ({by} approved last); it can be answered now.",
+    },
+    "sv.notify.review_back": {
+        "zh": "↩ {by} 退回了 {title} 的复文,请修改后重新提交:{reason}",
+        "en": "↩ {by} sent back the draft of {title}; revise and submit again: {reason}",
+    },
+    "sv.note.review_ok": {"zh": "审核同意({position})", "en": "review approved ({position})"},
+    "sv.note.review_back": {"zh": "审核退回修改({position}):{reason}", "en": "sent back by the {position}: {reason}"},
+    "sv.card.draft": {"zh": "复文:{text}", "en": "Draft: {text}"},
+    "sv.card.review": {"zh": "审核:{steps}", "en": "Review: {steps}"},
+    "sv.card.review_done": {"zh": "{position} ✓{who} {on}", "en": "{position} ✓{who} {on}"},
+    "sv.card.review_waiting": {"zh": "{position} 待审核(自 {since})", "en": "{position} waiting (since {since})"},
+    "sv.card.review_late": {"zh": "{position} ⚠ 待审核已超时(自 {since})", "en": "{position} ⚠ overdue (since {since})"},
+    "sv.card.review_todo": {"zh": "{position}", "en": "{position}"},
+    "sv.card.review_returned": {
+        "zh": "上次退回修改:{who}({position}){on}:{reason}",
+        "en": "Last sent back: {who} ({position}) {on}: {reason}",
+    },
+    "sv.remind.review": {"zh": "复文待您审核", "en": "a draft reply waits for your review"},
+    "sv.remind.review_late": {
+        "zh": "复文审核已超时{n}个工作日",
+        "en": "the draft's review is {n} working day(s) late",
+    },
+    "sv.n_reviews": {"zh": "{n}条审核记录", "en": "{n} review decision(s)"},
+    "sv.progress_reviews": {
+        "zh": "待审核复文:{n}件(超时{late}件)",
+        "en": "Drafts waiting for review: {n} (late: {late})",
+    },
 }
