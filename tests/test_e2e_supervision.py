@@ -232,3 +232,95 @@ async def test_a_supervision_notice_is_issued_answered_and_chased(bot_env):
     fig = report_figures(bot_env.store.cases(), 2020)
     assert fig.notices["issued"] == 1 and fig.notices["on_time"] == 0
     assert "全年下达督办单1件,已答复1件,其中按期答复0件。" in render_findings(fig)
+
+
+async def test_a_draft_is_reviewed_along_the_chain_before_it_is_answered(bot_env):
+    case = registered_case(bot_env.store, "0906", handler="张三", assigned_on="2020-06-01",
+                           stage="consulted", consulted=True)
+    zhang, head, leader = bot_env.user("张三"), bot_env.user("赵立"), bot_env.user("王强")
+    office = bot_env.user("周敏")
+    await zhang.ask("/update 0906")
+    await zhang.ask_press("已拟复文")
+    reply = await zhang.ask("感谢您提出的建议。经研究,我厅已会同有关部门制定工作方案……")
+    assert "已拟复文,送处室负责人审核:赵立" in texts(reply)
+    assert "审核:处室负责人 待审核(自 2020-06-29) → 分管领导" in reply[-1].text
+    assert "复文:感谢您提出的建议" in reply[-1].text
+    # the handler may not answer a draft under review; the button explains why
+    reply = await zhang.ask_press("已答复")
+    assert "的复文还没有审核完毕" in texts(reply)
+    # the division head gets it at once with [同意] [退回修改]; the leader is not asked yet
+    note = head.last
+    assert "复文待您审核(张三 拟稿)" in note.text and "感谢您提出的建议" in note.text
+    assert note.labels[:2] == ["同意", "退回修改"]
+    assert not any("复文待您审核" in m.text for m in leader.messages)
+    # it is in the reviewer's digest every working day; late after 3, the office too
+    from tests.test_e2e_reminders import plan
+
+    lines = {d.name: [ln for ln in d.lines if ln.clock == "review"]
+             for d in plan(bot_env.store, D(2020, 6, 30))}
+    assert [ln.number for ln in lines["赵立"]] == ["0906"] and not lines.get("周敏")
+    assert lines["赵立"][0].why("zh") == "您是处室负责人,复文待您审核"
+    late = {d.name: [ln for ln in d.lines if ln.clock == "review"]
+            for d in plan(bot_env.store, D(2020, 7, 6))}
+    assert [ln.number for ln in late["周敏"]] == ["0906"]
+    assert "复文审核已超时2个工作日" in late["周敏"][0].why("zh")
+    assert "待审核复文:1件(超时0件)" in texts(await office.ask("/progress"))
+    # sending back needs a reason; the handler is told and drafts again
+    await head.ask_press("退回修改")
+    reply = await head.ask("   ")
+    assert "理由" in texts(reply) or "不能为空" in texts(reply)
+    reply = await head.ask("请补充资金安排的具体数字")
+    assert "已退回修改" in texts(reply)
+    assert "赵立 退回了 建议 第0906号 的复文,请修改后重新提交:请补充资金安排的具体数字" in zhang.last.text
+    stored = bot_env.store.get_case(case.id)
+    assert stored.stage == "consulted" and not lifecycle.review_pending(stored)
+    assert "上次退回修改:赵立(处室负责人)2020-06-29:请补充资金安排的具体数字" in zhang.last.text
+    # round two: the head approves, the leader in charge of the division approves: 已审核
+    await zhang.ask("/update 0906")
+    await zhang.ask_press("已拟复文")
+    await zhang.ask("修改后的复文:资金安排为……")
+    await head.ask_press("同意")
+    assert "转分管领导审核:王强" in head.last.text or "转分管领导审核:王强" in texts(
+        head.messages[-2:])
+    assert leader.last.labels[:2] == ["同意", "退回修改"]
+    reply = await leader.ask_press("同意")
+    assert "复文审核完毕" in texts(reply)
+    assert "审核:处室负责人 ✓赵立 2020-06-29 → 分管领导 ✓王强 2020-06-29" in reply[-1].text
+    assert "建议 第0906号 的复文已审核完毕(王强 最后同意),可以答复了" in zhang.last.text
+    stored = bot_env.store.get_case(case.id)
+    assert stored.stage == "reviewed" and [r.decision for r in stored.reviews] == [
+        "returned", "approved", "approved"]
+    # now it can be answered
+    await zhang.ask("/update 0906")
+    await zhang.ask_press("已答复")
+    await zhang.ask_press("今天 2020-06-29")
+    reply = await zhang.ask_press("A类(已解决或采纳)")
+    assert "已答复(2020-06-29" in texts(reply)
+    history = texts(await zhang.ask("/history 0906"))
+    assert "审核同意(分管领导)" in history and "审核退回修改(处室负责人)" in history
+
+
+async def test_the_office_may_answer_a_draft_under_review_with_a_reason(bot_env):
+    case = registered_case(bot_env.store, "0907", handler="张三", assigned_on="2020-06-01",
+                           stage="consulted", consulted=True)
+    zhang, office = bot_env.user("张三"), bot_env.user("周敏")
+    bot_env.user("赵立")
+    # the year's chain: the division head only (duban rules set --year 2020 review_chain ...)
+    bot_env.store.set_setting(RULES_SETTING, set_rule({}, 2020, "review_chain", "division_head"),
+                              "周敏")
+    await zhang.ask("/update 0907")
+    await zhang.ask_press("已拟复文")
+    reply = await zhang.ask_press("跳过")
+    assert "审核:处室负责人 待审核(自 2020-06-29)" in reply[-1].text
+    assert "分管领导" not in reply[-1].text
+    await office.ask("/update 0907")
+    reply = await office.ask_press("已答复")
+    assert "复文还没有审核完毕。您是办公室,可以说明理由直接答复" in texts(reply)
+    await office.ask("代表来电要求尽快答复,审核人出差")
+    await office.ask_press("今天 2020-06-29")
+    reply = await office.ask_press("A类(已解决或采纳)")
+    assert "未经审核即答复,理由已记入办理记录" in texts(reply)
+    stored = bot_env.store.get_case(case.id)
+    assert stored.stage == "answered"
+    notes = [ev.note for ev in bot_env.store.history(case.id) if ev.field == "stage"]
+    assert notes[-1] == "未经审核即答复(办公室批准):代表来电要求尽快答复,审核人出差"

@@ -30,6 +30,7 @@ from bot.domain.model import (
     Clock,
     Consultation,
     Notice,
+    Review,
 )
 from bot.domain.reminders import plan_reminders, weekly_summary
 from bot.domain.report import report_figures
@@ -220,6 +221,11 @@ def cases(draw, n_max=12):
                             note="已办" if answer else "",
                             answered_on=draw(ISO) if answer else "")
                      for k in range(draw(st.integers(0, 2)))],
+            review_round=1,
+            review_chain=draw(st.sampled_from([[], ["division_head", "leader"], ["office"]])),
+            review_since=draw(st.one_of(st.just(""), ISO)),
+            reviews=[Review(1, "division_head", "approved", "赵立", "2020-03-02T10:00:00+08:00")
+                     for _ in range(draw(st.integers(0, 1)))],
         )
         c.id = i + 1
         out.append(c)
@@ -313,6 +319,7 @@ def test_every_view_agrees_case_by_case(all_cases, day):
             assert c.id in late
     counts = lifecycle.notice_counts(all_cases, today)
     assert prog.notices == counts
+    assert prog.reviews_pending == sum(lifecycle.review_pending(c) for c in all_cases)
     assert counts.issued == counts.answered + sum(
         n.open for c in all_cases for n in c.notices)
     assert counts.overdue == sum(lifecycle.notice_overdue(n, today) for c in all_cases
@@ -335,10 +342,15 @@ def test_every_view_agrees_case_by_case(all_cases, day):
     digests = plan_reminders(all_cases, PEOPLE, CAL, None, day)
     seen_overdue: set[tuple[int, str]] = set()
     signing: set[int] = set()
+    reviewing: set[int] = set()
     for d in digests:
         for ln in d.lines:
             case = by_id[ln.case_id]
             assert ln.light == light_of[case.id].mark
+            if ln.clock == "review":  # 审核 pending: its reviewers (late: the office too)
+                assert lifecycle.review_pending(case) and not ln.overdue
+                reviewing.add(case.id)
+                continue
             if ln.clock == "sign":  # 签收 overdue: the division heads and the office
                 assert lifecycle.sign_late(case, day, CAL) and not ln.overdue
                 assert ln.role in ("division_head", "office") and can(d.person, "view", case)
@@ -360,3 +372,5 @@ def test_every_view_agrees_case_by_case(all_cases, day):
     expected = {(c.id, n) for c in all_cases for n, due in lifecycle.iter_live(c) if due < today}
     assert seen_overdue == expected
     assert signing == {c.id for c in all_cases if lifecycle.sign_late(c, day, CAL)}
+    assert reviewing <= {c.id for c in all_cases if lifecycle.review_pending(c)}
+    assert {c.id for c in all_cases if lifecycle.review_step(c) == "office"} <= reviewing

@@ -383,6 +383,9 @@ class Progress:
     unsigned_late: int = 0
     #: 督办单 of these cases (lifecycle.notice_counts)
     notices: lifecycle.NoticeCounts = lifecycle.NoticeCounts()
+    #: 审核: drafts waiting for a reviewer; of which past ``review_workdays``
+    reviews_pending: int = 0
+    reviews_late: int = 0
 
     @property
     def on_time_share(self) -> float | None:
@@ -413,11 +416,14 @@ def progress(cases: Iterable[Case], today: dt.date, cal: Calendar,
     levels: Counter[int] = Counter()
     lights = lifecycle.LightReader(today, cal, rules_for_year)
     n_open = n_overdue = timed = on_time = answered = consulted = cont = 0
-    unsigned = unsigned_late = 0
+    unsigned = unsigned_late = reviews = reviews_late = 0
     for case in chosen:
         if lifecycle.awaiting_signature(case):
             unsigned += 1
             unsigned_late += lights.sign_late(case)
+        elif lifecycle.review_pending(case):
+            reviews += 1
+            reviews_late += lights.review_late(case)
         if is_open(case):
             n_open += 1
             late = [reader.status(case, n, d).level for n, d in iter_live(case) if d < today_iso]
@@ -437,4 +443,5 @@ def progress(cases: Iterable[Case], today: dt.date, cal: Calendar,
             consulted += 1
     return Progress(year, len(chosen), dict(by_stage), dict(by_role), dict(by_kind_role),
                     n_open, n_overdue, timed, on_time, answered, consulted, cont, dict(levels),
-                    unsigned, unsigned_late, lifecycle.notice_counts(chosen, today_iso))
+                    unsigned, unsigned_late, lifecycle.notice_counts(chosen, today_iso),
+                    reviews, reviews_late)

@@ -250,6 +250,8 @@ def progress_text(p: Progress, lang: str | None) -> str:
     lines.append(t("q.progress_continuation", lang, n=p.continuation_open))
     if p.unsigned:
         lines.append(t("sv.progress_unsigned", lang, n=p.unsigned, late=p.unsigned_late))
+    if p.reviews_pending:
+        lines.append(t("sv.progress_reviews", lang, n=p.reviews_pending, late=p.reviews_late))
     if p.notices.issued:
         n = p.notices
         lines.append(t("sv.progress_notices", lang, issued=n.issued, open=n.open,
