@@ -13,16 +13,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from telegram.ext import Application
 
 from bot.domain import lifecycle
+from bot.domain import queries as q
+from bot.domain import supervision as sv
 from bot.domain import workflow as wf
+from bot.domain.access import decide, visible
+from bot.domain.dates import DateError, parse_period
+from bot.domain.intents import SUPERVISION_LISTS, Intent
 from bot.domain.model import NOTICE_ANSWERS, Case, Person
+from bot.domain.status import StatusReader
 from bot.domain.timeutil import iso_now
 from data.views import rules_of, work_calendar
 from handlers.cards import case_title
-from handlers.common import Ctx, btn, esc, get_time
+from handlers.common import Ctx, btn, button, command, esc, get_time, keyboard
 from handlers.registration import (
     Ask,
     Choice,
@@ -33,7 +40,8 @@ from handlers.registration import (
     notify,
     shown,
 )
-from handlers.update import commit, done, open_step
+from handlers.queries import INTENT_ANSWERS, case_rows, query_cmd
+from handlers.update import EXTENSIONS, commit, decision_rows, done, open_step, step_button
 
 
 async def _finish_sign(c: Ctx, st: FlowState) -> None:
@@ -311,5 +319,135 @@ add_flow(Flow(
 ))
 
 
+# ---------------------------------------------------------------- the office's questions
+
+LIST_BUTTON = "svl"
+#: cases a page of a supervision list shows; items per section of /requests
+LIST_PAGE = 10
+MAX_REQUESTS = 15
+
+
+def _day(text: str) -> dt.date | None:
+    return dt.datetime.strptime(text, "%Y%m%d").date() if text and text != "-" else None
+
+
+async def show_list(c: Ctx, kind: str, page: int = 1, start: dt.date | None = None,
+                    end: dt.date | None = None, *, edit: bool = False) -> None:
+    """One page of a supervision list of the asker's visible cases, fresh from the store."""
+    cases = visible(c.person, c.store.cases())
+    rules = partial(rules_of, c.store)
+    cal = work_calendar(c.store)
+    reader = StatusReader(c.today, cal, rules)
+    lights = lifecycle.LightReader(c.today, cal, rules)
+    items = sv.supervision_list(kind, cases, reader, lights, start, end)
+    pg = q.paginate(items, page, LIST_PAGE)
+    text = sv.list_text(kind, items, pg, lights, c.lang, c.today, start, end)
+    rows = case_rows(c, [i.case for i in pg.items])
+    span = (start.strftime("%Y%m%d") if start else "-",
+            min(end, dt.date(9999, 12, 31)).strftime("%Y%m%d") if end else "-")
+    nav = []
+    if pg.has_prev:
+        nav.append(btn(c.context, c.t("q.btn_prev"), LIST_BUTTON, kind, pg.page - 1, *span))
+    if pg.has_next:
+        nav.append(btn(c.context, c.t("q.btn_next"), LIST_BUTTON, kind, pg.page + 1, *span))
+    rows.append(nav)
+    if edit:
+        await c.edit_or_reply(text, keyboard(rows))
+    else:
+        await c.reply(text, keyboard(rows))
+
+
+async def answer_supervise(c: Ctx, intent: Intent) -> None:
+    kind = str(intent.args.get("list", ""))
+    if kind not in SUPERVISION_LISTS:
+        await c.reply(c.t("button.invalid"))
+        return
+    start = end = None
+    period = str(intent.args.get("period") or "")
+    if period:
+        try:
+            start, end = parse_period(period, c.today, work_calendar(c.store))
+        except DateError as err:
+            await c.reply(esc(err.render(c.lang)))
+            return
+    await show_list(c, kind, 1, start, end)
+
+
+@button(LIST_BUTTON)
+async def list_page(c: Ctx) -> None:
+    try:
+        kind, page = c.args[0], int(c.args[1])
+        start, end = _day(c.args[2]), _day(c.args[3])
+    except (IndexError, ValueError):
+        await c.answer(c.t("button.invalid"), alert=True)
+        return
+    if kind not in SUPERVISION_LISTS:
+        await c.answer(c.t("button.invalid"), alert=True)
+        return
+    await show_list(c, kind, page, start, end, edit=True)
+
+
+async def answer_requests(c: Ctx, intent: Intent | None = None) -> None:
+    """/requests: what waits for the asker's decision, each with its buttons: join requests
+    (the office), extension requests they may decide, drafts they are to review."""
+    from handlers.people import JOIN_TABLE, join_keyboard, join_text
+
+    person = c.person
+    joins = []
+    if decide(person, "approve_people"):
+        joins = [d for d in c.store.table(JOIN_TABLE).all() if d.get("status") == "pending"]
+    extensions = []
+    for doc in c.store.table(EXTENSIONS).all():
+        if doc.get("status") != "pending":
+            continue
+        case = c.store.get_case(doc["case_id"])
+        request = wf.ExtensionRequest.from_dict({**doc, "id": doc.doc_id})
+        if case is not None and wf.may_decide_extension(person, case, request):
+            extensions.append((case, request))
+    reviews = [k for k in visible(person, c.store.cases()) if wf.may_review(person, k)]
+    if not (joins or extensions or reviews):
+        await c.reply(c.t("sv.requests.none"))
+        return
+    await c.reply(c.t("sv.requests.head", join=len(joins), ext=len(extensions),
+                      rev=len(reviews)))
+    sent = 0
+    left = 0
+    for doc in joins:
+        if sent >= MAX_REQUESTS:
+            left += 1
+            continue
+        await c.reply(join_text(c, c.lang, doc), join_keyboard(c, c.lang, doc.doc_id))
+        sent += 1
+    for case, request in extensions:
+        if sent >= MAX_REQUESTS:
+            left += 1
+            continue
+        await c.reply(c.t("upd.notify.ext_request", by=esc(request.requested_by),
+                          title=case_title(case, c.lang), old=request.old_due,
+                          new=request.new_due, reason=shown(request.reason)),
+                      keyboard(decision_rows(c, request.id)))
+        sent += 1
+    for case in reviews:
+        if sent >= MAX_REQUESTS:
+            left += 1
+            continue
+        draft = shown(case.draft_text, 600) if case.draft_text else c.t("sv.no_draft_text")
+        await c.reply(c.t("sv.requests.review", title=case_title(case, c.lang),
+                          by=esc(case.handler or "—"), since=case.review_since or "—",
+                          draft=draft),
+                      keyboard([[step_button(c, case, "review_ok"),
+                                 step_button(c, case, "review_back")]]))
+        sent += 1
+    if left:
+        await c.reply(c.t("sv.requests.more", n=left))
+
+
+INTENT_ANSWERS["supervise"] = answer_supervise
+INTENT_ANSWERS["requests"] = answer_requests
+
+
 def register(app: Application) -> None:
-    """Nothing to install: the steps run in the update flows' engine."""
+    """The supervision lists' commands and /requests (the steps run in the update flows'
+    engine)."""
+    for name in (*SUPERVISION_LISTS, "requests"):
+        command(app, name, query_cmd)

@@ -324,3 +324,74 @@ async def test_the_office_may_answer_a_draft_under_review_with_a_reason(bot_env)
     assert stored.stage == "answered"
     notes = [ev.note for ev in bot_env.store.history(case.id) if ev.field == "stage"]
     assert notes[-1] == "未经审核即答复(办公室批准):代表来电要求尽快答复,审核人出差"
+
+
+async def test_the_office_asks_which_cases_lack_what(bot_env):
+    office = bot_env.user("周敏")
+    registered_case(bot_env.store, "0908")                                   # no handler
+    registered_case(bot_env.store, "0909", handler="张三", assigned_on="2020-06-23",
+                    stage="assigned")                                         # not signed
+    registered_case(bot_env.store, "0910", handler="张三", assigned_on="2020-06-01",
+                    stage="in_progress", deadline="2020-10-20")               # not consulted
+    text = texts(await office.ask("哪些件五定不全?"))
+    assert "五定不全的件 1 件" in text and "0908" in text and "缺:定人员(承办人)" in text
+    text = texts(await office.ask("哪些件还没签收?"))
+    assert "还没签收的件 1 件" in text and "0909" in text and "签收时限 2020-06-28(已超时)" in text
+    text = texts(await office.ask("/unconsulted"))
+    assert "还没有协商的件" in text and "0910" in text and "0909" in text
+    assert "0458" not in text  # consulted
+    text = texts(await office.ask("续办件怎么样了?"))
+    assert "续办件 4 件" in text and all(n in text for n in ("0153", "0197", "0399", "0193"))
+    # what the division sees only: a handler of another division gets none of these
+    wang5 = texts(await bot_env.user("王五").ask("哪些件还没签收?"))
+    assert "0909" not in wang5 and "没有待签收的件" in wang5
+    # dates as people mean them: from the first working day after National Day on
+    bot_env.time.set(dt.datetime(2020, 9, 20, 9, 0, tzinfo=bot_env.time.now().tzinfo))
+    text = texts(await office.ask("国庆节后到期还没协商的"))
+    assert "(10月9日起到期)" in text and "0910" in text and "0909" not in text
+    text = texts(await office.ask("国庆节后到期的"))
+    assert "10月9日起到期" in text and "0910" in text
+    text = texts(await office.ask("10月9日以后到期的有哪些"))
+    assert "10月9日起到期" in text and "0910" in text
+    assert "0910" in texts(await office.ask("下个月到期的"))
+    assert "0910" not in texts(await office.ask("本季度到期的"))
+    assert "0910" in texts(await office.ask("年底前到期的"))
+
+
+async def test_requests_lists_what_waits_with_its_buttons(bot_env):
+    office, zhang, head = bot_env.user("周敏"), bot_env.user("张三"), bot_env.user("赵立")
+    # a join request, an extension request, a draft to review
+    stranger = bot_env.user(777001, first_name="新人")
+    await stranger.ask("/start")
+    await zhang.ask("/update 0458")
+    await zhang.ask_press("申请延期")
+    await zhang.ask("7月10日")
+    await zhang.ask("主办单位要求补充材料")
+    case = registered_case(bot_env.store, "0911", handler="张三", assigned_on="2020-06-01",
+                           stage="consulted", consulted=True)
+    await zhang.ask("/update 0911")
+    await zhang.ask_press("已拟复文")
+    await zhang.ask("复文稿")
+    reply = await head.ask("/requests")
+    assert "待处理事项:入职申请0件、延期申请1件、待审核复文1件" in reply[0].text
+    ext = next(m for m in reply if "申请将" in m.text)
+    assert ext.labels == ["同意", "不同意"]
+    rev = next(m for m in reply if "的复文待您审核" in m.text)
+    assert rev.labels == ["同意", "退回修改"] and "复文稿" in rev.text
+    # the buttons work from this message
+    await bot_env.handled(await head.press("同意", rev))
+    assert bot_env.store.get_case(case.id).reviews[-1].by == "赵立"
+    await bot_env.handled(await head.press("同意", ext))
+    assert case_no(bot_env.store, "0458").deadline == "2020-07-10"
+    # the office sees the join request; a handler has nothing waiting
+    reply = await office.ask("/requests")
+    assert "入职申请1件" in reply[0].text
+    join = next(m for m in reply[1:] if "新人" in m.text)
+    assert len(join.labels) == 4  # approve as handler / division head / leader, or reject
+    assert "目前没有待您处理的申请或审核" in texts(await zhang.ask("有哪些申请待审批"))
+
+
+def case_no(store, number: str):
+    found = store.find_by_number(number)
+    assert len(found) == 1, found
+    return store.get_case(found[0].id)

@@ -13,6 +13,7 @@ import datetime as dt
 import html
 from collections.abc import Iterable, Sequence
 
+from bot.domain.dates import OPEN_END
 from bot.domain.intents import Intent
 from bot.domain.model import OPINION_ROLES, STAGES, Case
 from bot.domain.queries import DueAnswer, Item, OverdueAnswer, Page, Progress, Summary
@@ -175,9 +176,11 @@ def overdue_text(answer: OverdueAnswer, page: Page[Item], lang: str | None,
 def due_text(answer: DueAnswer, page: Page[Item], lang: str | None,
              today: dt.date | None = None) -> str:
     start, end = fmt_date(answer.start, lang, today), fmt_date(answer.end, lang, today)
+    open_end = answer.end >= OPEN_END  # "国庆节后", "10月9日以后": from that day on
     if not answer.items:
-        return t("q.due_none", lang, start=start, end=end)
-    lines = [t("q.due_head", lang, start=start, end=end, total=answer.total)]
+        return t("sv.due_none_from" if open_end else "q.due_none", lang, start=start, end=end)
+    lines = [t("sv.due_head_from" if open_end else "q.due_head", lang, start=start, end=end,
+               total=answer.total)]
     for item in page.items:
         lines += item_lines(item, lang, today)
     lines += page_footer(page, lang)

@@ -7,11 +7,17 @@ this module only says it, in the reader's language (``bot.texts.supervision``).
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+from collections.abc import Iterable
 
 from bot.domain import lifecycle
+from bot.domain.dates import OPEN_END
 from bot.domain.lifecycle import Light, LightReader
-from bot.domain.model import MET_UNKNOWN, Case
+from bot.domain.model import MET_UNKNOWN, Case, five_fixes_missing
+from bot.domain.queries import Item, Page, by_urgency
+from bot.domain.querytext import fit, fmt_date, item_lines, page_footer
+from bot.domain.status import StatusReader
 from bot.texts import t
 
 
@@ -108,3 +114,76 @@ def card_lines(case: Case, lights: LightReader, lang: str | None) -> list[str]:
     lines.extend(notice_lines(case, lights.today.isoformat(), lang))
     lines.extend(review_lines(case, lights, lang))
     return lines
+
+
+# ---------------------------------------------------------------- the office's questions
+
+def in_list(kind: str, case: Case) -> bool:
+    """Whether ``case`` belongs on the supervision list ``kind`` (lifecycle decides)."""
+    if kind == "unconsulted":
+        return (case.role != "reference" and case.stage not in ("registered", "archived")
+                and lifecycle.is_open(case) and not lifecycle.main_done(case)
+                and not case.consultations)
+    if kind == "unfixed":
+        return case.stage != "archived" and bool(five_fixes_missing(case))
+    if kind == "unsigned":
+        return lifecycle.awaiting_signature(case)
+    if kind == "continuation":
+        return case.continuation or "followup" in case.clocks
+    if kind == "reviews":
+        return lifecycle.review_pending(case)
+    raise ValueError(f"unknown list {kind!r}")
+
+
+def supervision_list(kind: str, cases: Iterable[Case], reader: StatusReader,
+                     lights: LightReader, start: dt.date | None = None,
+                     end: dt.date | None = None) -> tuple[Item, ...]:
+    """The cases of list ``kind`` among ``cases`` (the asker's visible ones), most urgent
+    first; with a period, those with a live clock due in it. Continuation cases that are
+    done follow the open ones (the office asks how they all went)."""
+    chosen = [c for c in cases if in_list(kind, c)]
+    if start is not None and end is not None:
+        lo, hi = start.isoformat(), end.isoformat()
+        chosen = [c for c in chosen if any(lo <= d <= hi for _, d in lifecycle.iter_live(c))]
+    items = [i._replace(light=lights.light(i.case)) for i in by_urgency(chosen, reader)]
+    if kind == "continuation":
+        done = sorted((c for c in chosen if not lifecycle.is_open(c)),
+                      key=lambda c: (c.number, c.year))
+        items += [Item(c, None, (), lights.light(c)) for c in done]
+    return tuple(items)
+
+
+def list_text(kind: str, items: tuple[Item, ...], page: Page[Item], lights: LightReader,
+              lang: str | None, today: dt.date, start: dt.date | None = None,
+              end: dt.date | None = None) -> str:
+    """One page of a supervision list: a head line, two lines a case (three with what the
+    list is about: the fixes missing, the signing day, the reviewer awaited)."""
+    if not items:
+        return t(f"sv.list_none.{kind}", lang)
+    n_open = sum(1 for i in items if i.light is None or i.light.color != "done")
+    head = t(f"sv.list.{kind}", lang, n=len(items), open=n_open)
+    if start is not None and end is not None:
+        if end >= OPEN_END:
+            head += t("sv.list_period_from", lang, start=fmt_date(start, lang, today))
+        else:
+            head += t("sv.list_period", lang, start=fmt_date(start, lang, today),
+                      end=fmt_date(end, lang, today))
+    lines = [head]
+    for item in page.items:
+        lines += item_lines(item, lang, today)
+        case = item.case
+        if kind == "unfixed":
+            lines.append(t("sv.list.missing", lang, fixes="、".join(
+                t(f"fix.{m}", lang) for m in five_fixes_missing(case))))
+        elif kind == "unsigned":
+            due = lights.sign_due(case)
+            if due is not None:
+                late = t("sv.list.sign_late", lang) if lights.sign_late(case) else ""
+                lines.append(t("sv.list.sign_due", lang, due=due.isoformat(), late=late))
+        elif kind == "reviews":
+            step = lifecycle.review_step(case)
+            late = t("sv.list.sign_late", lang) if lights.review_late(case) else ""
+            lines.append(t("sv.list.review_at", lang, position=t(f"sv.position.{step}", lang),
+                           since=case.review_since or "—", late=late))
+    lines += page_footer(page, lang)
+    return fit(lines)
