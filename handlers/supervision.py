@@ -28,7 +28,7 @@ from bot.domain.model import NOTICE_ANSWERS, Case, Person
 from bot.domain.status import StatusReader
 from bot.domain.timeutil import iso_now
 from data.views import rules_of, work_calendar
-from handlers.cards import case_title
+from handlers.cards import CARD_BUTTONS, case_title
 from handlers.common import Ctx, btn, button, command, esc, get_time, keyboard
 from handlers.registration import (
     Ask,
@@ -440,6 +440,38 @@ async def answer_requests(c: Ctx, intent: Intent | None = None) -> None:
         sent += 1
     if left:
         await c.reply(c.t("sv.requests.more", n=left))
+
+
+# ---------------------------------------------------------------- [时限怎么算]
+
+
+def deadline_row(c: Ctx, case: Case):
+    """[时限怎么算] under every card of a case with a deadline (who sees the card may ask)."""
+    if not case.clocks and not lifecycle.awaiting_signature(case) \
+            and not lifecycle.review_pending(case) and not case.notices:
+        return []
+    return [[btn(c.context, c.t("sv.btn.deadlines"), "dl", case.id)]]
+
+
+CARD_BUTTONS.append(deadline_row)
+
+
+@button("dl")
+async def deadlines_button(c: Ctx) -> None:
+    try:
+        case = c.store.get_case(int(c.args[0]))
+    except (IndexError, ValueError):
+        case = None
+    if case is None:
+        await c.answer(c.t("case.gone"), alert=True)
+        return
+    decision = decide(c.person, "view", case)
+    if not decision:
+        await c.refuse(decision.reason)
+        return
+    lines = sv.deadline_lines(case, work_calendar(c.store), rules_of(c.store, case.year), c.lang)
+    await c.answer()
+    await c.reply(case_title(case, c.lang) + "\n" + "\n".join(lines))
 
 
 INTENT_ANSWERS["supervise"] = answer_supervise

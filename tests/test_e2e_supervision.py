@@ -395,3 +395,23 @@ def case_no(store, number: str):
     found = store.find_by_number(number)
     assert len(found) == 1, found
     return store.get_case(found[0].id)
+
+
+async def test_the_card_explains_how_its_deadlines_were_counted(bot_env):
+    zhang = bot_env.user("张三")
+    registered_case(bot_env.store, "0912", handler="张三", assigned_on="2020-06-23",
+                    stage="assigned")
+    card = (await zhang.ask("/case 0912"))[-1]
+    assert "时限怎么算" in card.labels
+    reply = await zhang.ask_press("时限怎么算")
+    text = texts(reply)
+    assert "时限是怎么算的" in text
+    assert "签收 2020-06-28:2020-06-23 之后第2个工作日" in text
+    assert "跳过节假日:6月25日—6月27日(端午)" in text
+    assert "计入调休上班日:6月28日(端午调休上班)" in text
+    # someone who may not see the case learns nothing of it
+    wang = bot_env.user("王五")
+    await wang.ask("/mine")
+    data = card.button("时限怎么算")["callback_data"]
+    answer = await bot_env.press_raw(wang, wang.last.message_id, data)
+    assert "0912" not in (answer["text"] or "") and "签收" not in texts(wang.messages[-1:])

@@ -145,3 +145,26 @@ def test_notices_who_issues_and_answers():
     # kept through storage's dict form
     again = Case.from_dict(c.to_dict())
     assert again.notices == c.notices
+
+
+def test_how_a_working_day_deadline_was_counted():
+    from bot.domain import supervision as sv
+
+    rules = Rules()
+    c = mk(stage="consulted", assigned="2020-08-03", due="2020-11-03",
+           consultations=[Consultation("face", "2020-09-01", "某代表")])
+    c.clocks["publish"] = Clock(due="")
+    wf.answer(c, ZHANG, D(2020, 9, 25), rules, "A", cal=CAL)
+    assert c.clocks["publish"].due == CAL.add_workdays(D(2020, 9, 25), 15).isoformat()
+    lines = sv.deadline_lines(c, CAL, rules, "zh")
+    text = "\n".join(lines)
+    assert f"公开 {c.clocks['publish'].due}:2020-09-25 之后第15个工作日" in text
+    assert "跳过节假日:10月1日—10月8日(国庆节)" in text
+    assert "计入调休上班日:9月27日(国庆节调休上班),10月10日(国庆节调休上班)" in text
+    assert "答复 2020-11-03:交办日 2020-08-03 起3个月(按自然月计)" in text
+    # 签收: two working days after assignment, across the Dragon Boat holiday
+    s = mk(stage="assigned", assigned="2020-06-23")
+    text = "\n".join(sv.deadline_lines(s, CAL, rules, "en"))
+    assert "signing 2020-06-28: working day 2 after 2020-06-23" in text
+    assert "holidays skipped: " in text and "(端午)" in text
+    assert "make-up working days counted: " in text and "(端午调休上班)" in text

@@ -187,3 +187,96 @@ def list_text(kind: str, items: tuple[Item, ...], page: Page[Item], lights: Ligh
                            since=case.review_since or "—", late=late))
     lines += page_footer(page, lang)
     return fit(lines)
+
+
+# ---------------------------------------------------------------- 时限怎么算
+
+
+def workday_span(start: dt.date, end: dt.date, cal) -> tuple[int, list[tuple[dt.date, str]],
+                                                              list[tuple[dt.date, str]]]:
+    """The working days after ``start`` up to ``end``, the holidays skipped on the way (not
+    ordinary weekends) and the weekend make-up working days (调休) counted."""
+    skipped: list[tuple[dt.date, str]] = []
+    made_up: list[tuple[dt.date, str]] = []
+    day = start + dt.timedelta(days=1)
+    while day <= end:
+        work = cal.is_workday(day)
+        name = cal.day_name(day)
+        if not work and name:
+            skipped.append((day, name))
+        elif work and day.weekday() >= 5:
+            made_up.append((day, name))
+        day += dt.timedelta(days=1)
+    return cal.workdays_between(start, end), skipped, made_up
+
+
+def _days_text(days: list[tuple[dt.date, str]], lang: str | None) -> str:
+    """``10月1日—10月8日(国庆节)、10月10日(国庆节调休上班)``: runs of days by name."""
+    runs: list[list] = []
+    for day, name in days:
+        if runs and runs[-1][2] == name and (day - runs[-1][1]).days == 1:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day, name])
+    parts = []
+    for first, last, name in runs:
+        span = fmt_date(first, lang) if first == last else \
+            f"{fmt_date(first, lang)}—{fmt_date(last, lang)}"
+        parts.append(f"{span}({_esc(name)})" if name else span)
+    return t("remind.sep", lang).join(parts)
+
+
+def deadline_lines(case: Case, cal, rules, lang: str | None) -> list[str]:
+    """How each deadline of ``case`` was counted: the rule it came from (the year's date,
+    months after assignment, working days after a day: which holidays were skipped and
+    which make-up days counted), or that a person set it or an extension moved it."""
+    lines = [t("sv.dl.head", lang)]
+    for name, clock in sorted(case.clocks.items(), key=lambda kv: kv[1].due or "9999"):
+        label = t(f"clock.{name}", lang)
+        if not clock.due:
+            lines.append(t("sv.dl.after_answer", lang, clock=label))
+            continue
+        if clock.source in ("set", "extension"):
+            lines.append(t(f"sv.dl.{clock.source}", lang, clock=label, due=clock.due))
+            continue
+        due = dt.date.fromisoformat(clock.due)
+        if name == "publish" and due != rules.publish_date(case.year):
+            answered = lifecycle.answered_on(case)
+            if answered:
+                start = dt.date.fromisoformat(answered)
+                lines += _workday_lines(label, start, due, rules.publish_workdays, cal, lang)
+                continue
+        if name == "reply" and case.assigned_on and not case.continuation:
+            lines.append(t("sv.dl.months", lang, clock=label, due=clock.due,
+                           start=case.assigned_on, n=rules.reply_months))
+            continue
+        lines.append(t("sv.dl.rule", lang, clock=label, due=clock.due))
+    sign = lifecycle.sign_due(case, cal, rules)
+    if sign is not None:
+        lines += _workday_lines(t("clock.sign", lang), dt.date.fromisoformat(case.assigned_on),
+                                sign, rules.sign_workdays, cal, lang)
+    review = lifecycle.review_due(case, cal, rules)
+    if review is not None:
+        lines += _workday_lines(t("clock.review", lang),
+                                dt.date.fromisoformat(case.review_since), review,
+                                rules.review_workdays, cal, lang)
+    for n in lifecycle.open_notices(case):
+        lines.append(t("sv.dl.notice", lang, clock=t("clock.notice", lang), due=n.due,
+                       by=_esc(n.issued_by)))
+    if len(lines) == 1:
+        lines.append(t("sv.dl.none", lang))
+    return lines
+
+
+def _workday_lines(label: str, start: dt.date, due: dt.date, n: int, cal,
+                   lang: str | None) -> list[str]:
+    count, skipped, made_up = workday_span(start, due, cal)
+    out = [t("sv.dl.workdays", lang, clock=label, due=due.isoformat(), start=start.isoformat(),
+             n=count)]
+    if skipped:
+        out.append(t("sv.dl.skipped", lang, days=_days_text(skipped, lang)))
+    if made_up:
+        out.append(t("sv.dl.made_up", lang, days=_days_text(made_up, lang)))
+    if cal.is_estimated(start) or cal.is_estimated(due):
+        out.append(t("sv.dl.estimated", lang))
+    return out

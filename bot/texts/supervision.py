@@ -303,4 +303,27 @@ MESSAGES = {
         "zh": "📝 {title} 的复文待您审核({by} 拟稿,自 {since}):\n{draft}",
         "en": "📝 The draft of {title} waits for your review (by {by}, since {since}):\n{draft}",
     },
+    # -- 时限怎么算
+    "sv.btn.deadlines": {"zh": "时限怎么算", "en": "how deadlines count"},
+    "sv.dl.head": {"zh": "<b>时限是怎么算的</b>", "en": "<b>How the deadlines were counted</b>"},
+    "sv.dl.after_answer": {"zh": " · {clock}:答复后才计时", "en": " · {clock}: counted from the answer"},
+    "sv.dl.set": {"zh": " · {clock} {due}:由人工设定", "en": " · {clock} {due}: set by a person"},
+    "sv.dl.extension": {"zh": " · {clock} {due}:延期申请获批", "en": " · {clock} {due}: an approved extension"},
+    "sv.dl.months": {
+        "zh": " · {clock} {due}:交办日 {start} 起{n}个月(按自然月计)",
+        "en": " · {clock} {due}: {n} month(s) after assignment on {start} (calendar months)",
+    },
+    "sv.dl.rule": {"zh": " · {clock} {due}:年度规则规定的日期", "en": " · {clock} {due}: the date the year's rules give"},
+    "sv.dl.workdays": {
+        "zh": " · {clock} {due}:{start} 之后第{n}个工作日",
+        "en": " · {clock} {due}: working day {n} after {start}",
+    },
+    "sv.dl.skipped": {"zh": "   跳过节假日:{days}", "en": "   holidays skipped: {days}"},
+    "sv.dl.made_up": {"zh": "   计入调休上班日:{days}", "en": "   make-up working days counted: {days}"},
+    "sv.dl.estimated": {
+        "zh": "   (该年节假日安排尚未公布,按周一至周五估算)",
+        "en": "   (that year's holidays are not published yet: Monday–Friday assumed)",
+    },
+    "sv.dl.notice": {"zh": " · {clock} {due}:{by} 下达时规定", "en": " · {clock} {due}: set by {by} when issued"},
+    "sv.dl.none": {"zh": " · 本件没有办理时限。", "en": " · This case has no deadline."},
 }
