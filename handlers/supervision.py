@@ -478,8 +478,44 @@ INTENT_ANSWERS["supervise"] = answer_supervise
 INTENT_ANSWERS["requests"] = answer_requests
 
 
+# ---------------------------------------------------------------- deadlines the calendar moved
+
+
+async def tell_deadline_moves(app: Application) -> int:
+    """Tell each handler whose working-day deadline a calendar change moved (old and new
+    date), once; returns how many were told. A handler who cannot be reached is skipped
+    and marked told (the card and the history show the new date)."""
+    from bot.texts import t
+    from data.deadlines import mark_told, pending_moves
+
+    store = app.bot_data["store"]
+    told = 0
+    for doc_id, move in pending_moves(store):
+        case = store.get_case(int(move["case_id"]))
+        people = [p for p in store.people_named(move.get("handler") or "")
+                  if p.active and p.telegram is not None]
+        if case is not None and people:
+            person = sorted(people, key=lambda p: p.division != case.division)[0]
+            lang = person.language
+            text = t("sv.notify.deadline_moved", lang, title=case_title(case, lang),
+                     clock=t(f"clock.{move['clock']}", lang), old=move["old"], new=move["new"])
+            try:
+                await app.bot.send_message(person.telegram, text)
+                told += 1
+            except Exception:  # noqa: BLE001 - one unreachable handler must not stop the rest
+                pass
+        mark_told(store, doc_id)
+    return told
+
+
+async def _moves_job(context) -> None:
+    await tell_deadline_moves(context.application)
+
+
 def register(app: Application) -> None:
     """The supervision lists' commands and /requests (the steps run in the update flows'
-    engine)."""
+    engine); at start, the deadlines a calendar change moved are told to their handlers."""
     for name in (*SUPERVISION_LISTS, "requests"):
         command(app, name, query_cmd)
+    if app.job_queue is not None:
+        app.job_queue.run_once(_moves_job, when=1.0, name="deadline_moves")

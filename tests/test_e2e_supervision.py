@@ -415,3 +415,30 @@ async def test_the_card_explains_how_its_deadlines_were_counted(bot_env):
     data = card.button("时限怎么算")["callback_data"]
     answer = await bot_env.press_raw(wang, wang.last.message_id, data)
     assert "0912" not in (answer["text"] or "") and "签收" not in texts(wang.messages[-1:])
+
+
+async def test_a_calendar_change_moves_working_day_deadlines_and_tells_the_handler(bot_env):
+    from data.deadlines import pending_moves, recompute_deadlines
+    from data.views import CALENDAR_SETTING
+    from handlers.supervision import tell_deadline_moves
+
+    zhang = bot_env.user("张三")
+    case = registered_case(bot_env.store, "0913", handler="张三", assigned_on="2020-08-03",
+                           stage="consulted", deadline="2020-11-03", consulted=True)
+    case = bot_env.store.get_case(case.id)
+    wf.answer(case, None, D(2020, 9, 25), Rules(), "A", cal=work_calendar(bot_env.store))
+    case = bot_env.store.save_case(case, "张三")
+    assert case.clocks["publish"].due == "2020-10-22"  # 15 working days after Sep 25
+    assert recompute_deadlines(bot_env.store, "周敏") == []  # nothing moved yet
+    # the office declares Oct 12 a holiday (duban calendar set 2020-10-12 holiday ...)
+    bot_env.store.set_setting(CALENDAR_SETTING, {"2020-10-12": {"kind": "holiday",
+                                                               "name": "临时调整"}}, "周敏")
+    moves = recompute_deadlines(bot_env.store, "周敏")
+    assert [(m.clock, m.old, m.new) for m in moves] == [("publish", "2020-10-22", "2020-10-23")]
+    stored = bot_env.store.get_case(case.id)
+    assert stored.clocks["publish"].due == "2020-10-23"
+    note = bot_env.store.history(case.id, limit=1)[-1].note
+    assert note == "工作日历调整,按工作日计算的时限由 2020-10-22 改为 2020-10-23"
+    assert await tell_deadline_moves(bot_env.app) == 1
+    assert "工作日历调整:建议 第0913号 的公开时限由 2020-10-22 改为 2020-10-23" in zhang.last.text
+    assert pending_moves(bot_env.store) == [] and await tell_deadline_moves(bot_env.app) == 0

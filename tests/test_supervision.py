@@ -168,3 +168,25 @@ def test_how_a_working_day_deadline_was_counted():
     assert "signing 2020-06-28: working day 2 after 2020-06-23" in text
     assert "holidays skipped: " in text and "(端午)" in text
     assert "make-up working days counted: " in text and "(端午调休上班)" in text
+
+
+def test_calendar_set_recomputes_working_day_deadlines(capsys, tmp_path, monkeypatch):
+    from data.store import Store
+
+    monkeypatch.setenv("DUBAN_DATA_DIR", str(tmp_path / "data"))
+    store = Store.open(tmp_path / "data")
+    c = mk(stage="consulted", assigned="2020-08-03", due="2020-11-03",
+           consultations=[Consultation("face", "2020-09-01", "某代表")])
+    c.clocks["publish"] = Clock(due="")
+    wf.answer(c, ZHANG, D(2020, 9, 25), Rules(), "A", cal=CAL)
+    c.id = 0
+    saved = store.add_case(c, "周敏")
+    store.close()
+    assert main(["calendar", "set", "2020-10-12", "holiday", "临时调整"]) == 0
+    out = capsys.readouterr().out
+    assert f"办件#{saved.id} 公开时限 2020-10-22 → 2020-10-23(承办人 张三,将由机器人通知)" in out
+    assert main(["calendar", "unset", "2020-10-12"]) == 0
+    assert "公开时限 2020-10-23 → 2020-10-22" in capsys.readouterr().out
+    store = Store.open(tmp_path / "data", readonly=True)
+    assert store.get_case(saved.id).clocks["publish"].due == "2020-10-22"
+    store.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from bot.domain import lifecycle
 from bot.domain.dates import OPEN_END
@@ -17,6 +18,7 @@ from bot.domain.lifecycle import Light, LightReader
 from bot.domain.model import MET_UNKNOWN, Case, five_fixes_missing
 from bot.domain.queries import Item, Page, by_urgency
 from bot.domain.querytext import fit, fmt_date, item_lines, page_footer
+from bot.domain.rules import publish_due
 from bot.domain.status import StatusReader
 from bot.texts import t
 
@@ -279,4 +281,36 @@ def _workday_lines(label: str, start: dt.date, due: dt.date, n: int, cal,
         out.append(t("sv.dl.made_up", lang, days=_days_text(made_up, lang)))
     if cal.is_estimated(start) or cal.is_estimated(due):
         out.append(t("sv.dl.estimated", lang))
+    return out
+
+
+# ---------------------------------------------------------------- the calendar changed
+
+
+class DeadlineMove(NamedTuple):
+    """A deadline counted in working days that a calendar change moved."""
+
+    case_id: int
+    clock: str
+    old: str
+    new: str
+    handler: str
+
+
+def workday_deadline_moves(cases: Iterable[Case], cal, rules_of_year) -> list[DeadlineMove]:
+    """The stored deadlines counted in working days that ``cal`` (the new calendar) would
+    put elsewhere: the publishing date of a case answered late (``publish_workdays`` after
+    the answer), armed by the rules and not met yet. Set and extended dates stay.
+    (签收 and 审核 days are computed when asked, so they follow the calendar by themselves.)"""
+    out = []
+    for case in cases:
+        clock = case.clocks.get("publish")
+        if clock is None or clock.source != "default" or not clock.due or clock.met:
+            continue
+        answered = lifecycle.answered_on(case)
+        if not answered:
+            continue
+        due = publish_due(case, rules_of_year(case.year), dt.date.fromisoformat(answered), cal)
+        if due is not None and due.isoformat() != clock.due:
+            out.append(DeadlineMove(case.id, "publish", clock.due, due.isoformat(), case.handler))
     return out

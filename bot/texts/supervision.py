@@ -326,4 +326,17 @@ MESSAGES = {
     },
     "sv.dl.notice": {"zh": " · {clock} {due}:{by} 下达时规定", "en": " · {clock} {due}: set by {by} when issued"},
     "sv.dl.none": {"zh": " · 本件没有办理时限。", "en": " · This case has no deadline."},
+    # -- the calendar changed
+    "sv.note.calendar_moved": {
+        "zh": "工作日历调整,按工作日计算的时限由 {old} 改为 {new}",
+        "en": "the working calendar changed: the working-day deadline moved from {old} to {new}",
+    },
+    "sv.cal.moved": {
+        "zh": "办件#{case_id} {clock}时限 {old} → {new}(承办人 {handler},将由机器人通知)",
+        "en": "case #{case_id} {clock} deadline {old} → {new} (handler {handler}, to be told by the bot)",
+    },
+    "sv.notify.deadline_moved": {
+        "zh": "🗓 工作日历调整:{title} 的{clock}时限由 {old} 改为 <b>{new}</b>。",
+        "en": "🗓 The working calendar changed: the {clock} deadline of {title} moved from {old} to <b>{new}</b>.",
+    },
 }
