@@ -216,7 +216,8 @@ _MINE_RE = re.compile(_alternation(_MINE).pattern
 _CASE_RE = _alternation(_CASE)
 _FIND_RE = _alternation(_FIND)
 _PROGRESS_RE = _alternation(_PROGRESS)
-_SUPERVISION_RE = {name: _alternation(words) for name, words in _SUPERVISION.items()}
+_SUPERVISION_RE = _alternation(w for words in _SUPERVISION.values() for w in words)
+_SUPERVISION_OF = {w: name for name, words in _SUPERVISION.items() for w in words}
 _REQUESTS_RE = _alternation(_REQUESTS)
 _HELP_RE = _alternation(_HELP)
 _FILLER_RE = _alternation(_FILLER)
@@ -450,11 +451,10 @@ def recognise(text: str, divisions: Iterable[str] = (), people: Iterable[str] = 
                       f"case number {f.number}" + (f" with “{cue}”" if cue else ""))
 
     # 1b. the office's supervision lists (还没签收, 待审核...) and /requests
-    for list_name, pattern in _SUPERVISION_RE.items():
-        cue = _cue(pattern, rest)
-        if cue:
-            return Intent("supervise", {"list": list_name, "period": f.period}, 0.9,
-                          f"supervision word “{cue}”")
+    cue = _cue(_SUPERVISION_RE, rest)
+    if cue:
+        return Intent("supervise", {"list": _SUPERVISION_OF[cue], "period": f.period}, 0.9,
+                      f"supervision word “{cue}”")
     cue = _cue(_REQUESTS_RE, rest)
     if cue and not _cue(_OVERDUE_RE, rest):
         return Intent("requests", {}, 0.8, f"requests word “{cue}”")

@@ -270,7 +270,8 @@ def progress_text(p: Progress, lang: str | None) -> str:
 
 def help_text(lang: str | None) -> str:
     names = ("overdue", "due", "mine", "case", "find", "division", "person", "progress")
-    return "\n".join([t("q.help_head", lang)] + [t(f"q.example.{n}", lang) for n in names])
+    return "\n".join([t("q.help_head", lang)] + [t(f"q.example.{n}", lang) for n in names]
+                     + [t("sv.help", lang)])
 
 
 def unknown_text(intent: Intent, lang: str | None) -> str:

@@ -339,4 +339,8 @@ MESSAGES = {
         "zh": "🗓 工作日历调整:{title} 的{clock}时限由 {old} 改为 <b>{new}</b>。",
         "en": "🗓 The working calendar changed: the {clock} deadline of {title} moved from {old} to <b>{new}</b>.",
     },
+    "sv.help": {
+        "zh": "/unconsulted /unfixed /unsigned /continuation /reviews  或问:哪些件还没签收?待审核的有哪些?\n/requests  待我处理的申请和审核",
+        "en": "/unconsulted /unfixed /unsigned /continuation /reviews  or ask: which cases are unsigned?\n/requests  what waits for my decision",
+    },
 }
