@@ -16,6 +16,8 @@ from handlers.common import Ctx, btn, esc, keyboard
 #: extra rows of buttons under a card, added by feature modules (e.g. the update flow):
 #: each is ``f(c, case) -> list of rows``
 CARD_BUTTONS: list[Callable[[Ctx, Case], list[list[InlineKeyboardButton]]]] = []
+#: extra lines of a card from feature modules (e.g. extension requests): ``f(c, case) -> lines``
+CARD_LINES: list[Callable[[Ctx, Case], list[str]]] = []
 HISTORY_ON_CARD = 3
 
 
@@ -121,6 +123,8 @@ def render_card(c: Ctx, case: Case, reader=None) -> tuple[str, InlineKeyboardMar
     lines.append(c.t("card.stage", stage=stage_label(case, lang)))
     if reader is not None:  # 红黄绿灯 and 签收 (bot.domain.supervision)
         lines.extend(supervision.card_lines(case, card_lights(c, reader), lang))
+    for more in CARD_LINES:
+        lines.extend(more(c, case))
     lines.append(c.t("card.fixes"))
     for fix in ("division", "task", "handler", "requirements"):
         lines.append(f" · {t(f'field.{fix}', lang)}:{esc(getattr(case, fix) or '—')}")

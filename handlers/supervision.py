@@ -16,6 +16,7 @@ import datetime as dt
 from functools import partial
 
 from telegram.ext import Application
+from tinydb import Query
 
 from bot.domain import lifecycle
 from bot.domain import queries as q
@@ -28,7 +29,7 @@ from bot.domain.model import NOTICE_ANSWERS, Case, Person
 from bot.domain.status import StatusReader
 from bot.domain.timeutil import iso_now
 from data.views import rules_of, work_calendar
-from handlers.cards import CARD_BUTTONS, case_title
+from handlers.cards import CARD_BUTTONS, CARD_LINES, case_title
 from handlers.common import Ctx, btn, button, command, esc, get_time, keyboard
 from handlers.registration import (
     Ask,
@@ -454,6 +455,28 @@ def deadline_row(c: Ctx, case: Case):
 
 
 CARD_BUTTONS.append(deadline_row)
+
+
+def extension_lines(c: Ctx, case: Case) -> list[str]:
+    """The card's extension requests: the pending one, and the last one decided."""
+    docs = list(c.store.table(EXTENSIONS).search(Query().case_id == case.id))
+    if not docs:
+        return []
+    docs.sort(key=lambda d: d.doc_id)
+    shown_docs = [d for d in docs if d.get("status") == "pending"][-1:]
+    decided = [d for d in docs if d.get("status") != "pending"]
+    if decided:
+        shown_docs.insert(0, decided[-1])
+    out = []
+    for d in shown_docs:
+        status = d.get("status", "pending")
+        out.append(c.t(f"sv.card.ext_{status}", who=esc(d.get("requested_by", "")),
+                       old=d.get("old_due", ""), new=d.get("new_due", ""),
+                       by=esc(d.get("decided_by", "")), reason=shown(d.get("reason", ""), 60)))
+    return out
+
+
+CARD_LINES.append(extension_lines)
 
 
 @button("dl")

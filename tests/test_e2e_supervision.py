@@ -381,8 +381,12 @@ async def test_requests_lists_what_waits_with_its_buttons(bot_env):
     # the buttons work from this message
     await bot_env.handled(await head.press("同意", rev))
     assert bot_env.store.get_case(case.id).reviews[-1].by == "赵立"
+    card = (await head.ask("/case 0458"))[-1].text
+    assert "延期申请:张三 申请由 2020-06-30 延至 2020-07-10(待审批):主办单位要求补充材料" in card
     await bot_env.handled(await head.press("同意", ext))
     assert case_no(bot_env.store, "0458").deadline == "2020-07-10"
+    card = (await head.ask("/case 0458"))[-1].text
+    assert "延期申请:张三 申请延至 2020-07-10,赵立 已同意" in card and "待审批" not in card
     # the office sees the join request; a handler has nothing waiting
     reply = await office.ask("/requests")
     assert "入职申请1件" in reply[0].text

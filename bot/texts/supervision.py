@@ -343,4 +343,16 @@ MESSAGES = {
         "zh": "/unconsulted /unfixed /unsigned /continuation /reviews  或问:哪些件还没签收?待审核的有哪些?\n/requests  待我处理的申请和审核",
         "en": "/unconsulted /unfixed /unsigned /continuation /reviews  or ask: which cases are unsigned?\n/requests  what waits for my decision",
     },
+    "sv.card.ext_pending": {
+        "zh": "延期申请:{who} 申请由 {old} 延至 {new}(待审批):{reason}",
+        "en": "Extension: {who} asks to move {old} to {new} (pending): {reason}",
+    },
+    "sv.card.ext_approved": {
+        "zh": "延期申请:{who} 申请延至 {new},{by} 已同意",
+        "en": "Extension: {who} asked for {new}; approved by {by}",
+    },
+    "sv.card.ext_refused": {
+        "zh": "延期申请:{who} 申请延至 {new},{by} 未同意",
+        "en": "Extension: {who} asked for {new}; refused by {by}",
+    },
 }
