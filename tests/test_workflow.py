@@ -452,6 +452,11 @@ def _apply(k: Case, step: str, person: Person, n: int) -> None:
             with pytest.raises(wf.WorkflowError, match="Consult first"):
                 wf.answer(k, person, TODAY, RULES, reply_class, "理由")
             return
+        if wf.lifecycle.answer_needs_review(k) and not wf.may_override(person, k):
+            with pytest.raises(wf.WorkflowError) as err:  # 审核 first
+                wf.answer(k, person, TODAY, RULES, reply_class, "理由")
+            assert err.value.key == "sv.review_first"
+            return
         wf.answer(k, person, TODAY, RULES, reply_class, "理由")
     elif step == "satisfaction":
         wf.record_satisfaction(k, ("satisfied", "basic", "unsatisfied")[n % 3], TODAY, RULES)
