@@ -29,7 +29,7 @@ from bot.domain.model import NOTICE_ANSWERS, Case, Person
 from bot.domain.status import StatusReader
 from bot.domain.timeutil import iso_now
 from data.views import rules_of, work_calendar
-from handlers.cards import CARD_BUTTONS, CARD_LINES, case_title
+from handlers.cards import CARD_BUTTONS, CARD_LINES, case_title, stage_label
 from handlers.common import Ctx, btn, button, command, esc, get_time, keyboard
 from handlers.registration import (
     Ask,
@@ -242,30 +242,47 @@ def _position(c: Ctx, case: Case) -> str:
 
 
 async def _finish_drafted(c: Ctx, st: FlowState) -> None:
-    text = st.data.get("draft", "")
-
+    """[已拟复文]: one press; the draft goes to the chain's first reviewer at once (its text
+    may follow with [复文内容])."""
     def change(case: Case) -> str:
-        wf.submit_draft(case, rules_of(c.store, case.year), c.today, text)
+        wf.submit_draft(case, rules_of(c.store, case.year), c.today)
         return ""
 
     case = await commit(c, st, change)
     if case is None:
         return
     told = await _tell_reviewers(c, case)
+    msg = c.t("upd.done.stage", stage=stage_label(case, c.lang)) + "\n"
     if told:
-        msg = c.t("sv.done.drafted", position=_position(c, case), names=esc("、".join(told)))
+        msg += c.t("sv.done.drafted", position=_position(c, case), names=esc("、".join(told)))
     else:
-        msg = c.t("sv.done.drafted_nobody", position=_position(c, case))
+        msg += c.t("sv.done.drafted_nobody", position=_position(c, case))
     await done(c, st, case, msg)
 
 
+add_flow(Flow(name="drafted", title="step.drafted", asks=(), finish=_finish_drafted))
+
+
+async def _finish_draft_text(c: Ctx, st: FlowState) -> None:
+    text = st.data["draft"]
+
+    def change(case: Case) -> str:
+        wf.set_draft_text(case, text)
+        return ""
+
+    case = await commit(c, st, change)
+    if case is None:
+        return
+    told = await _tell_reviewers(c, case)
+    await done(c, st, case, c.t("sv.done.draft_text", names=esc("、".join(told) or "—")))
+
+
 add_flow(Flow(
-    name="drafted",
-    title="step.drafted",
+    name="draft_text",
+    title="step.draft_text",
     asks=(Ask("draft", lambda c, st: c.t("sv.ask.draft_text", title=_title(c, st)),
-              choices=lambda c, st: [Choice("", c.t("upd.skip"))],
               read=lambda c, st, text: wf.read_text(text, "draft_text", 8000)),),
-    finish=_finish_drafted,
+    finish=_finish_draft_text,
 ))
 
 

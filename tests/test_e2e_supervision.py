@@ -240,10 +240,13 @@ async def test_a_draft_is_reviewed_along_the_chain_before_it_is_answered(bot_env
     zhang, head, leader = bot_env.user("张三"), bot_env.user("赵立"), bot_env.user("王强")
     office = bot_env.user("周敏")
     await zhang.ask("/update 0906")
-    await zhang.ask_press("已拟复文")
-    reply = await zhang.ask("感谢您提出的建议。经研究,我厅已会同有关部门制定工作方案……")
+    reply = await zhang.ask_press("已拟复文")
     assert "已拟复文,送处室负责人审核:赵立" in texts(reply)
     assert "审核:处室负责人 待审核(自 2020-06-29) → 分管领导" in reply[-1].text
+    # the draft's text follows: the reviewer gets it
+    await zhang.ask_press("复文内容")
+    reply = await zhang.ask("感谢您提出的建议。经研究,我厅已会同有关部门制定工作方案……")
+    assert "复文内容已附上,已送审核人:赵立" in texts(reply)
     assert "复文:感谢您提出的建议" in reply[-1].text
     # the handler may not answer a draft under review; the button explains why
     reply = await zhang.ask_press("已答复")
@@ -278,7 +281,9 @@ async def test_a_draft_is_reviewed_along_the_chain_before_it_is_answered(bot_env
     # round two: the head approves, the leader in charge of the division approves: 已审核
     await zhang.ask("/update 0906")
     await zhang.ask_press("已拟复文")
+    await zhang.ask_press("复文内容")
     await zhang.ask("修改后的复文:资金安排为……")
+    assert "修改后的复文" in head.last.text
     await head.ask_press("同意")
     assert "转分管领导审核:王强" in head.last.text or "转分管领导审核:王强" in texts(
         head.messages[-2:])
@@ -309,8 +314,7 @@ async def test_the_office_may_answer_a_draft_under_review_with_a_reason(bot_env)
     bot_env.store.set_setting(RULES_SETTING, set_rule({}, 2020, "review_chain", "division_head"),
                               "周敏")
     await zhang.ask("/update 0907")
-    await zhang.ask_press("已拟复文")
-    reply = await zhang.ask_press("跳过")
+    reply = await zhang.ask_press("已拟复文")
     assert "审核:处室负责人 待审核(自 2020-06-29)" in reply[-1].text
     assert "分管领导" not in reply[-1].text
     await office.ask("/update 0907")
@@ -371,6 +375,7 @@ async def test_requests_lists_what_waits_with_its_buttons(bot_env):
                            stage="consulted", consulted=True)
     await zhang.ask("/update 0911")
     await zhang.ask_press("已拟复文")
+    await zhang.ask_press("复文内容")
     await zhang.ask("复文稿")
     reply = await head.ask("/requests")
     assert "待处理事项:入职申请0件、延期申请1件、待审核复文1件" in reply[0].text

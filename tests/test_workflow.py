@@ -478,6 +478,9 @@ def _apply(k: Case, step: str, person: Person, n: int) -> None:
     elif step == "drafted":
         wf.submit_draft(k, RULES, TODAY, "复文稿")
         assert lifecycle_review(k) == "division_head"
+    elif step == "draft_text":
+        wf.set_draft_text(k, "复文稿(修改)")
+        assert k.draft_text == "复文稿(修改)"
     elif step in ("review_ok", "review_back"):
         wf.review(k, person, step == "review_ok", "请修改", "2020-06-29T10:00:00+08:00", TODAY)
     elif step == "notice":

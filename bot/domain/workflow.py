@@ -570,6 +570,13 @@ def submit_draft(case: Case, rules: Rules, today: dt.date, text: str = "",
     case.review_since = (on or today).isoformat()
 
 
+def set_draft_text(case: Case, text: str) -> None:
+    """[复文内容]: attach (or replace) the text of a draft under review, in place."""
+    if not lifecycle.review_pending(case):
+        raise WorkflowError("sv.no_review")
+    case.draft_text = _text(text, "draft_text", MAX_TEXT * 4, required=True)
+
+
 def is_reviewer(person: Person | None, case: Case, position: str) -> bool:
     """Whether ``person`` stands at ``position`` of ``case``'s review chain."""
     if person is None or not decide(person, "view", case):
@@ -746,7 +753,8 @@ FIX_FIELDS = ("division", "task", "handler", "deadline", "requirements")
 
 #: the update steps a case card may offer, in the order its buttons are shown; a stage
 #: name is a plain forward move to that stage
-STEPS = ("sign", "notice_reply", "review_ok", "review_back", "consult", "assigned", "in_progress", "drafted", "reviewed", "answer", "satisfaction",
+STEPS = ("sign", "notice_reply", "review_ok", "review_back", "draft_text", "consult",
+         "assigned", "in_progress", "drafted", "reviewed", "answer", "satisfaction",
          "followup", "published", "archived", "extend", "return", "fixes", "back", "notice")
 #: the access action each step needs
 STEP_ACTION = {step: "update" for step in STEPS} | {"fixes": "assign", "sign": "sign",
@@ -797,6 +805,8 @@ def next_steps(case: Case, person: Person | None) -> list[str]:
         steps.add("sign")
     if may_review(person, case):
         steps.update(("review_ok", "review_back"))
+    if lifecycle.review_pending(case) and decide(person, "update", case):
+        steps.add("draft_text")
     if case.stage not in ("registered", "archived"):
         if decide(person, "issue_notice", case):
             steps.add("notice")

@@ -216,8 +216,13 @@ MESSAGES = {
     "sv.position.head": {"zh": "主要领导", "en": "head of the bureau"},
     "sv.position.office": {"zh": "办公室", "en": "office"},
     "sv.ask.draft_text": {
-        "zh": "<b>{title} · 已拟复文</b>\n请粘贴复文内容(供审核人阅看),或点[跳过]:",
-        "en": "<b>{title} · reply drafted</b>\nPaste the draft (for the reviewers), or press [skip]:",
+        "zh": "<b>{title} · 复文内容</b>\n请粘贴复文内容(供审核人阅看):",
+        "en": "<b>{title} · draft text</b>\nPaste the draft reply (for the reviewers):",
+    },
+    "step.draft_text": {"zh": "复文内容", "en": "draft text"},
+    "sv.done.draft_text": {
+        "zh": "✓ 复文内容已附上,已送审核人:{names}。",
+        "en": "✓ Draft text attached and sent to the reviewer(s): {names}.",
     },
     "sv.done.drafted": {
         "zh": "✓ 已拟复文,送{position}审核:{names}。",
