@@ -291,6 +291,18 @@ def test_every_view_agrees_case_by_case(all_cases, day):
         assert _card_light(c, reader).startswith(lt.mark)
     for item in q.mine(all_cases, None, day, CAL):
         assert item.light == light_of[item.case.id]
+    # the office's lists hold exactly the cases lifecycle puts there, lit the same
+    from bot.domain import supervision as sv
+
+    for kind in ("unconsulted", "unfixed", "unsigned", "continuation", "reviews"):
+        listed = sv.supervision_list(kind, all_cases, reader, lights)
+        assert {i.case.id for i in listed} == {
+            c.id for c in all_cases if sv.in_list(kind, c)
+            and (is_open[c.id] or kind == "continuation")}, kind
+        assert all(i.light == light_of[i.case.id] for i in listed)
+    for c in all_cases:
+        if lifecycle.awaiting_consultation(c):
+            assert is_open[c.id] and not c.consultations
 
     # /overdue (the office sees all), /mine, /due
     answer = q.overdue(all_cases, day, CAL)

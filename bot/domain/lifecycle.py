@@ -286,6 +286,18 @@ def consulted_first(case: Case) -> bool:
     return any(c.on <= on for c in case.consultations)
 
 
+def awaiting_consultation(case: Case) -> bool:
+    """还没协商: an assigned case still to be answered with no consultation recorded (a work
+    reference consults nobody)."""
+    return (case.role != "reference" and case.stage not in ("registered", "archived")
+            and not main_done(case) and not case.consultations)
+
+
+def is_continuation(case: Case) -> bool:
+    """A 续办件: a continuation of an earlier session, or a case a B reply gave a follow-up."""
+    return case.continuation or "followup" in case.clocks
+
+
 def continuation_open(case: Case) -> bool:
     """A follow-up (续办续复) still to be given: an open continuation, or a live B follow-up."""
     if not is_open(case):

@@ -123,15 +123,13 @@ def card_lines(case: Case, lights: LightReader, lang: str | None) -> list[str]:
 def in_list(kind: str, case: Case) -> bool:
     """Whether ``case`` belongs on the supervision list ``kind`` (lifecycle decides)."""
     if kind == "unconsulted":
-        return (case.role != "reference" and case.stage not in ("registered", "archived")
-                and lifecycle.is_open(case) and not lifecycle.main_done(case)
-                and not case.consultations)
+        return lifecycle.awaiting_consultation(case)
     if kind == "unfixed":
         return case.stage != "archived" and bool(five_fixes_missing(case))
     if kind == "unsigned":
         return lifecycle.awaiting_signature(case)
     if kind == "continuation":
-        return case.continuation or "followup" in case.clocks
+        return lifecycle.is_continuation(case)
     if kind == "reviews":
         return lifecycle.review_pending(case)
     raise ValueError(f"unknown list {kind!r}")
