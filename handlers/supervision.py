@@ -42,7 +42,15 @@ from handlers.registration import (
     shown,
 )
 from handlers.queries import INTENT_ANSWERS, case_rows, query_cmd
-from handlers.update import EXTENSIONS, commit, decision_rows, done, open_step, step_button
+from handlers.update import (
+    EXTENSIONS,
+    commit,
+    decide_request,
+    decision_rows,
+    done,
+    open_step,
+    step_button,
+)
 
 
 async def _finish_sign(c: Ctx, st: FlowState) -> None:
@@ -460,6 +468,60 @@ async def answer_requests(c: Ctx, intent: Intent | None = None) -> None:
         await c.reply(c.t("sv.requests.more", n=left))
 
 
+# ---------------------------------------------------------------- refusing an extension
+
+
+def _request(c: Ctx, st: FlowState):
+    doc = c.store.table(EXTENSIONS).get(doc_id=int(st.data.get("request") or 0))
+    return doc
+
+
+async def _begin_refusal(c: Ctx, st: FlowState) -> bool:
+    doc = _request(c, st)
+    case = c.store.get_case(doc["case_id"]) if doc is not None else None
+    if doc is None or case is None:
+        await c.reply(c.t("case.gone"))
+        return False
+    request = wf.ExtensionRequest.from_dict({**doc, "id": doc.doc_id})
+    if request.status != "pending" or not wf.may_decide_extension(c.person, case, request):
+        key = "wf.ext_decided" if request.status != "pending" else "wf.ext_not_yours"
+        await c.reply(esc(wf.WorkflowError(key, who=request.decided_by,
+                                           status=request.status).render(c.lang)))
+        return False
+    st.data["_title"] = case_title(case, c.lang)
+    st.data["_new"] = request.new_due
+    return True
+
+
+async def _finish_refusal(c: Ctx, st: FlowState) -> None:
+    await decide_request(c, int(st.data["request"]), False, st.data["reason"])
+
+
+add_flow(Flow(
+    name="ext_refuse",
+    title="sv.step.ext_refuse",
+    begin=_begin_refusal,
+    asks=(Ask("reason", lambda c, st: c.t("sv.ask.refusal_reason", title=st.data["_title"],
+                                          new=st.data["_new"]),
+              read=lambda c, st, text: wf.check_reason(text)),),
+    finish=_finish_refusal,
+))
+
+
+@entry("xr")
+async def refusal_entry(c: Ctx) -> object:
+    """[不同意] under an extension request: the reason is asked, then the refusal saved."""
+    from handlers.registration import start_flow
+
+    try:
+        request_id = int(c.args[0])
+    except (IndexError, ValueError):
+        await c.answer(c.t("button.invalid"), alert=True)
+        return None
+    await c.answer()
+    return await start_flow(c, "ext_refuse", data={"request": request_id})
+
+
 # ---------------------------------------------------------------- [时限怎么算]
 
 
@@ -487,9 +549,12 @@ def extension_lines(c: Ctx, case: Case) -> list[str]:
     out = []
     for d in shown_docs:
         status = d.get("status", "pending")
-        out.append(c.t(f"sv.card.ext_{status}", who=esc(d.get("requested_by", "")),
-                       old=d.get("old_due", ""), new=d.get("new_due", ""),
-                       by=esc(d.get("decided_by", "")), reason=shown(d.get("reason", ""), 60)))
+        line = c.t(f"sv.card.ext_{status}", who=esc(d.get("requested_by", "")),
+                   old=d.get("old_due", ""), new=d.get("new_due", ""),
+                   by=esc(d.get("decided_by", "")), reason=shown(d.get("reason", ""), 60))
+        if d.get("refusal_reason"):
+            line += c.t("sv.card.ext_because", reason=shown(d["refusal_reason"], 60))
+        out.append(line)
     return out
 
 

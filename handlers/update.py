@@ -533,8 +533,9 @@ def _read_extension(c: Ctx, st: FlowState, text: str) -> str:
 
 
 def decision_rows(c: Ctx, request_id: int) -> Rows:
+    """[同意] (at once) and [不同意] (asks the reason: handlers/supervision.py)."""
     return [[btn(c.context, c.t("upd.btn.approve"), "xd", request_id, 1),
-             btn(c.context, c.t("upd.btn.refuse"), "xd", request_id, 0)]]
+             btn(c.context, c.t("upd.btn.refuse"), "xr", request_id)]]
 
 
 async def _finish_extension(c: Ctx, st: FlowState) -> None:
@@ -580,16 +581,30 @@ add_flow(Flow(
 @button("xd")
 async def extension_decision(c: Ctx) -> None:
     """[同意] / [不同意] under an extension request."""
-    table = c.store.table(EXTENSIONS)
     try:
         request_id, approve = int(c.args[0]), c.args[1] == "1"
     except (IndexError, ValueError):
         await c.answer(c.t("button.invalid"), alert=True)
         return
+    await decide_request(c, request_id, approve)
+
+
+async def _say(c: Ctx, text: str) -> None:
+    """An alert under a pressed button, else a message."""
+    if c.update.callback_query is not None:
+        await c.answer(text, alert=True)
+    else:
+        await c.reply(esc(text))
+
+
+async def decide_request(c: Ctx, request_id: int, approve: bool, reason: str = "") -> None:
+    """Approve or refuse extension request ``request_id`` (a refusal may give its reason,
+    kept with the request and told to the requester)."""
+    table = c.store.table(EXTENSIONS)
     doc = table.get(doc_id=request_id)
     case = c.store.get_case(doc["case_id"]) if doc is not None else None
     if doc is None or case is None:
-        await c.answer(c.t("case.gone"), alert=True)
+        await _say(c, c.t("case.gone"))
         return
     request = wf.ExtensionRequest.from_dict({**doc, "id": request_id})
     assert c.person is not None  # on_button let an approved person through
@@ -597,10 +612,12 @@ async def extension_decision(c: Ctx) -> None:
         decided = wf.decide_extension(case, request, c.person, approve,
                                       iso_now(get_time(c.context)))
     except wf.ValidationError as err:
-        await c.answer(err.render(c.lang), alert=True)
+        await _say(c, err.render(c.lang))
         return
     update = decided.to_dict()
     update.pop("id")
+    if reason:
+        update["refusal_reason"] = reason
     with c.store.transaction():
         if approve:
             c.store.save_case(case, c.who, c.t("upd.note.extension", by=request.requested_by,
@@ -613,10 +630,13 @@ async def extension_decision(c: Ctx) -> None:
     message = query.message if query is not None else None
     if isinstance(message, Message):
         await c.edit_or_reply(f"{message.text_html}\n→ <b>{verdict}</b>({esc(c.who)})")
+    elif query is None:  # decided in a conversation (a refusal with its reason)
+        await c.reply(f"✓ {case_title(case, c.lang)}:{verdict}")
     requester = next(iter(c.store.people_named(request.requested_by)), None)
     key = "upd.notify.ext_approved" if approve else "upd.notify.ext_refused"
     await notify(c, requester, lambda pc: pc.t(key, by=esc(c.who), title=case_title(case, pc.lang),
-                                               new=request.new_due, old=request.old_due),
+                                               new=request.new_due, old=request.old_due)
+                 + ("\n" + pc.t("sv.refusal_reason", reason=shown(reason)) if reason else ""),
                  case if approve else None)
 
 

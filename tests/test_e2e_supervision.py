@@ -451,3 +451,17 @@ async def test_a_calendar_change_moves_working_day_deadlines_and_tells_the_handl
     assert await tell_deadline_moves(bot_env.app) == 1
     assert "工作日历调整:建议 第0913号 的公开时限由 2020-10-22 改为 2020-10-23" in zhang.last.text
     assert pending_moves(bot_env.store) == [] and await tell_deadline_moves(bot_env.app) == 0
+
+
+async def test_only_a_decider_may_refuse_an_extension(bot_env):
+    zhang, li = bot_env.user("张三"), bot_env.user("李四")
+    bot_env.user("赵立")
+    await zhang.ask("/update 0458")
+    await zhang.ask_press("申请延期")
+    await zhang.ask("7月10日")
+    await zhang.ask("主办单位要求补充材料")
+    doc = bot_env.store.table("extension_requests").all()[-1]
+    await li.ask("/mine")
+    await bot_env.press_raw(li, li.last.message_id, signed(bot_env, "xr", doc.doc_id))
+    assert "请写明理由" not in li.last.text
+    assert bot_env.store.table("extension_requests").get(doc_id=doc.doc_id)["status"] == "pending"

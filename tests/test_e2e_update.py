@@ -201,9 +201,14 @@ async def test_extension_approved_and_refused(bot_env):
     request = head.last
     assert "延至 2020-07-20" in request.text
     await bot_env.handled(await head.press("不同意", request))
+    assert "请写明理由" in head.last.text  # a refusal says why
+    reply = await head.ask("时限已由主办单位确定,不能再延")
+    assert "未同意" in texts(reply)
     assert bot_env.store.get_case(case.id).deadline == "2020-07-10"
     assert "赵立 未同意您的延期申请" in zhang.last.text
-    assert "未同意" in head.last_answer["text"]
+    assert "理由:时限已由主办单位确定,不能再延" in zhang.last.text
+    card = (await head.ask("/case 0458"))[-1].text  # the card keeps the decision and why
+    assert "延期申请:张三 申请延至 2020-07-20,赵立 未同意:时限已由主办单位确定,不能再延" in card
 
 
 async def test_not_satisfied_reopens_the_case(bot_env):

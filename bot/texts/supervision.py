@@ -360,4 +360,11 @@ MESSAGES = {
         "zh": "延期申请:{who} 申请延至 {new},{by} 未同意",
         "en": "Extension: {who} asked for {new}; refused by {by}",
     },
+    "sv.step.ext_refuse": {"zh": "不同意延期", "en": "refuse the extension"},
+    "sv.ask.refusal_reason": {
+        "zh": "<b>{title} · 不同意延期(申请延至 {new})</b>\n请写明理由(将告知申请人):",
+        "en": "<b>{title} · refuse the extension (to {new})</b>\nGive the reason (the requester is told):",
+    },
+    "sv.refusal_reason": {"zh": "理由:{reason}", "en": "Reason: {reason}"},
+    "sv.card.ext_because": {"zh":":{reason}", "en": ": {reason}"},
 }
