@@ -190,3 +190,18 @@ def test_calendar_set_recomputes_working_day_deadlines(capsys, tmp_path, monkeyp
     store = Store.open(tmp_path / "data", readonly=True)
     assert store.get_case(saved.id).clocks["publish"].due == "2020-10-22"
     store.close()
+
+
+def test_the_words_in_english():
+    from bot.domain import supervision as sv
+
+    c = mk()
+    lights = lifecycle.LightReader(D(2020, 8, 25), CAL, None)
+    lines = sv.card_lines(c, lights, "en")
+    assert lines[0] == ("🟡 yellow: the reply is due 2020-08-31, 4 working day(s) left "
+                        "(warning window 5)")
+    red = sv.light_text(lifecycle.light(c, D(2020, 9, 2), CAL), "en")
+    assert red == "🔴 red: the reply is 2 working day(s) overdue (due 2020-08-31)"
+    s = mk(stage="assigned", assigned="2020-06-23")
+    assert sv.sign_text(s, lifecycle.LightReader(D(2020, 6, 29), CAL, None), "en") == \
+        "⚠ Not signed for: the signing deadline (2020-06-28) has passed"
