@@ -7,7 +7,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain import lifecycle
+from bot.domain import lifecycle, supervision
 from bot.domain.querytext import stage_label
 from bot.domain.model import MET_UNKNOWN, Case, HistoryEvent, five_fixes_missing
 from bot.texts import has, t
@@ -16,6 +16,8 @@ from handlers.common import Ctx, btn, esc, keyboard
 #: extra rows of buttons under a card, added by feature modules (e.g. the update flow):
 #: each is ``f(c, case) -> list of rows``
 CARD_BUTTONS: list[Callable[[Ctx, Case], list[list[InlineKeyboardButton]]]] = []
+#: extra lines of a card from feature modules (e.g. extension requests): ``f(c, case) -> lines``
+CARD_LINES: list[Callable[[Ctx, Case], list[str]]] = []
 HISTORY_ON_CARD = 3
 
 
@@ -74,6 +76,12 @@ def value_text(lang: str, fld: str, value: Any) -> str:
         return (value.get("due") or "—") + (f" ✓{met}" if met else "")
     if fld == "consultations" and isinstance(value, list):
         return t("card.n_consultations", lang, n=len(value))
+    if fld == "notices" and isinstance(value, list):
+        return t("sv.n_notices", lang, n=len(value))
+    if fld == "reviews" and isinstance(value, list):
+        return t("sv.n_reviews", lang, n=len(value))
+    if fld == "review_chain" and isinstance(value, list):
+        return " → ".join(t(f"sv.position.{p}", lang) for p in value)
     if isinstance(value, list):
         return "、".join(map(str, value))
     return str(value)
@@ -113,6 +121,10 @@ def render_card(c: Ctx, case: Case, reader=None) -> tuple[str, InlineKeyboardMar
     if case.continuation:
         lines.append(c.t("card.continuation", session=esc(case.origin_session)))
     lines.append(c.t("card.stage", stage=stage_label(case, lang)))
+    if reader is not None:  # 红黄绿灯 and 签收 (bot.domain.supervision)
+        lines.extend(supervision.card_lines(case, card_lights(c, reader), lang))
+    for more in CARD_LINES:
+        lines.extend(more(c, case))
     lines.append(c.t("card.fixes"))
     for fix in ("division", "task", "handler", "requirements"):
         lines.append(f" · {t(f'field.{fix}', lang)}:{esc(getattr(case, fix) or '—')}")
@@ -155,3 +167,10 @@ def today_reader(c: Ctx):
 
     return status_reader(c.store, c.today)
 
+
+
+def card_lights(c: Ctx, reader) -> lifecycle.LightReader:
+    """The traffic lights of the reader's day, with the store's calendar and rules."""
+    from data.views import rules_of
+
+    return lifecycle.LightReader(reader.today, reader.cal, lambda year: rules_of(c.store, year))

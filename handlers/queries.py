@@ -74,6 +74,9 @@ MAX_REMEMBERED = 5000
 #: extra parts of a person's answer from other modules (people admin for the office):
 #: ``f(c, name, person_id) -> (lines above the summary, rows of buttons below it)``
 PERSON_EXTRAS: list[Callable[[Ctx, str, int], tuple[list[str], Rows]]] = []
+#: answers of intents other modules own (issue 18: ``supervise``, ``requests``):
+#: intent name -> ``async f(c, intent)``
+INTENT_ANSWERS: dict[str, Callable] = {}
 
 
 # ---------------------------------------------------------------- the query as data
@@ -576,6 +579,9 @@ async def answer(c: Ctx, intent: Intent) -> None:
         return
     if intent.name == "unknown":
         await c.reply(qt.unknown_text(intent, c.lang), keyboard(suggestion_rows(c, intent)))
+        return
+    if intent.name in INTENT_ANSWERS:
+        await INTENT_ANSWERS[intent.name](c, intent)
         return
     spec = await to_spec(c, intent)
     if spec is not None:

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from telegram import InlineKeyboardButton, Message
 from telegram.ext import Application
 
+from bot.domain import lifecycle
 from bot.domain import workflow as wf
 from bot.domain.access import decide
 from bot.domain.lifecycle import is_open
@@ -287,8 +288,8 @@ def _forward_flow(stage: str) -> Flow:
     return add_flow(Flow(name=stage, title=f"step.{stage}", asks=asks, finish=finish))
 
 
-for _stage in ("assigned", "in_progress", "drafted", "reviewed", "published", "archived"):
-    _forward_flow(_stage)
+for _stage in ("assigned", "in_progress", "published", "archived"):
+    _forward_flow(_stage)  # 已拟复文 and 已审核: handlers/supervision.py (审核)
 
 
 # ---------------------------------------------------------------- 记录协商
@@ -342,6 +343,12 @@ async def _begin_answer(c: Ctx, st: FlowState) -> bool:
     except wf.ValidationError as err:
         await c.reply(esc(err.render(c.lang)))
         return False
+    if lifecycle.answer_needs_review(case, _rules(c, case).review_strict):  # 审核 first
+        if wf.may_override(c.person, case):
+            st.data["_override"] = st.data["_review"] = True
+            return True
+        await c.reply(c.t("sv.review_first_card", title=case_title(case, c.lang)))
+        return False
     if case.consultations:
         return True
     if wf.may_override(c.person, case):
@@ -372,7 +379,8 @@ async def _finish_answer(c: Ctx, st: FlowState) -> None:
     def change(case: Case) -> str:
         reason = wf.answer(case, c.person, c.today, _rules(c, case), reply_class,
                            d.get("override", ""), on=on, cal=work_calendar(c.store))
-        return c.t("upd.note.override", reason=reason) if reason else ""
+        key = "sv.note.override_review" if d.get("_review") else "upd.note.override"
+        return c.t(key, reason=reason) if reason else ""
 
     case = await commit(c, st, change)
     if case is None:
@@ -385,7 +393,8 @@ async def _finish_answer(c: Ctx, st: FlowState) -> None:
     if reply_class == "B" and "followup" in case.clocks and not case.continuation:
         text += "\n" + c.t("upd.done.followup", due=case.clocks["followup"].due)
     if d.get("override"):
-        text += "\n" + c.t("upd.done.overridden")
+        text += "\n" + c.t("sv.done.overridden_review" if d.get("_review")
+                           else "upd.done.overridden")
     await done(c, st, case, text)
 
 
@@ -394,7 +403,9 @@ add_flow(Flow(
     title="step.answer",
     begin=_begin_answer,
     asks=(
-        Ask("override", _key("upd.ask.override"), read=_reason,
+        Ask("override", lambda c, st: c.t("sv.ask.override_review" if st.data.get("_review")
+                                          else "upd.ask.override", title=_title(c, st)),
+            read=_reason,
             when=lambda c, st: bool(st.data.get("_override")),
             extra=lambda c, st: [[step_button(c, _case(st), "consult")]]),
         _on_ask("upd.ask.answered_on"),
@@ -521,8 +532,9 @@ def _read_extension(c: Ctx, st: FlowState, text: str) -> str:
 
 
 def decision_rows(c: Ctx, request_id: int) -> Rows:
+    """[同意] (at once) and [不同意] (asks the reason: handlers/supervision.py)."""
     return [[btn(c.context, c.t("upd.btn.approve"), "xd", request_id, 1),
-             btn(c.context, c.t("upd.btn.refuse"), "xd", request_id, 0)]]
+             btn(c.context, c.t("upd.btn.refuse"), "xr", request_id)]]
 
 
 async def _finish_extension(c: Ctx, st: FlowState) -> None:
@@ -568,16 +580,30 @@ add_flow(Flow(
 @button("xd")
 async def extension_decision(c: Ctx) -> None:
     """[同意] / [不同意] under an extension request."""
-    requests = ExtensionRequests(c.store)
     try:
         request_id, approve = int(c.args[0]), c.args[1] == "1"
     except (IndexError, ValueError):
         await c.answer(c.t("button.invalid"), alert=True)
         return
+    await decide_request(c, request_id, approve)
+
+
+async def _say(c: Ctx, text: str) -> None:
+    """An alert under a pressed button, else a message."""
+    if c.update.callback_query is not None:
+        await c.answer(text, alert=True)
+    else:
+        await c.reply(esc(text))
+
+
+async def decide_request(c: Ctx, request_id: int, approve: bool, reason: str = "") -> None:
+    """Approve or refuse extension request ``request_id`` (a refusal may give its reason,
+    kept with the request and told to the requester)."""
+    requests = ExtensionRequests(c.store)
     doc = requests.get(request_id)
     case = c.store.get_case(doc["case_id"]) if doc is not None else None
     if doc is None or case is None:
-        await c.answer(c.t("case.gone"), alert=True)
+        await _say(c, c.t("case.gone"))
         return
     request = wf.ExtensionRequest.from_dict({**doc, "id": request_id})
     assert c.person is not None  # on_button let an approved person through
@@ -585,10 +611,12 @@ async def extension_decision(c: Ctx) -> None:
         decided = wf.decide_extension(case, request, c.person, approve,
                                       iso_now(get_time(c.context)))
     except wf.ValidationError as err:
-        await c.answer(err.render(c.lang), alert=True)
+        await _say(c, err.render(c.lang))
         return
     update = decided.to_dict()
     update.pop("id")
+    if reason:
+        update["refusal_reason"] = reason
     with c.store.transaction():
         if approve:
             c.store.save_case(case, c.who, c.t("upd.note.extension", by=request.requested_by,
@@ -601,10 +629,13 @@ async def extension_decision(c: Ctx) -> None:
     message = query.message if query is not None else None
     if isinstance(message, Message):
         await c.edit_or_reply(f"{message.text_html}\n→ <b>{verdict}</b>({esc(c.who)})")
+    elif query is None:  # decided in a conversation (a refusal with its reason)
+        await c.reply(f"✓ {case_title(case, c.lang)}:{verdict}")
     requester = next(iter(c.store.people_named(request.requested_by)), None)
     key = "upd.notify.ext_approved" if approve else "upd.notify.ext_refused"
     await notify(c, requester, lambda pc: pc.t(key, by=esc(c.who), title=case_title(case, pc.lang),
-                                               new=request.new_due, old=request.old_due),
+                                               new=request.new_due, old=request.old_due)
+                 + ("\n" + pc.t("sv.refusal_reason", reason=shown(reason)) if reason else ""),
                  case if approve else None)
 
 

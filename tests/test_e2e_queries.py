@@ -71,7 +71,7 @@ async def test_overdue_grouped_by_division_most_overdue_first(bot_env):
     text = texts(await bot_env.user("周敏").ask("/overdue"))
     heads = re.findall(r"^▸ (\S+)", text, re.MULTILINE)
     assert heads == ["投资促进一处", "投资促进二处", "综合处"]
-    assert "0405 推进产业园区精准招商 · 钱六\n  会(协)办意见 超期19天(12个工作日) · 已督办至4级" in text
+    assert "0405 推进产业园区精准招商 · 钱六\n  🔴 会(协)办意见 超期19天(12个工作日) · 已督办至4级" in text
 
 
 async def test_nothing_overdue_says_so_with_the_next_deadline(bot_env):

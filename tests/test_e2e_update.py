@@ -49,14 +49,17 @@ def signed(env, action: str, *args) -> str:
 
 async def test_the_card_offers_the_next_steps_and_a_forward_move(bot_env):
     zhang = bot_env.user("张三")
+    head = bot_env.user("赵立")  # reviews the draft (审核)
     reply = await zhang.ask("/update 0458")  # joint, consulted, due June 30
     card = reply[-1]
     assert "提案 第0458号" in card.text
     assert card.labels[:6] == ["记录协商", "已拟复文", "已提交意见", "申请延期", "退回改办", "回退状态"]
     reply = await zhang.ask_press("已拟复文")
     assert "状态已更新为:已拟复文" in texts(reply) and reply[-1].message_id == card.message_id
+    assert "已拟复文,送处室负责人审核:赵立" in texts(reply)  # 审核
     assert case_no(bot_env.store, "0458").stage == "drafted"
-    assert "已审核" in reply[-1].labels  # the next step now
+    assert "已审核" not in reply[-1].labels  # reviewed along the chain, not by a button
+    assert head.last.labels[:2] == ["同意", "退回修改"]
     reply = await zhang.ask("/history 0458")
     assert "张三 状态:已协商 → 已拟复文" in texts(reply)
 
@@ -198,9 +201,14 @@ async def test_extension_approved_and_refused(bot_env):
     request = head.last
     assert "延至 2020-07-20" in request.text
     await bot_env.handled(await head.press("不同意", request))
+    assert "请写明理由" in head.last.text  # a refusal says why
+    reply = await head.ask("时限已由主办单位确定,不能再延")
+    assert "未同意" in texts(reply)
     assert bot_env.store.get_case(case.id).deadline == "2020-07-10"
     assert "赵立 未同意您的延期申请" in zhang.last.text
-    assert "未同意" in head.last_answer["text"]
+    assert "理由:时限已由主办单位确定,不能再延" in zhang.last.text
+    card = (await head.ask("/case 0458"))[-1].text  # the card keeps the decision and why
+    assert "延期申请:张三 申请延至 2020-07-20,赵立 未同意:时限已由主办单位确定,不能再延" in card
 
 
 async def test_not_satisfied_reopens_the_case(bot_env):
@@ -248,19 +256,19 @@ async def test_two_people_editing_the_same_case(bot_env):
     version = case_no(bot_env.store, "0458").version
     reply = await zhang.ask_press("记录协商")
     assert "已被赵立于2020-06-29 09:30修改,您的操作未保存" in texts(reply)
-    assert "状态:已拟复文" in reply[-1].text and "已审核" in reply[-1].labels
+    assert "状态:已拟复文" in reply[-1].text and "记录协商" in reply[-1].labels
     assert case_no(bot_env.store, "0458").version == version
     # mid-flow: the handler starts from the fresh card, the head saves meanwhile
     await zhang.ask_press("记录协商")
     await zhang.ask_press("面商")
     await zhang.ask_press("今天 2020-06-29")
     await head.ask("/update 0458")
-    await head.ask_press("已审核")
+    await head.ask_press("同意")  # the head reviews the draft (审核) meanwhile
     await zhang.ask_press("陈永红")
     reply = await zhang.ask_press("跳过")
-    assert "您的操作未保存" in texts(reply) and "状态:已审核" in reply[-1].text
+    assert "您的操作未保存" in texts(reply) and "处室负责人 ✓赵立" in reply[-1].text
     stored = case_no(bot_env.store, "0458")
-    assert len(stored.consultations) == 1 and stored.stage == "reviewed"
+    assert len(stored.consultations) == 1 and [r.by for r in stored.reviews] == ["赵立"]
 
 
 async def test_a_handler_of_another_division_is_refused(bot_env):
@@ -276,8 +284,8 @@ async def test_a_handler_of_another_division_is_refused(bot_env):
     assert answer["show_alert"]
     assert case_no(bot_env.store, "0458").stage == "consulted"
     leader = bot_env.user("王强")  # reads 综合处's cases, does not update them
-    reply = await leader.ask("/update 0458")
-    assert "只有该件的承办人" in texts(reply)
+    reply = await leader.ask("/update 0458")  # may only issue a 督办单 on it
+    assert "记录协商" not in reply[-1].labels and "督办单" in reply[-1].labels
     reply = await leader.ask("/case 0458")
     assert "记录协商" not in reply[-1].labels and "办理记录" in reply[-1].labels
 

@@ -144,6 +144,21 @@ TABLE = [
     ("?", "help", {}),
     ("help", "help", {}),
     ("what can you do?", "help", {}),
+    # -- the office's supervision lists (issue 18)
+    ("哪些件还没协商?", "supervise", {"list": "unconsulted", "period": ""}),
+    ("哪些件五定不全?", "supervise", {"list": "unfixed", "period": ""}),
+    ("哪些件还没签收?", "supervise", {"list": "unsigned", "period": ""}),
+    ("续办件怎么样了?", "supervise", {"list": "continuation", "period": ""}),
+    ("待审核的有哪些?", "supervise", {"list": "reviews", "period": ""}),
+    ("下个月到期的还没协商的", "supervise", {"list": "unconsulted", "period": "下个月"}),
+    ("which cases are not consulted?", "supervise", {"list": "unconsulted", "period": ""}),
+    ("which cases are unsigned", "supervise", {"list": "unsigned", "period": ""}),
+    ("what reviews are pending?", "supervise", {"list": "reviews", "period": ""}),
+    ("/unsigned", "supervise", {"list": "unsigned", "period": ""}),
+    ("/continuation 本季度", "supervise", {"list": "continuation", "period": "本季度"}),
+    ("/requests", "requests", {}),
+    ("有哪些申请待审批", "requests", {}),
+    ("pending requests", "requests", {}),
 ]
 
 

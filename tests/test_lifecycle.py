@@ -29,6 +29,8 @@ from bot.domain.model import (
     Case,
     Clock,
     Consultation,
+    Notice,
+    Review,
 )
 from bot.domain.reminders import plan_reminders, weekly_summary
 from bot.domain.report import report_figures
@@ -215,6 +217,18 @@ def cases(draw, n_max=12):
             first_reply_due=draw(ISO) if first_on else "",
             consultations=[Consultation(draw(st.sampled_from(CONSULT_METHODS)), draw(ISO), "某代表")
                            for _ in range(draw(st.integers(0, 2)))],
+            assigned_on=draw(st.one_of(st.just(""), ISO)),
+            signed_at=draw(st.sampled_from(["", "", "2020-03-02T10:00:00+08:00", MET_UNKNOWN])),
+            notices=[Notice(k + 1, "请报送进展", draw(ISO), "周敏", "2020-03-01T10:00:00+08:00",
+                            answer=(answer := draw(st.sampled_from(["", "", "done", "reason"]))),
+                            note="已办" if answer else "",
+                            answered_on=draw(ISO) if answer else "")
+                     for k in range(draw(st.integers(0, 2)))],
+            review_round=1,
+            review_chain=draw(st.sampled_from([[], ["division_head", "leader"], ["office"]])),
+            review_since=draw(st.one_of(st.just(""), ISO)),
+            reviews=[Review(1, "division_head", "approved", "赵立", "2020-03-02T10:00:00+08:00")
+                     for _ in range(draw(st.integers(0, 1)))],
         )
         c.id = i + 1
         out.append(c)
@@ -223,7 +237,17 @@ def cases(draw, n_max=12):
 
 def _card_says_overdue(case: Case, reader: StatusReader) -> bool:
     ctx = SimpleNamespace(lang="zh", t=lambda key, **kw: t(key, "zh", **kw))
-    return any("超期" in clock_text(ctx, case, name, reader) for name in case.clocks)
+    from bot.domain.supervision import notice_lines
+
+    return any("超期" in clock_text(ctx, case, name, reader) for name in case.clocks) or any(
+        "超期" in line for line in notice_lines(case, reader.today_iso, "zh"))
+
+
+def _card_light(case: Case, reader: StatusReader) -> str:
+    from bot.domain import supervision
+
+    lights = lifecycle.LightReader(reader.today, CAL, None)
+    return supervision.card_lines(case, lights, "zh")[0]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -247,6 +271,42 @@ def test_every_view_agrees_case_by_case(all_cases, day):
         if lifecycle.timeliness(c, today) == "overdue":
             assert c.id in late and lifecycle.is_live(c, c.main_clock)
 
+    # the traffic light: red exactly when overdue, done exactly when not open, and yellow
+    # only for a reason the rules give; every list line and the card show the same light
+    lights = lifecycle.LightReader(day, CAL, None)
+    light_of = {c.id: lights.light(c) for c in all_cases}
+    for c in all_cases:
+        lt = light_of[c.id]
+        assert (lt.color == "red") == (c.id in late), (lt, c)
+        assert (lt.color == "done") == (not is_open[c.id]), (lt, c)
+        if lt.color == "yellow":
+            if lt.reason == "due_soon":
+                assert today <= lt.due and (lt.clock, lt.due) in set(lifecycle.iter_live(c))
+                assert CAL.workdays_between(day, D.fromisoformat(lt.due)) <= 5
+            elif lt.reason == "behind":
+                assert not c.consultations and lifecycle.half_time(c) <= today
+            else:
+                assert lt.reason == "unsigned" and lifecycle.sign_late(c, day, CAL)
+        # 签收: past 交办 counts as signed; only an assigned case may await signature
+        assert lifecycle.is_signed(c) == (STAGES.index(c.stage) > STAGES.index("assigned")
+                                          or (c.stage == "assigned" and bool(c.signed_at)))
+        assert lifecycle.awaiting_signature(c) == (c.stage == "assigned" and not c.signed_at)
+        assert _card_light(c, reader).startswith(lt.mark)
+    for item in q.mine(all_cases, None, day, CAL):
+        assert item.light == light_of[item.case.id]
+    # the office's lists hold exactly the cases lifecycle puts there, lit the same
+    from bot.domain import supervision as sv
+
+    for kind in ("unconsulted", "unfixed", "unsigned", "continuation", "reviews"):
+        listed = sv.supervision_list(kind, all_cases, reader, lights)
+        assert {i.case.id for i in listed} == {
+            c.id for c in all_cases if sv.in_list(kind, c)
+            and (is_open[c.id] or kind == "continuation")}, kind
+        assert all(i.light == light_of[i.case.id] for i in listed)
+    for c in all_cases:
+        if lifecycle.awaiting_consultation(c):
+            assert is_open[c.id] and not c.consultations
+
     # /overdue (the office sees all), /mine, /due
     answer = q.overdue(all_cases, day, CAL)
     assert {i.case.id for i in answer.items} == late
@@ -264,10 +324,26 @@ def test_every_view_agrees_case_by_case(all_cases, day):
     # /progress and the weekly summary count the same
     prog = q.progress(all_cases, day, CAL, None, year=2020)
     assert prog.open == sum(is_open.values()) and prog.overdue == len(late)
+    assert prog.unsigned == sum(lifecycle.awaiting_signature(c) for c in all_cases)
+    assert prog.unsigned_late == sum(lifecycle.sign_late(c, day, CAL) for c in all_cases)
+    # 督办单: an open notice of a case not archived is a live clock, overdue past its date
+    for c in all_cases:
+        pending = [n for n in c.notices if n.open and c.stage != "archived"]
+        assert lifecycle.notice_due(c) == (min(n.due for n in pending) if pending else None)
+        if any(n.due < today for n in pending):
+            assert c.id in late
+    counts = lifecycle.notice_counts(all_cases, today)
+    assert prog.notices == counts
+    assert prog.reviews_pending == sum(lifecycle.review_pending(c) for c in all_cases)
+    assert counts.issued == counts.answered + sum(
+        n.open for c in all_cases for n in c.notices)
+    assert counts.overdue == sum(lifecycle.notice_overdue(n, today) for c in all_cases
+                                 if c.stage != "archived" for n in c.notices)
     week = weekly_summary(all_cases, CAL, None, day)
     assert week.open == sum(is_open.values()) and week.overdue == len(late)
     # the report: answered, on time, overdue as /progress counts them
     fig = report_figures(all_cases, 2020, today=day)
+    assert fig.notices == lifecycle.notice_counts(all_cases, today)._asdict()
     rows = [r for r in fig.timeliness if r.applies]
     assert prog.answered_on_time == sum(r.on_time for r in rows)
     assert prog.answered == sum(r.on_time + r.late + r.undated for r in rows)
@@ -280,11 +356,26 @@ def test_every_view_agrees_case_by_case(all_cases, day):
         return
     digests = plan_reminders(all_cases, PEOPLE, CAL, None, day)
     seen_overdue: set[tuple[int, str]] = set()
+    signing: set[int] = set()
+    reviewing: set[int] = set()
     for d in digests:
         for ln in d.lines:
             case = by_id[ln.case_id]
+            assert ln.light == light_of[case.id].mark
+            if ln.clock == "review":  # 审核 pending: its reviewers (late: the office too)
+                assert lifecycle.review_pending(case) and not ln.overdue
+                reviewing.add(case.id)
+                continue
+            if ln.clock == "sign":  # 签收 overdue: the division heads and the office
+                assert lifecycle.sign_late(case, day, CAL) and not ln.overdue
+                assert ln.role in ("division_head", "office") and can(d.person, "view", case)
+                signing.add(case.id)
+                continue
             clock = case.clocks.get(ln.clock)
-            if clock is not None and clock.due:
+            if ln.clock == lifecycle.NOTICE:  # an open 督办单, chased like a clock
+                assert ln.due.isoformat() == lifecycle.notice_due(case)
+                assert lifecycle.is_live(case, ln.clock)
+            elif clock is not None and clock.due:
                 assert lifecycle.is_live(case, ln.clock), (ln, case)
             else:  # the co-handling campaign standing in for an opinion deadline not set
                 assert ln.campaign and not lifecycle.main_done(case)
@@ -295,3 +386,6 @@ def test_every_view_agrees_case_by_case(all_cases, day):
                 assert can(d.person, "view", case), (d.person.name, ln)
     expected = {(c.id, n) for c in all_cases for n, due in lifecycle.iter_live(c) if due < today}
     assert seen_overdue == expected
+    assert signing == {c.id for c in all_cases if lifecycle.sign_late(c, day, CAL)}
+    assert reviewing <= {c.id for c in all_cases if lifecycle.review_pending(c)}
+    assert {c.id for c in all_cases if lifecycle.review_step(c) == "office"} <= reviewing

@@ -363,8 +363,9 @@ def test_next_steps_by_stage_and_person():
     k = case(stage="in_progress")
     assert wf.next_steps(k, HANDLER) == ["consult", "drafted", "answer", "extend", "return", "back"]
     assert wf.next_steps(k, HEAD) == ["consult", "drafted", "answer", "return", "fixes", "back"]
-    assert wf.next_steps(k, OFFICE) == ["consult", "drafted", "answer", "fixes", "back"]
-    assert wf.next_steps(k, LEADER) == []  # reads it, does not update it
+    assert wf.next_steps(k, OFFICE) == ["consult", "drafted", "answer", "fixes", "back",
+                                        "notice"]
+    assert wf.next_steps(k, LEADER) == ["notice"]  # reads it, does not update it: 督办单
     assert wf.next_steps(k, OTHER_HANDLER) == []
     assert wf.next_steps(k, None) == []
     answered = case(stage="answered", consulted=True, reply_class="A")
@@ -441,6 +442,10 @@ def test_a_draft_becomes_an_assigned_case():
 # ---------------------------------------------------------------- a property
 
 
+def lifecycle_review(k: Case) -> str | None:
+    return wf.lifecycle.review_step(k)
+
+
 def _apply(k: Case, step: str, person: Person, n: int) -> None:
     """One step as the chat would take it, with answers drawn from ``n``."""
     if step == "consult":
@@ -450,6 +455,11 @@ def _apply(k: Case, step: str, person: Person, n: int) -> None:
         if not k.consultations and not wf.may_override(person, k):
             with pytest.raises(wf.WorkflowError, match="Consult first"):
                 wf.answer(k, person, TODAY, RULES, reply_class, "理由")
+            return
+        if wf.lifecycle.answer_needs_review(k) and not wf.may_override(person, k):
+            with pytest.raises(wf.WorkflowError) as err:  # 审核 first
+                wf.answer(k, person, TODAY, RULES, reply_class, "理由")
+            assert err.value.key == "sv.review_first"
             return
         wf.answer(k, person, TODAY, RULES, reply_class, "理由")
     elif step == "satisfaction":
@@ -466,6 +476,24 @@ def _apply(k: Case, step: str, person: Person, n: int) -> None:
             wf.change_fix(k, "division", "综合处", person, TODAY, RULES, PEOPLE)
     elif step == "extend":
         pass  # a request changes nothing
+    elif step == "sign":
+        wf.sign(k, person, "2020-06-29T10:00:00+08:00")
+        assert k.signed_by == person.name and not wf.lifecycle.awaiting_signature(k)
+    elif step == "drafted":
+        wf.submit_draft(k, RULES, TODAY, "复文稿")
+        assert lifecycle_review(k) == "division_head"
+    elif step == "draft_text":
+        wf.set_draft_text(k, "复文稿(修改)")
+        assert k.draft_text == "复文稿(修改)"
+    elif step in ("review_ok", "review_back"):
+        wf.review(k, person, step == "review_ok", "请修改", "2020-06-29T10:00:00+08:00", TODAY)
+    elif step == "notice":
+        wf.issue_notice(k, person, "请报送进展", TODAY + dt.timedelta(days=1 + n), TODAY,
+                        "2020-06-29T10:00:00+08:00")
+        assert wf.lifecycle.is_live(k, "notice") and wf.lifecycle.is_open(k)
+    elif step == "notice_reply":
+        notice = wf.answer_notice(k, person, ("done", "reason")[n % 2], "已报送", TODAY)
+        assert not notice.open and wf.lifecycle.notice_on_time(notice)
     else:
         wf.move_forward(k, step, TODAY)
 

@@ -217,8 +217,10 @@ def cmd_calendar_set(args: argparse.Namespace) -> int:
         table[iso] = entry
         WorkCalendar(table)  # the whole table is still valid
         store.set_setting(CALENDAR_SETTING, table, WHO)
+        moves = _recompute(store)
     print(t("cal.set.done", lang, date=iso, kind=t(f"cal.kind.{entry['kind']}", lang),
             name=entry["name"]))
+    _print_moves(moves, lang)
     if was_estimated:
         print(t("cal.set.covers_year", lang, year=iso[:4]))
     return 0
@@ -235,8 +237,23 @@ def cmd_calendar_unset(args: argparse.Namespace) -> int:
             return 1
         del table[iso]
         store.set_setting(CALENDAR_SETTING, table, WHO)
+        moves = _recompute(store)
     print(t("cal.unset.done", lang, date=iso))
+    _print_moves(moves, lang)
     return 0
+
+
+def _recompute(store) -> list:
+    """Working-day deadlines the changed calendar moves (issue 18), applied and queued."""
+    from data.deadlines import recompute_deadlines
+
+    return recompute_deadlines(store, WHO)
+
+
+def _print_moves(moves, lang: str) -> None:
+    for move in moves:
+        print(t("sv.cal.moved", lang, case_id=move.case_id, clock=t(f"clock.{move.clock}", lang),
+                old=move.old, new=move.new, handler=move.handler or "—"))
 
 
 def _iso(text: str) -> str:

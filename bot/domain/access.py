@@ -24,6 +24,8 @@ CASE_ACTIONS = (
     "assign",        # change the five fixes, reassign the handler
     "decide_extension",  # approve or refuse an extension
     "override",      # answer without consultation, force a stage: office only
+    "sign",          # 签收: sign for an assigned case: its handler (or the office)
+    "issue_notice",  # 督办单: issue a supervision notice: the office, a leader who reads it
 )
 #: actions without a case
 GLOBAL_ACTIONS = (
@@ -91,6 +93,11 @@ def decide(person: Person | None, action: str, case: Case | None = None) -> Deci
             return ALLOW if own or sees_division(person, case.division) else _deny("access.not_yours")
         if action == "update":
             return ALLOW if own or division else _deny("access.cannot_update")
+        if action == "sign":
+            return ALLOW if own else _deny("access.cannot_sign")
+        if action == "issue_notice":
+            leader = pos in ("leader", "head") and sees_division(person, case.division)
+            return ALLOW if leader else _deny("access.cannot_issue_notice")
         if action in ("assign", "decide_extension"):
             return ALLOW if division else _deny("access.cannot_assign")
         return _deny("access.office_only")

@@ -730,7 +730,7 @@ def read_period(text: str, today: dt.date, cal: WorkCalendar | None = None) -> D
     except DateError as err:
         if err.key not in ("date.not_understood", "date.too_long"):
             raise
-        found = _read_range(text, c)
+        found = _read_range(text, c) or _read_after(text, c)
         if found is None:
             raise DateError("period.not_understood", text=_clip(text)) from None
         return found
@@ -747,6 +747,48 @@ def parse_period(text: str, today: dt.date, cal: WorkCalendar | None = None
     DateError if none."""
     answer = read_period(text, today, cal)
     return answer.start, answer.end
+
+
+#: the end of an open-ended period ("10月9日以后", "国庆节后": from that day on)
+OPEN_END = dt.date(9999, 12, 31)
+_AFTER = re.compile(r"^(?:从|自)?(?P<what>.+?)(?:以后|之后|后|起|开始)(?:到期)?(?:的)?$"
+                    r"|^(?:after|from|since) (?P<en>.+?)(?: on)?$")
+#: holiday names as people say them -> the official calendar's name
+_HOLIDAY_WORDS = {"国庆": "国庆节", "国庆节": "国庆节", "十一": "国庆节", "春节": "春节",
+                  "过年": "春节", "元旦": "元旦", "清明": "清明", "清明节": "清明",
+                  "五一": "劳动节", "劳动节": "劳动节", "端午": "端午", "端午节": "端午",
+                  "中秋": "中秋", "中秋节": "中秋", "national day": "国庆节",
+                  "the national day holiday": "国庆节", "spring festival": "春节",
+                  "new year": "元旦", "may day": "劳动节"}
+
+
+def _read_after(text: str, c: _Ctx) -> DateAnswer | None:
+    """An open-ended period: "10月9日以后" (from Oct 9 on), "国庆节后" (from the first working
+    day after this year's National Day holiday on). None when it is not one."""
+    m = _AFTER.match(_normal(text))
+    if not m:
+        return None
+    what = (m["what"] or m["en"] or "").strip()
+    for tail in ("假期", "长假", "放假", "holiday", "holidays"):
+        what = what.removesuffix(tail).strip()
+    name = _HOLIDAY_WORDS.get(what)
+    start: dt.date | None = None
+    if name is not None:
+        for year in (c.today.year, c.today.year + 1):
+            days = [d.date for d in c.cal.special_days(year)
+                    if d.kind == "holiday" and d.name.startswith(name)]
+            if days and max(days) >= c.today - dt.timedelta(days=30):
+                # this year's, unless it ended over a month ago (then next year's is meant)
+                start = c.cal.next_workday(max(days) + dt.timedelta(days=1))
+                break
+        if start is None:
+            return None
+    else:
+        try:
+            start = _read(what, c).hit.start or _read(what, c).hit.end
+        except DateError:
+            return None
+    return DateAnswer(text, start, start, OPEN_END, tuple(c.cal.estimated_years(c.today, start)))
 
 
 _RANGE_SEP = re.compile(r"\s*(?:至|到|~|—|–|－)\s*|\s+(?:to|until|till|through|-)\s+")

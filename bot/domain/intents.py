@@ -20,6 +20,9 @@ find       ``keyword``
 division   ``name``
 person     ``name``
 progress   ``year``: an int, or None for the current year
+supervise  ``list``: one of :data:`SUPERVISION_LISTS` (还没协商, 五定不全, 还没签收, 续办件,
+           待审核), plus the optional ``period`` as typed ("国庆节后到期的", "下个月")
+requests   (none): pending join requests, extension requests and reviews
 help       (none)
 unknown    ``text``: the normalised text; ``suggestions``: the three likeliest intents
 =========  =============================================================================
@@ -35,7 +38,9 @@ from typing import Any
 
 #: every intent the recogniser can return
 INTENTS = ("overdue", "due", "mine", "case", "find", "division", "person", "progress", "help",
-           "unknown")
+           "supervise", "requests", "unknown")
+#: the office's supervision lists (issue 18), and their commands
+SUPERVISION_LISTS = ("unconsulted", "unfixed", "unsigned", "continuation", "reviews")
 #: the query intents, in the order suggestions fall back to
 QUERY_INTENTS = ("overdue", "due", "mine", "find", "progress", "case", "division", "person")
 
@@ -44,6 +49,7 @@ COMMANDS = {
     "overdue": "overdue", "due": "due", "mine": "mine", "case": "case", "find": "find",
     "search": "find", "division": "division", "person": "person", "progress": "progress",
     "help": "help", "start": "help",
+    **{name: "supervise" for name in SUPERVISION_LISTS}, "requests": "requests",
 }
 
 
@@ -87,6 +93,21 @@ _PROGRESS = ("办理进度", "总体", "整体", "总的", "全局", "统计", "
 _HELP = ("帮助", "怎么用", "如何使用", "使用说明", "说明", "命令", "能做什么", "会什么", "功能",
          "菜单", "你好", "您好", "在吗", "help", "commands", "menu", "what can you do",
          "how do i use", "hello", "hi", "hey", "start")
+#: cue words of the supervision lists and of /requests (checked before the other rules)
+_SUPERVISION = {
+    "unconsulted": ("还没协商", "没有协商", "未协商", "没协商", "尚未协商", "未面商", "没面商",
+                    "not consulted", "no consultation", "unconsulted", "without consultation"),
+    "unfixed": ("五定不全", "五定不齐", "五定未落实", "五定没落实", "缺五定", "五定缺",
+                "没交办", "未交办", "five fixes", "fixes incomplete", "incomplete fixes",
+                "unfixed"),
+    "unsigned": ("还没签收", "没有签收", "未签收", "没签收", "尚未签收", "签收", "unsigned",
+                 "not signed"),
+    "reviews": ("待审核", "未审核", "没审核", "等待审核", "审核", "pending review",
+                "awaiting review", "reviews", "to review"),
+    "continuation": ("续办件", "续办续复", "续办", "续复", "continuation", "follow-up",
+                     "follow up", "followup"),
+}
+_REQUESTS = ("待审批", "待处理的申请", "申请", "pending requests", "requests", "approvals")
 _PERSON_CUES = ("手上", "手里", "名下", "负责的", "承办的", "在办", "的件", "办的", "的案子",
                 "的任务")
 
@@ -118,8 +139,14 @@ _MONTHS_EN = ("january|february|march|april|may|june|july|august|september|octob
 _WEEKDAYS_EN = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 
 _BEFORE = r"(?:之前|以前|前|为止|内|之内|以内)?"
+_AFTER_WORDS = r"(?:以后|之后|后|起)"
 _PERIOD_RE = re.compile(
     "|".join((
+        # zh: open-ended, from a holiday or a day on ("国庆节后", "10月9日以后")
+        rf"(?:国庆节?|十一|春节|过年|元旦|清明节?|五一|劳动节|端午节?|中秋节?)"
+        rf"(?:假期|长假)?{_AFTER_WORDS}",
+        rf"(?:\d{{4}}年)?\d{{1,2}}月\d{{1,2}}[日号]?{_AFTER_WORDS}",
+        r"\b(?:after|from|since) (?:the )?national day(?: holiday)?\b",
         # zh: full dates, month-days, months
         rf"(?:\d{{4}}年)?\d{{1,2}}月\d{{1,2}}[日号]?{_BEFORE}",
         rf"\d{{4}}-\d{{1,2}}-\d{{1,2}}{_BEFORE}",
@@ -189,6 +216,9 @@ _MINE_RE = re.compile(_alternation(_MINE).pattern
 _CASE_RE = _alternation(_CASE)
 _FIND_RE = _alternation(_FIND)
 _PROGRESS_RE = _alternation(_PROGRESS)
+_SUPERVISION_RE = _alternation(w for words in _SUPERVISION.values() for w in words)
+_SUPERVISION_OF = {w: name for name, words in _SUPERVISION.items() for w in words}
+_REQUESTS_RE = _alternation(_REQUESTS)
 _HELP_RE = _alternation(_HELP)
 _FILLER_RE = _alternation(_FILLER)
 _PERSON_RE = re.compile(
@@ -367,6 +397,9 @@ def _command(name: str, rest: str, divisions: Iterable[str], people: Iterable[st
         name_arg = rest.strip()
         known = _known(rest_n, divisions if intent == "division" else people)
         return Intent(intent, {"name": known or name_arg}, 1.0 if name_arg else 0.6, why)
+    if intent == "supervise":
+        found = _entities(rest_n, (), ())
+        return Intent("supervise", {"list": name, "period": found.period}, 1.0, why)
     if intent == "progress":
         m = _BARE_YEAR_RE.search(rest_n)
         return Intent("progress", {"year": int(m.group(1)) if m else None}, 1.0, why)
@@ -416,6 +449,15 @@ def recognise(text: str, divisions: Iterable[str] = (), people: Iterable[str] = 
         cue = _cue(_CASE_RE, rest) or _cue(_OVERDUE_RE, rest)
         return Intent("case", {"number": f.number}, 0.9 if cue else 0.8,
                       f"case number {f.number}" + (f" with “{cue}”" if cue else ""))
+
+    # 1b. the office's supervision lists (还没签收, 待审核...) and /requests
+    cue = _cue(_SUPERVISION_RE, rest)
+    if cue:
+        return Intent("supervise", {"list": _SUPERVISION_OF[cue], "period": f.period}, 0.9,
+                      f"supervision word “{cue}”")
+    cue = _cue(_REQUESTS_RE, rest)
+    if cue and not _cue(_OVERDUE_RE, rest):
+        return Intent("requests", {}, 0.8, f"requests word “{cue}”")
 
     # 2. overdue, possibly narrowed to a division, a person or "mine"
     cue = _cue(_OVERDUE_RE, rest)

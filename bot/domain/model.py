@@ -191,6 +191,74 @@ class Consultation:
         self.by = _text(self.by, "by", MAX_NAME)
 
 
+#: how a supervision notice (督办单) was answered: 已落实 (done, with a note) or a reason
+NOTICE_ANSWERS = ("done", "reason")
+
+
+@dataclass
+class Notice:
+    """督办单: a formal supervision notice on one case, what is required and by when.
+
+    Open until answered (``answer`` "done" with a note, or "reason"); tracked like a clock
+    (:mod:`bot.domain.lifecycle`: live while open, overdue past ``due``).
+    """
+
+    id: int
+    text: str
+    due: str
+    issued_by: str
+    issued_at: str
+    issued_by_id: int = 0
+    answer: str = ""
+    note: str = ""
+    answered_on: str = ""
+    answered_by: str = ""
+
+    def __post_init__(self) -> None:
+        self.id = int(self.id)
+        self.text = _text(self.text, "notice_text", MAX_TEXT, required=True)
+        self.due = check_date(self.due, "due", allow_empty=False)
+        self.issued_by = _text(self.issued_by, "issued_by", MAX_NAME)
+        self.issued_at = _text(self.issued_at, "issued_at", 40)
+        self.issued_by_id = int(self.issued_by_id or 0)
+        if self.answer:
+            self.answer = _choice(self.answer, NOTICE_ANSWERS, "answer")
+        self.note = _text(self.note, "note", MAX_TEXT)
+        self.answered_on = check_date(self.answered_on, "answered_on")
+        self.answered_by = _text(self.answered_by, "answered_by", MAX_NAME)
+
+    @property
+    def open(self) -> bool:
+        return not self.answer
+
+
+#: who reviews a draft reply (审核), one position per step of a year's chain
+REVIEWERS = ("division_head", "leader", "head", "office")
+REVIEW_DECISIONS = ("approved", "returned")
+
+
+@dataclass
+class Review:
+    """One reviewer's decision on a draft reply (审核): 同意, or 退回修改 with a reason."""
+
+    round: int
+    position: str
+    decision: str
+    by: str
+    at: str
+    by_id: int = 0
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        self.round = int(self.round)
+        self.position = _choice(self.position, REVIEWERS, "position")
+        self.decision = _choice(self.decision, REVIEW_DECISIONS, "decision")
+        self.by = _text(self.by, "by", MAX_NAME)
+        self.at = _text(self.at, "at", 40)
+        self.by_id = int(self.by_id or 0)
+        self.reason = _text(self.reason, "reason", MAX_TEXT)
+
+
 @dataclass
 class HistoryEvent:
     """One step of a case's trace (痕迹管理): who changed what, when, from which value."""
@@ -261,6 +329,21 @@ class Case:
     first_reply_on: str = ""
     continuation: bool = False
     origin_session: str = ""
+    #: 签收: when the handler signed for the assigned case (an ISO datetime; MET_UNKNOWN when
+    #: signed on a day nobody recorded), by whom (name and person id); "" while not signed
+    signed_at: str = ""
+    signed_by: str = ""
+    signed_by_id: int = 0
+    #: 督办单: the supervision notices issued on the case, oldest first
+    notices: list[Notice] = field(default_factory=list)
+    #: 审核: the draft reply's text (optional), the review round (one per 已拟复文), the chain
+    #: of that round (positions, from the year's rules), since when its current step waits,
+    #: and every reviewer's decision
+    draft_text: str = ""
+    review_round: int = 0
+    review_chain: list[str] = field(default_factory=list)
+    review_since: str = ""
+    reviews: list[Review] = field(default_factory=list)
     #: ledger columns the bot does not know, kept and exported back unchanged
     extra: dict[str, str] = field(default_factory=dict)
     id: int = 0
@@ -322,6 +405,18 @@ class Case:
         self.origin_session = _text(self.origin_session, "origin_session", MAX_NAME)
         if self.continuation and not self.origin_session:
             raise ValidationError("err.continuation_needs_origin")
+        self.signed_at = _text(self.signed_at, "signed_at", 40)
+        self.signed_by = _text(self.signed_by, "signed_by", MAX_NAME)
+        self.signed_by_id = int(self.signed_by_id or 0)
+        self.notices = [Notice(**(asdict(n) if isinstance(n, Notice) else n))
+                        for n in (self.notices or [])]
+        self.draft_text = _text(self.draft_text, "draft_text", MAX_TEXT * 4)
+        self.review_round = int(self.review_round or 0)
+        self.review_chain = [_choice(p, REVIEWERS, "review_chain")
+                             for p in (self.review_chain or [])]
+        self.review_since = check_date(self.review_since, "review_since")
+        self.reviews = [Review(**(asdict(r) if isinstance(r, Review) else r))
+                        for r in (self.reviews or [])]
         self.extra = {clean_text(str(k), controls="remove").strip():
                       "" if v is None else clean_text(str(v), controls="remove").strip()
                       for k, v in (self.extra or {}).items()}

@@ -112,6 +112,8 @@ class Item(NamedTuple):
     status: ClockStatus | None = None
     #: other clocks that belong on the line (e.g. a second overdue clock)
     more: tuple[ClockStatus, ...] = ()
+    #: the case's traffic light (红黄绿灯) on the day, as lifecycle decides it
+    light: lifecycle.Light | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +160,7 @@ def overdue(cases: Iterable[Case], today: dt.date, cal: Calendar,
     ``more``. Groups are ordered by their most overdue case; cases without a division last.
     """
     reader = StatusReader(today, cal, rules_for_year)
+    lights = lifecycle.LightReader(today, cal, rules_for_year)
     cases = cases if isinstance(cases, (list, tuple)) else list(cases)
     today_iso = reader.today_iso
     status = reader.status
@@ -174,12 +177,12 @@ def overdue(cases: Iterable[Case], today: dt.date, cal: Calendar,
             continue
         if len(late) == 1:
             s = status(case, *late[0])
-            item = Item(case, s)
+            item = Item(case, s, (), lights.light(case))
         else:
             statuses = [status(case, n, d) for n, d in late]
             statuses.sort(key=_most_overdue)
             s = statuses[0]
-            item = Item(case, s, tuple(statuses[1:]))
+            item = Item(case, s, tuple(statuses[1:]), lights.light(case))
         # the position breaks ties, so items themselves are never compared
         keyed.append((-s.overdue_workdays, s.days_left, case.number, case.year, len(keyed), item))
     keyed.sort()
@@ -194,7 +197,7 @@ def overdue(cases: Iterable[Case], today: dt.date, cal: Calendar,
     upcoming = None
     if not items:
         found = soonest(cases, reader)
-        upcoming = Item(*found) if found else None
+        upcoming = Item(*found, (), lights.light(found[0])) if found else None
     return OverdueAnswer(items, groups, upcoming)
 
 
@@ -222,6 +225,7 @@ def due(cases: Iterable[Case], start: dt.date, end: dt.date, today: dt.date, cal
     in the period). A period reaching into the past lists those clocks too, as overdue.
     """
     reader = StatusReader(today, cal, rules_for_year)
+    lights = lifecycle.LightReader(today, cal, rules_for_year)
     lo, hi = start.isoformat(), end.isoformat()
     found: list[tuple[str, str, int, Case, list[tuple[str, str]]]] = []
     for case in cases:
@@ -233,7 +237,7 @@ def due(cases: Iterable[Case], start: dt.date, end: dt.date, today: dt.date, cal
     items = []
     for _, _, _, case, hits in found:
         statuses = [reader.status(case, name, d) for d, name in hits]
-        items.append(Item(case, statuses[0], tuple(statuses[1:])))
+        items.append(Item(case, statuses[0], tuple(statuses[1:]), lights.light(case)))
     return DueAnswer(start, end, tuple(items))
 
 
@@ -258,8 +262,10 @@ def by_urgency(cases: Iterable[Case], reader: StatusReader) -> tuple[Item, ...]:
             dated.append((best[0], case.number, case.year, case, best[1]))
     dated.sort(key=lambda d: d[:3])
     undated.sort(key=lambda c: (c.number, c.year))
-    items = [Item(case, reader.status(case, name, d)) for d, _, _, case, name in dated]
-    items.extend(Item(case) for case in undated)
+    lights = lifecycle.LightReader(reader.today, reader.cal, reader.rules_source)
+    items = [Item(case, reader.status(case, name, d), (), lights.light(case))
+             for d, _, _, case, name in dated]
+    items.extend(Item(case, None, (), lights.light(case)) for case in undated)
     return tuple(items)
 
 
@@ -378,6 +384,14 @@ class Progress:
     consulted_before: int
     continuation_open: int
     levels: dict[int, int] = field(default_factory=dict)
+    #: 未签收: open cases assigned and not signed for; of which past the signing deadline
+    unsigned: int = 0
+    unsigned_late: int = 0
+    #: 督办单 of these cases (lifecycle.notice_counts)
+    notices: lifecycle.NoticeCounts = lifecycle.NoticeCounts()
+    #: 审核: drafts waiting for a reviewer; of which past ``review_workdays``
+    reviews_pending: int = 0
+    reviews_late: int = 0
 
     @property
     def on_time_share(self) -> float | None:
@@ -406,8 +420,16 @@ def progress(cases: Iterable[Case], today: dt.date, cal: Calendar,
     for (_, role), n in by_kind_role.items():
         by_role[role] += n
     levels: Counter[int] = Counter()
+    lights = lifecycle.LightReader(today, cal, rules_for_year)
     n_open = n_overdue = timed = on_time = answered = consulted = cont = 0
+    unsigned = unsigned_late = reviews = reviews_late = 0
     for case in chosen:
+        if lifecycle.awaiting_signature(case):
+            unsigned += 1
+            unsigned_late += lights.sign_late(case)
+        elif lifecycle.review_pending(case):
+            reviews += 1
+            reviews_late += lights.review_late(case)
         if is_open(case):
             n_open += 1
             late = [reader.status(case, n, d).level for n, d in iter_live(case) if d < today_iso]
@@ -426,4 +448,6 @@ def progress(cases: Iterable[Case], today: dt.date, cal: Calendar,
         if lifecycle.consulted_first(case):
             consulted += 1
     return Progress(year, len(chosen), dict(by_stage), dict(by_role), dict(by_kind_role),
-                    n_open, n_overdue, timed, on_time, answered, consulted, cont, dict(levels))
+                    n_open, n_overdue, timed, on_time, answered, consulted, cont, dict(levels),
+                    unsigned, unsigned_late, lifecycle.notice_counts(chosen, today_iso),
+                    reviews, reviews_late)

@@ -13,6 +13,7 @@ import datetime as dt
 import html
 from collections.abc import Iterable, Sequence
 
+from bot.domain.dates import OPEN_END
 from bot.domain.intents import Intent
 from bot.domain.model import OPINION_ROLES, STAGES, Case
 from bot.domain.queries import DueAnswer, Item, OverdueAnswer, Page, Progress, Summary
@@ -89,6 +90,8 @@ def item_lines(item: Item, lang: str | None, today: dt.date | None = None, *,
             state += f" · {t('q.more_clocks', lang, n=late_more)}"
         if s.estimated:
             state += t("q.estimated", lang)
+    if item.light is not None:  # 红黄绿灯 (bot.domain.lifecycle.light)
+        state = f"{item.light.mark} {state}"
     return [head, f"  {state}"]
 
 
@@ -173,9 +176,11 @@ def overdue_text(answer: OverdueAnswer, page: Page[Item], lang: str | None,
 def due_text(answer: DueAnswer, page: Page[Item], lang: str | None,
              today: dt.date | None = None) -> str:
     start, end = fmt_date(answer.start, lang, today), fmt_date(answer.end, lang, today)
+    open_end = answer.end >= OPEN_END  # "国庆节后", "10月9日以后": from that day on
     if not answer.items:
-        return t("q.due_none", lang, start=start, end=end)
-    lines = [t("q.due_head", lang, start=start, end=end, total=answer.total)]
+        return t("sv.due_none_from" if open_end else "q.due_none", lang, start=start, end=end)
+    lines = [t("sv.due_head_from" if open_end else "q.due_head", lang, start=start, end=end,
+               total=answer.total)]
     for item in page.items:
         lines += item_lines(item, lang, today)
     lines += page_footer(page, lang)
@@ -246,6 +251,14 @@ def progress_text(p: Progress, lang: str | None) -> str:
     lines.append(t("q.progress_consulted", lang, done=p.consulted_before, of=p.answered,
                    share=_share(p.consulted_before, p.answered, lang)))
     lines.append(t("q.progress_continuation", lang, n=p.continuation_open))
+    if p.unsigned:
+        lines.append(t("sv.progress_unsigned", lang, n=p.unsigned, late=p.unsigned_late))
+    if p.reviews_pending:
+        lines.append(t("sv.progress_reviews", lang, n=p.reviews_pending, late=p.reviews_late))
+    if p.notices.issued:
+        n = p.notices
+        lines.append(t("sv.progress_notices", lang, issued=n.issued, open=n.open,
+                       overdue=n.overdue, on_time=n.on_time))
     if p.levels:
         parts = [t("q.progress_level_part", lang, level=lv, n=n)
                  for lv, n in sorted(p.levels.items(), reverse=True) if lv]
@@ -257,7 +270,8 @@ def progress_text(p: Progress, lang: str | None) -> str:
 
 def help_text(lang: str | None) -> str:
     names = ("overdue", "due", "mine", "case", "find", "division", "person", "progress")
-    return "\n".join([t("q.help_head", lang)] + [t(f"q.example.{n}", lang) for n in names])
+    return "\n".join([t("q.help_head", lang)] + [t(f"q.example.{n}", lang) for n in names]
+                     + [t("sv.help", lang)])
 
 
 def unknown_text(intent: Intent, lang: str | None) -> str:

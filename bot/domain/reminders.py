@@ -48,7 +48,7 @@ from typing import Any, NamedTuple, cast
 import orjson
 
 from bot.domain.access import sees_division
-from bot.domain.lifecycle import is_open, iter_live, main_done
+from bot.domain.lifecycle import LightReader, is_open, iter_live, main_done, review_step
 from bot.domain.model import CLOCKS, OPINION_ROLES, STAGES, Case, Person
 from bot.domain.querytext import esc, fmt_date, short_title
 from bot.domain.rules import Rules, rules_for
@@ -68,6 +68,9 @@ ROLE_LEVELS: dict[str, int] = {
 #: why a person cannot be reached, in the order they are checked
 UNREACHABLE_REASONS = ("inactive", "unlinked", "unapproved", "blocked")
 _CLOCK_ORDER = {name: i for i, name in enumerate(CLOCKS)}
+#: digest lines that are not about a clock of the case: ``sign`` (签收 overdue: the case
+#: was assigned and its handler has not signed for it within ``sign_workdays``)
+SIDE_LINES = ("sign", "review")
 
 RulesArg = Callable[[int], Rules] | Mapping[str, Any] | Rules | None
 
@@ -232,10 +235,13 @@ class ReminderLine(NamedTuple):
     #: the line is owed from a missed day (the bot was down): folded into this day's
     #: digest and worded as the case stands on this day
     missed: dt.date | None = None
+    #: the case's traffic light mark on the day (🟢🟡🔴, lifecycle decides it)
+    light: str = ""
 
     @property
     def overdue(self) -> bool:
-        return self.due_in_days < 0
+        """A clock past due (a line of another kind, e.g. 签收, is not an overdue case)."""
+        return self.due_in_days < 0 and self.clock not in SIDE_LINES
 
     @property
     def campaign(self) -> bool:
@@ -246,6 +252,12 @@ class ReminderLine(NamedTuple):
                 _CLOCK_ORDER.get(self.clock, 99), self.case_id)
 
     def state(self, lang: str | None) -> str:
+        if self.clock == "sign":
+            return t("sv.remind.unsigned", lang, n=self.overdue_workdays)
+        if self.clock == "review":
+            if self.overdue_workdays:
+                return t("sv.remind.review_late", lang, n=self.overdue_workdays)
+            return t("sv.remind.review", lang)
         if self.due_in_days < 0:
             return t("remind.state.overdue", lang, n=self.overdue_workdays)
         if self.due_in_days == 0:
@@ -364,6 +376,8 @@ class _Planner:
         self.cal = calendar
         self.rules = rules_source(rules)
         self.reader = StatusReader(day, calendar, _escalation_source(self.rules))
+        self.lights = LightReader(day, calendar, self.rules)
+        self._marks: dict[int, str] = {}
         self.chain = Chain(people, work_divisions)
         self.by_person: dict[int, tuple[Person, dict[tuple[int, str], ReminderLine]]] = {}
         self._remind_day: dict[tuple[str, int, dt.date], bool] = {}
@@ -421,7 +435,25 @@ class _Planner:
              missed: dt.date | None = None) -> ReminderLine:
         return ReminderLine(case.id, case.kind, case.number, case.title, st.clock, st.due,
                             st.days_left, st.overdue_workdays, ROLE_LEVELS[role], role,
-                            campaign_due, unreachable, st.estimated, missed)
+                            campaign_due, unreachable, st.estimated, missed, self.mark(case))
+
+    def mark(self, case: Case) -> str:
+        found = self._marks.get(id(case))
+        if found is None:
+            found = self._marks[id(case)] = self.lights.light(case).mark
+        return found
+
+    def plan_signing(self, case: Case) -> None:
+        """签收 overdue (lifecycle decides): the division head(s) and the office are told."""
+        due = self.lights.sign_due(case)
+        if due is None or due >= self.day:
+            return
+        late = self.cal.workdays_between(due, self.day)
+        for level in (1, 2):
+            for p, role in self.chain.rung(case, level):
+                self.add(p, ReminderLine(case.id, case.kind, case.number, case.title, "sign",
+                                         due, (due - self.day).days, late, ROLE_LEVELS[role],
+                                         role, light=self.mark(case)))
 
     def to_handler(self, case: Case, st: ClockStatus, campaign_due: dt.date | None,
                    missed: dt.date | None = None) -> None:
@@ -447,9 +479,38 @@ class _Planner:
             return None
         return due
 
+    def plan_review(self, case: Case) -> None:
+        """审核 pending (lifecycle decides): the reviewers of the current step every working
+        day; once the step waited past ``review_workdays``, the office too."""
+        step = review_step(case)
+        if step is None:
+            return
+        due = self.lights.review_due(case) or self.day
+        late = self.cal.workdays_between(due, self.day) if due < self.day else 0
+        chain = self.chain
+        who: tuple[tuple[Person, str], ...]
+        if step == "division_head":
+            who = chain.rung(case, 1)
+        elif step == "leader":
+            who = chain.rung(case, 3)
+        elif step == "head":
+            who = tuple((p, "head") for p in chain.heads)
+        else:
+            who = chain.rung(case, 2)
+        if late:
+            who = who + chain.rung(case, 2)
+        for p, role in who:
+            self.add(p, ReminderLine(case.id, case.kind, case.number, case.title, "review",
+                                     due, (due - self.day).days, late, ROLE_LEVELS[role],
+                                     role, light=self.mark(case)))
+
     def plan_case(self, case: Case) -> None:
         if case.stage == "archived":
             return
+        if case.stage == "assigned" and not case.signed_at:
+            self.plan_signing(case)
+        elif case.stage == "drafted" and case.review_chain:
+            self.plan_review(case)
         campaign_due = self.campaign_of(case) if case.role in OPINION_ROLES else None
         campaign_done = False
         day_iso = self.day_iso
@@ -554,6 +615,8 @@ def _weekday(day: dt.date, lang: str | None) -> str:
 def _item_text(i: int, line: ReminderLine, lang: str | None, day: dt.date) -> str:
     head = t("remind.item", lang, i=i, kind=t(f"kind.{line.kind}", lang),
              number=esc(line.number), title=esc(short_title(line.title)))
+    if line.light:
+        head = f"{head} {line.light}"
     due = t("remind.item_due", lang, clock=t(f"clock.{line.clock}", lang),
             due=fmt_date(line.due, lang, day))
     return f"{head}\n   {due} · {esc(line.why(lang))}"

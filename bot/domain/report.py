@@ -139,6 +139,8 @@ class ReportFigures:
     satisfaction: dict[str, int] = field(default_factory=dict)
     published: PublishFigures = field(default_factory=PublishFigures)
     opinions: OpinionFigures = field(default_factory=OpinionFigures)
+    #: 督办单 on the year's cases: issued, answered, answered on time, open, overdue
+    notices: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -282,6 +284,7 @@ def report_figures(cases: Iterable[Case], year: int, *, unit: str = "",
         if on and on > opinions.last:
             opinions.last = on
     opinions.due_dates.sort()
+    fig.notices = lifecycle.notice_counts(of_year, today.isoformat() if today else None)._asdict()
     return fig
 
 
@@ -427,7 +430,16 @@ def opinions_sentence(fig: ReportFigures, lang: str | None = "zh") -> str:
 def render_findings(fig: ReportFigures, lang: str | None = "zh") -> list[str]:
     """The report's other sentences: consultation, publishing, opinions (those that apply)."""
     return [s for s in (consultation_sentence(fig, lang), published_sentence(fig, lang),
-                        opinions_sentence(fig, lang)) if s]
+                        opinions_sentence(fig, lang), notices_sentence(fig, lang)) if s]
+
+
+def notices_sentence(fig: ReportFigures, lang: str | None = "zh") -> str:
+    """The 督办单 issued and answered ("" when none was issued)."""
+    n = fig.notices
+    if not n.get("issued"):
+        return ""
+    return t("sv.report_notices", lang, issued=n["issued"], answered=n["answered"],
+             on_time=n["on_time"])
 
 
 def render_report_text(fig: ReportFigures, lang: str | None = "zh", *, table: bool = True

@@ -10,7 +10,9 @@
 | work reference                         | no deadline                               |
 
 plus the reminder offsets (14, 7, 3, 1, 0 days before), the reminder time (09:00) and the
-escalation thresholds in working days overdue ({1: 1, 2: 3, 3: 5, 4: 10}).
+escalation thresholds in working days overdue ({1: 1, 2: 3, 3: 5, 4: 10}), the traffic
+lights' warning window (``warn_workdays``: 5 working days) and the time to sign for an
+assigned case (``sign_workdays``: 2 working days).
 
 The data layer stores the admin's changes as the setting ``"rules"``: a table
 ``{"2020": {"opinion_due": "06-25"}, "default": {...}}``. :func:`rules_for` merges, for one
@@ -100,6 +102,27 @@ def _workdays(key: str, value: Any) -> int:
     return _whole(key, value, MAX_THRESHOLD, "rules.hint.workdays")
 
 
+def _chain(key: str, value: Any) -> tuple[str, ...]:
+    from bot.domain.model import REVIEWERS
+
+    items = re.split(r"[,,\s]+", value.strip()) if isinstance(value, str) else list(value)
+    chain = tuple(str(x) for x in items if x != "")
+    if not chain or len(set(chain)) != len(chain) or any(p not in REVIEWERS for p in chain):
+        raise _bad(key, value, "rules.hint.review_chain")
+    return chain
+
+
+def _flag(key: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().casefold()
+    if text in ("yes", "true", "1", "on", "是"):
+        return True
+    if text in ("no", "false", "0", "off", "否"):
+        return False
+    raise _bad(key, value, "rules.hint.flag")
+
+
 def _time(key: str, value: Any) -> str:
     m = _TIME.match(str(value).strip())
     if not m or not (0 <= int(m[1]) <= 23 and 0 <= int(m[2]) <= 59):
@@ -146,6 +169,11 @@ _CHECKS = {
     "remind_offsets": _offsets,
     "remind_time": _time,
     "escalation": _escalation,
+    "warn_workdays": _workdays,
+    "sign_workdays": _workdays,
+    "review_chain": _chain,
+    "review_workdays": _workdays,
+    "review_strict": _flag,
 }
 #: the rule names, in the order they are shown
 RULE_KEYS = tuple(_CHECKS)
@@ -167,6 +195,17 @@ class Rules:
     remind_time: str = "09:00"
     #: escalation level -> working days overdue from which it is reached
     escalation: dict[int, int] = field(default_factory=lambda: {1: 1, 2: 3, 3: 5, 4: 10})
+    #: 黄灯: a live clock due within this many working days (bot.domain.lifecycle.light)
+    warn_workdays: int = 5
+    #: 签收: working days after assignment within which the handler signs for the case
+    sign_workdays: int = 2
+    #: 审核: the positions that review a draft reply, in order (division head, then the
+    #: leader in charge of the division), the working days a step may wait before the
+    #: office is told, and whether every answer needs a reviewed draft (not only a case
+    #: whose draft went for review)
+    review_chain: tuple[str, ...] = ("division_head", "leader")
+    review_workdays: int = 3
+    review_strict: bool = False
 
     def __post_init__(self) -> None:
         self.validate()
@@ -212,6 +251,11 @@ class Rules:
             "remind_offsets": list(self.remind_offsets),
             "remind_time": self.remind_time,
             "escalation": {str(k): v for k, v in sorted(self.escalation.items())},
+            "warn_workdays": self.warn_workdays,
+            "sign_workdays": self.sign_workdays,
+            "review_chain": list(self.review_chain),
+            "review_workdays": self.review_workdays,
+            "review_strict": self.review_strict,
         }
 
     @classmethod
@@ -235,6 +279,10 @@ class Rules:
             return ",".join(str(n) for n in value)
         if key == "escalation":
             return ",".join(f"{k}:{v}" for k, v in sorted(value.items()))
+        if key == "review_chain":
+            return ",".join(value)
+        if key == "review_strict":
+            return "yes" if value else "no"
         return str(value)
 
 

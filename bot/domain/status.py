@@ -130,6 +130,11 @@ class StatusReader:
         #: (due_iso, case year) -> (due, days_left, overdue_workdays, level, estimated)
         self._parts: dict[tuple[str, int], tuple[dt.date, int, int, int, bool]] = {}
 
+    @property
+    def rules_source(self) -> RulesSource:
+        """The rules the reader was given (for the traffic lights of the same question)."""
+        return self._rules
+
     # -- memoised pieces
 
     def ladder(self, year: int) -> _Ladder:

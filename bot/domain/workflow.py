@@ -33,11 +33,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from bot.domain import lifecycle
 from bot.domain.access import decide, registrable_divisions
 from bot.domain.dates import DateError, add_months, parse_date
 from bot.domain.model import (
     KINDS,
     MAX_NAME,
+    NOTICE_ANSWERS,
+    Notice,
+    Review,
     MET_UNKNOWN,
     MAX_TEXT,
     MAX_TITLE,
@@ -100,7 +104,8 @@ def applicable_stages(case: Case) -> tuple[str, ...]:
 
 
 #: stages reached only through their own step (not a plain forward move)
-_OWN_STEP = {"consulted": "consult", "answered": "answer", "feedback": "satisfaction"}
+_OWN_STEP = {"consulted": "consult", "answered": "answer", "feedback": "satisfaction",
+             "reviewed": "review"}
 
 
 def forward_targets(case: Case) -> list[str]:
@@ -195,6 +200,10 @@ def move_back(case: Case, to: str, reason: str) -> str:
         case.satisfaction = ""
     if target < stage_index("published") <= current and "publish" in case.clocks:
         case.clocks["publish"].met = ""
+    if to == "assigned" and lifecycle.is_signed(case) and not case.signed_at:
+        case.signed_at = MET_UNKNOWN  # it counted as signed past 交办: on an unknown day
+    elif to == "registered":
+        clear_signature(case)
     case.stage = to
     return reason
 
@@ -314,6 +323,12 @@ def answer(case: Case, person: Person | None, today: dt.date, rules: Rules,
     can_answer(case)
     check_step_date(case, on, today)
     note = check_consult_first(case, person, override_reason, on)
+    if lifecycle.answer_needs_review(case, rules.review_strict):  # 审核 first
+        if not may_override(person, case):
+            raise WorkflowError("sv.review_first")
+        if not (override_reason or "").strip():
+            raise WorkflowError("wf.override_needs_reason")
+        note = check_reason(override_reason)
     if needs_reply_class(case):
         if reply_class not in REPLY_CLASSES:
             raise WorkflowError("wf.reply_class_needed")
@@ -517,6 +532,136 @@ def extension_deciders(case: Case, people: Sequence[Person], requester: Person) 
     return heads or [p for p in office_people(people) if p.linked]
 
 
+# ---------------------------------------------------------------- 签收
+
+
+def clear_signature(case: Case) -> None:
+    """The case changed hands (退回改办, a new handler): whoever handles it signs again."""
+    case.signed_at, case.signed_by, case.signed_by_id = "", "", 0
+
+
+def sign(case: Case, person: Person | None, at: str) -> str:
+    """签收: ``person`` (the handler, or the office) signs for the assigned ``case`` at the
+    ISO datetime ``at`` (in place). Returns the history note."""
+    if not decide(person, "sign", case):
+        raise WorkflowError("sv.sign_not_yours")
+    if not lifecycle.awaiting_signature(case):
+        if case.stage == "registered" or five_fixes_missing(case):
+            raise WorkflowError("wf.fixes_incomplete")
+        raise WorkflowError("sv.already_signed", who=case.signed_by or "—",
+                            at=(case.signed_at or "—")[:16].replace("T", " "))
+    assert person is not None
+    case.signed_at, case.signed_by, case.signed_by_id = at, person.name, person.id
+    return ""
+
+
+# ---------------------------------------------------------------- 审核
+
+
+def submit_draft(case: Case, rules: Rules, today: dt.date, text: str = "",
+                 on: dt.date | None = None) -> None:
+    """已拟复文: the draft (its text optional) goes for review along the year's chain
+    (``review_chain``), in place; the chain is kept with the round."""
+    if text:
+        case.draft_text = _text(text, "draft_text", MAX_TEXT * 4)
+    move_forward(case, "drafted", today, on)
+    case.review_round += 1
+    case.review_chain = list(rules.review_chain)
+    case.review_since = (on or today).isoformat()
+
+
+def set_draft_text(case: Case, text: str) -> None:
+    """[复文内容]: attach (or replace) the text of a draft under review, in place."""
+    if not lifecycle.review_pending(case):
+        raise WorkflowError("sv.no_review")
+    case.draft_text = _text(text, "draft_text", MAX_TEXT * 4, required=True)
+
+
+def is_reviewer(person: Person | None, case: Case, position: str) -> bool:
+    """Whether ``person`` stands at ``position`` of ``case``'s review chain."""
+    if person is None or not decide(person, "view", case):
+        return False
+    if position == "division_head":
+        return person.position == "division_head" and person.division == case.division
+    if position == "leader":
+        return person.position == "leader" and case.division in person.leads_divisions
+    return person.position == position
+
+
+def may_review(person: Person | None, case: Case) -> bool:
+    step = lifecycle.review_step(case)
+    return step is not None and is_reviewer(person, case, step)
+
+
+def review(case: Case, person: Person | None, approve: bool, reason: str, at: str,
+           today: dt.date) -> Review:
+    """One step of the review (in place): 同意 moves the draft to the next reviewer (or to
+    已审核 after the last); 退回修改 (a reason required) sends it back for redrafting."""
+    step = lifecycle.review_step(case)
+    if step is None:
+        raise WorkflowError("sv.no_review")
+    if not is_reviewer(person, case, step):
+        raise WorkflowError("sv.review_not_yours", position=step)
+    assert person is not None
+    decision = Review(round=case.review_round, position=step,
+                      decision="approved" if approve else "returned", by=person.name, at=at,
+                      by_id=person.id, reason="" if approve else check_reason(reason))
+    case.reviews = [*case.reviews, decision]
+    if not approve:
+        case.stage = "consulted" if case.consultations else "in_progress"
+        case.review_since = ""
+    elif lifecycle.review_step(case) is None:
+        case.stage = "reviewed"
+        case.review_since = ""
+    else:
+        case.review_since = today.isoformat()
+    return decision
+
+
+# ---------------------------------------------------------------- 督办单
+
+
+def issue_notice(case: Case, person: Person | None, text: str, due: dt.date, today: dt.date,
+                 at: str) -> Notice:
+    """督办单: the office or a leader requires ``text`` on ``case`` by ``due`` (in place).
+    The due date must lie ahead; the case must not be archived."""
+    if not decide(person, "issue_notice", case):
+        raise WorkflowError("access.cannot_issue_notice")
+    if case.stage == "archived":
+        raise WorkflowError("wf.archived")
+    if case.stage == "registered":
+        raise WorkflowError("wf.fixes_incomplete")
+    text = read_text(text, "notice_text")
+    if due <= today:
+        raise WorkflowError("wf.date_not_ahead", date=due.isoformat())
+    assert person is not None
+    notice = Notice(id=max((n.id for n in case.notices), default=0) + 1, text=text,
+                    due=due.isoformat(), issued_by=person.name, issued_at=at,
+                    issued_by_id=person.id)
+    case.notices = [*case.notices, notice]
+    return notice
+
+
+def answer_notice(case: Case, person: Person | None, answer: str, note: str, today: dt.date,
+                  notice_id: int | None = None) -> Notice:
+    """The handler (or division head, or office) answers an open notice (the one due first
+    unless ``notice_id`` names one): 已落实 with a note, or a reason. Both need the text."""
+    if not decide(person, "update", case):
+        raise WorkflowError("access.cannot_update")
+    pending = lifecycle.open_notices(case)
+    if notice_id:
+        pending = [n for n in pending if n.id == notice_id]
+    if not pending:
+        raise WorkflowError("sv.no_open_notice")
+    if answer not in NOTICE_ANSWERS:
+        raise WorkflowError("wf.pick_one", options=" / ".join(NOTICE_ANSWERS))
+    assert person is not None
+    notice = pending[0]
+    notice.answer, notice.note = answer, check_reason(note)
+    notice.answered_on, notice.answered_by = today.isoformat(), person.name
+    return notice
+
+
 # ---------------------------------------------------------------- 退回改办 and the five fixes
 
 
@@ -530,6 +675,7 @@ def return_for_reassignment(case: Case, reason: str) -> str:
         raise WorkflowError("wf.already_returned")
     case.division, case.handler, case.handler_id = "", "", 0
     case.stage = "registered"
+    clear_signature(case)
     return reason
 
 
@@ -580,12 +726,15 @@ def change_fix(case: Case, fix: str, value: Any, person: Person | None, today: d
             case.division = value
             if case.handler_id not in {p.id for p in division_people(people, value)}:
                 case.handler, case.handler_id = "", 0
+                clear_signature(case)
     elif fix == "handler":
         # by person id (a choice button) or by name within the division
         found = [p for p in division_people(people, case.division)
                  if p.id == value or p.name == value]
         if len(found) != 1:
             raise WorkflowError("wf.not_in_division", name=str(value), division=case.division)
+        if found[0].id != case.handler_id:
+            clear_signature(case)  # the new handler signs for it
         case.handler, case.handler_id = found[0].name, found[0].id
     elif fix in ("task", "requirements"):
         setattr(case, fix, _text(value, fix, MAX_TEXT, required=True))
@@ -607,10 +756,13 @@ FIX_FIELDS = ("division", "task", "handler", "deadline", "requirements")
 
 #: the update steps a case card may offer, in the order its buttons are shown; a stage
 #: name is a plain forward move to that stage
-STEPS = ("consult", "assigned", "in_progress", "drafted", "reviewed", "answer", "satisfaction",
-         "followup", "published", "archived", "extend", "return", "fixes", "back")
+STEPS = ("sign", "notice_reply", "review_ok", "review_back", "draft_text", "consult",
+         "assigned", "in_progress", "drafted", "reviewed", "answer", "satisfaction",
+         "followup", "published", "archived", "extend", "return", "fixes", "back", "notice")
 #: the access action each step needs
-STEP_ACTION = {step: "update" for step in STEPS} | {"fixes": "assign"}
+STEP_ACTION = {step: "update" for step in STEPS} | {"fixes": "assign", "sign": "sign",
+                                                    "notice": "issue_notice",
+                                                    "review_ok": "view", "review_back": "view"}
 
 
 def next_steps(case: Case, person: Person | None) -> list[str]:
@@ -652,6 +804,17 @@ def next_steps(case: Case, person: Person | None) -> list[str]:
             steps.add("back")
     if decide(person, "assign", case) and case.stage != "archived":
         steps.add("fixes")
+    if lifecycle.awaiting_signature(case) and decide(person, "sign", case):
+        steps.add("sign")
+    if may_review(person, case):
+        steps.update(("review_ok", "review_back"))
+    if lifecycle.review_pending(case) and decide(person, "update", case):
+        steps.add("draft_text")
+    if case.stage not in ("registered", "archived"):
+        if decide(person, "issue_notice", case):
+            steps.add("notice")
+        if lifecycle.open_notices(case) and decide(person, "update", case):
+            steps.add("notice_reply")
     return [s for s in STEPS if s in steps]
 
 
