@@ -80,7 +80,7 @@ class Visitor:
             before = chat.activity_count
             during = self.heavy[0]
             update = await self.user.send(self.rnd.choice(COMMANDS))
-            t = await wait_for(lambda: chat.activity_count > before)
+            t = await wait_for(lambda chat=chat, before=before: chat.activity_count > before)
             self.samples.append(("command", during, t))
             await self.user.chat.sim.settle(chat, update, 120.0)
             await asyncio.sleep(self.rnd.uniform(*self.think))
@@ -96,7 +96,7 @@ class Visitor:
             answers = len(self.user.answers)
             during = self.heavy[0]
             update = await self.user.press_data(message.message_id, button["callback_data"])
-            t = await wait_for(lambda: len(self.user.answers) > answers)
+            t = await wait_for(lambda answers=answers: len(self.user.answers) > answers)
             self.samples.append(("button", during, t))
             await self.user.chat.sim.settle(chat, update, 120.0)
             await asyncio.sleep(self.rnd.uniform(*self.think))
@@ -168,7 +168,8 @@ async def run(directory: Path, rows: int, n_users: int, think: tuple[float, floa
           f"({(len(exported.data) / 1e6) if exported else 0:.1f} MB)")
     print(f"{len(users)} other users, {len(samples)} requests answered")
     print(f"{'requests':<28}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
-    for label, pick in (("commands, during the work", lambda k, d: k == "command" and d != "before"),
+    for label, pick in (("commands, during the work",
+                         lambda k, d: k == "command" and d != "before"),
                         ("buttons, during the work", lambda k, d: k == "button" and d != "before"),
                         ("all, during the import", lambda k, d: d == "import"),
                         ("all, during the export", lambda k, d: d == "export"),

@@ -44,9 +44,13 @@ def create_app(config: Config, store, time=None, *, rate_limiter: bool = True,
     if config.proxy:  # http(s) or socks5 (PTB's socks extra): every call, polling too
         builder = builder.proxy(config.proxy).get_updates_proxy(config.proxy)
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # PTB types its builder by the rate limiter's argument type; AIORateLimiter's is a
+        # dict, the builder's default None
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     app = builder.build()
-    app.update_processor.application = app
+    processor = app.update_processor
+    if isinstance(processor, PerChatProcessor):
+        processor.application = app  # it answers waiting button presses
     app.bot_data.update(store=store, time=time or SystemTime(), config=config)
     handlers.register(app)
     if register_jobs:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from bot.texts import LANGS, t
@@ -71,7 +72,7 @@ class Config:
         webhook = _webhook(env, lang, problems, telegram=api_root == TELEGRAM_API)
         if problems:
             raise ConfigError("\n".join(problems))
-        base = {} if api_root == TELEGRAM_API else {
+        base: dict[str, Any] = {} if api_root == TELEGRAM_API else {
             "base_url": f"{api_root}/bot", "base_file_url": f"{api_root}/file/bot"}
         return cls(token=token, data_dir=data_dir, admins=tuple(admins), lang=lang,
                    api_root=api_root, proxy=proxy, **base, **webhook)
@@ -135,7 +136,8 @@ def _webhook(env: Mapping[str, str], lang: str, problems: list[str], *, telegram
         if not sep or not port_text.isdigit() or not 0 < int(port_text) < 65536:
             problems.append(t("config.bad_webhook_listen", lang, value=listen))
         else:
-            out["webhook_listen"], out["webhook_port"] = host.strip("[]") or "0.0.0.0", int(port_text)
+            out["webhook_listen"] = host.strip("[]") or "0.0.0.0"
+            out["webhook_port"] = int(port_text)
     if secret and not _SECRET_RE.match(secret):
         problems.append(t("config.bad_webhook_secret", lang))
     elif secret:

@@ -50,7 +50,8 @@ async def retry(step: Callable[[], Awaitable[object]], what: str, config: Config
         except InvalidToken as exc:
             raise StartFailed(t("live.start.bad_token", config.lang, root=config.api_root)) from exc
         except RetryAfter as exc:
-            wait = float(getattr(exc.retry_after, "total_seconds", lambda: exc.retry_after)())
+            after = exc.retry_after
+            wait = after.total_seconds() if hasattr(after, "total_seconds") else float(after)
             say(t("live.start.flood", config.lang, what=what, seconds=f"{wait:.0f}"))
         except (NetworkError, TelegramError) as exc:
             wait = pause
@@ -69,7 +70,8 @@ def _proxy_note(config: Config) -> str:
     if not config.proxy:
         return ""
     url = urlsplit(config.proxy)
-    return t("live.start.via_proxy", config.lang, proxy=f"{url.scheme}://{url.hostname}:{url.port or ''}".rstrip(":"))
+    proxy = f"{url.scheme}://{url.hostname}:{url.port or ''}".rstrip(":")
+    return t("live.start.via_proxy", config.lang, proxy=proxy)
 
 
 async def serve(app: Application, config: Config, stop: asyncio.Event) -> None:
@@ -81,17 +83,19 @@ async def serve(app: Application, config: Config, stop: asyncio.Event) -> None:
         if post_init is not None and not await retry(
                 lambda: post_init(app), t("live.start.what_commands", config.lang), config, stop):
             return
+        updater = app.updater
+        assert updater is not None  # the application is built with an updater
         if config.webhook_url:
             secret = config.webhook_secret or secrets.token_urlsafe(32)
             path = urlsplit(config.webhook_url).path.lstrip("/")
-            ok = await retry(lambda: app.updater.start_webhook(
+            ok = await retry(lambda: updater.start_webhook(
                 listen=config.webhook_listen, port=config.webhook_port, url_path=path,
                 webhook_url=config.webhook_url, secret_token=secret, drop_pending_updates=False,
                 bootstrap_retries=0), t("live.start.what_webhook", config.lang), config, stop)
             mode = t("live.start.mode_webhook", config.lang, url=config.webhook_url,
                      listen=f"{config.webhook_listen}:{config.webhook_port}")
         else:
-            ok = await retry(lambda: app.updater.start_polling(drop_pending_updates=False,
+            ok = await retry(lambda: updater.start_polling(drop_pending_updates=False,
                                                                bootstrap_retries=0),
                              t("live.start.what_polling", config.lang), config, stop)
             mode = t("live.start.mode_polling", config.lang)

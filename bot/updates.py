@@ -116,8 +116,9 @@ class PerChatProcessor(BaseUpdateProcessor):
             finally:
                 self._done(update)
             return
-        group = group and self.group_budget is not None
-        if group and self._waiting.get(lane, 0) >= self.group_budget.backlog:
+        budget = self.group_budget if group else None
+        group = budget is not None
+        if budget is not None and self._waiting.get(lane, 0) >= budget.backlog:
             self.dropped += 1
             log.warning("group %s floods: update %s dropped", lane,
                         getattr(update, "update_id", "?"))
@@ -161,6 +162,7 @@ class PerChatProcessor(BaseUpdateProcessor):
         bucket = self._buckets.get(lane)
         now = self._clock()
         if bucket is None:
+            assert self.group_budget is not None  # only groups under a budget wait their turn
             bucket = self._buckets[lane] = _Bucket(self.group_budget, now)
             if len(self._buckets) > 10_000:  # forget the groups whose budget is full again
                 self._buckets = {k: b for k, b in self._buckets.items()

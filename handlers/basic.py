@@ -25,7 +25,7 @@ HELP = (
 @guard(None, unapproved=True)
 async def start(c: Ctx) -> None:
     if active(c.person):
-        p = c.person
+        p = c.me
         show = p.division and p.division != c.t(f"position.{p.position}")
         division = f" · {esc(p.division)}" if show else ""
         await c.reply(c.t("start.approved", name=esc(p.name),
@@ -47,7 +47,7 @@ async def help_(c: Ctx) -> None:
         return
     lines = [c.t("help.header")]
     for name, positions in HELP:
-        if positions is None or c.person.position in positions:
+        if positions is None or c.me.position in positions:
             lines.append(f"/{name} — {esc(c.t(f'menu.{name}'))}")
     lines.append("")
     lines.append(c.t("help.footer"))
@@ -71,7 +71,8 @@ async def lang_button(c: Ctx) -> None:
 
 
 async def _set_lang(c: Ctx, choice: str) -> None:
-    person = c.store.get_person(c.person.id)
+    person = c.store.get_person(c.me.id)
+    assert person is not None  # the asker's own record
     person.language = choice
     c.store.save_person(person, c.who)
     c.person, c.lang = person, choice
@@ -82,10 +83,10 @@ async def _set_lang(c: Ctx, choice: str) -> None:
 async def unknown_command(c: Ctx) -> None:
     """A command no feature knows: say so, and where to look (in a private chat only: a
     group's commands may be for other bots, and a known one was answered already)."""
-    word = (c.update.effective_message.text or "/").split()[0]
+    word = (c.message.text or "/").split()[0]
     name, _, to = word[1:].partition("@")
     name = name.lower()
-    if c.update.effective_chat.type != "private":
+    if c.chat.type != "private":
         if to and to.lower() != (c.context.bot.username or "").lower():
             return  # for another bot of the group
         if name in known_commands(c.context.application) and name not in _answered_in_groups(

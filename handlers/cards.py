@@ -8,8 +8,8 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain import lifecycle, supervision
-from bot.domain.querytext import stage_label
 from bot.domain.model import MET_UNKNOWN, Case, HistoryEvent, five_fixes_missing
+from bot.domain.querytext import stage_label
 from bot.texts import has, t
 from handlers.common import Ctx, btn, esc, keyboard
 

@@ -23,7 +23,15 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
@@ -118,11 +126,43 @@ class Ctx:
         """Who acts, for history: the person's name with their id (an Actor)."""
         if self.person:
             return Actor(self.person.name, self.person.id)
-        return str(self.update.effective_user.id)
+        return str(self.user.id)
 
     @property
     def chat_id(self) -> int:
-        return self.update.effective_chat.id
+        return self.chat.id
+
+    # the parts of the update a handler is registered for (never None there)
+
+    @property
+    def user(self) -> User:
+        user = self.update.effective_user
+        assert user is not None, "a handler for updates from a user"
+        return user
+
+    @property
+    def chat(self) -> Chat:
+        chat = self.update.effective_chat
+        assert chat is not None, "a handler for updates in a chat"
+        return chat
+
+    @property
+    def message(self) -> Message:
+        message = self.update.effective_message
+        assert message is not None, "a handler for updates with a message"
+        return message
+
+    @property
+    def query(self) -> CallbackQuery:
+        query = self.update.callback_query
+        assert query is not None, "a handler for button presses"
+        return query
+
+    @property
+    def me(self) -> Person:
+        """The approved person asking (the guard let only them through)."""
+        assert self.person is not None, "a handler behind the access guard"
+        return self.person
 
     def t(self, key: str, **params: Any) -> str:
         return t(key, self.lang, **params)
@@ -277,7 +317,8 @@ def unpack(context: ContextTypes.DEFAULT_TYPE, data: str | None) -> list[str] | 
     return payload.split(":")
 
 
-def btn(context: ContextTypes.DEFAULT_TYPE, label: str, action: str, *args: Any) -> InlineKeyboardButton:
+def btn(context: ContextTypes.DEFAULT_TYPE, label: str, action: str, *args: Any
+        ) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=pack(context, action, *args))
 
 
@@ -300,13 +341,13 @@ def button(action: str) -> Callable[[Handler], Handler]:
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every button press: verify the signature, the person, then the action's handler."""
-    query = update.callback_query
     person = person_for(update, context)
     c = Ctx(update, context, person, lang_for(update, context, person))
-    parts = unpack(context, query.data)
+    query = c.query
+    parts = unpack(context, query.data or "")
     if parts is None or parts[0] not in _BUTTONS:
         log.warning("forged or unknown callback data from user %s: %r",
-                    update.effective_user.id, query.data)
+                    c.user.id, query.data)
         await c.answer(c.t("button.invalid"), alert=True)
         return
     if not _is_private(update):

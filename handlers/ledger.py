@@ -30,7 +30,7 @@ from telegram.ext import Application, MessageHandler, filters
 from bot.domain.access import decide
 from bot.domain.model import ValidationError
 from handlers.common import Ctx, btn, button, command, esc, fit, guard, keyboard
-from handlers.offload import export_bytes, in_child, in_thread, report_parts
+from handlers.offload import export_bytes, in_child, in_thread
 
 log = logging.getLogger("duban.ledger")
 
@@ -86,7 +86,8 @@ def _preview(token: str):
 
 @guard("import")
 async def on_document(c: Ctx) -> None:
-    doc = c.update.effective_message.document
+    doc = c.message.document
+    assert doc is not None  # registered for documents only
     name = doc.file_name or "ledger"
     suffix = Path(name).suffix.lower()
     if suffix not in (".xlsx", ".csv"):
@@ -95,7 +96,7 @@ async def on_document(c: Ctx) -> None:
     if doc.file_size and doc.file_size > MAX_BYTES:
         await c.reply(c.t("lc.too_big", mb=MAX_BYTES // 2**20))
         return
-    caption = c.update.effective_message.caption or ""
+    caption = c.message.caption or ""
     people = bool(_PEOPLE.search(caption) or _PEOPLE.search(name))
     status = await c.reply(c.t("lc.reading", name=esc(name)))
     try:
@@ -184,7 +185,7 @@ async def preview_button(c: Ctx) -> None:
         return
     token, action = (c.args + ["", ""])[:2]
     result = _preview(token)
-    query = c.update.callback_query
+    query = c.query
     if result is None:
         await c.answer(c.t("lc.expired"), alert=True)
         await query.edit_message_reply_markup(None)
@@ -210,11 +211,9 @@ async def preview_button(c: Ctx) -> None:
 
 async def run_import(c: Ctx, status, name: str, data: bytes, *, people: bool, partial: bool,
                      dry_run: bool) -> None:
-    from data.ledger import import_cases_sheet, import_people
-    from data.ledger_limits import check_upload
-
     from data.errors import DuplicateCase, StaleCase
-    from data.ledger import RULES_SETTING
+    from data.ledger import RULES_SETTING, import_cases_sheet, import_people
+    from data.ledger_limits import check_upload
     from handlers.offload import SnapshotStore, check_in_child
 
     try:
@@ -240,7 +239,8 @@ async def run_import(c: Ctx, status, name: str, data: bytes, *, people: bool, pa
         return
     text = esc(result.render(c.lang, limit=PROBLEMS_SHOWN))
     rows = []
-    if result.problems and not result.written and not dry_run and (result.total > len(result.bad_rows)):
+    if result.problems and not result.written and not dry_run \
+            and result.total > len(result.bad_rows):
         token = _remember(name, data, people)
         rows.append([btn(c.context, c.t("lc.btn_partial"), "imp", token, "p")])
     elif dry_run and result.ok:
@@ -261,7 +261,7 @@ async def import_button(c: Ctx) -> None:
         await c.answer(c.t("lc.expired"), alert=True)
         return
     _at, name, data, people = pending
-    query = c.update.callback_query
+    query = c.query
     await query.edit_message_reply_markup(None)
     status = await c.reply(c.t("lc.reading", name=esc(name)))
     await run_import(c, status, name, data, people=people, partial=mode == "p", dry_run=False)

@@ -88,7 +88,7 @@ async def in_child(fn: Callable[[], bytes]) -> bytes:
 
 
 def _rebuild_validation(cls: type, key: str, params: dict, state: dict) -> Exception:
-    err = cls.__new__(cls)
+    err: Any = Exception.__new__(cls)
     Exception.__init__(err, *state.pop("_args", ()))
     err.__dict__.update(state)
     err.key, err.params = key, params

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import partial
+from typing import Any
 
 from telegram.ext import Application
 from tinydb import Query
@@ -31,6 +32,7 @@ from bot.domain.timeutil import iso_now
 from data.views import rules_of, work_calendar
 from handlers.cards import CARD_BUTTONS, CARD_LINES, case_title, stage_label
 from handlers.common import Ctx, btn, button, command, esc, get_time, keyboard
+from handlers.queries import INTENT_ANSWERS, case_rows, query_cmd
 from handlers.registration import (
     Ask,
     Choice,
@@ -41,7 +43,6 @@ from handlers.registration import (
     notify,
     shown,
 )
-from handlers.queries import INTENT_ANSWERS, case_rows, query_cmd
 from handlers.update import (
     EXTENSIONS,
     commit,
@@ -209,7 +210,7 @@ async def notice_answer_entry(c: Ctx) -> object:
     except (IndexError, ValueError):
         await c.answer(c.t("button.invalid"), alert=True)
         return None
-    data = {"notice": notice_id}
+    data: dict[str, Any] = {"notice": notice_id}
     if answer in NOTICE_ANSWERS:
         data["answer"] = answer
     return await open_step(c, "notice_reply", case_id, data=data)

@@ -75,7 +75,7 @@ import logging
 import time as _time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 from telegram import InlineKeyboardMarkup, InputFile
@@ -85,10 +85,17 @@ from tinydb import Query
 
 from bot.domain.access import visible
 from bot.domain.model import Person
-from bot.domain.workflow import digest_actions
-from bot.domain.reminders import (Digest, first_workday_of_week, plan_reminders, render_digest,
-                                  render_weekly, unreachable_reason, weekly_summary)
+from bot.domain.reminders import (
+    Digest,
+    first_workday_of_week,
+    plan_reminders,
+    render_digest,
+    render_weekly,
+    unreachable_reason,
+    weekly_summary,
+)
 from bot.domain.timeutil import TZ, iso_now
+from bot.domain.workflow import digest_actions
 from bot.texts import t
 from data.views import rules_of, rules_table, work_calendar
 from handlers.common import btn, keyboard
@@ -205,7 +212,8 @@ async def tick(app: Application) -> list[RunReport]:
         return reports
 
 
-def _run_doc(store, day: dt.date, kind: str) -> dict | None:
+def _run_doc(store, day: dt.date, kind: str) -> Any:
+    """The runs table's document of ``day`` and ``kind`` (a TinyDB document), or None."""
     return store.table(RUNS).get((_Q.day == day.isoformat()) & (_Q.kind == kind))
 
 
@@ -386,7 +394,7 @@ def _until(app: Application, day: dt.date, catch_up: bool) -> str:
     return max(end, now + MIN_WINDOW).isoformat()
 
 
-def _owed(store, day: dt.date) -> list[int] | None | bool:
+def _owed(store, day: dt.date) -> list[int] | None | Literal[False]:
     """Who did not get ``day``'s digest: False (everyone who was due did, or the day needs no
     catching up), None (the day was never run: everyone), or their person ids (entries
     still pending, or failed for a passing reason, in a run not folded yet)."""
@@ -661,8 +669,8 @@ async def _send_one(app: Application, context: CallbackContext, o: Outgoing, doc
         if o.attachment is not None and not doc.get("attachment_sent"):
             table.update({"parts_sent": len(parts), "messages": sent_ids}, doc_ids=[doc_id])
             name, data, caption = o.attachment
-            message = await app.bot.send_document(chat_id, InputFile(io.BytesIO(data), filename=name),
-                                                   caption=caption)
+            message = await app.bot.send_document(
+                chat_id, InputFile(io.BytesIO(data), filename=name), caption=caption)
             sent_ids.append(message.message_id)
             table.update({"attachment_sent": True}, doc_ids=[doc_id])
         table.update({"status": "sent", "parts_sent": len(parts), "messages": sent_ids,
@@ -827,7 +835,7 @@ def _run_notice(store, now: dt.datetime, day: dt.date, kind: str, docs: list, *,
     if not missed and not retried:
         return
     sent = sum(1 for d in docs if d["status"] == "sent")
-    params = {"date": day.isoformat(), "sent": sent}
+    params: dict[str, Any] = {"date": day.isoformat(), "sent": sent}
 
     def lines(lang: str) -> list[str]:
         return [t("delivery.line", lang, name=html.escape(d["name"]),

@@ -71,7 +71,8 @@ async def test_overdue_grouped_by_division_most_overdue_first(bot_env):
     text = texts(await bot_env.user("周敏").ask("/overdue"))
     heads = re.findall(r"^▸ (\S+)", text, re.MULTILINE)
     assert heads == ["投资促进一处", "投资促进二处", "综合处"]
-    assert "0405 推进产业园区精准招商 · 钱六\n  🔴 会(协)办意见 超期19天(12个工作日) · 已督办至4级" in text
+    assert ("0405 推进产业园区精准招商 · 钱六\n"
+            "  🔴 会(协)办意见 超期19天(12个工作日) · 已督办至4级") in text
 
 
 async def test_nothing_overdue_says_so_with_the_next_deadline(bot_env):
@@ -270,7 +271,8 @@ async def test_person_for_everyone_admin_buttons_for_the_office(bot_env):
 async def test_the_empty_answers(bot_env):
     assert "无超期事项" in texts(await bot_env.user("李明").ask("/overdue"))
     assert "您目前没有在办件" in texts(await bot_env.user("陈静").ask("/mine"))
-    assert "没有找到与“不存在的词”有关的件" in texts(await bot_env.user("周敏").ask("/find 不存在的词"))
+    reply = await bot_env.user("周敏").ask("/find 不存在的词")
+    assert "没有找到与“不存在的词”有关的件" in texts(reply)
     assert "没有到期事项" in texts(await bot_env.user("周敏").ask("/due 下周"))
     assert "没有办件" in texts(await bot_env.user("周敏").ask("/progress 2019"))
     # a person with no cases at all, and the office with no cases at all

@@ -183,7 +183,8 @@ async def test_a_supervision_notice_is_issued_answered_and_chased(bot_env):
     reply = await office.ask("7月3日前")
     assert "督办单已下达(时限 2020-07-03),已通知:张三、赵立" in texts(reply)
     card = reply[-1].text
-    assert "督办单:\n · 1. 请于本周内与代表再次面商并报送进展 — 周敏 下达,时限 2020-07-03(待答复)" in card
+    assert ("督办单:\n · 1. 请于本周内与代表再次面商并报送进展 — 周敏 下达,"
+            "时限 2020-07-03(待答复)") in card
     # the handler and the division head get it at once, with the two answers
     for user in (zhang, head):
         note = user.last
@@ -214,7 +215,8 @@ async def test_a_supervision_notice_is_issued_answered_and_chased(bot_env):
     notice = stored.notices[0]
     assert (notice.answer, notice.answered_by, notice.answered_on) == ("done", "张三", "2020-07-06")
     assert not lifecycle.notice_on_time(notice) and lifecycle.notice_due(stored) is None
-    assert "1. 请于本周内与代表再次面商并报送进展 — 周敏 下达,时限 2020-07-03;张三 2020-07-06 答复(已落实,逾期)" in reply[-1].text
+    assert ("1. 请于本周内与代表再次面商并报送进展 — 周敏 下达,时限 2020-07-03;"
+            "张三 2020-07-06 答复(已落实,逾期)") in reply[-1].text
     # the issuer is told; the history keeps both steps
     assert "张三 答复了 建议 第0905号 的督办单(已落实,逾期)" in office.last.text
     history = texts(await office.ask("/history 0905"))
@@ -227,7 +229,7 @@ async def test_a_supervision_notice_is_issued_answered_and_chased(bot_env):
     # the report counts it: issued 1, answered 1, on time 0
     prog = texts(await office.ask("/progress"))
     assert "督办单:共1份,待答复0份(逾期0份),按期答复0份" in prog
-    from bot.domain.report import report_figures, render_findings
+    from bot.domain.report import render_findings, report_figures
 
     fig = report_figures(bot_env.store.cases(), 2020)
     assert fig.notices["issued"] == 1 and fig.notices["on_time"] == 0
@@ -274,7 +276,8 @@ async def test_a_draft_is_reviewed_along_the_chain_before_it_is_answered(bot_env
     assert "理由" in texts(reply) or "不能为空" in texts(reply)
     reply = await head.ask("请补充资金安排的具体数字")
     assert "已退回修改" in texts(reply)
-    assert "赵立 退回了 建议 第0906号 的复文,请修改后重新提交:请补充资金安排的具体数字" in zhang.last.text
+    assert ("赵立 退回了 建议 第0906号 的复文,请修改后重新提交:"
+            "请补充资金安排的具体数字") in zhang.last.text
     stored = bot_env.store.get_case(case.id)
     assert stored.stage == "consulted" and not lifecycle.review_pending(stored)
     assert "上次退回修改:赵立(处室负责人)2020-06-29:请补充资金安排的具体数字" in zhang.last.text

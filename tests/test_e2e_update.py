@@ -53,7 +53,8 @@ async def test_the_card_offers_the_next_steps_and_a_forward_move(bot_env):
     reply = await zhang.ask("/update 0458")  # joint, consulted, due June 30
     card = reply[-1]
     assert "提案 第0458号" in card.text
-    assert card.labels[:6] == ["记录协商", "已拟复文", "已提交意见", "申请延期", "退回改办", "回退状态"]
+    assert card.labels[:6] == ["记录协商", "已拟复文", "已提交意见", "申请延期", "退回改办",
+                               "回退状态"]
     reply = await zhang.ask_press("已拟复文")
     assert "状态已更新为:已拟复文" in texts(reply) and reply[-1].message_id == card.message_id
     assert "已拟复文,送处室负责人审核:赵立" in texts(reply)  # 审核
@@ -68,7 +69,8 @@ async def test_recording_a_consultation(bot_env):
     zhang = bot_env.user("张三")
     await zhang.ask("/update 0458")
     reply = await zhang.ask_press("记录协商")
-    assert "协商方式" in texts(reply) and reply[-1].labels[:5] == ["面商", "电话", "信函", "传媒", "座谈"]
+    assert "协商方式" in texts(reply)
+    assert reply[-1].labels[:5] == ["面商", "电话", "信函", "传媒", "座谈"]
     reply = await zhang.ask_press("座谈")
     assert reply[-1].labels == ["今天 2020-06-29"]
     reply = await zhang.ask("下周五")
@@ -81,7 +83,8 @@ async def test_recording_a_consultation(bot_env):
     assert "已记录协商:座谈 2020-06-20 陈永红" in texts(reply)
     case = case_no(bot_env.store, "0458")
     con = case.consultations[-1]
-    assert (con.method, con.on, con.with_whom, con.by) == ("meeting", "2020-06-20", "陈永红", "张三")
+    assert (con.method, con.on, con.with_whom, con.by) == (
+        "meeting", "2020-06-20", "陈永红", "张三")
     assert con.note == "委员对办理思路表示认可" and len(case.consultations) == 2
     history = bot_env.store.history(case.id, limit=1)[-1]
     assert history.who == "张三" and history.field == "consultations"

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from bot.domain import lifecycle
 from bot.domain import queries as q
+from bot.domain import workflow as wf
 from bot.domain.access import can
 from bot.domain.model import (
     CLOCKS,
@@ -37,7 +38,6 @@ from bot.domain.report import report_figures
 from bot.domain.rules import Rules
 from bot.domain.status import StatusReader
 from bot.domain.workcal import WorkCalendar
-from bot.domain import workflow as wf
 from bot.sample import sample_cases, sample_people
 from bot.texts import t
 from data.ledger_write import overdue as ledger_overdue
@@ -129,7 +129,8 @@ def test_b_then_unsatisfied_then_a_closes_the_follow_up_and_keeps_the_first_repl
     assert lifecycle.timeliness(c) == "late" and lifecycle.answered_on(c) == "2020-06-11"
     assert [n for n, _ in lifecycle.live_clocks(c)] == ["publish"]
     # a B follow-up the office set by hand is closed (met), not deleted, by a later A
-    d = mk(clocks={"reply": {"due": "2020-06-01"}}, consultations=[Consultation("face", "2020-04-01", "x")])
+    d = mk(clocks={"reply": {"due": "2020-06-01"}},
+           consultations=[Consultation("face", "2020-04-01", "x")])
     wf.answer(d, None, D(2020, 5, 1), rules, "B")
     d.clocks["followup"].source = "set"
     wf.record_satisfaction(d, "unsatisfied", D(2020, 5, 10), rules)

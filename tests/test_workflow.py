@@ -386,7 +386,9 @@ def test_next_steps_by_stage_and_person():
 
 
 def test_reading_the_registration_answers():
-    labels = lambda code: {"suggestion": ["建议", "suggestion"], "proposal": ["提案"]}[code]
+    def labels(code):
+        return {"suggestion": ["建议", "suggestion"], "proposal": ["提案"]}[code]
+
     assert wf.read_choice(" 建议 ", ("suggestion", "proposal"), labels) == "suggestion"
     assert wf.read_choice("Suggestion", ("suggestion", "proposal"), labels) == "suggestion"
     with pytest.raises(wf.WorkflowError) as err:

@@ -26,8 +26,8 @@ import datetime as dt
 import sys
 from typing import Any
 
-from bot.domain.model import ValidationError
 from bot.cmd.common import guarded, open_data_store
+from bot.domain.model import ValidationError
 from bot.texts import t
 
 CALENDAR_SETTING = "calendar"
@@ -37,13 +37,16 @@ WHO = "cli"
 
 def register(sub: argparse._SubParsersAction) -> None:
     lang = argparse.ArgumentParser(add_help=False)
-    lang.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言 / output language")
+    lang.add_argument("--lang", choices=("zh", "en"), default="zh",
+                      help="输出语言 / output language")
 
-    p = sub.add_parser("date", parents=[lang], help="解析日期 / read a date phrase (下周五, 6月30日前...)")
+    p = sub.add_parser("date", parents=[lang],
+                       help="解析日期 / read a date phrase (下周五, 6月30日前...)")
     p.add_argument("phrase", help="日期说法,如 “下周五” / the phrase")
     p.add_argument("--today", help="以哪天为今天 (YYYY-MM-DD) / the day to read it from")
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--find", action="store_true", help="在一句话中找日期 / find the date in a sentence")
+    mode.add_argument("--find", action="store_true",
+                      help="在一句话中找日期 / find the date in a sentence")
     mode.add_argument("--period", action="store_true", help="读作时间范围 / read it as a period")
     p.set_defaults(func=cmd_date)
 
@@ -52,7 +55,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     q = cal_sub.add_parser("is-workday", parents=[lang], help="是否工作日 / workday or holiday")
     q.add_argument("date")
     q.set_defaults(func=cmd_is_workday)
-    q = cal_sub.add_parser("add-workdays", parents=[lang], help="第N个工作日 / the N-th working day after DATE")
+    q = cal_sub.add_parser("add-workdays", parents=[lang],
+                           help="第N个工作日 / the N-th working day after DATE")
     q.add_argument("date")
     q.add_argument("n", type=int)
     q.set_defaults(func=cmd_add_workdays)
@@ -76,12 +80,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     rules = sub.add_parser("rules", help="办理时限规则 / deadline rules")
     rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
     q = rules_sub.add_parser("show", parents=[lang], help="显示规则 / show the rules")
-    q.add_argument("--year", type=int, help="年度;省略则显示各年通用的规则 / year (default: every year)")
+    q.add_argument("--year", type=int,
+                   help="年度;省略则显示各年通用的规则 / year (default: every year)")
     q.set_defaults(func=cmd_rules_show)
     q = rules_sub.add_parser("set", parents=[lang], help="修改规则 / change a rule")
     q.add_argument("--year", type=int, help="年度;省略则对各年生效 / year (default: every year)")
-    q.add_argument("key", help="opinion_due, reply_months, publish_due, followup_due, reopen_months, "
-                               "remind_offsets, remind_time, escalation")
+    from bot.domain.rules import RULE_KEYS
+
+    q.add_argument("key", help="a rule: " + ", ".join(RULE_KEYS))
     q.add_argument("value")
     q.set_defaults(func=cmd_rules_set)
 

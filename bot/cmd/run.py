@@ -10,21 +10,25 @@ import re
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from bot.config import Config, ConfigError
 from bot.texts import t
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("run", help="运行机器人(连接 Telegram,需要 DUBAN_BOT_TOKEN)/ run the bot on Telegram")
+    p = sub.add_parser("run", help="运行机器人(连接 Telegram,需要 DUBAN_BOT_TOKEN)"
+                                   "/ run the bot on Telegram")
     p.add_argument("--verbose", "-v", action="store_true")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("console", help="离线控制台:在终端里和机器人对话 / talk to the bot offline")
     p.add_argument("--sample", action="store_true",
-                   help="载入演示数据(2020年的建议和提案)到临时目录 / load the 2020 demo data into a temporary data dir")
+                   help="载入演示数据(2020年的建议和提案)到临时目录 "
+                        "/ load the 2020 demo data into a temporary data dir")
     p.add_argument("--as", dest="as_user", default="admin", metavar="NAME",
-                   help="以谁的身份对话:人员名单中的姓名,或 admin(默认)/ who you are: a person's name, or admin")
+                   help="以谁的身份对话:人员名单中的姓名,或 admin(默认)"
+                        "/ who you are: a person's name, or admin")
     p.add_argument("--now", metavar="2020-06-29T09:00",
                    help="把时钟设到这一时刻 / set the clock to this moment")
     p.add_argument("--lang", choices=("zh", "en"), default=None)
@@ -97,8 +101,9 @@ class Console:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.interactive = sys.stdin.isatty()
-        self.users: dict[str, object] = {}
-        self.current = None
+        # simulated users (bot.simulator's SimUser) by name, and the one typing
+        self.users: dict[str, Any] = {}
+        self.current: Any = None
         self._next_id = 90001
 
     async def main(self) -> int:
@@ -131,6 +136,7 @@ class Console:
             sim.on_bot_message = self.on_bot_message
             async with app:
                 await app.start()
+                assert app.updater is not None  # built with an updater
                 await app.updater.start_polling(poll_interval=0.0, timeout=1)
                 try:
                     self.switch(args.as_user)
@@ -224,7 +230,8 @@ class Console:
             else:
                 await self.current.ask(line, timeout=10)
         except LookupError:
-            self.say(t("console.no_button", self.config.lang, label=button.group(1)))
+            label = button.group(1) if button else line
+            self.say(t("console.no_button", self.config.lang, label=label))
         except TimeoutError:
             self.say(t("console.timeout", self.config.lang))
 

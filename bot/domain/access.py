@@ -90,7 +90,9 @@ def decide(person: Person | None, action: str, case: Case | None = None) -> Deci
         own = pos == "handler" and bool(case.handler_id) and case.handler_id == person.id
         division = pos == "division_head" and case.division == person.division
         if action == "view":
-            return ALLOW if own or sees_division(person, case.division) else _deny("access.not_yours")
+            if own or sees_division(person, case.division):
+                return ALLOW
+            return _deny("access.not_yours")
         if action == "update":
             return ALLOW if own or division else _deny("access.cannot_update")
         if action == "sign":

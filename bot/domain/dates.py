@@ -55,7 +55,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from bot.domain.model import ValidationError
 from bot.domain.workcal import WorkCalendar, default_calendar, estimate_notices
@@ -253,7 +253,8 @@ def _month_part(year: int, month: int, part: str | None) -> _Hit:
 
 
 def _year_of(m: re.Match[str], today: dt.date) -> int | None:
-    """The year a match names: 2020年, 二〇二〇年, 今年/本年, 明年, 去年, 后年, 前年; None if none."""
+    """The year a match names: 2020年, 二〇二〇年, 今年/本年, 明年, 去年, 后年, 前年;
+    None if none."""
     if m["y"]:
         return _number(m["y"])
     rel = m["yr"]
@@ -545,11 +546,11 @@ _EN_RULES: list[tuple[re.Pattern[str], Rule, bool]] = [
     (re.compile("|".join(sorted(_EN_DAY_WORDS, key=len, reverse=True))), _en_day_word, False),
     (re.compile(rf"(?:in|after) (?P<n>{_EN_NUM}) {_EN_UNITS}"
                 rf"|(?P<n2>{_EN_NUM}) {_EN_UNITS.replace('unit', 'unit2')} (?:from now|later)"),
-     lambda m, c: _en_in(_Alias(m), c), False),
-    (re.compile(rf"(?P<rel>this|next|last) (?P<unit>week|month|year)"), _en_period, False),
+     lambda m, c: _en_in(cast("re.Match[str]", _Alias(m)), c), False),
+    (re.compile(r"(?P<rel>this|next|last) (?P<unit>week|month|year)"), _en_period, False),
     (re.compile(r"(?:the )?end of (?:the )?(?:(?P<rel>this|next) )?(?P<unit>month|year)"
                 r"|(?:(?P<rel2>this|next) )?(?P<unit2>month|year)[- ]end"),
-     lambda m, c: _en_end(_Alias(m), c), False),
+     lambda m, c: _en_end(cast("re.Match[str]", _Alias(m)), c), False),
 ]
 _EN_WITHIN = re.compile(rf"within (?:the next )?(?P<n>{_EN_NUM}) {_EN_UNITS}")
 _EN_WORKDAYS = re.compile(rf"(?P<n>{_EN_NUM}) (?P<unit>working days?|business days?|workdays?)")

@@ -14,8 +14,8 @@ import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from bot.texts import has, t
 from bot.domain.text import UnsafeText, clean_text
+from bot.texts import has, t
 
 # ---------------------------------------------------------------- vocabulary
 
@@ -532,7 +532,7 @@ class Person:
             self.leads_divisions = split_names(self.leads_divisions)
         self.leads_divisions = [_text(d, "leads_divisions", MAX_NAME, required=True)
                                 for d in self.leads_divisions]
-        if self.telegram in ("", None):
+        if self.telegram is None or self.telegram == "":  # type: ignore[comparison-overlap]
             self.telegram = None
         else:
             try:

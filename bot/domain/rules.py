@@ -4,12 +4,14 @@
 |----------------------------------------|-------------------------------------------|
 | co/joint opinion to the lead unit      | June 30 of the case's year (``opinion_due``) |
 | lead/sole/split reply to the proposer  | 3 months after assignment (``reply_months``) |
-| publishing the result of a lead case   | July 15 of the year (``publish_due``); a case answered later, or whose reply is due later: 15 working days after the answer (``publish_workdays``) |
+| publishing the result of a lead case   | July 15 of the year (``publish_due``); later: see below |
 | continuation (B-class) follow-up       | December 31 of the year (``followup_due``) |
 | re-handling after 不满意               | 1 month (``reopen_months``)               |
 | work reference                         | no deadline                               |
 
-plus the reminder offsets (14, 7, 3, 1, 0 days before), the reminder time (09:00) and the
+A case assigned, or answered, after ``publish_due`` publishes ``publish_workdays`` (15)
+working days after its answer (:func:`publish_due`). Plus the reminder offsets (14, 7, 3,
+1, 0 days before), the reminder time (09:00) and the
 escalation thresholds in working days overdue ({1: 1, 2: 3, 3: 5, 4: 10}), the traffic
 lights' warning window (``warn_workdays``: 5 working days) and the time to sign for an
 assigned case (``sign_workdays``: 2 working days).
@@ -48,7 +50,8 @@ _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
 class RuleValueError(ValidationError):
-    """A bad rule value; its ``hint`` param is a catalogue key, rendered in the reader's language."""
+    """A bad rule value; its ``hint`` param is a catalogue key, rendered in the reader's
+    language."""
 
     def render(self, lang: str | None = "zh") -> str:
         params = dict(self.params)
@@ -270,7 +273,8 @@ class Rules:
         """A copy with one rule changed; ``value`` may be text as typed ("14,7,3", "1:1,2:3...")."""
         if key not in _CHECKS:
             raise ValidationError("rules.unknown_key", rule=key, known=", ".join(RULE_KEYS))
-        return replace(self, **{key: _CHECKS[key](key, value)})
+        changes: dict[str, Any] = {key: _CHECKS[key](key, value)}
+        return replace(self, **changes)
 
     def display(self, key: str) -> str:
         """A rule's value as typed on the command line (the form :meth:`with_value` reads)."""

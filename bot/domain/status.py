@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from typing import NamedTuple, Protocol, Union
+from typing import NamedTuple, Protocol
 
 from bot.domain.lifecycle import iter_live
 from bot.domain.model import CLOCKS, Case
@@ -43,7 +43,7 @@ class HasEscalation(Protocol):
     escalation: Mapping[int, int]
 
 
-RulesSource = Union[Callable[[int], HasEscalation], HasEscalation, Mapping[int, int], None]
+RulesSource = Callable[[int], HasEscalation] | HasEscalation | Mapping[int, int] | None
 
 
 class ClockStatus(NamedTuple):

@@ -39,12 +39,10 @@ from bot.domain.dates import DateError, add_months, parse_date
 from bot.domain.model import (
     KINDS,
     MAX_NAME,
-    NOTICE_ANSWERS,
-    Notice,
-    Review,
-    MET_UNKNOWN,
     MAX_TEXT,
     MAX_TITLE,
+    MET_UNKNOWN,
+    NOTICE_ANSWERS,
     OPINION_ROLES,
     REPLY_CLASSES,
     REPLY_ROLES,
@@ -53,7 +51,9 @@ from bot.domain.model import (
     Case,
     Clock,
     Consultation,
+    Notice,
     Person,
+    Review,
     ValidationError,
     _text,
     five_fixes_missing,
@@ -141,7 +141,8 @@ def move_forward(case: Case, to: str, today: dt.date, on: dt.date | None = None)
     """Move ``case`` forward to ``to`` (in place), or raise WorkflowError with the reason.
 
     ``assigned`` sets the assignment date (if none); ``published`` marks the publishing
-    clock met on ``on`` (the day it happened, today by default: :func:`check_step_date`). ``answered`` and ``feedback`` have their own steps (:func:`answer`,
+    clock met on ``on`` (the day it happened, today by default: :func:`check_step_date`).
+    ``answered`` and ``feedback`` have their own steps (:func:`answer`,
     :func:`record_satisfaction`); ``consulted`` is reached by recording a consultation.
     """
     stages = applicable_stages(case)

@@ -52,8 +52,8 @@ Limits (bot.simulator.limits) and faults (bot.simulator.faults) are documented i
 modules. Everything runs on the caller's event loop; nothing is queued without bound
 (pending updates are capped at ``max_pending_updates``). In groups the bot gets only what
 privacy mode lets through (commands not for another bot, replies to it, mentions;
-``sim.privacy_mode = False``: every message); inline mode, payments, media other than documents and webhooks
-are not simulated.
+``sim.privacy_mode = False``: every message); inline mode, payments, media other than
+documents and webhooks are not simulated.
 """
 
 from bot.simulator.chats import SimChat, SimFile, SimMessage, SimUser
