@@ -127,11 +127,17 @@ async def read_cases(name: str, data: bytes):
         raise ValidationError("ledger.err.parse_timeout", seconds=int(parse_deadline())) from None
 
 
-def plan_cases(c: Ctx, sheet, name: str):
-    """Check and plan every row against the store (on the loop's thread; writes nothing)."""
-    from data.ledger import plan_cases_sheet
+async def plan_cases(c: Ctx, sheet, name: str):
+    """Check and plan every row against a snapshot of the store, in a forked child (off the
+    loop; writes nothing). Applying the plan (:func:`apply_cases`) refuses it when a case
+    changed since (StalePreview)."""
+    from data.ledger import RULES_SETTING, plan_cases_sheet
+    from handlers.offload import SnapshotStore, check_in_child
 
-    return plan_cases_sheet(c.store, sheet, name, partial=True, dry_run=True, today=c.today)
+    snapshot = SnapshotStore(c.store, (RULES_SETTING,), ledger=True)
+    today = c.today
+    return await check_in_child(snapshot, lambda snap: plan_cases_sheet(
+        snap, sheet, name, partial=True, dry_run=True, today=today))
 
 
 def apply_cases(c: Ctx, result, overwrite: bool):
@@ -162,7 +168,7 @@ async def preview_cases(c: Ctx, status, name: str, data: bytes) -> None:
         await status.edit_text(c.t("lc.unreadable", name=esc(name), reason=esc(exc.render(c.lang))))
         return
     await status.edit_text(c.t("lc.checking", name=esc(name)))
-    result = plan_cases(c, sheet, name)
+    result = await plan_cases(c, sheet, name)
     rows = []
     if result.created or result.changed:
         token = _keep_preview(result)
@@ -211,10 +217,8 @@ async def preview_button(c: Ctx) -> None:
 
 async def run_import(c: Ctx, status, name: str, data: bytes, *, people: bool, partial: bool,
                      dry_run: bool) -> None:
-    from data.errors import DuplicateCase, StaleCase
-    from data.ledger import RULES_SETTING, import_cases_sheet, import_people
+    from data.ledger import StalePreview, import_people
     from data.ledger_limits import check_upload
-    from handlers.offload import SnapshotStore, check_in_child
 
     try:
         if people:
@@ -224,16 +228,14 @@ async def run_import(c: Ctx, status, name: str, data: bytes, *, people: bool, pa
         else:
             sheet = await read_cases(name, data)
             await status.edit_text(c.t("lc.checking", name=esc(name)))
-            # checked off the loop (a forked child) on a snapshot; written here, on the loop
-            snapshot = SnapshotStore(c.store, (RULES_SETTING,))
-            who, today = c.who, c.today
-            result = await check_in_child(snapshot, lambda snap: import_cases_sheet(
-                snap, sheet, name, who, partial=partial, dry_run=dry_run, today=today))
-            try:
-                snapshot.commit(c.store)
-            except (StaleCase, DuplicateCase):  # another chat changed a case meanwhile
-                await status.edit_text(c.t("live.import_stale", name=esc(name)))
-                return
+            # planned off the loop (a forked child) on a snapshot; written here, on the loop
+            result = await plan_cases(c, sheet, name)
+            if not dry_run and (partial or not result.problems):
+                try:
+                    result = apply_cases(c, result, overwrite=False)
+                except StalePreview:  # another chat changed a case meanwhile
+                    await status.edit_text(c.t("live.import_stale", name=esc(name)))
+                    return
     except ValidationError as exc:  # the file as a whole cannot be read
         await status.edit_text(c.t("lc.unreadable", name=esc(name), reason=esc(exc.render(c.lang))))
         return

@@ -132,21 +132,59 @@ async def check_in_child(snapshot: SnapshotStore, fn: Callable[[SnapshotStore], 
     return value
 
 
+class _Rows:
+    """A side table of the snapshot, read only."""
+
+    def __init__(self, docs: list[Any]) -> None:
+        self._docs = docs
+
+    def all(self) -> list[Any]:
+        return list(self._docs)
+
+
 class SnapshotStore:
     """The store as an import sees it, frozen at construction (made on the loop's thread)."""
 
-    def __init__(self, store, settings: tuple[str, ...] = ()) -> None:
+    def __init__(self, store, settings: tuple[str, ...] = (), *, ledger: bool = False) -> None:
+        """``ledger``: also what a ledger import plans with (the per-case snapshots of the
+        last import or export, and the history of the cases that have none)."""
         self._loop_thread = threading.get_ident()
         self._people = store.people()
         # shared cached objects: safe to read from another thread, the store replaces them
-        self._by_key = {case.key: case for case in store.cases()}
+        self._cases = store.cases()
+        self._by_key = {case.key: case for case in self._cases}
         self._settings = {name: store.get_setting(name, None) for name in settings}
         self._ops: list[tuple[str, Case, str, str, int | None]] = []
+        self._tables: dict[str, list[Any]] = {}
+        self._history: dict[int, list[Any]] = {}
+        if ledger:
+            from tinydb.table import Document
+
+            from data.ledger_merge import SNAPSHOT_TABLE
+
+            docs = [Document(dict(d), doc_id=d.doc_id) for d in store.table(SNAPSHOT_TABLE).all()]
+            self._tables[SNAPSHOT_TABLE] = docs
+            seen = {d.doc_id for d in docs}
+            self._history = {c.id: store.history(c.id) for c in self._cases if c.id not in seen}
 
     # -- what the worker thread may call
 
     def people(self) -> list[Person]:
         return [p.copy() for p in self._people]
+
+    def cases(self, year: int | None = None) -> list[Case]:
+        """The cases as they were (shared objects: read only)."""
+        return [c for c in self._cases if year is None or c.year == year]
+
+    def history(self, case_id: int) -> list[Any]:
+        if case_id not in self._history:
+            raise KeyError(f"the history of case {case_id} is not in the snapshot")
+        return self._history[case_id]
+
+    def table(self, name: str) -> _Rows:
+        if name not in self._tables:
+            raise KeyError(f"table {name!r} not in the snapshot")
+        return _Rows(self._tables[name])
 
     def case_by_key(self, key: tuple) -> Case | None:
         case = self._by_key.get(tuple(key))

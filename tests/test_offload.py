@@ -80,15 +80,15 @@ async def test_a_child_that_fails_says_why_and_the_loop_goes_on():
     assert ticks >= 1  # the loop ran while the child computed
 
 
-async def test_an_import_checked_in_a_child_comes_back_as_checked_here(store):
-    """The result (with its problems, rendered in zh and en) and the recorded writes are the
-    same as when the check runs in this process."""
+async def test_an_import_planned_in_a_child_comes_back_as_planned_here(store):
+    """The plan (with its problems, rendered in zh and en) is the same as when it is made in
+    this process, and it applies here."""
     import csv
     import datetime as dt
     import io
 
     from benchmarks.bench_import import HEADER, people, rows
-    from data.ledger import RULES_SETTING, import_cases_sheet
+    from data.ledger import RULES_SETTING, plan_cases_sheet
     from data.ledger_read import read_sheet
     from handlers.offload import check_in_child
 
@@ -103,14 +103,18 @@ async def test_an_import_checked_in_a_child_comes_back_as_checked_here(store):
     today = dt.date(2020, 6, 29)
 
     def check(snap):
-        return import_cases_sheet(snap, sheet, "台账.csv", "办公室", partial=True, today=today)
+        return plan_cases_sheet(snap, sheet, "台账.csv", partial=True, today=today)
 
-    here = SnapshotStore(store, (RULES_SETTING,))
+    here = SnapshotStore(store, (RULES_SETTING,), ledger=True)
     expected = check(here)
-    there = SnapshotStore(store, (RULES_SETTING,))
+    there = SnapshotStore(store, (RULES_SETTING,), ledger=True)
     result = await check_in_child(there, check)
     assert result.problems and [p.render("zh") for p in result.problems] == [
         p.render("zh") for p in expected.problems]
     assert result.render("en") == expected.render("en")
-    assert there.pending == here.pending == 3
-    assert there.commit(store) == 3 and len(store.cases()) == 3
+    assert result.created == expected.created == 3 and there.pending == 0  # planned only
+    # the plan made in the child is applied here, on the loop, in one transaction
+    from data.ledger import apply_plan
+
+    done = apply_plan(store, result, "办公室")
+    assert done.created == 3 and len(store.cases()) == 3
