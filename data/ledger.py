@@ -27,19 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.domain.model import Case, ValidationError, diff_cases
+from bot.domain.model import Case, ValidationError
 from bot.domain.timeutil import SystemTime
 from bot.texts import t
 from data.ledger_format import PEOPLE_COLUMNS, PEOPLE_SHEET_NAMES
-from data.ledger_read import (
-    LedgerFileError,
-    Problem,
-    RowValues,
-    Sheet,
-    parse_cases,
-    parse_people,
-    read_sheet,
-)
 from data.ledger_merge import (
     CasePlan,
     Change,
@@ -48,6 +39,15 @@ from data.ledger_merge import (
     record_snapshots,
     snapshot_after,
     snapshots,
+)
+from data.ledger_read import (
+    LedgerFileError,
+    Problem,
+    RowValues,
+    Sheet,
+    parse_cases,
+    parse_people,
+    read_sheet,
 )
 from data.ledger_write import ledger_workbook, people_workbook
 

@@ -31,8 +31,8 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
-from bot.domain.people import AmbiguousName, resolve_person
 from bot.domain.dates import parse_date
+from bot.domain.ledgerrules import mark_met_unknown, row_warnings
 from bot.domain.model import (
     MET_UNKNOWN,
     OPINION_ROLES,
@@ -46,7 +46,7 @@ from bot.domain.model import (
     normalize_number,
     split_names,
 )
-from bot.domain.ledgerrules import mark_met_unknown, row_warnings
+from bot.domain.people import AmbiguousName, resolve_person
 from bot.domain.rules import Rules, arm_clocks, default_deadline, rules_for
 from bot.domain.text import clean_text
 from bot.texts import t

@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import gc
 import logging
 import os
-import gc
 import re
 import sqlite3
 import threading
@@ -45,20 +45,47 @@ from typing import Any
 import orjson
 from tinydb.table import Table
 
+from bot.domain.model import (
+    Actor,
+    Case,
+    Clock,
+    Consultation,
+    HistoryEvent,
+    Person,
+    ValidationError,
+    diff_cases,
+    normalize_number,
+)
 from bot.domain.people import link_handler
-from bot.domain.model import Actor, Case, Clock, Consultation, HistoryEvent, Person, ValidationError
-from bot.domain.model import diff_cases, normalize_number
 from bot.domain.timeutil import SystemTime, iso_now
 from bot.texts import t
-from data.errors import (DuplicateCase, DuplicatePerson, StaleCase, StoreCorrupt, StoreError,
-                         StoreLocked, StoreOpenError, StoreReadOnly, StoreSchemaError,
-                         StoreWriteError, TransactionAborted, UnknownRecord)
 from data import legacy
+from data.errors import (
+    DuplicateCase,
+    DuplicatePerson,
+    StaleCase,
+    StoreCorrupt,
+    StoreError,
+    StoreLocked,
+    StoreOpenError,
+    StoreReadOnly,
+    StoreSchemaError,
+    StoreWriteError,
+    TransactionAborted,
+    UnknownRecord,
+)
 from data.indexes import CaseIndex
 from data.lock import DirLock, LockTaken
 from data.perms import ensure_private, private_umask
-from data.storage import (DB_NAME, SCHEMA_VERSION, DurableStorage, DurableTinyDB, check_wal,
-                          gc_paused, scratch)
+from data.storage import (
+    DB_NAME,
+    SCHEMA_VERSION,
+    DurableStorage,
+    DurableTinyDB,
+    check_wal,
+    gc_paused,
+    scratch,
+)
 
 __all__ = [
     "Store", "StoreError", "StoreLocked", "StoreWriteError", "StoreReadOnly", "StoreSchemaError",

@@ -16,8 +16,7 @@ from telegram.ext import Application, MessageHandler, filters
 
 from bot.domain.access import can, decide
 from bot.domain.model import MAX_NAME, POSITIONS, Person
-from bot.domain.people import (display_name, divisions, match_people, namesakes,
-                               open_cases_of)
+from bot.domain.people import display_name, divisions, match_people, namesakes, open_cases_of
 from bot.domain.text import clean_name
 from data.tables import JOIN_REQUESTS, JoinRequests
 from handlers.cards import case_line
@@ -485,8 +484,8 @@ async def on_edited(update, context) -> None:
 
 
 async def on_media(update, context) -> None:
-    from handlers.common import lang_for
     from bot.texts import t
+    from handlers.common import lang_for
 
     if update.effective_chat is None or update.effective_chat.type != "private":
         return

@@ -282,7 +282,7 @@ class Crowd:
         if seconds is not None:  # until ``seconds`` have passed or stop() was called
             try:
                 await asyncio.wait_for(self._stop.wait(), seconds)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         elif actions is not None:
             await asyncio.gather(*visitors, *newcomers)

@@ -10,8 +10,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
-from bot.domain.rules import Rules, publish_due
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
@@ -19,6 +17,7 @@ from test_ledger import CPPCC, HEADER, NPC, TODAY, good_rows, people_store, row,
 
 from bot.domain.ledgerrules import clocks_met_by_stage, mark_met_unknown, merge_conflict
 from bot.domain.model import MET_UNKNOWN, Case, Clock, Consultation
+from bot.domain.rules import Rules, publish_due
 from bot.domain.timeutil import TZ, SetTime
 from bot.sample import sample_people
 from data.ledger import StalePreview, apply_plan, export_ledger, import_ledger, import_people

@@ -16,10 +16,17 @@ import pytest
 
 from bot.cli import main
 from bot.domain.model import Case, Clock, Person
-from bot.domain.queries import is_open
 from bot.domain.people import link_handler
-from bot.domain.reminders import (CASES_PER_PART, MAX_PARTS, Chain, plan_json, render_digest,
-                                  render_weekly, weekly_summary)
+from bot.domain.queries import is_open
+from bot.domain.reminders import (
+    CASES_PER_PART,
+    MAX_PARTS,
+    Chain,
+    plan_json,
+    render_digest,
+    render_weekly,
+    weekly_summary,
+)
 from bot.domain.reminders import plan_reminders as _plan_reminders
 from bot.domain.rules import Rules
 from bot.domain.workcal import WorkCalendar

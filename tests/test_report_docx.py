@@ -7,10 +7,10 @@ import io
 
 import docx
 import pytest
-from openpyxl import load_workbook
 from docx.oxml.ns import qn
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from bot.cli import main
 from bot.domain.model import Case, Clock, Consultation

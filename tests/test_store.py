@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
-
 import sqlite3
 
 import orjson
@@ -17,11 +16,22 @@ from bot.domain.model import Case, Clock, Consultation, Person, ValidationError
 from bot.domain.timeutil import TZ, SetTime
 from bot.sample import sample_cases, sample_people
 from data import storage as storage_mod
-from data.store import (DuplicateCase, DuplicatePerson, StaleCase, Store, StoreCorrupt,
-                        StoreError,
-                        StoreLocked, StoreReadOnly, StoreSchemaError, StoreWriteError,
-                        TransactionAborted, UnknownRecord, _load_case)
 from data.storage import DB_NAME
+from data.store import (
+    DuplicateCase,
+    DuplicatePerson,
+    StaleCase,
+    Store,
+    StoreCorrupt,
+    StoreError,
+    StoreLocked,
+    StoreReadOnly,
+    StoreSchemaError,
+    StoreWriteError,
+    TransactionAborted,
+    UnknownRecord,
+    _load_case,
+)
 from tests import dbfiles
 
 NOW = dt.datetime(2020, 6, 29, 9, 0, tzinfo=TZ)

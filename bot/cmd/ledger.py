@@ -27,8 +27,8 @@ import time
 from pathlib import Path
 from typing import IO
 
-from bot.domain.model import ValidationError
 from bot.cmd.common import guarded, open_data_store
+from bot.domain.model import ValidationError
 from bot.texts import t
 
 WHO = "cli"
