@@ -143,11 +143,11 @@ def build_figure(data: ChartData, lang: str | None = "zh") -> Figure:
         values = [b.count(state) for b in bars]
         top.barh(ys, values, left=left, color=COLOURS[state], height=0.6,
                  label=t(f"chart.state.{state}", lang))
-        for y, x, v in zip(ys, left, values):
+        for y, x, v in zip(ys, left, values, strict=True):
             if v and v >= smallest:  # a number only where the segment has room for it
                 top.text(x + v / 2, y, str(v), ha="center", va="center", fontsize=8,
                          color="white" if state != "due_soon" else "black")
-        left = [a + b for a, b in zip(left, values)]
+        left = [a + b for a, b in zip(left, values, strict=True)]
     top.set_yticks(ys, names, fontproperties=small)
     top.set_title(t("chart.divisions", lang), fontproperties=font, fontsize=11, loc="left")
     top.set_xlabel(t("chart.cases", lang), fontproperties=small)

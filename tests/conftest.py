@@ -28,6 +28,17 @@ def store(tmp_path, time_source):
     s.close()
 
 
+@pytest.fixture
+def people_store(store):
+    """``store`` with the sample department's people in it (no cases)."""
+    from bot.sample import sample_people
+
+    with store.transaction():
+        for p in sample_people():
+            store.add_person(p, "test")
+    return store
+
+
 @dataclass
 class BotEnv:
     """The running bot: the simulator, the application, the store and the clock."""

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
-from test_ledger import CPPCC, HEADER, NPC, TODAY, good_rows, people_store, row, xlsx  # noqa: F401
+from test_ledger import CPPCC, HEADER, NPC, TODAY, good_rows, row, xlsx
 
 from bot.domain.ledgerrules import clocks_met_by_stage, mark_met_unknown, merge_conflict
 from bot.domain.model import MET_UNKNOWN, Case, Clock, Consultation

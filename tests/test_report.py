@@ -109,7 +109,7 @@ def year_plans(draw):
     """(kind, role, continuation, due, met, consulted_on, reply class) per case."""
     n = draw(st.integers(0, 40))
     plans = []
-    for i in range(n):
+    for _ in range(n):
         role = draw(st.sampled_from(ROLES))
         continuation = role == "lead" and draw(st.integers(0, 4)) == 0
         due = dt.date(2021, 6, 30) + dt.timedelta(days=draw(st.integers(-60, 60)))

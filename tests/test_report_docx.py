@@ -158,7 +158,7 @@ def test_a_generated_years_document_holds_its_figures(cases):
     # one table per kind that has cases; the totals row sums the rows
     kinds = [k for k in ("suggestion", "proposal") if any(r.kind == k for r in fig.timeliness)]
     assert len(doc.tables) == len(kinds)
-    for table, kind in zip(doc.tables, kinds):
+    for table, kind in zip(doc.tables, kinds, strict=True):
         cells = table_cells(table)
         total = cells[-1]
         assert total[0] == "合计"
