@@ -60,7 +60,8 @@ async def on_join_request(c: Ctx) -> None:
     for admin in office_admins(c.store):
         try:
             await c.context.bot.send_message(
-                admin.telegram, join_text(c, admin.language, fields), reply_markup=join_keyboard(c, admin.language, req_id))
+                admin.telegram, join_text(c, admin.language, fields),
+                reply_markup=join_keyboard(c, admin.language, req_id))
         except Exception:  # an admin who blocked the bot must not stop the others
             log.warning("could not tell admin %s about join request %s", admin.name, req_id,
                         exc_info=True)
@@ -266,7 +267,8 @@ async def _tell(c: Ctx, telegram_id: int, key: str) -> None:
     from bot.texts import t
 
     try:
-        await c.context.bot.send_message(telegram_id, t(key, c.context.application.bot_data["config"].lang))
+        lang = c.context.application.bot_data["config"].lang
+        await c.context.bot.send_message(telegram_id, t(key, lang))
     except Exception:
         log.info("could not tell user %s (%s)", telegram_id, key)
 
@@ -289,7 +291,8 @@ async def people_button(c: Ctx) -> None:
 
 
 async def show_people(c: Ctx, page: int, *, edit: bool) -> None:
-    people = sorted(c.store.people(), key=lambda p: (p.division or "~", POSITIONS.index(p.position), p.name))
+    people = sorted(c.store.people(),
+                    key=lambda p: (p.division or "~", POSITIONS.index(p.position), p.name))
     lines: list[str] = []
     current = None
     for p in people:
@@ -438,7 +441,8 @@ async def person_button(c: Ctx) -> None:
         if held and value != "yes":
             lines = [c.t("person.deactivate_warning", name=esc(person.name), n=len(held))]
             lines += [" · " + case_line(k, c.lang) for k in held[:20]]
-            rows = [[btn(c.context, c.t("person.btn_confirm_deactivate"), "pers", person.id, "off", "yes"),
+            rows = [[btn(c.context, c.t("person.btn_confirm_deactivate"), "pers", person.id,
+                         "off", "yes"),
                      btn(c.context, c.t("common.cancel"), "pers", person.id)]]
             await c.edit_or_reply("\n".join(lines), keyboard(rows))
             return
@@ -503,6 +507,7 @@ def register(app: Application) -> None:
     # last resorts, in a later group so feature handlers come first
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edited), group=50)
     app.add_handler(MessageHandler(
-        filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.Document.ALL & ~filters.StatusUpdate.ALL,
+        filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.Document.ALL
+        & ~filters.StatusUpdate.ALL,
         on_media), group=50)
 
