@@ -88,7 +88,8 @@ def test_save_case_writes_one_event_per_changed_field_and_bumps_version(db, cloc
     events = db.history(case.id)
     assert [e.field for e in events] == ["created", "handler", "stage", "clocks.reply"]
     stage = events[2]
-    assert (stage.who, stage.old, stage.new, stage.note) == ("王五", "registered", "assigned", "交办")
+    assert ((stage.who, stage.old, stage.new, stage.note)
+            == ("王五", "registered", "assigned", "交办"))
     assert events[3].old is None and events[3].new["due"] == "2020-07-10"
     assert db.history(case.id, limit=2) == events[-2:]
     assert db.get_case(case.id).deadline == "2020-07-10"
