@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.domain.model import Case, Clock, Consultation, Person
+from bot.domain.model import Case, Clock, Consultation, Person, split_names
 
 YEAR = 2020
 SESSION_NPC = "省十三届人大三次会议"
@@ -217,7 +217,7 @@ def _case(plan: _Plan, as_of: dt.date | None) -> Case:
         year=YEAR,
         session=plan.session,
         title=plan.title,
-        proposers=plan.proposers,
+        proposers=split_names(plan.proposers),
         role=plan.role,
         lead_unit=plan.lead_unit,
         division=plan.division,
