@@ -37,6 +37,7 @@ PEOPLE_PAGE = 40
 async def on_join_request(c: Ctx) -> None:
     """An unknown or unapproved user sent /start: record it, tell the office (once a day)."""
     user = c.update.effective_user
+    assert user is not None  # the guard passes on only updates from a user
     requests = JoinRequests(c.store)
     today = c.today.isoformat()
     found = requests.of_telegram(user.id)
@@ -59,6 +60,7 @@ async def on_join_request(c: Ctx) -> None:
         requests.update(req_id, fields)
     for admin in office_admins(c.store):
         try:
+            assert admin.telegram is not None  # office_admins are linked
             await c.context.bot.send_message(
                 admin.telegram, join_text(c, admin.language, fields),
                 reply_markup=join_keyboard(c, admin.language, req_id))
@@ -258,6 +260,7 @@ async def _approve(c: Ctx, req_id: int, req: dict, position: str, person: Person
     await c.edit_or_reply(text)
     from bot.texts import t
 
+    assert person.telegram is not None  # just linked to the request's account
     await c.context.bot.send_message(
         person.telegram, t("join.welcome", person.language, name=esc(person.name),
                            position=t(f"position.{position}", person.language), division=where))
@@ -410,7 +413,7 @@ async def person_button(c: Ctx) -> None:
         rows = [[btn(c.context, c.t(f"position.{pos}"), "pers", person.id, "pos", i)]
                 for i, pos in enumerate(POSITIONS)]
         await c.edit_or_reply(c.t("person.choose_position", name=esc(person.name)), keyboard(rows))
-    elif op == "pos":
+    elif op == "pos" and value is not None:
         if not value.isdigit() or int(value) >= len(POSITIONS):
             await c.answer(c.t("button.invalid"), alert=True)
             return
@@ -421,7 +424,7 @@ async def person_button(c: Ctx) -> None:
         rows = [[btn(c.context, n[:30], "pers", person.id, "div", i, digest)]
                 for i, n in enumerate(names[:30])]
         await c.edit_or_reply(c.t("person.choose_division", name=esc(person.name)), keyboard(rows))
-    elif op == "div":
+    elif op == "div" and value is not None:
         names = divisions(c.store.people(), c.store.cases())
         if len(c.args) < 4 or c.args[3] != _digest(names):
             await c.answer(c.t("button.stale_choice"), alert=True)
