@@ -12,7 +12,6 @@ the last digest went out and how many were lost.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import sys
 import tempfile

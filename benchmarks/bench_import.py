@@ -52,7 +52,8 @@ def rows(n: int, seed: int = 5, bump: bool = False) -> list[list]:
         deadline_forms = [due, due.isoformat(), f"{due.year}/{due.month}/{due.day}",
                           f"{due.year}年{due.month}月{due.day}日"]
         out.append([
-            kind, f"{i:05d}", 2020, "省十三届人大三次会议" if kind == "建议" else "省政协十二届三次会议",
+            kind, f"{i:05d}", 2020,
+            "省十三届人大三次会议" if kind == "建议" else "省政协十二届三次会议",
             f"关于第{i}项工作的建议", "杨艳芳、赵新梅", role,
             "省商务厅" if role in ("协办", "会办") else "", rnd.choice(DIVISIONS),
             "研究办理", f"承办人{rnd.randrange(40):02d}",

@@ -42,7 +42,8 @@ def make_people(n: int, divisions: int = 40) -> list[Person]:
     people = [Person("主任", "office", division="办公室", telegram=1, approved=True),
               Person("局长", "head", telegram=2, approved=True)]
     for i in range(0, divisions, 5):
-        people.append(Person(f"领导{i}", "leader", leads_divisions=names[i:i + 5] + ["办公室"][:i == 0],
+        people.append(Person(f"领导{i}", "leader",
+                             leads_divisions=names[i:i + 5] + ["办公室"][:i == 0],
                              telegram=10 + i, approved=True))
     for i, d in enumerate(names):
         people.append(Person(f"处长{i}", "division_head", division=d, telegram=100 + i,

@@ -49,7 +49,8 @@ def make_case(rnd: random.Random, i: int):
     from bot.domain.model import Case, Clock, Consultation
 
     kind = "suggestion" if i % 3 else "proposal"
-    role = rnd.choice(["lead", "sole", "co", "split"] if kind == "suggestion" else ["joint", "lead"])
+    role = rnd.choice(["lead", "sole", "co", "split"] if kind == "suggestion"
+                      else ["joint", "lead"])
     return Case(
         kind=kind, number=f"{i:05d}", year=2010 + i % 11, title=_text(rnd, 20), role=role,
         session="省十三届人大三次会议" if kind == "suggestion" else "省政协十二届三次会议",

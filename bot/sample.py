@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.domain.model import Case, Clock, Consultation, Person
+from bot.domain.model import Case, Clock, Consultation, Person, split_names
 
 YEAR = 2020
 SESSION_NPC = "省十三届人大三次会议"
@@ -90,7 +90,8 @@ _PLANS: tuple[_Plan, ...] = (
        consulted="2020-05-12", consulted_with="杨艳芳代表", method="face",
        answered="2020-06-28", reply_class="A", satisfaction="satisfied", published="2020-07-14"),
     _s("0091", "关于支持怒江打造“绿色食品牌”的建议", "赵新梅", "co", "投资促进一处", "钱六",
-       "省农业农村厅", consulted="2020-05-20", consulted_with="省农业农村厅", answered="2020-06-18"),
+       "省农业农村厅", consulted="2020-05-20", consulted_with="省农业农村厅",
+       answered="2020-06-18"),
     _s("0127", "关于加快滇中新区产业发展的建议", "何建华", "co", "项目管理处", "王五",
        "省发展改革委", consulted="2020-05-25", consulted_with="何建华代表", answered="2020-06-22"),
     _s("0256", "关于进一步优化营商环境吸引外资的建议", "罗永清、杜丽", "co", "综合处", "李四",
@@ -216,7 +217,7 @@ def _case(plan: _Plan, as_of: dt.date | None) -> Case:
         year=YEAR,
         session=plan.session,
         title=plan.title,
-        proposers=plan.proposers,
+        proposers=split_names(plan.proposers),
         role=plan.role,
         lead_unit=plan.lead_unit,
         division=plan.division,

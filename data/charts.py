@@ -20,7 +20,7 @@ from pathlib import Path
 
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, MonthLocator, num2date
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, MonthLocator, date2num, num2date
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import FuncFormatter
@@ -125,13 +125,13 @@ def build_figure(data: ChartData, lang: str | None = "zh") -> Figure:
     # a fixed layout in inches (matplotlib's tight_layout measures every text: slow)
     bars_h = 0.32 * max(len(bars), 3)
     height = 4.25 + bars_h
-    left = max(0.6, 0.3 + max((_text_inches(n) for n in names), default=0))
+    margin = max(0.6, 0.3 + max((_text_inches(n) for n in names), default=0))
     fig = Figure(figsize=(WIDTH, height), dpi=DPI)
     FigureCanvasAgg(fig)
-    frac_w = (WIDTH - left - 0.25) / WIDTH
-    top = fig.add_axes((left / WIDTH, (0.35 + 2.2 + 0.35 + 0.55) / height, frac_w,
+    frac_w = (WIDTH - margin - 0.25) / WIDTH
+    top = fig.add_axes((margin / WIDTH, (0.35 + 2.2 + 0.35 + 0.55) / height, frac_w,
                         bars_h / height))
-    bottom = fig.add_axes((left / WIDTH, 0.35 / height, frac_w, 2.2 / height))
+    bottom = fig.add_axes((margin / WIDTH, 0.35 / height, frac_w, 2.2 / height))
     fig.suptitle(_title(data, lang), fontproperties=font, fontsize=14, y=1 - 0.08 / height,
                  va="top")
 
@@ -143,11 +143,11 @@ def build_figure(data: ChartData, lang: str | None = "zh") -> Figure:
         values = [b.count(state) for b in bars]
         top.barh(ys, values, left=left, color=COLOURS[state], height=0.6,
                  label=t(f"chart.state.{state}", lang))
-        for y, x, v in zip(ys, left, values):
+        for y, x, v in zip(ys, left, values, strict=True):
             if v and v >= smallest:  # a number only where the segment has room for it
                 top.text(x + v / 2, y, str(v), ha="center", va="center", fontsize=8,
                          color="white" if state != "due_soon" else "black")
-        left = [a + b for a, b in zip(left, values)]
+        left = [a + b for a, b in zip(left, values, strict=True)]
     top.set_yticks(ys, names, fontproperties=small)
     top.set_title(t("chart.divisions", lang), fontproperties=font, fontsize=11, loc="left")
     top.set_xlabel(t("chart.cases", lang), fontproperties=small)
@@ -157,7 +157,9 @@ def build_figure(data: ChartData, lang: str | None = "zh") -> Figure:
     if not bars:
         top.set_yticks([])
 
-    # answers against deadlines, cumulative over the year
+    # answers against deadlines, cumulative over the year (x in matplotlib's day numbers,
+    # on an axis that reads them as dates)
+    bottom.xaxis_date()
     d_x, d_y = _dates(data.deadlines)
     a_x, a_y = _dates(data.answers)
     if data.year is not None:
@@ -172,10 +174,12 @@ def build_figure(data: ChartData, lang: str | None = "zh") -> Figure:
             ys_ = [0] + ys_ + [ys_[-1]]
         else:
             xs, ys_ = [start, end], [0, 0]
-        bottom.step(xs, ys_, where="post", color=colour, label=t(key, lang), linewidth=1.8)
+        bottom.step(date2num(xs), ys_, where="post", color=colour, label=t(key, lang),
+                    linewidth=1.8)
     if start <= data.day <= end:
-        bottom.axvline(data.day, color="#555555", linestyle=":", linewidth=1)
-        bottom.text(data.day, bottom.get_ylim()[1], " " + t("chart.today", lang),
+        today = date2num(data.day)
+        bottom.axvline(today, color="#555555", linestyle=":", linewidth=1)
+        bottom.text(today, bottom.get_ylim()[1], " " + t("chart.today", lang),
                     fontproperties=small, va="top", color="#555555")
     if data.year is not None:
         bottom.xaxis.set_major_locator(MonthLocator())
@@ -184,7 +188,7 @@ def build_figure(data: ChartData, lang: str | None = "zh") -> Figure:
         locator = AutoDateLocator()
         bottom.xaxis.set_major_locator(locator)
         bottom.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-    bottom.set_xlim(start, end)
+    bottom.set_xlim(date2num(start), date2num(end))
     bottom.set_title(t("chart.line", lang), fontproperties=font, fontsize=11, loc="left")
     bottom.set_ylabel(t("chart.cases", lang), fontproperties=small)
     bottom.legend(prop=small, loc="upper left", frameon=False)

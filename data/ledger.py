@@ -22,24 +22,16 @@ A file that cannot be read at all raises :class:`LedgerFileError` (a ``Validatio
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.domain.model import Case, ValidationError, diff_cases
+from bot.domain.model import Case, HistoryEvent, ValidationError
 from bot.domain.timeutil import SystemTime
 from bot.texts import t
 from data.ledger_format import PEOPLE_COLUMNS, PEOPLE_SHEET_NAMES
-from data.ledger_read import (
-    LedgerFileError,
-    Problem,
-    RowValues,
-    Sheet,
-    parse_cases,
-    parse_people,
-    read_sheet,
-)
 from data.ledger_merge import (
     CasePlan,
     Change,
@@ -48,6 +40,15 @@ from data.ledger_merge import (
     record_snapshots,
     snapshot_after,
     snapshots,
+)
+from data.ledger_read import (
+    LedgerFileError,
+    Problem,
+    RowValues,
+    Sheet,
+    parse_cases,
+    parse_people,
+    read_sheet,
 )
 from data.ledger_write import ledger_workbook, people_workbook
 
@@ -173,10 +174,11 @@ class ImportResult:
                 lines.append(t("ledger.result.partial", lang, rows=len(self.bad_rows)))
             else:
                 lines.append(t("ledger.result.problems", lang))
-            shown = self.problems if limit is None else self.problems[:limit]
-            lines += [p.render(lang) for p in shown]
-            if len(shown) < len(self.problems):
-                lines.append(t("ledger.result.more", lang, count=len(self.problems) - len(shown)))
+            shown_p = self.problems if limit is None else self.problems[:limit]
+            lines += [p.render(lang) for p in shown_p]
+            if len(shown_p) < len(self.problems):
+                lines.append(t("ledger.result.more", lang,
+                               count=len(self.problems) - len(shown_p)))
         return lines
 
 
@@ -312,9 +314,16 @@ def plan_cases_sheet(store, sheet: Sheet, name: str, *, partial: bool = False,
     for rv, case, old in parsed.good:
         result.plans.append(plan_case(
             rv.row, case, old, snapshot=seen.get(old.id) if old is not None else None,
-            history=lambda old=old: store.history(old.id)))
+            history=_history_of(store, old)))
     result.count()
     return result
+
+
+def _history_of(store, case: Case | None) -> Callable[[], Sequence[HistoryEvent]]:
+    """``case``'s stored history, read only if the merge asks for it (a new case has none)."""
+    if case is None:
+        return tuple
+    return partial(store.history, case.id)
 
 
 def apply_plan(store, result: ImportResult, who: str, *, overwrite: bool | None = None,
@@ -350,6 +359,7 @@ def apply_plan(store, result: ImportResult, who: str, *, overwrite: bool | None 
         _write(progress, todo, write)
         for plan in result.plans:
             stored = plan.stored or plan.old
+            assert stored is not None, "a plan for a new case always writes it"
             cells[stored.id] = snapshot_after(plan, stored, overwrite, seen.get(stored.id))
         record_snapshots(store, cells, how="import", name=result.filename,
                          at=result.today, known=seen)

@@ -31,8 +31,8 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
-from bot.domain.people import AmbiguousName, resolve_person
 from bot.domain.dates import parse_date
+from bot.domain.ledgerrules import mark_met_unknown, row_warnings
 from bot.domain.model import (
     MET_UNKNOWN,
     OPINION_ROLES,
@@ -46,7 +46,7 @@ from bot.domain.model import (
     normalize_number,
     split_names,
 )
-from bot.domain.ledgerrules import mark_met_unknown, row_warnings
+from bot.domain.people import AmbiguousName, resolve_person
 from bot.domain.rules import Rules, arm_clocks, default_deadline, rules_for
 from bot.domain.text import clean_text
 from bot.texts import t
@@ -300,12 +300,12 @@ def _sheet(name: str, rows: Iterable[Sequence[Any]], lookup: dict[str, str]) -> 
 def _start(name: str, head: list[Sequence[Any]], lookup: dict[str, str]) -> Sheet:
     """The sheet begins at the first row naming two known headers, else the first non-empty."""
     numbered = list(enumerate(head, start=1))
-    for number, values in numbered:
-        if sum(1 for v in values if not _empty(v) and norm(v) in lookup) >= 2:
-            break
-    else:
-        number, values = next(((n, v) for n, v in numbered if not all(map(_empty, v))),
-                              numbered[0])
+    named = ((n, v) for n, v in numbered
+             if sum(1 for c in v if not _empty(c) and norm(c) in lookup) >= 2)
+    first = next(named, None)
+    if first is None:
+        first = next(((n, v) for n, v in numbered if not all(map(_empty, v))), numbered[0])
+    number, values = first
     headers = [("" if _empty(v) else str(v).strip()) for v in values]
     while headers and not headers[-1]:
         headers.pop()

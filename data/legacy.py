@@ -187,8 +187,8 @@ def compare(conn: sqlite3.Connection, state: LegacyState) -> list[str]:
                 problems.append(f"{name} {key}")
     stored = [row[0].encode() for row in conn.execute("SELECT event FROM history ORDER BY seq")]
     if stored != state.events:
-        first = next((i for i, (a, b) in enumerate(zip(stored, state.events)) if a != b),
-                     min(len(stored), len(state.events)))
+        pairs = enumerate(zip(stored, state.events, strict=False))
+        first = next((i for i, (a, b) in pairs if a != b), min(len(stored), len(state.events)))
         problems.append(f"history from event {first + 1} ({len(stored)} != "
                         f"{len(state.events)} events)")
     txn = conn.execute("SELECT value FROM meta WHERE name = 'txn'").fetchone()

@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import gc
 import logging
 import os
-import gc
 import re
 import sqlite3
 import threading
@@ -45,20 +45,47 @@ from typing import Any
 import orjson
 from tinydb.table import Table
 
+from bot.domain.model import (
+    Actor,
+    Case,
+    Clock,
+    Consultation,
+    HistoryEvent,
+    Person,
+    ValidationError,
+    diff_cases,
+    normalize_number,
+)
 from bot.domain.people import link_handler
-from bot.domain.model import Actor, Case, Clock, Consultation, HistoryEvent, Person, ValidationError
-from bot.domain.model import diff_cases, normalize_number
 from bot.domain.timeutil import SystemTime, iso_now
 from bot.texts import t
-from data.errors import (DuplicateCase, DuplicatePerson, StaleCase, StoreCorrupt, StoreError,
-                         StoreLocked, StoreOpenError, StoreReadOnly, StoreSchemaError,
-                         StoreWriteError, TransactionAborted, UnknownRecord)
 from data import legacy
+from data.errors import (
+    DuplicateCase,
+    DuplicatePerson,
+    StaleCase,
+    StoreCorrupt,
+    StoreError,
+    StoreLocked,
+    StoreOpenError,
+    StoreReadOnly,
+    StoreSchemaError,
+    StoreWriteError,
+    TransactionAborted,
+    UnknownRecord,
+)
 from data.indexes import CaseIndex
 from data.lock import DirLock, LockTaken
 from data.perms import ensure_private, private_umask
-from data.storage import (DB_NAME, SCHEMA_VERSION, DurableStorage, DurableTinyDB, check_wal,
-                          gc_paused, scratch)
+from data.storage import (
+    DB_NAME,
+    SCHEMA_VERSION,
+    DurableStorage,
+    DurableTinyDB,
+    check_wal,
+    gc_paused,
+    scratch,
+)
 
 __all__ = [
     "Store", "StoreError", "StoreLocked", "StoreWriteError", "StoreReadOnly", "StoreSchemaError",
@@ -281,6 +308,12 @@ class Store:
             case = self._case_objs[case_id] = _load_case(case_id, doc)
         return case
 
+    def _known_case(self, case_id: int) -> Case:
+        """A case the indexes or the keys name: its document exists, they are built from it."""
+        case = self._case(case_id)
+        assert case is not None, f"case {case_id} is indexed but has no document"
+        return case
+
     def _indexes(self) -> CaseIndex:
         if self._index is None:
             docs = self._storage.table_docs(CASES)
@@ -312,17 +345,17 @@ class Store:
         except ValidationError:
             return []
         index = self._indexes()
-        return [self._case(cid).copy() for cid in index.ids(index.by_number, number)]
+        return [self._known_case(cid).copy() for cid in index.ids(index.by_number, number)]
 
     def cases_of_handler(self, name: str) -> list[Case]:
         """The cases whose handler is ``name``, by id. SHARED objects: do not mutate."""
         index = self._indexes()
-        return [self._case(cid) for cid in index.ids(index.by_handler, name)]
+        return [self._known_case(cid) for cid in index.ids(index.by_handler, name)]
 
     def cases_of_division(self, division: str) -> list[Case]:
         """The cases of ``division``, by id. SHARED objects: do not mutate."""
         index = self._indexes()
-        return [self._case(cid) for cid in index.ids(index.by_division, division)]
+        return [self._known_case(cid) for cid in index.ids(index.by_division, division)]
 
     def case_by_key(self, key: tuple) -> Case | None:
         """The case with this :attr:`Case.key`, as a copy."""
@@ -368,7 +401,7 @@ class Store:
         with self._mutex:
             existing = self._keys().get(case.key)
             if existing is not None:
-                raise DuplicateCase(self._case(existing).copy())
+                raise DuplicateCase(self._known_case(existing).copy())
             now = iso_now(self._time)
             stored = case.copy()
             stored.version, stored.created_at, stored.updated_at = 1, now, now
@@ -422,7 +455,7 @@ class Store:
             if changes:
                 other = self._keys().get(case.key)
                 if other is not None and other != case.id:
-                    raise DuplicateCase(self._case(other).copy())
+                    raise DuplicateCase(self._known_case(other).copy())
                 now = iso_now(self._time)
                 stored = case.copy()
                 stored.version, stored.created_at, stored.updated_at = \
@@ -469,8 +502,9 @@ class Store:
         return person.copy() if person is not None else None
 
     def person_by_telegram(self, telegram_id: int) -> Person | None:
-        pid = (self._people(), self._by_telegram.get(telegram_id))[1]
-        return self._people_objs[pid].copy() if pid is not None else None
+        people = self._people()
+        pid = self._by_telegram.get(telegram_id)
+        return people[pid].copy() if pid is not None else None
 
     def people_named(self, name: str) -> list[Person]:
         name = (name or "").strip()
@@ -519,9 +553,10 @@ class Store:
     def _check_telegram(self, person: Person, own_id: int | None) -> None:
         if person.telegram is None:
             return
-        pid = (self._people(), self._by_telegram.get(person.telegram))[1]
+        people = self._people()
+        pid = self._by_telegram.get(person.telegram)
         if pid is not None and pid != own_id:
-            raise DuplicatePerson(self._people_objs[pid].copy())
+            raise DuplicatePerson(people[pid].copy())
 
     # ------------------------------------------------------------ settings
 
@@ -659,8 +694,8 @@ class Store:
                 if cid in replay:
                     problems.append(("check.double_created", {"id": cid}))
                 replay[cid] = copy.deepcopy(ev.get("new"))
-            elif replay.get(cid) is not None:
-                _apply(replay[cid], ev.get("field", ""), ev.get("new"))
+            elif (state := replay.get(cid)) is not None:
+                _apply(state, ev.get("field", ""), ev.get("new"))
         for cid, snap in cases.items():
             state = replay.get(cid)
             number = snap["number"]
@@ -843,7 +878,7 @@ class _Loader:
         self.count = len(self.defaults) + len(self.factories) + len(self.required)
 
     def __call__(self, doc: dict[str, Any]) -> Any:
-        obj = object.__new__(self.cls)
+        obj: Any = object.__new__(self.cls)
         attrs = obj.__dict__
         attrs.update(doc)
         if len(attrs) < self.count:  # fields the document lacks: defaults, or corrupt

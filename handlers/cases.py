@@ -37,7 +37,8 @@ async def choose_or_show(c: Ctx, text: str, action: str = "case") -> Case | None
         await c.reply(c.t("case.not_found", number=esc(text)))
         return None
     if len(cases) > 1:
-        rows = [[btn(c.context, f"{case_title(k, c.lang)} {k.year} {k.session or k.origin_session}"[:60],
+        rows = [[btn(c.context,
+                     f"{case_title(k, c.lang)} {k.year} {k.session or k.origin_session}"[:60],
                      action, k.id)] for k in cases[:20]]
         await c.reply(c.t("case.which", number=esc(text), n=len(cases)), keyboard(rows))
         return None

@@ -17,8 +17,8 @@ from pathlib import Path
 from telegram.ext import Application
 
 from bot.domain.reminders import unreachable_reason
-from data.backup import list_backups
 from data.backup import human_size as size
+from data.backup import list_backups
 from data.storage import DB_NAME, WAL_NAME
 from data.tables import ReminderRuns, SendLog
 from handlers.common import Ctx, command, esc, guard

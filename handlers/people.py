@@ -16,8 +16,7 @@ from telegram.ext import Application, MessageHandler, filters
 
 from bot.domain.access import can, decide
 from bot.domain.model import MAX_NAME, POSITIONS, Person
-from bot.domain.people import (display_name, divisions, match_people, namesakes,
-                               open_cases_of)
+from bot.domain.people import display_name, divisions, match_people, namesakes, open_cases_of
 from bot.domain.text import clean_name
 from data.tables import JOIN_REQUESTS, JoinRequests
 from handlers.cards import case_line
@@ -38,6 +37,7 @@ PEOPLE_PAGE = 40
 async def on_join_request(c: Ctx) -> None:
     """An unknown or unapproved user sent /start: record it, tell the office (once a day)."""
     user = c.update.effective_user
+    assert user is not None  # the guard passes on only updates from a user
     requests = JoinRequests(c.store)
     today = c.today.isoformat()
     found = requests.of_telegram(user.id)
@@ -60,8 +60,10 @@ async def on_join_request(c: Ctx) -> None:
         requests.update(req_id, fields)
     for admin in office_admins(c.store):
         try:
+            assert admin.telegram is not None  # office_admins are linked
             await c.context.bot.send_message(
-                admin.telegram, join_text(c, admin.language, fields), reply_markup=join_keyboard(c, admin.language, req_id))
+                admin.telegram, join_text(c, admin.language, fields),
+                reply_markup=join_keyboard(c, admin.language, req_id))
         except Exception:  # an admin who blocked the bot must not stop the others
             log.warning("could not tell admin %s about join request %s", admin.name, req_id,
                         exc_info=True)
@@ -258,6 +260,7 @@ async def _approve(c: Ctx, req_id: int, req: dict, position: str, person: Person
     await c.edit_or_reply(text)
     from bot.texts import t
 
+    assert person.telegram is not None  # just linked to the request's account
     await c.context.bot.send_message(
         person.telegram, t("join.welcome", person.language, name=esc(person.name),
                            position=t(f"position.{position}", person.language), division=where))
@@ -267,7 +270,8 @@ async def _tell(c: Ctx, telegram_id: int, key: str) -> None:
     from bot.texts import t
 
     try:
-        await c.context.bot.send_message(telegram_id, t(key, c.context.application.bot_data["config"].lang))
+        lang = c.context.application.bot_data["config"].lang
+        await c.context.bot.send_message(telegram_id, t(key, lang))
     except Exception:
         log.info("could not tell user %s (%s)", telegram_id, key)
 
@@ -290,7 +294,8 @@ async def people_button(c: Ctx) -> None:
 
 
 async def show_people(c: Ctx, page: int, *, edit: bool) -> None:
-    people = sorted(c.store.people(), key=lambda p: (p.division or "~", POSITIONS.index(p.position), p.name))
+    people = sorted(c.store.people(),
+                    key=lambda p: (p.division or "~", POSITIONS.index(p.position), p.name))
     lines: list[str] = []
     current = None
     for p in people:
@@ -408,7 +413,7 @@ async def person_button(c: Ctx) -> None:
         rows = [[btn(c.context, c.t(f"position.{pos}"), "pers", person.id, "pos", i)]
                 for i, pos in enumerate(POSITIONS)]
         await c.edit_or_reply(c.t("person.choose_position", name=esc(person.name)), keyboard(rows))
-    elif op == "pos":
+    elif op == "pos" and value is not None:
         if not value.isdigit() or int(value) >= len(POSITIONS):
             await c.answer(c.t("button.invalid"), alert=True)
             return
@@ -419,7 +424,7 @@ async def person_button(c: Ctx) -> None:
         rows = [[btn(c.context, n[:30], "pers", person.id, "div", i, digest)]
                 for i, n in enumerate(names[:30])]
         await c.edit_or_reply(c.t("person.choose_division", name=esc(person.name)), keyboard(rows))
-    elif op == "div":
+    elif op == "div" and value is not None:
         names = divisions(c.store.people(), c.store.cases())
         if len(c.args) < 4 or c.args[3] != _digest(names):
             await c.answer(c.t("button.stale_choice"), alert=True)
@@ -439,7 +444,8 @@ async def person_button(c: Ctx) -> None:
         if held and value != "yes":
             lines = [c.t("person.deactivate_warning", name=esc(person.name), n=len(held))]
             lines += [" · " + case_line(k, c.lang) for k in held[:20]]
-            rows = [[btn(c.context, c.t("person.btn_confirm_deactivate"), "pers", person.id, "off", "yes"),
+            rows = [[btn(c.context, c.t("person.btn_confirm_deactivate"), "pers", person.id,
+                         "off", "yes"),
                      btn(c.context, c.t("common.cancel"), "pers", person.id)]]
             await c.edit_or_reply("\n".join(lines), keyboard(rows))
             return
@@ -485,8 +491,8 @@ async def on_edited(update, context) -> None:
 
 
 async def on_media(update, context) -> None:
-    from handlers.common import lang_for
     from bot.texts import t
+    from handlers.common import lang_for
 
     if update.effective_chat is None or update.effective_chat.type != "private":
         return
@@ -504,6 +510,7 @@ def register(app: Application) -> None:
     # last resorts, in a later group so feature handlers come first
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edited), group=50)
     app.add_handler(MessageHandler(
-        filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.Document.ALL & ~filters.StatusUpdate.ALL,
+        filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.Document.ALL
+        & ~filters.StatusUpdate.ALL,
         on_media), group=50)
 

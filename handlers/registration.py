@@ -66,9 +66,9 @@ from telegram.ext import (
 )
 
 from bot.domain import workflow as wf
-from bot.domain.people import link_handler
 from bot.domain.access import decide
 from bot.domain.model import KINDS, ROLES, Case, Person, ValidationError
+from bot.domain.people import link_handler
 from bot.texts import t
 from data.errors import DuplicateCase
 from data.views import rules_of, work_calendar

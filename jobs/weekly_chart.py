@@ -29,8 +29,8 @@ async def weekly_charts(store, day: dt.date, langs: Iterable[str],
     year is empty."""
     from data.charts import chart_title, render_chart
 
-    data = chart_data(store.cases() if cases is None else cases, day, work_calendar(store), partial(rules_of, store),
-                      year=day.year)
+    data = chart_data(store.cases() if cases is None else cases, day, work_calendar(store),
+                      partial(rules_of, store), year=day.year)
     if not data.total:
         return {}
     drawn: dict[str, tuple[str, bytes, str]] = {}

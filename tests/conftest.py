@@ -37,6 +37,17 @@ def store(tmp_path, time_source):
     s.close()
 
 
+@pytest.fixture
+def people_store(store):
+    """``store`` with the sample department's people in it (no cases)."""
+    from bot.sample import sample_people
+
+    with store.transaction():
+        for p in sample_people():
+            store.add_person(p, "test")
+    return store
+
+
 @dataclass
 class BotEnv:
     """The running bot: the simulator, the application, the store and the clock."""
@@ -49,7 +60,8 @@ class BotEnv:
     def user(self, name_or_id, **kw):
         """A simulated Telegram user: a person of the store by name, or a raw id."""
         if isinstance(name_or_id, int):
-            return self.sim.user(name_or_id, first_name=kw.pop("first_name", f"user{name_or_id}"), **kw)
+            first_name = kw.pop("first_name", f"user{name_or_id}")
+            return self.sim.user(name_or_id, first_name=first_name, **kw)
         people = [p for p in self.store.people_named(name_or_id) if p.telegram]
         assert people, f"no linked person named {name_or_id}"
         return self.sim.user(people[0].telegram, first_name=name_or_id, **kw)

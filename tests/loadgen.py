@@ -262,10 +262,6 @@ class Crowd:
         if not self._stop.is_set():
             await self.register(stranger)
 
-    def stop(self) -> None:
-        """End a :meth:`run` early (its visitors finish their current request)."""
-        self._stop.set()
-
     async def run(self, seconds: float | None = None, *, actions: int | None = None,
                   arrivals: float = 10.0) -> Tally:
         """Play for ``seconds``; or, without, until every user has done ``actions`` actions
@@ -282,7 +278,7 @@ class Crowd:
         if seconds is not None:  # until ``seconds`` have passed or stop() was called
             try:
                 await asyncio.wait_for(self._stop.wait(), seconds)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         elif actions is not None:
             await asyncio.gather(*visitors, *newcomers)

@@ -46,7 +46,8 @@ def test_bad_phrase_exits_non_zero_with_the_reason_on_stderr(capsys):
 
 
 def test_console_script_entry_point(data_dir):
-    done = subprocess.run([sys.executable, "-m", "bot.cli", "date", "3天前", "--today", "2020-05-20"],
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "date", "3天前",
+                           "--today", "2020-05-20"],
                           capture_output=True, text=True, env={"DUBAN_DATA_DIR": str(data_dir),
                                                                "PATH": "/usr/bin:/bin"})
     assert done.returncode == 2 and done.stdout == ""

@@ -92,7 +92,8 @@ async def test_handler_cannot_touch_another_divisions_case(bot_env):
     assert "绿色食品牌" not in texts(reply)
     # a real, signed button from 钱六's card, replayed by 张三
     card = (await qian.ask("/case 0091"))[-1]
-    answer = await bot_env.press_raw(zhang, card.message_id, card.button("办理记录")["callback_data"])
+    answer = await bot_env.press_raw(zhang, card.message_id,
+                                     card.button("办理记录")["callback_data"])
     assert all("绿色食品牌" not in m.text for m in zhang.messages)
     assert "无权" in answer["text"]
 

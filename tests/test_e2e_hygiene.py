@@ -29,7 +29,8 @@ async def test_typed_look_alikes_are_stored_clean_and_controls_refused(bot_env):
     assert case.title == "关于校验的建议"
 
 
-HEADER = "类型,编号,年度,会次,标题,提出人,办理方式,主办单位,承办处室,办理任务,承办人,办理时限,办理要求\n"
+HEADER = ("类型,编号,年度,会次,标题,提出人,办理方式,主办单位,承办处室,办理任务,承办人,"
+          "办理时限,办理要求\n")
 
 
 async def test_imported_look_alikes_are_stored_clean_and_controls_are_bad_rows(bot_env):

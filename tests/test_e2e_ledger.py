@@ -9,9 +9,12 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
-HEADER = "类型,编号,年度,会次,标题,提出人,办理方式,主办单位,承办处室,办理任务,承办人,办理时限,办理要求\n"
-GOOD = "提案,0901,2020,省政协十二届三次会议,关于数字招商的提案,某委员,会办,省商务厅,综合处,提出会办意见,张三,2020年6月30日,按时提交\n"
-BAD = "提案,0902,2020,省政协十二届三次会议,关于园区的提案,某委员,会签,省商务厅,综合处,提出会办意见,张三,六月底左右,按时提交\n"
+HEADER = ("类型,编号,年度,会次,标题,提出人,办理方式,主办单位,承办处室,办理任务,承办人,"
+          "办理时限,办理要求\n")
+GOOD = ("提案,0901,2020,省政协十二届三次会议,关于数字招商的提案,某委员,会办,省商务厅,综合处,"
+        "提出会办意见,张三,2020年6月30日,按时提交\n")
+BAD = ("提案,0902,2020,省政协十二届三次会议,关于园区的提案,某委员,会签,省商务厅,综合处,"
+       "提出会办意见,张三,六月底左右,按时提交\n")
 
 
 async def send_file(env, user, name, data, caption=""):
@@ -23,7 +26,8 @@ async def send_file(env, user, name, data, caption=""):
 async def test_a_preview_first_then_the_good_rows_by_button(bot_env):
     office = bot_env.user("周敏")
     before = len(bot_env.store.cases())
-    status = await send_file(bot_env, office, "cases.csv", (HEADER + GOOD + BAD).encode("utf-8-sig"))
+    status = await send_file(bot_env, office, "cases.csv",
+                             (HEADER + GOOD + BAD).encode("utf-8-sig"))
     assert "预览" in status.text and "新增 1 件" in status.text and "有问题的行 1 行" in status.text
     assert "第3行" in status.text and "办理方式" in status.text
     assert status.labels == ["查看各件变更", "导入", "取消"]

@@ -11,7 +11,8 @@ from bot.domain.model import MET_UNKNOWN
 
 pytestmark = pytest.mark.e2e
 
-HEADER = "类型,编号,年度,会次,标题,提出人,办理方式,主办单位,承办处室,办理任务,承办人,办理时限,办理要求\n"
+HEADER = ("类型,编号,年度,会次,标题,提出人,办理方式,主办单位,承办处室,办理任务,承办人,"
+          "办理时限,办理要求\n")
 ROW = ("提案,0901,2020,省政协十二届三次会议,关于数字招商的提案,某委员,会办,省商务厅,综合处,{task},"
        "张三,2020年6月30日,按时提交\n")
 
@@ -67,7 +68,8 @@ async def test_resending_the_ledger_previews_conflicts_and_keeps_chat_work(bot_e
 async def test_a_stale_preview_is_refused_and_access_is_checked_on_each_press(bot_env):
     office = bot_env.user("周敏")
     case = await imported(bot_env, office)
-    status = await send_file(bot_env, office, "v2.csv", (HEADER + ROW.format(task="新任务")).encode())
+    status = await send_file(bot_env, office, "v2.csv",
+                             (HEADER + ROW.format(task="新任务")).encode())
     pressed = status.button("导入")["callback_data"]
     changed = bot_env.store.get_case(case.id)
     changed.requirements = "在机器人中改过"
@@ -113,7 +115,8 @@ async def test_numbers_warnings_formulas_and_dates_in_the_preview(bot_env):
     assert "新增 1 件" in text
     await office.ask_press("导入", timeout=15)
     assert len(bot_env.store.cases()) == before + 1
-    assert len(bot_env.store.find_by_number("0484")) == 1 and not bot_env.store.find_by_number("484")
+    assert len(bot_env.store.find_by_number("0484")) == 1
+    assert not bot_env.store.find_by_number("484")
     new = bot_env.store.find_by_number("0950")[0]
     assert new.clocks["opinion"].met == MET_UNKNOWN and not new.clocks["opinion"].open
 
@@ -128,7 +131,8 @@ async def test_the_first_admin_s_own_row_links_the_admin(tmp_path, time_source):
         admin = env.store.person_by_telegram(ADMIN_ID)
         assert admin.name == "管理员10000"
         office = env.user(ADMIN_ID)
-        data = f"姓名,职务,处室,分管处室,Telegram\n周敏,办公室,办公室,,{ADMIN_ID}\n张三,承办人,综合处,,\n"
+        data = (f"姓名,职务,处室,分管处室,Telegram\n周敏,办公室,办公室,,{ADMIN_ID}\n"
+                "张三,承办人,综合处,,\n")
         status = await send_file(env, office, "people.csv", data.encode(), caption="人员名单")
         assert "新增 1 人,更新 1 人" in status.text and "已关联到本行的周敏" in status.text
         person = env.store.person_by_telegram(ADMIN_ID)

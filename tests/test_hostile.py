@@ -340,7 +340,8 @@ def test_uploaded_files_that_are_not_ledgers_are_answered_and_change_nothing(bot
 
 def test_a_huge_csv_is_refused_without_a_change(bot):
     office = bot.users["office"]
-    huge = b"\xef\xbb\xbf" + ("类型,编号,标题\n" + "建议,0484,=cmd|' /C calc'!A0\n" * 400_000).encode()
+    huge = b"\xef\xbb\xbf" + ("类型,编号,标题\n"
+                             + "建议,0484,=cmd|' /C calc'!A0\n" * 400_000).encode()
     assert len(huge) > 10 * 2**20
     before, errors = bot.files(), len(bot.errors.records)
 
@@ -382,7 +383,8 @@ FORMULAS = ["=cmd|' /C calc'!A0", "=1+1", "+1+1", "-2+3", "@SUM(A1:A2)",
 
 
 @settings(max_examples=30, deadline=None, derandomize=True)
-@given(formulas=st.lists(st.sampled_from(FORMULAS) | st.from_regex(r"[=+\-@].{0,20}", fullmatch=True),
+@given(formulas=st.lists(st.sampled_from(FORMULAS)
+                         | st.from_regex(r"[=+\-@].{0,20}", fullmatch=True),
                          min_size=1, max_size=4))
 def test_formulas_in_imported_cells_are_escaped_in_the_export(tmp_path_factory, formulas):
     from openpyxl import load_workbook

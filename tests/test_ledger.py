@@ -73,14 +73,6 @@ def csv_bytes(rows: list[list], header: list[str] = HEADER, bom: bool = True,
     return (b"\xef\xbb\xbf" + data) if bom else data
 
 
-@pytest.fixture
-def people_store(store):
-    with store.transaction():
-        for p in sample_people():
-            store.add_person(p, "test")
-    return store
-
-
 def problems(result) -> list[tuple[int, str, str]]:
     return [(p.row, p.column, p.key) for p in result.problems]
 
@@ -208,7 +200,7 @@ def test_duplicate_key_in_the_file_names_the_first_row(people_store):
 
 def test_missing_required_column_and_stray_cells(people_store):
     header = [h for h in HEADER if h != "办理方式"]
-    rows = [[v for h, v in zip(HEADER, r) if h != "办理方式"] for r in good_rows()]
+    rows = [[v for h, v in zip(HEADER, r, strict=True) if h != "办理方式"] for r in good_rows()]
     rows[1] = rows[1] + ["", "stray"]
     result = import_ledger(people_store, xlsx(rows, header=header), "c.xlsx", today=TODAY)
     found = problems(result)
@@ -398,7 +390,7 @@ def store_factory(tmp_path, time_source):
 def test_formula_escaping_is_reversible():
     for text in ("=1+1", "+86 871", "-", "@sum", "'=x", "''@y", "'plain", "plain", "a=b"):
         escaped = escape_cell(text)
-        assert not escaped[:1] in ("=", "+", "-", "@")
+        assert escaped[:1] not in ("=", "+", "-", "@")
         assert unescape_cell(escaped) == text
 
 

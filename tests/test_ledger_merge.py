@@ -10,15 +10,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
-from bot.domain.rules import Rules, publish_due
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
-from test_ledger import CPPCC, HEADER, NPC, TODAY, good_rows, people_store, row, xlsx  # noqa: F401
+from test_ledger import CPPCC, HEADER, NPC, TODAY, good_rows, row, xlsx
 
 from bot.domain.ledgerrules import clocks_met_by_stage, mark_met_unknown, merge_conflict
 from bot.domain.model import MET_UNKNOWN, Case, Clock, Consultation
+from bot.domain.rules import Rules, publish_due
 from bot.domain.timeutil import TZ, SetTime
 from bot.sample import sample_people
 from data.ledger import StalePreview, apply_plan, export_ledger, import_ledger, import_people
@@ -27,7 +26,8 @@ from data.ledger_read import read_sheet
 from data.store import Store
 
 KEY_0484 = ("suggestion", 2020, "0484", NPC)
-FULL = HEADER + ["答复类别", "满意度", "答复日期", "意见提交日期", "公开日期", "协商记录", "续办时限"]
+FULL = HEADER + ["答复类别", "满意度", "答复日期", "意见提交日期", "公开日期", "协商记录",
+                 "续办时限"]
 
 
 def chat_work(store) -> Case:
@@ -118,8 +118,8 @@ def test_the_office_s_own_edits_after_an_export_are_applied(people_store):
 
 
 def test_a_new_value_fills_a_blank_and_a_dropped_consultation_is_a_conflict(people_store):
-    full_rows = [r + ["", "", "", "", "", "2020-05-12 面商 杨艳芳代表\n2020-05-20 电话 杨艳芳代表", ""]
-                 for r in good_rows()]
+    consulted = "2020-05-12 面商 杨艳芳代表\n2020-05-20 电话 杨艳芳代表"
+    full_rows = [r + ["", "", "", "", "", consulted, ""] for r in good_rows()]
     import_ledger(people_store, xlsx(full_rows, header=FULL), "c.xlsx", today=TODAY)
     rows = [list(r) for r in full_rows]
     rows[0][15] = "A"                                     # a class where there was none
@@ -396,8 +396,8 @@ def test_an_admin_renamed_since_start_is_not_taken_for_a_new_row(store):
     admin.name = "周敏"
     store.save_person(admin, "周敏")
     rows = [["李华", "办公室", "办公室", "", "424243"]]
-    result = import_people(store, xlsx(rows, header=["姓名", "职务", "处室", "分管处室", "Telegram"]),
-                           "people.xlsx")
+    header = ["姓名", "职务", "处室", "分管处室", "Telegram"]
+    result = import_people(store, xlsx(rows, header=header), "people.xlsx")
     assert [p.key for p in result.problems] == ["ledger.err.telegram_taken"]
     assert store.person_by_telegram(424243).name == "周敏"
 

@@ -14,9 +14,15 @@ import pytest
 
 from bot.cli import main
 from bot.domain.timeutil import TZ, SetTime
-from data.backup import (BackupError, backup_time, check_backup, list_backups, make_backup,
-                         read_backup)
 from data import legacy
+from data.backup import (
+    BackupError,
+    backup_time,
+    check_backup,
+    list_backups,
+    make_backup,
+    read_backup,
+)
 from data.storage import DB_NAME
 from data.store import Store
 from tests import dbfiles

@@ -35,7 +35,8 @@ def mk(number, *, division="综合处", handler="张三", clocks=None, role="lea
     c = Case(kind=kind, number=number, year=year, title=title or f"关于第{number}号事项的建议",
              role=role, division=division, handler=handler, stage=stage, proposers=proposers,
              lead_unit=lead_unit,
-             clocks={k: v if isinstance(v, Clock) else Clock(**v) for k, v in (clocks or {}).items()},
+             clocks={k: v if isinstance(v, Clock) else Clock(**v)
+                     for k, v in (clocks or {}).items()},
              handler_id=IDS.get(handler, 0), **kw)
     c.id = int(re.sub(r"\D", "", number) or 0)
     return c
@@ -173,7 +174,8 @@ def test_due_in_a_period_one_line_per_case():
     text = qt.due_text(a, paginate(a.items, 1, 10), "zh", TODAY)
     assert "10月19日至11月1日到期 3 件" in text
     empty = due(cases, D(2021, 1, 1), D(2021, 1, 31), TODAY, CAL)
-    assert qt.due_text(empty, paginate(empty.items, 1, 10), "en", TODAY).startswith("📅 Nothing due")
+    text = qt.due_text(empty, paginate(empty.items, 1, 10), "en", TODAY)
+    assert text.startswith("📅 Nothing due")
 
 
 def test_mine_by_urgency():

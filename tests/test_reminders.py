@@ -16,10 +16,17 @@ import pytest
 
 from bot.cli import main
 from bot.domain.model import Case, Clock, Person
-from bot.domain.queries import is_open
 from bot.domain.people import link_handler
-from bot.domain.reminders import (CASES_PER_PART, MAX_PARTS, Chain, plan_json, render_digest,
-                                  render_weekly, weekly_summary)
+from bot.domain.queries import is_open
+from bot.domain.reminders import (
+    CASES_PER_PART,
+    MAX_PARTS,
+    Chain,
+    plan_json,
+    render_digest,
+    render_weekly,
+    weekly_summary,
+)
 from bot.domain.reminders import plan_reminders as _plan_reminders
 from bot.domain.rules import Rules
 from bot.domain.workcal import WorkCalendar
@@ -133,8 +140,8 @@ def test_unlinked_handler_is_in_the_plan_and_the_office_is_told(sample_year):
     assert {ln.number for ln in ma.lines} == {"0203", "0312", "0376"}
     office = by_name(digests)["周敏"]
     assert {ln.number for ln in office} == {"0203", "0312", "0376"}
-    assert all(ln.level == 2 and "马骏未关联Telegram" in ln.why("zh") and "定人员未落实" in ln.why("zh")
-               for ln in office)
+    assert all(ln.level == 2 and "马骏未关联Telegram" in ln.why("zh")
+               and "定人员未落实" in ln.why("zh") for ln in office)
     # nobody else hears about 马骏's cases before they are overdue
     assert all(ln.number not in {"0203", "0312", "0376"}
                for d in digests if d.name not in ("马骏", "周敏") for ln in d.lines)

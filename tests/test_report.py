@@ -109,7 +109,7 @@ def year_plans(draw):
     """(kind, role, continuation, due, met, consulted_on, reply class) per case."""
     n = draw(st.integers(0, 40))
     plans = []
-    for i in range(n):
+    for _ in range(n):
         role = draw(st.sampled_from(ROLES))
         continuation = role == "lead" and draw(st.integers(0, 4)) == 0
         due = dt.date(2021, 6, 30) + dt.timedelta(days=draw(st.integers(-60, 60)))
@@ -125,7 +125,8 @@ def build(plans) -> list[Case]:
     cases = []
     for i, (kind, role, continuation, due, met, consulted, klass) in enumerate(plans):
         case = Case(kind=kind, number=f"{i:04d}", year=2021, title=f"件{i}", role=role,
-                    session="省十三届人大四次会议" if kind == "suggestion" else "省政协十二届四次会议",
+                    session=("省十三届人大四次会议" if kind == "suggestion"
+                             else "省政协十二届四次会议"),
                     lead_unit="省商务厅" if role in ("co", "joint") else "",
                     continuation=continuation,
                     origin_session="省十三届人大二次会议" if continuation else "",

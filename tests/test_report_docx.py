@@ -7,10 +7,10 @@ import io
 
 import docx
 import pytest
-from openpyxl import load_workbook
 from docx.oxml.ns import qn
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from bot.cli import main
 from bot.domain.model import Case, Clock, Consultation
@@ -46,8 +46,9 @@ def test_the_sample_report_reads_like_the_seed_report():
     assert texts[0] == "省投资促进局关于报送2020年度人大代表建议和政协提案办理工作总结的报告"
     assert "省政府办公厅:" in texts
     # the figures paragraph, word for word as the seed report's second paragraph
-    assert ("2020年,省投资促进局承办省十三届人大三次会议人大代表建议8件(含2件工作参考),其中:主(独)办1件,"
-            "协办5件;承办省政协十二届三次会议政协提案13件,其中:主(分)办0件,会办13件。") in texts
+    assert ("2020年,省投资促进局承办省十三届人大三次会议人大代表建议8件(含2件工作参考),"
+            "其中:主(独)办1件,协办5件;承办省政协十二届三次会议政协提案13件,"
+            "其中:主(分)办0件,会办13件。") in texts
     assert render_paragraph(fig, "zh") in texts and render_continuation(fig, "zh") in texts
     assert any("第0153号、第0197号、第0399号3件办结答复" in p for p in texts)
     headings = [p for p in texts if p[:2] in ("一、", "二、", "三、", "四、", "五、", "六、")]
@@ -120,7 +121,8 @@ def generated_year(draw) -> list[Case]:
         role = draw(st.sampled_from(ROLES))
         continuation = role == "lead" and draw(st.booleans())
         case = Case(kind=kind, number=f"{i:04d}", year=2021, title=f"件{i}", role=role,
-                    session="省十三届人大四次会议" if kind == "suggestion" else "省政协十二届四次会议",
+                    session=("省十三届人大四次会议" if kind == "suggestion"
+                             else "省政协十二届四次会议"),
                     lead_unit="省商务厅" if role in ("co", "joint") else "",
                     continuation=continuation,
                     origin_session="省十三届人大二次会议" if continuation else "",
@@ -158,7 +160,7 @@ def test_a_generated_years_document_holds_its_figures(cases):
     # one table per kind that has cases; the totals row sums the rows
     kinds = [k for k in ("suggestion", "proposal") if any(r.kind == k for r in fig.timeliness)]
     assert len(doc.tables) == len(kinds)
-    for table, kind in zip(doc.tables, kinds):
+    for table, kind in zip(doc.tables, kinds, strict=True):
         cells = table_cells(table)
         total = cells[-1]
         assert total[0] == "合计"
@@ -193,7 +195,8 @@ def test_command_line_writes_the_docx(data_dir, tmp_path, capsys):
     assert code == 0 and "report.docx" in err
     texts = paragraphs(docx.Document(str(out)))
     assert "省人民政府办公厅:" in texts and texts[-1] == "2020年9月11日"
-    assert any(p.startswith("2020年,省投资促进局承办省十三届人大三次会议人大代表建议8件") for p in texts)
+    assert any(p.startswith("2020年,省投资促进局承办省十三届人大三次会议人大代表建议8件")
+               for p in texts)
     xlsx = tmp_path / "report.xlsx"
     assert main(["report", "--year", "2020", "--xlsx", str(xlsx)]) == 0
     assert len(load_workbook(xlsx).worksheets[0]._images) == 1  # with the progress chart

@@ -83,7 +83,8 @@ def test_unknown_rule():
 
 
 def test_rules_for_merges_default_then_year():
-    table = {"default": {"reply_months": 2, "opinion_due": "06-20"}, "2020": {"opinion_due": "06-25"}}
+    table = {"default": {"reply_months": 2, "opinion_due": "06-20"},
+             "2020": {"opinion_due": "06-25"}}
     assert rules_for(2020, table).opinion_due == "06-25"
     assert rules_for(2020, table).reply_months == 2
     assert rules_for(2021, table).opinion_due == "06-20"

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.model import Case, Clock
+from bot.domain.rules import Rules, rules_for
 from bot.domain.status import (
     DEFAULT_ESCALATION,
     StatusReader,
@@ -13,7 +14,6 @@ from bot.domain.status import (
     escalation_level,
     next_deadline,
 )
-from bot.domain.rules import Rules, rules_for
 from bot.domain.workcal import WorkCalendar
 
 CAL = WorkCalendar()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
-
 import sqlite3
 
 import orjson
@@ -17,11 +16,22 @@ from bot.domain.model import Case, Clock, Consultation, Person, ValidationError
 from bot.domain.timeutil import TZ, SetTime
 from bot.sample import sample_cases, sample_people
 from data import storage as storage_mod
-from data.store import (DuplicateCase, DuplicatePerson, StaleCase, Store, StoreCorrupt,
-                        StoreError,
-                        StoreLocked, StoreReadOnly, StoreSchemaError, StoreWriteError,
-                        TransactionAborted, UnknownRecord, _load_case)
 from data.storage import DB_NAME
+from data.store import (
+    DuplicateCase,
+    DuplicatePerson,
+    StaleCase,
+    Store,
+    StoreCorrupt,
+    StoreError,
+    StoreLocked,
+    StoreReadOnly,
+    StoreSchemaError,
+    StoreWriteError,
+    TransactionAborted,
+    UnknownRecord,
+    _load_case,
+)
 from tests import dbfiles
 
 NOW = dt.datetime(2020, 6, 29, 9, 0, tzinfo=TZ)
@@ -78,7 +88,8 @@ def test_save_case_writes_one_event_per_changed_field_and_bumps_version(db, cloc
     events = db.history(case.id)
     assert [e.field for e in events] == ["created", "handler", "stage", "clocks.reply"]
     stage = events[2]
-    assert (stage.who, stage.old, stage.new, stage.note) == ("王五", "registered", "assigned", "交办")
+    assert ((stage.who, stage.old, stage.new, stage.note)
+            == ("王五", "registered", "assigned", "交办"))
     assert events[3].old is None and events[3].new["due"] == "2020-07-10"
     assert db.history(case.id, limit=2) == events[-2:]
     assert db.get_case(case.id).deadline == "2020-07-10"

@@ -8,8 +8,7 @@ import datetime as dt
 import pytest
 
 from data.store import Store
-from data.tables import (ExtensionRequests, JoinRequests, ReminderAcks, ReminderRuns,
-                         SendLog)
+from data.tables import ExtensionRequests, JoinRequests, ReminderAcks, ReminderRuns, SendLog
 
 DAY = dt.date(2020, 6, 30)
 

@@ -76,7 +76,8 @@ def test_nfc_makes_composed_and_decomposed_one():
 def test_the_model_refuses_control_characters_with_a_clear_message(bad):
     with pytest.raises(ValidationError) as err:
         Case(kind="proposal", number="0001", year=2020, role="joint", title=f"标题{bad}")
-    assert f"U+{ord(bad):04X}" in err.value.render("zh") and "请删除后重新输入" in err.value.render("zh")
+    zh = err.value.render("zh")
+    assert f"U+{ord(bad):04X}" in zh and "请删除后重新输入" in zh
     assert "remove them" in err.value.render("en")
 
 

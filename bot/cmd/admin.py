@@ -12,7 +12,8 @@ from bot.texts import t
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("admin", help="管理员 / office admins")
     admin_sub = p.add_subparsers(dest="admin_command", metavar="ACTION", required=True)
-    add = admin_sub.add_parser("add", help="把 Telegram 用户设为办公室管理员 / make a Telegram user an office admin")
+    add = admin_sub.add_parser("add", help="把 Telegram 用户设为办公室管理员 / "
+                                           "make a Telegram user an office admin")
     add.add_argument("telegram_id", help="Telegram 数字 ID / numeric Telegram id")
     add.add_argument("--lang", choices=("zh", "en"), default="zh")
     add.set_defaults(func=cmd_admin_add)

@@ -12,8 +12,9 @@ that would undo work (a stage moving back, a value dropped, a field changed in c
 the last import or export) is a conflict: listed with case, field, stored and file value,
 and applied only with ``--overwrite``. ``--dry-run`` lists the same and writes nothing.
 
-Exit status: 0 done (conflicts left out are listed, not an error); 1 the file has bad rows (nothing imported, or with ``--partial`` the
-good rows imported and the bad ones listed); 2 bad input (an unreadable file, a bad
+Exit status: 0 done (conflicts left out are listed, not an error); 1 the file has bad rows
+(nothing imported, or with ``--partial`` the good rows imported and the bad ones listed);
+2 bad input (an unreadable file, a bad
 option); 3 the data store cannot be used (the bot holds it for writing). Messages are in
 Chinese unless ``--lang en``. The data store is ``DUBAN_DATA_DIR`` (default ``./var``).
 """
@@ -27,8 +28,8 @@ import time
 from pathlib import Path
 from typing import IO
 
-from bot.domain.model import ValidationError
 from bot.cmd.common import guarded, open_data_store
+from bot.domain.model import ValidationError
 from bot.texts import t
 
 WHO = "cli"
@@ -43,7 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     writing = argparse.ArgumentParser(add_help=False, parents=[common])
     writing.add_argument("--partial", action="store_true",
-                         help="只导入无误的行,列出有问题的行 / import the good rows, list the bad ones")
+                         help="只导入无误的行,列出有问题的行 / "
+                              "import the good rows, list the bad ones")
     writing.add_argument("--dry-run", action="store_true",
                          help="只检查,不写入 / check only, write nothing")
     writing.add_argument("--who", default=WHO, help="记入历史的操作人 / the name history records")

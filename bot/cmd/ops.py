@@ -23,10 +23,12 @@ from bot.texts import t
 
 def register(sub: argparse._SubParsersAction) -> None:
     lang = argparse.ArgumentParser(add_help=False)
-    lang.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言 / output language")
+    lang.add_argument("--lang", choices=("zh", "en"), default="zh",
+                      help="输出语言 / output language")
 
     p = sub.add_parser("backup", parents=[lang],
-                       help="备份数据到 DATA_DIR/backups/ / back up the data into DATA_DIR/backups/")
+                       help="备份数据到 DATA_DIR/backups/ / "
+                            "back up the data into DATA_DIR/backups/")
     p.add_argument("--keep", type=int, default=None, metavar="N",
                    help="保留最近 N 份(默认 14)/ keep the newest N (default 14)")
     p.add_argument("--list", action="store_true", help="列出已有备份 / list the backups")
@@ -40,7 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("check", parents=[lang],
                        help="检查数据库与历史记录是否一致 / verify the database and its history")
-    p.add_argument("--backup", metavar="FILE", help="检查一个备份文件 / check a backup file instead")
+    p.add_argument("--backup", metavar="FILE",
+                   help="检查一个备份文件 / check a backup file instead")
     p.set_defaults(func=cmd_check)
 
 

@@ -34,9 +34,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dry-run", action="store_true", help="只预览,不发送 / preview, send nothing")
     p.add_argument("--json", action="store_true", help="以 JSON 输出计划 / print the plan as JSON")
     p.add_argument("--sample", action="store_true",
-                   help="用2020年演示数据(当天早上的状态)/ the 2020 demo data as it stood that morning")
+                   help="用2020年演示数据(当天早上的状态)/ "
+                        "the 2020 demo data as it stood that morning")
     p.add_argument("--lang", choices=("zh", "en"), default=None,
-                   help="“why” 的语言,默认收件人的语言 / language of the texts, default each recipient's")
+                   help="“why” 的语言,默认收件人的语言 / "
+                        "language of the texts, default each recipient's")
     p.add_argument("--force", action="store_true",
                    help="允许发送今天之后某天的提醒 / allow sending a day after today")
     p.set_defaults(func=cmd_remind)
@@ -78,7 +80,8 @@ def print_preview(digests: list[Any], day: dt.date, lang: str | None) -> None:
     if not digests:
         print(t("remind.cli.nothing", out_lang, date=day.isoformat()))
     for d in digests:
-        telegram = str(d.telegram) if d.telegram is not None else t("remind.cli.no_telegram", out_lang)
+        telegram = (str(d.telegram) if d.telegram is not None
+                    else t("remind.cli.no_telegram", out_lang))
         print(t("remind.cli.to", out_lang, name=d.name, telegram=telegram, n=d.cases))
         if d.unreachable:
             print(t("remind.cli.cannot_reach", out_lang,
@@ -97,7 +100,8 @@ def cmd_remind(args: argparse.Namespace) -> int:
         return 2
     if not (args.json or args.dry_run):
         if args.sample:
-            print("--sample: " + t("remind.cli.help", lang) + " (--json / --dry-run)", file=sys.stderr)
+            print("--sample: " + t("remind.cli.help", lang) + " (--json / --dry-run)",
+                  file=sys.stderr)
             return 2
         from bot.domain.timeutil import SystemTime
 

@@ -90,7 +90,7 @@ def case_state(case: Case, reader: StatusReader, until: dt.date) -> str:
 
 def _cumulative(dates: Iterable[str]) -> tuple[tuple[str, int], ...]:
     counts = sorted(Counter(dates).items())
-    return tuple(zip((d for d, _ in counts), accumulate(n for _, n in counts)))
+    return tuple(zip((d for d, _ in counts), accumulate(n for _, n in counts), strict=True))
 
 
 def chart_data(cases: Iterable[Case], day: dt.date, cal: Calendar,

@@ -90,7 +90,7 @@ def _kind_rows(rows: list[TimelinessRow], lang: str | None) -> tuple[tuple[str, 
                  else t(f"role.{r.role}", lang))
         if r.applies:
             values = [r.total, r.on_time, r.late, r.undated, r.open, r.overdue]
-            total = [a + b for a, b in zip(total, values)]
+            total = [a + b for a, b in zip(total, values, strict=True)]
             out.append((label, *map(str, values)))
         else:
             total[0] += r.total

@@ -77,7 +77,8 @@ class _Year:
         return self.cum[-1]
 
 
-def _check_overrides(overrides: Mapping[str, Mapping[str, Any]] | None) -> dict[dt.date, tuple[str, str]]:
+def _check_overrides(
+        overrides: Mapping[str, Mapping[str, Any]] | None) -> dict[dt.date, tuple[str, str]]:
     out: dict[dt.date, tuple[str, str]] = {}
     for key, value in (overrides or {}).items():
         try:
