@@ -40,7 +40,8 @@ class Calendar(Protocol):
 
 
 class HasEscalation(Protocol):
-    escalation: Mapping[int, int]
+    @property
+    def escalation(self) -> Mapping[int, int]: ...
 
 
 RulesSource = Callable[[int], HasEscalation] | HasEscalation | Mapping[int, int] | None

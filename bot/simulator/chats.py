@@ -310,6 +310,7 @@ class SimChat:
     async def press(self, user: SimUser, label: str,
                     message: SimMessage | JSON | int | None = None) -> JSON:
         """``user`` presses the button ``label`` (on ``message`` or the newest one having it)."""
+        button: dict[str, Any] | None
         if message is None:
             msg, button = self.find_button(label)
         else:
@@ -318,7 +319,7 @@ class SimChat:
             if found is None or button is None:
                 raise LookupError(f"no button {label!r} on message {message!r}")
             msg = found
-        if "callback_data" not in button:
+        if button is None or "callback_data" not in button:
             raise LookupError(f"button {label!r} is not a callback button: {button}")
         return await self.press_data(user, msg.message_id, button["callback_data"])
 

@@ -352,10 +352,11 @@ class BotApiSimulator:
     def withhold_update(self, kind: str, payload: JSON) -> JSON:
         """An update Telegram would not give the bot (privacy mode): it gets an id, counts
         as handled at once, and is never delivered."""
-        update = {"update_id": self._next_update_id, kind: payload}
+        update_id = self._next_update_id
+        update = {"update_id": update_id, kind: payload}
         self._next_update_id += 1
         self.stats.updates_withheld += 1
-        self.mark_processed(update["update_id"])
+        self.mark_processed(update_id)
         return update
 
     def sees_in_group(self, msg: JSON) -> bool:
@@ -472,8 +473,10 @@ class BotApiSimulator:
         while True:
             wait = timeout if seen == mark else self.settle_seconds
             wait = min(wait, deadline - loop.time())
-            if wait <= 0 or not await chat.wait_activity(
-                    lambda seen=seen: chat.activity_count > seen, wait):
+            def moved(seen: int = seen) -> bool:
+                return chat.activity_count > seen
+
+            if wait <= 0 or not await chat.wait_activity(moved, wait):
                 break
             seen = chat.activity_count
         return chat.touched_since(mark)
@@ -896,7 +899,7 @@ class BotApiSimulator:
         user = pressed[0]
         answer = {"text": p.get_str("text"), "show_alert": p.get_bool("show_alert"),
                   "url": p.get_str("url"), "cache_time": p.get_int("cache_time")}
-        if len(answer["text"] or "") > 200:
+        if len(p.get_str("text") or "") > 200:
             raise bad_request("MESSAGE_TOO_LONG")
         user.answers.append(answer)
         if self.on_callback_answer is not None:
