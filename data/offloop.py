@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -28,8 +29,40 @@ _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 
 
-def _warm() -> None:
-    """In the worker, once: import the drawing libraries and register the CJK font."""
+def _follow_parent(parent: int) -> None:
+    """In the worker: die with the bot. A bot killed outright (SIGKILL, a crash) cannot shut
+    the pool down, and an orphaned worker would live on, holding the bot's standard streams
+    (a supervisor reading them waits for ever). Linux kills the worker when its parent dies
+    (PR_SET_PDEATHSIG); elsewhere, and should the parent die before that is set, a thread
+    notices the parent is gone within a second."""
+    import ctypes
+    import os
+    import signal
+    import sys
+    import time
+
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(0)
+            time.sleep(1.0)
+
+    if os.getppid() != parent:
+        os._exit(0)
+    threading.Thread(target=watch, name="offloop.parent", daemon=True).start()
+
+
+def _warm(parent: int) -> None:
+    """In the worker, once: follow the parent, import the drawing libraries and register the
+    CJK font."""
+    _follow_parent(parent)
     from data import charts, report_docx  # noqa: F401
 
     charts.cjk_font()
@@ -40,6 +73,7 @@ def executor() -> ProcessPoolExecutor:
     with _lock:
         if _pool is None:
             _pool = ProcessPoolExecutor(max_workers=1, initializer=_warm,
+                                        initargs=(os.getpid(),),
                                         mp_context=multiprocessing.get_context("spawn"))
         return _pool
 
