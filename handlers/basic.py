@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from telegram.ext import Application
 
 from bot.domain.access import active
@@ -101,45 +104,19 @@ async def unknown_command(c: Ctx) -> None:
     await c.reply(c.t("misc.unknown_command", command=esc(word[:40])))
 
 
-def known_commands(app: Application) -> frozenset[str]:
-    """Every command some handler before group 40 answers, conversations included."""
+def _commands(app: Application, key: str, keep: Callable[[Any], bool]) -> frozenset[str]:
+    """The commands of the handlers before group 40 that ``keep`` accepts, conversations
+    included; computed once per application (``bot_data[key]``)."""
     from telegram.ext import CommandHandler, ConversationHandler
 
-    cached = app.bot_data.get("_known_commands")
+    cached = app.bot_data.get(key)
     if cached is not None:
         return cached
     names: set[str] = set()
 
     def walk(handler) -> None:
         if isinstance(handler, CommandHandler):
-            names.update(handler.commands)
-        elif isinstance(handler, ConversationHandler):
-            for inner in (*handler.entry_points, *handler.fallbacks,
-                          *(h for hs in handler.states.values() for h in hs)):
-                walk(inner)
-
-    for group, handlers in app.handlers.items():
-        if group < 40:
-            for handler in handlers:
-                walk(handler)
-    app.bot_data["_known_commands"] = frozenset(names)
-    return app.bot_data["_known_commands"]
-
-
-def _answered_in_groups(app: Application) -> frozenset[str]:
-    """Commands some handler before group 40 answers in groups too (its filter is not
-    private-only), conversations included."""
-    from telegram.ext import CommandHandler, ConversationHandler
-
-    cached = app.bot_data.get("_group_commands")
-    if cached is not None:
-        return cached
-    names: set[str] = set()
-
-    def walk(handler) -> None:
-        if isinstance(handler, CommandHandler):
-            # a private-only filter shows in the filter's name
-            if "ChatType.PRIVATE" not in str(handler.filters):
+            if keep(handler):
                 names.update(handler.commands)
         elif isinstance(handler, ConversationHandler):
             for inner in (*handler.entry_points, *handler.fallbacks,
@@ -150,8 +127,20 @@ def _answered_in_groups(app: Application) -> frozenset[str]:
         if group < 40:
             for handler in handlers:
                 walk(handler)
-    cached = app.bot_data["_group_commands"] = frozenset(names)
-    return cached
+    found = app.bot_data[key] = frozenset(names)
+    return found
+
+
+def known_commands(app: Application) -> frozenset[str]:
+    """Every command some handler before group 40 answers, conversations included."""
+    return _commands(app, "_known_commands", lambda handler: True)
+
+
+def _answered_in_groups(app: Application) -> frozenset[str]:
+    """Commands some handler before group 40 answers in groups too (its filter is not
+    private-only: that shows in the filter's name), conversations included."""
+    return _commands(app, "_group_commands",
+                     lambda handler: "ChatType.PRIVATE" not in str(handler.filters))
 
 
 def register(app: Application) -> None:

@@ -44,7 +44,7 @@ import logging
 import os
 import secrets
 import warnings
-from collections.abc import Awaitable, Callable, Container, Sequence
+from collections.abc import Awaitable, Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
@@ -692,6 +692,22 @@ async def notify(c: Ctx, person: Person | None, text: Callable[[Ctx], str],
         log.info("could not notify %s: %s", person.name, exc)
         return False
     return True
+
+
+async def notify_all(c: Ctx, people: Iterable[Person], text: Callable[[Ctx], str],
+                     case: Case | None = None, rows: Callable[[Ctx], Rows] | None = None
+                     ) -> list[str]:
+    """:func:`notify` each of ``people`` once (by id); the names of those it reached, for
+    the "told: …" line (a message names only who really got it)."""
+    told: list[str] = []
+    seen: set[int] = set()
+    for person in people:
+        if person.id in seen:
+            continue
+        seen.add(person.id)
+        if await notify(c, person, text, case, rows):
+            told.append(person.name)
+    return told
 
 
 def shown(value: str, limit: int = MAX_SHOWN) -> str:

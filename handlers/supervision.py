@@ -41,6 +41,7 @@ from handlers.registration import (
     add_flow,
     entry,
     notify,
+    notify_all,
     shown,
 )
 from handlers.update import (
@@ -111,13 +112,10 @@ async def _finish_notice(c: Ctx, st: FlowState) -> None:
     if case is None:
         return
     notice = issued["notice"]
-    told = []
-    for person in _recipients(c, case):
-        if await notify(c, person, lambda pc: pc.t(
-                "sv.notify.notice", by=esc(c.who), title=case_title(case, pc.lang),
-                text=shown(notice.text), due=notice.due),
-                case=None, rows=lambda pc: answer_rows(pc, case, notice.id)):
-            told.append(person.name)
+    told = await notify_all(c, _recipients(c, case), lambda pc: pc.t(
+        "sv.notify.notice", by=esc(c.who), title=case_title(case, pc.lang),
+        text=shown(notice.text), due=notice.due),
+        rows=lambda pc: answer_rows(pc, case, notice.id))
     if told:
         text = c.t("sv.done.notice", due=notice.due, names=esc("、".join(told)))
     else:
@@ -235,14 +233,10 @@ def _handler_of(c: Ctx, case: Case) -> Person | None:
 
 
 async def _tell_reviewers(c: Ctx, case: Case) -> list[str]:
-    told = []
     draft = shown(case.draft_text, 600) if case.draft_text else ""
-    for person in _reviewers(c, case):
-        if await notify(c, person, lambda pc: pc.t(
-                "sv.notify.review", title=case_title(case, pc.lang), by=esc(c.who),
-                draft=draft or pc.t("sv.no_draft_text")), case):
-            told.append(person.name)
-    return told
+    return await notify_all(c, _reviewers(c, case), lambda pc: pc.t(
+        "sv.notify.review", title=case_title(case, pc.lang), by=esc(c.who),
+        draft=draft or pc.t("sv.no_draft_text")), case)
 
 
 def _position(c: Ctx, case: Case) -> str:

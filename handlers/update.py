@@ -60,6 +60,7 @@ from handlers.registration import (
     entry,
     handler_choices,
     notify,
+    notify_all,
     shown,
     start_flow,
 )
@@ -477,14 +478,10 @@ async def _finish_satisfaction(c: Ctx, st: FlowState) -> None:
         await done(c, st, case, c.t("upd.done.satisfaction", value=label))
         return
     people = c.store.people()
-    told: list[str] = []
-    for person in [*wf.division_heads(people, case.division), *wf.office_people(people)]:
-        if person.name in told:
-            continue
-        if await notify(c, person, lambda pc: pc.t("upd.notify.unsatisfied", by=esc(c.who),
-                                                   title=case_title(case, pc.lang),
-                                                   due=case.deadline), case):
-            told.append(person.name)
+    told = await notify_all(
+        c, [*wf.division_heads(people, case.division), *wf.office_people(people)],
+        lambda pc: pc.t("upd.notify.unsatisfied", by=esc(c.who),
+                        title=case_title(case, pc.lang), due=case.deadline), case)
     if told:
         text = c.t("upd.done.reopened", due=case.deadline, names=esc("、".join(told)))
     else:
@@ -549,14 +546,10 @@ async def _finish_extension(c: Ctx, st: FlowState) -> None:
     doc.pop("id")
     request.id = ExtensionRequests(c.store).add(doc)
     deciders = wf.extension_deciders(case, c.store.people(), c.person)
-    told = []
-    for person in deciders:
-        if await notify(c, person, lambda pc: pc.t(
-                "upd.notify.ext_request", by=esc(request.requested_by),
-                title=case_title(case, pc.lang), old=request.old_due, new=request.new_due,
-                reason=shown(request.reason)),
-                case=None, rows=lambda pc: decision_rows(pc, request.id)):
-            told.append(person.name)
+    told = await notify_all(c, deciders, lambda pc: pc.t(
+        "upd.notify.ext_request", by=esc(request.requested_by),
+        title=case_title(case, pc.lang), old=request.old_due, new=request.new_due,
+        reason=shown(request.reason)), rows=lambda pc: decision_rows(pc, request.id))
     if told:
         await c.reply(c.t("upd.done.ext_requested", new=request.new_due,
                           names=esc("、".join(told))))
