@@ -95,6 +95,11 @@ def cmd_console(args: argparse.Namespace) -> int:
         return 2
 
 
+#: where ``duban console --sample`` starts without ``--now``: a working morning of the demo
+#: year, the day before the co-handling opinions are due
+DEMO_MORNING = "2020-06-29T09:00"
+
+
 class Console:
     """The bot against the local simulator; you type as one of its users."""
 
@@ -112,7 +117,8 @@ class Console:
         from bot.simulator import BotApiSimulator
 
         args = self.args
-        time = SetTime(parse_moment(args.now)) if args.now else SystemTime()
+        now = args.now or (DEMO_MORNING if args.sample else None)
+        time = SetTime(parse_moment(now)) if now else SystemTime()
         env = dict(os.environ)
         tmp = None
         if args.sample:
@@ -128,7 +134,9 @@ class Console:
         store = open_store(config.data_dir, time)
         try:
             if args.sample:
-                load_sample(store, time.today() if args.now else None)
+                load_sample(store, time.today() if now else None)
+                if not args.now:  # the demo's own working morning, and the console says so
+                    self.say(t("console.demo_now", base.lang, now=DEMO_MORNING.replace("T", " ")))
             bootstrap(store, config)
             app = create_app(config, store, time)
             install_processing_hook(app, sim)

@@ -73,6 +73,10 @@ MESSAGES.update({
         "zh": "[控制台] 机器人没有及时回应。",
         "en": "[console] The bot did not answer in time.",
     },
+    "console.demo_now": {
+        "zh": "[控制台] 演示数据:时钟设在 {now}(2020年的一个工作日早上);用 --now 换一个时刻。",
+        "en": "[console] Demo data: the clock is set to {now} (a working morning of 2020); --now sets another moment.",
+    },
     "console.sample_who": {"zh": "演示数据", "en": "demo data"},
 })
 
