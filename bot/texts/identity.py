@@ -2,7 +2,7 @@
 
 MESSAGES = {
     "join.namesake_linked": {
-        "zh": "⚠ 名单中已有同名人员 {others}(已绑定Telegram)。若是另一位,请选“都不是,新建人员”。",
+        "zh": "⚠ 名单中已有同名人员 {others}(已关联Telegram)。若是另一位,请选“都不是,新建人员”。",
         "en": "⚠ The list already has {others} of that name (linked to Telegram). If this is someone else, choose “none of them: a new person”.",
     },
     "join.namesake_new": {

@@ -55,7 +55,7 @@ MESSAGES = {
               "it cannot be registered twice.",
     },
     "store.duplicate_telegram": {
-        "zh": "Telegram 账号 {telegram} 已绑定给 {name},一个账号只能对应一个人。",
+        "zh": "Telegram 账号 {telegram} 已关联给 {name},一个账号只能对应一个人。",
         "en": "Telegram account {telegram} is linked to {name} already; an account belongs to "
               "one person only.",
     },

@@ -130,7 +130,7 @@ MESSAGES = {
     "new.btn.edit": {"zh": "修改…", "en": "change…"},
     "new.btn.cancel": {"zh": "取消", "en": "cancel"},
     "new.default_date": {"zh": "默认 {date}", "en": "default {date}"},
-    "new.unlinked": {"zh": "{name}(未绑定)", "en": "{name} (not linked)"},
+    "new.unlinked": {"zh": "{name}(未关联)", "en": "{name} (not linked)"},
     "new.no_deadline": {"zh": "无(工作参考)", "en": "none (work reference)"},
     "new.deadline_default": {"zh": "{date}(默认)", "en": "{date} (default)"},
     "new.duplicate": {
@@ -143,7 +143,7 @@ MESSAGES = {
         "en": "📌 {by} assigned you a new case; deadline: <b>{deadline}</b>.",
     },
     "new.handler_unlinked": {
-        "zh": "注意:{name} 尚未绑定 Telegram,无法通知,请另行告知。",
+        "zh": "注意:{name} 尚未关联 Telegram,无法通知,请另行告知。",
         "en": "Note: {name} has no linked Telegram account and could not be told; please tell them yourself.",
     },
 
