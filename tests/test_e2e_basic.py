@@ -76,3 +76,14 @@ async def test_groups_get_only_help(bot_env):
     assert "私聊" in texts(reply) and "招商引资" not in texts(reply)
     reply = await group.ask(zhang, "/help")
     assert "/case" in texts(reply)
+
+
+async def test_help_shows_each_position_the_commands_it_may_use(bot_env):
+    office = "\n".join(m.text for m in await bot_env.user("周敏").ask("/help"))
+    handler = "\n".join(m.text for m in await bot_env.user("张三").ask("/help"))
+    for command in ("/export", "/people", "/health", "/new", "/report", "/requests"):
+        assert command in office, command
+    for command in ("/export", "/people", "/health", "/new", "/report"):
+        assert command not in handler, command
+    for command in ("/mine", "/case", "/update", "/history", "/progress", "/person"):
+        assert command in handler, command
