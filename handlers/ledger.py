@@ -287,7 +287,8 @@ async def export_cmd(c: Ctx) -> None:
         return
     cases = c.store.cases(year)
     if not cases:
-        await c.reply(c.t("lc.no_cases", year=year or c.t("lc.all_years")))
+        await c.reply(c.t("lc.no_cases", year=c.t("q.progress_year", year=year) if year
+                          else c.t("lc.all_years")))
         return
     status = await c.reply(c.t("lc.exporting", n=len(cases)))
     data = await in_child(await export_bytes(c.store, year, c.today))  # rendered off the loop
@@ -308,7 +309,7 @@ async def report_cmd(c: Ctx) -> None:
         return
     cases = c.store.cases(year)
     if not cases:
-        await c.reply(c.t("lc.no_cases", year=year))
+        await c.reply(c.t("lc.no_cases", year=c.t("q.progress_year", year=year)))
         return
     unit = c.store.get_setting(UNIT_SETTING, "") or ""
     # the figures and their text off the loop (a thread, on the immutable cases); the files

@@ -336,3 +336,11 @@ def test_help_and_unknown_texts():
     assert qt.help_text("en").count("/") >= 8
     assert qt.case_button_label(mk("0484", title="关于招商引资工作的建议")) == "0484 招商引资工作"
     assert qt.short_title("关于支持怒江打造“绿色食品牌”的建议", 8) == "支持怒江打造“…"
+
+
+def test_a_one_day_period_is_said_once():
+    day = D(2020, 7, 2)
+    text = qt.due_text(due([], day, day, TODAY, CAL), paginate((), 1, 10), "zh")
+    assert "7月2日" in text and "至" not in text
+    text = qt.due_text(due([], day, day, TODAY, CAL), paginate((), 1, 10), "en")
+    assert "–" not in text

@@ -177,10 +177,13 @@ def due_text(answer: DueAnswer, page: Page[Item], lang: str | None,
              today: dt.date | None = None) -> str:
     start, end = fmt_date(answer.start, lang, today), fmt_date(answer.end, lang, today)
     open_end = answer.end >= OPEN_END  # "国庆节后", "10月9日以后": from that day on
+    # one day is said once: "7月2日", never "7月2日至7月2日"
+    one_day = answer.start == answer.end
+    none_key = "sv.due_none_from" if open_end else "q.due_none_day" if one_day else "q.due_none"
+    head_key = "sv.due_head_from" if open_end else "q.due_head_day" if one_day else "q.due_head"
     if not answer.items:
-        return t("sv.due_none_from" if open_end else "q.due_none", lang, start=start, end=end)
-    lines = [t("sv.due_head_from" if open_end else "q.due_head", lang, start=start, end=end,
-               total=answer.total)]
+        return t(none_key, lang, start=start, end=end)
+    lines = [t(head_key, lang, start=start, end=end, total=answer.total)]
     for item in page.items:
         lines += item_lines(item, lang, today)
     lines += page_footer(page, lang)

@@ -60,6 +60,8 @@ MESSAGES = {
     # -- due
     "q.due_head": {"zh": "📅 {start}至{end}到期 {total} 件", "en": "📅 {total} due {start}–{end}"},
     "q.due_none": {"zh": "📅 {start}至{end}没有到期事项。", "en": "📅 Nothing due {start}–{end}."},
+    "q.due_head_day": {"zh": "📅 {start}到期 {total} 件", "en": "📅 {total} due {start}"},
+    "q.due_none_day": {"zh": "📅 {start}没有到期事项。", "en": "📅 Nothing due {start}."},
     # -- mine
     "q.mine_head": {"zh": "📋 您的在办件 {total} 件", "en": "📋 Your open cases: {total}"},
     "q.mine_none": {"zh": "📋 您目前没有在办件。", "en": "📋 You have no open cases."},
