@@ -193,3 +193,16 @@ def test_writes_wait_for_the_lock_but_questions_do_not(capsys, data_dir):
         assert run(capsys, "rules", "show")[0] == 0
     finally:
         holder.close()
+
+
+def test_command_line_changes_are_recorded_under_the_operator(capsys, data_dir):
+    import getpass
+
+    from bot.cmd.common import operator
+    from data.store import Store
+
+    assert operator() == f"{getpass.getuser()}(命令行)"
+    code, _, _ = run(capsys, "rules", "set", "--year", "2020", "warn_workdays", "4")
+    assert code == 0
+    with Store.open(data_dir, readonly=True) as store:
+        assert store.setting_history("rules")[-1]["who"] == operator()

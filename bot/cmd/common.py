@@ -14,6 +14,18 @@ from bot.domain.model import ValidationError
 Command = Callable[[argparse.Namespace], int]
 
 
+def operator() -> str:
+    """Who runs a command, as history records it: the system user's name, marked as the
+    command line (``--who`` names someone else where a command takes it)."""
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        user = ""
+    return f"{user}(命令行)" if user else "命令行"
+
+
 def guarded(func: Command) -> Command:
     """Errors the user must read go to stderr: a bad file or value exits 2, an unusable
     store 3. ``args.lang`` picks the language."""

@@ -26,13 +26,13 @@ import datetime as dt
 import sys
 from typing import Any
 
-from bot.cmd.common import guarded, open_data_store
+from bot.cmd.common import guarded, open_data_store, operator
 from bot.domain.model import ValidationError
 from bot.texts import t
 
 CALENDAR_SETTING = "calendar"
 RULES_SETTING = "rules"
-WHO = "cli"
+WHO = operator()
 
 
 def register(sub: argparse._SubParsersAction) -> None:

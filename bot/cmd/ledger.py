@@ -28,11 +28,11 @@ import time
 from pathlib import Path
 from typing import IO
 
-from bot.cmd.common import guarded, open_data_store
+from bot.cmd.common import guarded, open_data_store, operator
 from bot.domain.model import ValidationError
 from bot.texts import t
 
-WHO = "cli"
+WHO = operator()
 #: files at least this long get a progress bar (on a terminal)
 PROGRESS_MIN_ROWS = 500
 
