@@ -16,7 +16,14 @@ from telegram.ext import Application, MessageHandler, filters
 
 from bot.domain.access import can, decide
 from bot.domain.model import MAX_NAME, POSITIONS, Person
-from bot.domain.people import display_name, divisions, match_people, namesakes, open_cases_of
+from bot.domain.people import (
+    display_name,
+    divisions,
+    match_people,
+    namesakes,
+    namesakes_of,
+    open_cases_of,
+)
 from bot.domain.text import clean_name
 from data.tables import JOIN_REQUESTS, JoinRequests
 from handlers.cards import case_line
@@ -190,12 +197,6 @@ async def join_button(c: Ctx) -> None:
             return
         division = names[int(division)]
     await _approve(c, int(req_id), req, position, person, division or known)
-
-
-def namesakes_of(name: str, people) -> list[Person]:
-    """The people of the list called ``name`` (after the text rule: no look-alikes)."""
-    key = clean_name(name or "").replace(" ", "")
-    return [p for p in people if clean_name(p.name).replace(" ", "") == key]
 
 
 def _namesake_note(c: Ctx, others: list[Person], shown: str = "") -> str:

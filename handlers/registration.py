@@ -710,6 +710,14 @@ async def notify_all(c: Ctx, people: Iterable[Person], text: Callable[[Ctx], str
     return told
 
 
+def told_text(c: Ctx, told: list[str], key: str, nobody_key: str, **params: object) -> str:
+    """``key`` with the names :func:`notify_all` reached, or ``nobody_key`` when it reached
+    nobody (the message never claims someone was told who was not)."""
+    if told:
+        return c.t(key, names=esc("、".join(told)), **params)
+    return c.t(nobody_key, **params)
+
+
 def shown(value: str, limit: int = MAX_SHOWN) -> str:
     """User text in a summary: escaped, elided past ``limit`` characters."""
     value = value if len(value) <= limit else value[: limit - 1] + "…"

@@ -43,6 +43,7 @@ from handlers.registration import (
     notify,
     notify_all,
     shown,
+    told_text,
 )
 from handlers.update import (
     EXTENSIONS,
@@ -116,11 +117,8 @@ async def _finish_notice(c: Ctx, st: FlowState) -> None:
         "sv.notify.notice", by=esc(c.who), title=case_title(case, pc.lang),
         text=shown(notice.text), due=notice.due),
         rows=lambda pc: answer_rows(pc, case, notice.id))
-    if told:
-        text = c.t("sv.done.notice", due=notice.due, names=esc("、".join(told)))
-    else:
-        text = c.t("sv.done.notice_nobody", due=notice.due)
-    await done(c, st, case, text)
+    await done(c, st, case, told_text(c, told, "sv.done.notice", "sv.done.notice_nobody",
+                                      due=notice.due))
 
 
 add_flow(Flow(
@@ -256,10 +254,8 @@ async def _finish_drafted(c: Ctx, st: FlowState) -> None:
         return
     told = await _tell_reviewers(c, case)
     msg = c.t("upd.done.stage", stage=stage_label(case, c.lang)) + "\n"
-    if told:
-        msg += c.t("sv.done.drafted", position=_position(c, case), names=esc("、".join(told)))
-    else:
-        msg += c.t("sv.done.drafted_nobody", position=_position(c, case))
+    msg += told_text(c, told, "sv.done.drafted", "sv.done.drafted_nobody",
+                     position=_position(c, case))
     await done(c, st, case, msg)
 
 

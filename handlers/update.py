@@ -63,6 +63,7 @@ from handlers.registration import (
     notify_all,
     shown,
     start_flow,
+    told_text,
 )
 
 log = logging.getLogger("duban.update")
@@ -482,11 +483,8 @@ async def _finish_satisfaction(c: Ctx, st: FlowState) -> None:
         c, [*wf.division_heads(people, case.division), *wf.office_people(people)],
         lambda pc: pc.t("upd.notify.unsatisfied", by=esc(c.who),
                         title=case_title(case, pc.lang), due=case.deadline), case)
-    if told:
-        text = c.t("upd.done.reopened", due=case.deadline, names=esc("、".join(told)))
-    else:
-        text = c.t("upd.done.reopened_nobody", due=case.deadline)
-    await done(c, st, case, text)
+    await done(c, st, case, told_text(c, told, "upd.done.reopened", "upd.done.reopened_nobody",
+                                      due=case.deadline))
 
 
 add_flow(Flow(
@@ -550,11 +548,8 @@ async def _finish_extension(c: Ctx, st: FlowState) -> None:
         "upd.notify.ext_request", by=esc(request.requested_by),
         title=case_title(case, pc.lang), old=request.old_due, new=request.new_due,
         reason=shown(request.reason)), rows=lambda pc: decision_rows(pc, request.id))
-    if told:
-        await c.reply(c.t("upd.done.ext_requested", new=request.new_due,
-                          names=esc("、".join(told))))
-    else:
-        await c.reply(c.t("upd.ext_nobody", new=request.new_due))
+    await c.reply(told_text(c, told, "upd.done.ext_requested", "upd.ext_nobody",
+                            new=request.new_due))
 
 
 add_flow(Flow(

@@ -421,9 +421,10 @@ def _fold(app: Application, previous: dt.date, day: dt.date) -> None:
     runs = store.table(RUNS)
     with store.transaction():
         if owed is not None:
+            ids = set(owed)
             store.table(LOG).update({"status": "folded", "folded_into": day.isoformat()},
                                     doc_ids=[d.doc_id for d in _entries(store, previous, DAILY)
-                                             if d["person"] in set(owed)
+                                             if d["person"] in ids
                                              and d["status"] in ("pending", "failed")])
         prev_key = (_Q.day == prev_iso) & (_Q.kind == DAILY)
         if runs.contains(prev_key):

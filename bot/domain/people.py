@@ -99,6 +99,12 @@ def link_handler(case: Case, people: Iterable[Person]) -> bool:
     return bool(case.handler_id)
 
 
+def namesakes_of(name: str, people: Iterable[Person]) -> list[Person]:
+    """The people of the list called ``name`` (compared as names are: no look-alikes)."""
+    key = _norm(name)
+    return [p for p in people if _norm(p.name) == key]
+
+
 def namesakes(people: Iterable[Person]) -> frozenset[str]:
     """The (normalised) names two or more people share."""
     seen: set[str] = set()
