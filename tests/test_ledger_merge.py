@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from test_ledger import CPPCC, HEADER, NPC, TODAY, good_rows, row, xlsx
 
-from bot.domain.ledgerrules import clocks_met_by_stage, mark_met_unknown, merge_conflict
+from bot.domain.ledgerrules import mark_met_unknown, merge_conflict
+from bot.domain.lifecycle import met_by_stage
 from bot.domain.model import MET_UNKNOWN, Case, Clock, Consultation
 from bot.domain.rules import Rules, publish_due
 from bot.domain.timeutil import TZ, SetTime
@@ -225,7 +226,7 @@ def test_stage_past_answered_without_date_is_done_on_an_unknown_day_and_stays_so
     import_ledger(people_store, xlsx(rows), "c.xlsx", today=TODAY)
     case = people_store.find_by_number("0901")[0]
     assert case.clocks["reply"].met == MET_UNKNOWN and case.clocks["publish"].met == MET_UNKNOWN
-    assert clocks_met_by_stage(case) == ["reply", "publish"]
+    assert met_by_stage(case) == ["reply", "publish"]
     data = export_ledger(people_store, 2020, today=TODAY)
     ws = load_workbook(io.BytesIO(data))["台账"]
     header = [c.value for c in ws[1]]

@@ -3,7 +3,8 @@
 The ledger importer (``data/ledger*.py``) asks here instead of deciding itself, so that the
 rules about stages and clocks stay in the domain, in one place:
 
-- :func:`clocks_met_by_stage`: the clocks a stage says are met (a row saying 已答复);
+- :func:`bot.domain.lifecycle.met_by_stage` (the lifecycle decides): the clocks a stage
+  says are met (a row saying 已答复);
 - :func:`mark_met_unknown`: those clocks, when the row gives no date, are done on a day
   nobody knows (:data:`MET_UNKNOWN`), never overdue;
 - :func:`merge_conflict`: whether changing one ledger field of a stored case to the file's
@@ -27,16 +28,11 @@ from bot.domain.model import (
 BACKWARDS, DROPPED, CHAT = "backwards", "dropped", "chat"
 
 
-def clocks_met_by_stage(case: Case) -> list[str]:
-    """The clocks ``case.stage`` says are met (the lifecycle decides)."""
-    return met_by_stage(case)
-
-
 def mark_met_unknown(case: Case) -> list[str]:
     """Mark the clocks the stage says are met but that have no date as met on an unknown
     day (in place); returns their names."""
     marked = []
-    for name in clocks_met_by_stage(case):
+    for name in met_by_stage(case):
         clock = case.clocks.get(name)
         if clock is None:
             case.clocks[name] = Clock(met=MET_UNKNOWN)
@@ -96,7 +92,7 @@ def row_warnings(case: Case, *, divisions_of: Mapping[str, Collection[str]],
                     {"deadline": case.deadline, "assigned": case.assigned_on}))
     if stage_index(case.stage) >= stage_index("consulted") and not case.consultations:
         out.append(("stage", "ledger.warn.no_consultation", {}))
-    for name in clocks_met_by_stage(case):
+    for name in met_by_stage(case):
         clock = case.clocks.get(name)
         if clock is not None and clock.met == MET_UNKNOWN:
             out.append(("stage", f"ledger.warn.met_unknown_{name}", {}))

@@ -241,15 +241,6 @@ def is_open(case: Case) -> bool:
     return any(True for _ in iter_live(case))
 
 
-def is_done(case: Case) -> bool:
-    return not is_open(case)
-
-
-def overdue_clocks(case: Case, today_iso: str) -> list[tuple[str, str]]:
-    """(name, due) of the live clocks past due on ``today_iso``."""
-    return [(n, d) for n, d in iter_live(case) if d < today_iso]
-
-
 def is_overdue(case: Case, today_iso: str) -> bool:
     return any(d < today_iso for _, d in iter_live(case))
 
