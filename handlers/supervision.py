@@ -32,19 +32,9 @@ from bot.domain.timeutil import iso_now
 from data.views import rules_of, work_calendar
 from handlers.cards import CARD_BUTTONS, CARD_LINES, case_title, stage_label
 from handlers.common import Ctx, btn, button, command, esc, get_time, keyboard
+from handlers.flows import Ask, Choice, Flow, FlowState, add_flow, entry
+from handlers.notify import notify, notify_all, shown, told_text
 from handlers.queries import INTENT_ANSWERS, case_rows, query_cmd
-from handlers.registration import (
-    Ask,
-    Choice,
-    Flow,
-    FlowState,
-    add_flow,
-    entry,
-    notify,
-    notify_all,
-    shown,
-    told_text,
-)
 from handlers.update import (
     EXTENSIONS,
     commit,
@@ -502,7 +492,7 @@ add_flow(Flow(
 @entry("xr")
 async def refusal_entry(c: Ctx) -> object:
     """[不同意] under an extension request: the reason is asked, then the refusal saved."""
-    from handlers.registration import start_flow
+    from handlers.flows import start_flow
 
     try:
         request_id = int(c.args[0])

@@ -51,20 +51,9 @@ from handlers.cards import (
 )
 from handlers.cases import choose_or_show, show_case
 from handlers.common import Ctx, btn, button, command, esc, get_time, guard, keyboard
-from handlers.registration import (
-    Ask,
-    Choice,
-    Flow,
-    FlowState,
-    add_flow,
-    entry,
-    handler_choices,
-    notify,
-    notify_all,
-    shown,
-    start_flow,
-    told_text,
-)
+from handlers.flows import Ask, Choice, Flow, FlowState, add_flow, entry, start_flow
+from handlers.notify import notify, notify_all, shown, told_text
+from handlers.registration import handler_choices
 
 log = logging.getLogger("duban.update")
 

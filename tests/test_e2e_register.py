@@ -41,7 +41,7 @@ def waiting(env) -> int:
     """Flows listed as waiting for input, as the file beside the store says."""
     from pathlib import Path
 
-    from handlers.registration import WAITING_FILE, WaitingFlows
+    from handlers.waiting import WAITING_FILE, WaitingFlows
 
     return len(WaitingFlows(Path(env.store.data_dir) / WAITING_FILE))
 
@@ -271,9 +271,9 @@ async def quick_timeout_env(tmp_path, time_source, monkeypatch):
     """The bot with a conversation timeout of half a second."""
     from conftest import start_bot
 
-    from handlers import registration
+    from handlers import flows
 
-    monkeypatch.setattr(registration, "TIMEOUT", 0.5)
+    monkeypatch.setattr(flows, "TIMEOUT", 0.5)
     env, stop = await start_bot(tmp_path / "data", time_source)
     try:
         yield env
