@@ -8,12 +8,16 @@ from telegram.ext import Application
 
 #: feature modules, in the order their handlers are tried
 MODULES = ("observe", "basic", "cases", "people", "queries", "reminders", "health", "registration",
-           "update", "supervision", "ledger", "groups")
+           "update", "update_consult", "update_answer", "update_extend", "update_fixes",
+           "supervision", "ledger", "groups")
 
 
 def register(app: Application) -> None:
     from handlers.common import register_buttons
 
     for name in MODULES:
-        importlib.import_module(f"handlers.{name}").register(app)
+        module = importlib.import_module(f"handlers.{name}")
+        install = getattr(module, "register", None)  # a module of flows only has none
+        if install is not None:
+            install(app)
     register_buttons(app)

@@ -35,15 +35,8 @@ from handlers.common import Ctx, btn, button, command, esc, get_time, keyboard
 from handlers.flows import Ask, Choice, Flow, FlowState, add_flow, entry
 from handlers.notify import notify, notify_all, shown, told_text
 from handlers.queries import INTENT_ANSWERS, case_rows, query_cmd
-from handlers.update import (
-    EXTENSIONS,
-    commit,
-    decide_request,
-    decision_rows,
-    done,
-    open_step,
-    step_button,
-)
+from handlers.update import commit, done, open_step, step_button
+from handlers.update_extend import EXTENSIONS, decide_request, decision_rows
 
 
 async def _finish_sign(c: Ctx, st: FlowState) -> None:
