@@ -18,7 +18,7 @@ import hmac
 import html
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Container, Coroutine, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
@@ -85,6 +85,8 @@ class Ctx:
     person: Person | None
     lang: str
     args: list[str] = field(default_factory=list)
+    #: the action of the signed button pressed (``args`` are its arguments)
+    action: str = ""
     #: whether the button press of this update has been answered already
     answered: bool = False
     #: the timer answering a press that is still being worked on (see EARLY_ANSWER)
@@ -232,33 +234,69 @@ def _is_private(update: Update) -> bool:
     return chat is not None and chat.type == ChatType.PRIVATE
 
 
-def guard(action: str | None = "query", *, groups: bool = False,
-          unapproved: bool = False) -> Callable[[Handler], Callable]:
-    """Wrap ``f(c: Ctx)`` as a PTB callback that checks who may call it.
+#: a PTB callback: ``f(update, context)``
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, Any]]
 
-    ``action``: the guard's global action (None: no guard, e.g. /start, /help);
-    ``groups``: answer in group chats too; ``unapproved``: call ``f`` even for unknown users.
+
+def guarded(fn: Callable[[Ctx], Awaitable[Any]], *, actions: Sequence[str] = ("query",),
+            groups: bool = False,
+            signed: Callable[[ContextTypes.DEFAULT_TYPE], Container[str]] | None = None,
+            refused: Callable[[Ctx], Awaitable[Any]] | None = None) -> Callback:
+    """The one guard: wrap ``f(c: Ctx)`` as a PTB callback that checks who may call it.
+
+    Every command, button and flow step passes it, in this order:
+
+    - ``signed``: the update is a button press whose callback data must be correctly signed
+      and name one of ``signed(context)``; ``c.action`` and ``c.args`` then hold its parts
+      (forged, stale or unknown data: "invalid button");
+    - ``groups``: unless True, only private chats (elsewhere: "use me in a private chat");
+    - ``actions``: the access guard's global actions the person must be allowed (empty: no
+      guard, e.g. /start, /help); a refusal says why, then ``refused(c)`` (if given) decides
+      what the callback returns;
+
+    and a button press is always answered at the end, also when ``f`` fails.
     """
 
-    def deco(fn: Handler) -> Callable:
-        @wraps(fn)
-        async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
-            if update.effective_user is None or update.effective_chat is None:
-                return None  # channel posts and the like: nothing to answer
-            person = person_for(update, context)
-            c = Ctx(update, context, person, lang_for(update, context, person),
-                    list(context.args or []))
+    @wraps(fn)
+    async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Any:
+        if update.effective_user is None or update.effective_chat is None:
+            return None  # channel posts and the like: nothing to answer
+        person = person_for(update, context)
+        c = Ctx(update, context, person, lang_for(update, context, person),
+                list(context.args or []))
+        try:
+            if signed is not None:
+                parts = unpack(context, c.query.data or "")
+                if parts is None or parts[0] not in signed(context):
+                    log.warning("forged or unknown callback data from user %s: %r",
+                                c.user.id, c.query.data)
+                    await c.answer(c.t("button.invalid"), alert=True)
+                    return None
+                c.action, c.args = parts[0], parts[1:]
             if not groups and not _is_private(update):
-                await c.reply(c.t("group.private_only"))
+                await c.refuse("group.private_only")
                 return None
-            if action is not None and not unapproved:
+            for action in actions:
                 decision = decide(person, action)
                 if not decision:
                     await c.refuse(decision.reason)
-                    return None
+                    return await refused(c) if refused is not None else None
             return await fn(c)
+        finally:
+            await c.answer()
 
-        return wrapper
+    return callback
+
+
+def guard(action: str | None = "query", *, groups: bool = False,
+          unapproved: bool = False) -> Callable[[Handler], Callback]:
+    """Decorator form of :func:`guarded` for commands: ``action`` is the guard's global
+    action (None: no guard, e.g. /start, /help); ``groups``: answer in group chats too;
+    ``unapproved``: call ``f`` even for unknown users."""
+
+    def deco(fn: Handler) -> Callback:
+        actions = () if action is None or unapproved else (action,)
+        return guarded(fn, actions=actions, groups=groups)
 
     return deco
 
@@ -339,29 +377,13 @@ def button(action: str) -> Callable[[Handler], Handler]:
     return deco
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Every button press: verify the signature, the person, then the action's handler."""
-    person = person_for(update, context)
-    c = Ctx(update, context, person, lang_for(update, context, person))
-    query = c.query
-    parts = unpack(context, query.data or "")
-    if parts is None or parts[0] not in _BUTTONS:
-        log.warning("forged or unknown callback data from user %s: %r",
-                    c.user.id, query.data)
-        await c.answer(c.t("button.invalid"), alert=True)
-        return
-    if not _is_private(update):
-        await c.answer(c.t("group.private_only"), alert=True)
-        return
-    decision = decide(person, "query")
-    if not decision:
-        await c.refuse(decision.reason)
-        return
-    c.args = parts[1:]
-    try:
-        await _BUTTONS[parts[0]](c)
-    finally:
-        await c.answer()
+async def _dispatch(c: Ctx) -> None:
+    await _BUTTONS[c.action](c)
+
+
+#: every button press: the one guard (signature, private chat, the person), then the
+#: handler registered for its action
+on_button = guarded(_dispatch, signed=lambda context: _BUTTONS)
 
 
 def register_buttons(app: Application) -> None:

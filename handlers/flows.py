@@ -42,12 +42,10 @@ import secrets
 import warnings
 from collections.abc import Awaitable, Callable, Container, Sequence
 from dataclasses import dataclass, field
-from functools import wraps
 from types import SimpleNamespace
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
     Application,
@@ -61,7 +59,6 @@ from telegram.ext import (
 )
 
 from bot.domain import workflow as wf
-from bot.domain.access import decide
 from bot.domain.model import Case, ValidationError
 from bot.texts import t
 from handlers.common import (
@@ -71,9 +68,9 @@ from handlers.common import (
     command,
     esc,
     guard,
+    guarded,
     keyboard,
     lang_for,
-    person_for,
     unpack,
 )
 from handlers.waiting import waiting_flows
@@ -472,47 +469,6 @@ async def tell_interrupted(context: ContextTypes.DEFAULT_TYPE) -> None:
 # ---------------------------------------------------------------- wiring
 
 
-def _ctx(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Ctx:
-    person = person_for(update, context)
-    return Ctx(update, context, person, lang_for(update, context, person),
-               list(context.args or []))
-
-
-def _guarded(fn: Callable[[Ctx], Awaitable[object]], *, action: str | None = None,
-             is_entry: bool = False) -> Callable:
-    """A conversation callback: who is asking, may they; every button press answered.
-
-    A refused entry returns None (an unfinished flow stays as it was); a step whose user
-    may no longer use the bot ends the flow.
-    """
-
-    @wraps(fn)
-    async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> object:
-        c = _ctx(update, context)
-        try:
-            query = update.callback_query
-            if query is not None:
-                parts = unpack(context, query.data)
-                if parts is None:  # the patterns check the signature: not reached in practice
-                    await c.answer(c.t("button.invalid"), alert=True)
-                    return None
-                c.args = parts[1:]
-            chat = update.effective_chat
-            if is_entry and (chat is None or chat.type != ChatType.PRIVATE):
-                await c.refuse("group.private_only")
-                return None
-            for needed in ("query", action):
-                decision = decide(c.person, needed) if needed else None
-                if decision is not None and not decision:
-                    await c.refuse(decision.reason)
-                    return None if is_entry else await _stop(c)
-            return await fn(c)
-        finally:
-            await c.answer()
-
-    return callback
-
-
 def _signed(app: Application, actions: Callable[[], Container[str]]) -> Callable[[object], bool]:
     """A callback-data pattern: correctly signed, and one of ``actions()``."""
     holder = SimpleNamespace(application=app)
@@ -537,21 +493,22 @@ def conversation(app: Application, commands: Sequence[EntryCommand] = ()
         warnings.filterwarnings("ignore", message=".*per_message.*")
         return ConversationHandler(
             entry_points=[
-                *(CommandHandler(name, _guarded(fn, action=action, is_entry=True),
+                *(CommandHandler(name, guarded(fn, actions=("query", action)),
                                  filters=filters.UpdateType.MESSAGE)
                   for name, fn, action in commands),
-                CallbackQueryHandler(_guarded(_enter, is_entry=True),
+                CallbackQueryHandler(guarded(_enter, signed=lambda context: ENTRIES),
                                      pattern=_signed(app, lambda: ENTRIES)),
             ],
             states={
                 ACTIVE: [
-                    MessageHandler(private_text, _guarded(on_text)),
-                    CallbackQueryHandler(_guarded(on_press), pattern=_signed(app, lambda: ("fb",))),
-                    CommandHandler("back", _guarded(on_back), filters=filters.UpdateType.MESSAGE),
+                    MessageHandler(private_text, step(on_text)),
+                    CallbackQueryHandler(step(on_press, signed=lambda context: ("fb",)),
+                                         pattern=_signed(app, lambda: ("fb",))),
+                    CommandHandler("back", step(on_back), filters=filters.UpdateType.MESSAGE),
                 ],
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, on_timeout)],
             },
-            fallbacks=[CommandHandler("cancel", _guarded(on_cancel),
+            fallbacks=[CommandHandler("cancel", step(on_cancel),
                                       filters=filters.UpdateType.MESSAGE)],
             allow_reentry=True,
             per_chat=True,
@@ -562,11 +519,18 @@ def conversation(app: Application, commands: Sequence[EntryCommand] = ()
         )
 
 
+def step(fn: Callable[[Ctx], Awaitable[object]], *,
+         signed: Callable[[ContextTypes.DEFAULT_TYPE], Container[str]] | None = None
+         ) -> Callable:
+    """A step of a running flow behind the one guard: in any chat the flow runs in (it
+    started in a private one), and a user who may no longer use the bot ends the flow."""
+    return guarded(fn, groups=True, signed=signed, refused=_stop)
+
+
 async def _enter(c: Ctx) -> object:
-    """A flow-start button: the entry registered for its action."""
-    parts = unpack(c.context, _query(c).data)
-    assert parts is not None  # the pattern checked the signature
-    return await ENTRIES[parts[0]](c)
+    """A flow-start button: the entry registered for its action (a refused entry returns
+    None: an unfinished flow stays as it was)."""
+    return await ENTRIES[c.action](c)
 
 
 @button("fb")
