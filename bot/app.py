@@ -2,8 +2,8 @@
 
 ``create_app`` is thin on purpose: it sets the defaults (Asia/Shanghai, HTML), the rate
 limiter, the error handler, and asks :mod:`handlers` and :mod:`jobs` to register themselves.
-Everything the handlers need lives in ``application.bot_data`` under the keys of
-:mod:`handlers.common`.
+Everything the handlers need lives in ``application.bot_data``, a
+:class:`handlers.state.BotData` (the store, the clock, the settings, the registries).
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ def create_app(config: Config, store, time=None, *, rate_limiter: bool = True,
     """Build the Application; it is started by the caller (``duban run`` or ``console``)."""
     import handlers
     import jobs
+    from data.views import calendar_cache
+    from handlers.state import BotData
 
     builder = (
         Application.builder()
@@ -38,6 +40,7 @@ def create_app(config: Config, store, time=None, *, rate_limiter: bool = True,
         # chats concurrently, each in order; with Telegram's flood limits, a budget per group
         .concurrent_updates(PerChatProcessor(group_budget=GroupBudget() if rate_limiter else None))
         .post_init(_post_init)
+        .context_types(ContextTypes(bot_data=BotData))
     )
     if config.base_url:
         builder = builder.base_url(config.base_url).base_file_url(config.base_file_url)
@@ -47,11 +50,13 @@ def create_app(config: Config, store, time=None, *, rate_limiter: bool = True,
         # PTB types its builder by the rate limiter's argument type; AIORateLimiter's is a
         # dict, the builder's default None
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
-    app = builder.build()
+    app: Application = builder.build()
     processor = app.update_processor
     if isinstance(processor, PerChatProcessor):
         processor.application = app  # it answers waiting button presses
-    app.bot_data.update(store=store, time=time or SystemTime(), config=config)
+    state: BotData = app.bot_data
+    state.store, state.clock, state.config = store, time or SystemTime(), config
+    state.calendar = calendar_cache(store)
     handlers.register(app)
     if register_jobs:
         jobs.register(app)

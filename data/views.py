@@ -5,6 +5,7 @@ admin's change is seen at once."""
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 
 from bot.domain.status import StatusReader
 from bot.domain.workcal import WorkCalendar
@@ -13,15 +14,30 @@ CALENDAR_SETTING = "calendar"
 RULES_SETTING = "rules"
 
 
+class CalendarCache:
+    """A store's working calendar, rebuilt only when its overrides change (its year tables
+    are costly)."""
+
+    def __init__(self) -> None:
+        self.key: str | None = None
+        self.calendar: WorkCalendar | None = None
+
+
+def calendar_cache(store) -> CalendarCache:
+    """The calendar cache of ``store`` (one per store: two stores in a process share none)."""
+    cache = _CACHES.get(store)
+    if cache is None:
+        cache = _CACHES[store] = CalendarCache()
+    return cache
+
+
 def work_calendar(store) -> WorkCalendar:
     overrides = store.get_setting(CALENDAR_SETTING, {}) or {}
-    key = ("_cal", id(store), repr(sorted(overrides.items())))
-    cached = _CACHE.get("cal")
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    cal = WorkCalendar(overrides)
-    _CACHE["cal"] = (key, cal)
-    return cal
+    key = repr(sorted(overrides.items()))
+    cache = calendar_cache(store)
+    if cache.calendar is None or cache.key != key:
+        cache.key, cache.calendar = key, WorkCalendar(overrides)
+    return cache.calendar
 
 
 def rules_table(store) -> dict:
@@ -41,5 +57,5 @@ def status_reader(store, today: dt.date) -> StatusReader:
     return StatusReader(today, work_calendar(store), lambda year: rules_for(year, table))
 
 
-#: the calendar is rebuilt only when the overrides change (its year tables are costly)
-_CACHE: dict[str, tuple] = {}
+#: each store's calendar cache, forgotten with the store
+_CACHES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

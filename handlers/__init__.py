@@ -14,10 +14,12 @@ MODULES = ("observe", "basic", "cases", "people", "queries", "reminders", "healt
 
 def register(app: Application) -> None:
     from handlers.common import register_buttons
+    from handlers.flows import register_flows
 
     for name in MODULES:
         module = importlib.import_module(f"handlers.{name}")
         install = getattr(module, "register", None)  # a module of flows only has none
         if install is not None:
             install(app)
+    register_flows(app)
     register_buttons(app)

@@ -38,7 +38,10 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.domain.access import decide
 from bot.domain.model import Actor, Person
+from bot.domain.timeutil import SystemTime
 from bot.texts import t
+from data.store import Store
+from handlers.state import BotData
 
 log = logging.getLogger("duban.handlers")
 
@@ -53,12 +56,21 @@ Handler = Callable[["Ctx"], Awaitable[Any]]
 # ---------------------------------------------------------------- context
 
 
-def get_store(context: ContextTypes.DEFAULT_TYPE):
-    return context.application.bot_data["store"]
+def app_state(context: ContextTypes.DEFAULT_TYPE) -> BotData:
+    """The Application's state (its store, clock, settings and registries)."""
+    state = context.application.bot_data
+    assert isinstance(state, BotData), "an Application made by bot.app.create_app"
+    return state
 
 
-def get_time(context: ContextTypes.DEFAULT_TYPE):
-    return context.application.bot_data["time"]
+def get_store(context: ContextTypes.DEFAULT_TYPE) -> Store:
+    store: Store = context.application.bot_data["store"]
+    return store
+
+
+def get_time(context: ContextTypes.DEFAULT_TYPE) -> SystemTime:
+    clock: SystemTime = context.application.bot_data["time"]
+    return clock
 
 
 def person_for(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person | None:
@@ -112,7 +124,7 @@ class Ctx:
             task.add_done_callback(_EARLY_TASKS.discard)
 
     @property
-    def store(self):
+    def store(self) -> Store:
         return get_store(self.context)
 
     @property
@@ -310,7 +322,8 @@ def command(app: Application, names: str | Sequence[str], fn: Callable, **kw: An
 
 # ---------------------------------------------------------------- signed buttons
 
-_BUTTONS: dict[str, Handler] = {}
+#: the buttons modules declare (``@button``); each Application gets a copy at start-up
+_DECLARED: dict[str, Handler] = {}
 _SECRET_SETTING = "callback_secret"
 
 
@@ -366,27 +379,44 @@ def keyboard(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMa
 
 
 def button(action: str) -> Callable[[Handler], Handler]:
-    """Register ``f(c: Ctx)`` for callback data of ``action``; ``c.args`` holds its arguments."""
+    """Declare ``f(c: Ctx)`` the handler of signed buttons of ``action`` (``c.args`` holds
+    their arguments); every Application made after the import answers them."""
 
     def deco(fn: Handler) -> Handler:
-        if action in _BUTTONS:
+        if action in _DECLARED:
             raise RuntimeError(f"button action {action!r} registered twice")
-        _BUTTONS[action] = fn
+        _DECLARED[action] = fn
         return fn
 
     return deco
 
 
+def add_button(app: Application, action: str, fn: Handler) -> None:
+    """Make ``app`` (only it) answer signed buttons of ``action`` with ``f(c: Ctx)``."""
+    buttons = app.bot_data.buttons
+    if action in buttons:
+        raise RuntimeError(f"button action {action!r} registered twice")
+    buttons[action] = fn
+
+
+def buttons_of(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Handler]:
+    """The button actions the Application answers."""
+    return app_state(context).buttons
+
+
 async def _dispatch(c: Ctx) -> None:
-    await _BUTTONS[c.action](c)
+    await buttons_of(c.context)[c.action](c)
 
 
 #: every button press: the one guard (signature, private chat, the person), then the
 #: handler registered for its action
-on_button = guarded(_dispatch, signed=lambda context: _BUTTONS)
+on_button = guarded(_dispatch, signed=buttons_of)
 
 
 def register_buttons(app: Application) -> None:
+    """The signed-button handler, answering the buttons declared so far (and any added)."""
+    for action, fn in _DECLARED.items():
+        app.bot_data.buttons.setdefault(action, fn)
     app.add_handler(CallbackQueryHandler(on_button))
     if "store" in app.bot_data:
         # made (and saved) at start, not at the first button: answering with buttons must

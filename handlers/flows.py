@@ -63,6 +63,7 @@ from bot.domain.model import Case, ValidationError
 from bot.texts import t
 from handlers.common import (
     Ctx,
+    app_state,
     btn,
     button,
     command,
@@ -176,15 +177,17 @@ class Flow:
         return next(a for a in self.asks if a.name == name)
 
 
-FLOWS: dict[str, Flow] = {}
+#: the flows modules declare (``add_flow``); each Application gets a copy (``BotData.flows``)
+_FLOWS: dict[str, Flow] = {}
 #: button actions that start a flow: action -> ``f(c)`` returning the new conversation state
-ENTRIES: dict[str, Callable[[Ctx], Awaitable[object]]] = {}
+_ENTRIES: dict[str, Callable[[Ctx], Awaitable[object]]] = {}
 
 
 def add_flow(flow: Flow) -> Flow:
-    if flow.name in FLOWS:
+    """Declare ``flow``; every Application made after the import runs it."""
+    if flow.name in _FLOWS:
         raise RuntimeError(f"flow {flow.name!r} defined twice")
-    FLOWS[flow.name] = flow
+    _FLOWS[flow.name] = flow
     return flow
 
 
@@ -192,9 +195,9 @@ def entry(action: str) -> Callable[[Callable[[Ctx], Awaitable[object]]], Callabl
     """Register ``f(c)`` for the signed button ``action`` as a conversation entry point."""
 
     def deco(fn: Callable[[Ctx], Awaitable[object]]) -> Callable:
-        if action in ENTRIES:
+        if action in _ENTRIES:
             raise RuntimeError(f"flow entry {action!r} registered twice")
-        ENTRIES[action] = fn
+        _ENTRIES[action] = fn
         return fn
 
     return deco
@@ -224,8 +227,26 @@ def current(c: Ctx) -> FlowState | None:
     return st if isinstance(st, FlowState) else None
 
 
-def flow_title(lang: str, name: str) -> str:
-    f = FLOWS.get(name)
+def flows_of(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Flow]:
+    """The flows the Application runs."""
+    return app_state(context).flows
+
+
+def entries_of(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Callable[[Ctx], Awaitable[object]]]:
+    """The button actions that start one of the Application's flows."""
+    return app_state(context).entries
+
+
+def register_flows(app: Application) -> None:
+    """Give ``app`` the flows and entry buttons declared so far."""
+    for name, flow in _FLOWS.items():
+        app.bot_data.flows.setdefault(name, flow)
+    for action, fn in _ENTRIES.items():
+        app.bot_data.entries.setdefault(action, fn)
+
+
+def flow_title(context: ContextTypes.DEFAULT_TYPE, lang: str, name: str) -> str:
+    f = flows_of(context).get(name)
     return t(f.title if f else "flow.generic", lang)
 
 
@@ -237,21 +258,21 @@ async def start_flow(c: Ctx, name: str, *, case: Case | None = None,
     """Start flow ``name`` (dropping an unfinished one); returns the conversation state."""
     previous = current(c)
     if previous is not None:
-        await c.reply(c.t("flow.dropped", flow=flow_title(c.lang, previous.flow)))
+        await c.reply(c.t("flow.dropped", flow=flow_title(c.context, c.lang, previous.flow)))
         if previous.marked:
             waiting_flows(c.context).remove(c.chat_id, _user_id(c))
     st = FlowState(flow=name, token=secrets.token_hex(2), data=dict(data or {}))
     if case is not None:
         st.case, st.case_id, st.version = case.copy(), case.id, case.version
     _user_data(c)["flow"] = st
-    flow = FLOWS[name]
+    flow = flows_of(c.context)[name]
     if flow.begin is not None and not await flow.begin(c, st):
         return await _stop(c)
     return await _advance(c, st)
 
 
 def _next_ask(c: Ctx, st: FlowState) -> Ask | None:
-    for ask in FLOWS[st.flow].asks:
+    for ask in flows_of(c.context)[st.flow].asks:
         if ask.when(c, st) and not ask.done(st):
             return ask
     return None
@@ -262,7 +283,7 @@ async def _advance(c: Ctx, st: FlowState) -> object:
     if ask is None:
         await _stop(c)
         try:
-            await FLOWS[st.flow].finish(c, st)
+            await flows_of(c.context)[st.flow].finish(c, st)
         except ValidationError as err:
             await c.reply(esc(err.render(c.lang)))
         return END
@@ -335,7 +356,7 @@ async def _take(c: Ctx, st: FlowState, ask: Ask, value: Any) -> object:
         control = ask.apply(st, value)
     if control == "cancel":
         await _stop(c)
-        await c.reply(c.t("flow.cancelled", flow=flow_title(c.lang, st.flow)))
+        await c.reply(c.t("flow.cancelled", flow=flow_title(c.context, c.lang, st.flow)))
         return END
     st.trail.append(ask.name)
     return await _advance(c, st)
@@ -353,7 +374,7 @@ async def on_text(c: Ctx) -> object:
     st = current(c)
     if st is None:
         return END
-    ask = FLOWS[st.flow].ask(st.step)
+    ask = flows_of(c.context)[st.flow].ask(st.step)
     message = c.update.effective_message
     text = message.text or "" if message is not None else ""
     try:
@@ -383,7 +404,7 @@ async def on_press(c: Ctx) -> object:
     if token != st.token or seq != st.seq:
         await c.answer(c.t("flow.old_button"))
         return None
-    ask = FLOWS[st.flow].ask(st.step)
+    ask = flows_of(c.context)[st.flow].ask(st.step)
     if arg.startswith("p") and arg[1:].isdigit():
         st.page = int(arg[1:])
         try:
@@ -409,10 +430,10 @@ async def on_back(c: Ctx) -> object:
     if st is None:
         return END
     if not st.trail:
-        await _prompt(c, st, FLOWS[st.flow].ask(st.step), c.t("flow.first_step"))
+        await _prompt(c, st, flows_of(c.context)[st.flow].ask(st.step), c.t("flow.first_step"))
         return None
     name = st.trail.pop()
-    ask = FLOWS[st.flow].ask(name)
+    ask = flows_of(c.context)[st.flow].ask(name)
     if ask.undo is not None:
         ask.undo(st)
     else:
@@ -426,7 +447,7 @@ async def on_cancel(c: Ctx) -> object:
     if st is None:
         await c.reply(c.t("flow.nothing"))
     else:
-        await c.reply(c.t("flow.cancelled", flow=flow_title(c.lang, st.flow)))
+        await c.reply(c.t("flow.cancelled", flow=flow_title(c.context, c.lang, st.flow)))
     return END
 
 
@@ -441,7 +462,7 @@ async def on_timeout(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         waiting_flows(context).remove(chat.id, user.id)
     lang = lang_for(update, context)
     try:
-        text = t("flow.timeout", lang, flow=flow_title(lang, st.flow),
+        text = t("flow.timeout", lang, flow=flow_title(context, lang, st.flow),
                  minutes=max(1, round(TIMEOUT / 60)))
         await context.bot.send_message(chat.id, text)
     except (BadRequest, Forbidden) as exc:
@@ -460,7 +481,7 @@ async def tell_interrupted(context: ContextTypes.DEFAULT_TYPE) -> None:
     for row in waiting_flows(context).take_orphans(boot):
         lang = row.get("lang") or "zh"
         try:
-            text = t("flow.restarted", lang, flow=flow_title(lang, row.get("flow", "")))
+            text = t("flow.restarted", lang, flow=flow_title(context, lang, row.get("flow", "")))
             await context.bot.send_message(row["chat"], text)
         except (BadRequest, Forbidden) as exc:
             log.info("could not tell %s about the restart: %s", row.get("chat"), exc)
@@ -496,8 +517,8 @@ def conversation(app: Application, commands: Sequence[EntryCommand] = ()
                 *(CommandHandler(name, guarded(fn, actions=("query", action)),
                                  filters=filters.UpdateType.MESSAGE)
                   for name, fn, action in commands),
-                CallbackQueryHandler(guarded(_enter, signed=lambda context: ENTRIES),
-                                     pattern=_signed(app, lambda: ENTRIES)),
+                CallbackQueryHandler(guarded(_enter, signed=entries_of),
+                                     pattern=_signed(app, lambda: app.bot_data.entries)),
             ],
             states={
                 ACTIVE: [
@@ -530,7 +551,7 @@ def step(fn: Callable[[Ctx], Awaitable[object]], *,
 async def _enter(c: Ctx) -> object:
     """A flow-start button: the entry registered for its action (a refused entry returns
     None: an unfinished flow stays as it was)."""
-    return await ENTRIES[c.action](c)
+    return await entries_of(c.context)[c.action](c)
 
 
 @button("fb")

@@ -35,7 +35,7 @@ async def on_added(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     store = get_store(context)
     adder = change.from_user
     person = store.person_by_telegram(adder.id) if adder is not None else None
-    if active(person):
+    if person is not None and active(person):
         log.info("added to group %s by %s", change.chat.id, person.name)
         return
     lang = context.application.bot_data["config"].lang

@@ -91,16 +91,18 @@ def _file_size(path: Path) -> int:
 
 def health_text(c: Ctx) -> str:
     """The /health message for the asker's language."""
-    from handlers.observe import STATS
+    from handlers.common import app_state
     from jobs.backup import LAST_ERROR
+
+    stats = app_state(c.context).stats
 
     bot_data = c.context.application.bot_data
     data_dir = Path(c.store.data_dir)
     started_mono, since = bot_data.get(STARTED) or (time.monotonic(), c.now)
     lines = [c.t("health.title"),
              c.t("health.uptime", uptime=uptime_text(time.monotonic() - started_mono, c.lang),
-                 since=since.strftime("%Y-%m-%d %H:%M"), updates=STATS["updates"],
-                 slowest=round(STATS["slowest_ms"])),
+                 since=since.strftime("%Y-%m-%d %H:%M"), updates=stats["updates"],
+                 slowest=round(stats["slowest_ms"])),
              _reminder_line(c)]
     lines += _delivery_lines(c)
     lines += _unreachable_lines(c)

@@ -29,15 +29,14 @@ from telegram.ext import Application, MessageHandler, filters
 
 from bot.domain.access import decide
 from bot.domain.model import ValidationError
-from handlers.common import Ctx, btn, button, command, esc, fit, guard, keyboard
+from handlers.common import Ctx, app_state, btn, button, command, esc, fit, guard, keyboard
 from handlers.offload import export_bytes, in_child, in_thread
 
 log = logging.getLogger("duban.ledger")
 
 MAX_BYTES = 10 * 2**20
 PROBLEMS_SHOWN = 30
-#: files kept for the [只导入正确的行] answer: token -> (time, filename, bytes, people?)
-_PENDING: dict[str, tuple[float, str, bytes, bool]] = {}
+#: files kept for the [只导入正确的行] answer: the Application's ``BotData.pending_files``
 PENDING_SECONDS = 15 * 60
 PENDING_MAX = 8
 UNIT_SETTING = "unit"
@@ -47,15 +46,16 @@ _DRY = re.compile(r"检查|试导入|校验|check|dry", re.I)
 _PEOPLE = re.compile(r"人员|名单|people", re.I)
 
 
-def _remember(filename: str, data: bytes, people: bool) -> str:
+def _remember(c: Ctx, filename: str, data: bytes, people: bool) -> str:
+    pending = app_state(c.context).pending_files
     now = time.monotonic()
-    for token, (at, *_rest) in list(_PENDING.items()):
+    for token, (at, *_rest) in list(pending.items()):
         if now - at > PENDING_SECONDS:
-            del _PENDING[token]
-    while len(_PENDING) >= PENDING_MAX:
-        del _PENDING[next(iter(_PENDING))]
+            del pending[token]
+    while len(pending) >= PENDING_MAX:
+        del pending[next(iter(pending))]
     token = secrets.token_hex(4)
-    _PENDING[token] = (now, filename, data, people)
+    pending[token] = (now, filename, data, people)
     return token
 
 
@@ -243,10 +243,10 @@ async def run_import(c: Ctx, status, name: str, data: bytes, *, people: bool, pa
     rows = []
     if result.problems and not result.written and not dry_run \
             and result.total > len(result.bad_rows):
-        token = _remember(name, data, people)
+        token = _remember(c, name, data, people)
         rows.append([btn(c.context, c.t("lc.btn_partial"), "imp", token, "p")])
     elif dry_run and result.ok:
-        token = _remember(name, data, people)
+        token = _remember(c, name, data, people)
         rows.append([btn(c.context, c.t("lc.btn_import"), "imp", token, "a")])
     await status.edit_text(fit(text), reply_markup=keyboard(rows))
 
@@ -258,7 +258,7 @@ async def import_button(c: Ctx) -> None:
         await c.refuse(decision.reason)
         return
     token, mode = (c.args + ["", ""])[:2]
-    pending = _PENDING.pop(token, None)
+    pending = app_state(c.context).pending_files.pop(token, None)
     if pending is None:
         await c.answer(c.t("lc.expired"), alert=True)
         return

@@ -14,13 +14,14 @@ import orjson
 from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 
+from handlers.common import app_state
+
 log = logging.getLogger("duban.updates")
 
 FIRST_GROUP = -1_000
 LAST_GROUP = 999_999
-_started: dict[int, float] = {}
-#: counters the /health command shows
-STATS = {"updates": 0, "slowest_ms": 0.0}
+# the counters /health shows and the start of each update are the Application's
+# (``BotData.stats``, ``BotData.started``)
 
 
 def describe(update: Update) -> str:
@@ -40,16 +41,19 @@ def describe(update: Update) -> str:
 
 
 async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    _started[update.update_id] = time.perf_counter()
-    if len(_started) > 10_000:  # never grow without bound if an end went missing
-        _started.clear()
+    started = app_state(context).started
+    started[update.update_id] = time.perf_counter()
+    if len(started) > 10_000:  # never grow without bound if an end went missing
+        started.clear()
 
 
 async def _end(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    started = _started.pop(update.update_id, None)
+    state = app_state(context)
+    stats = state.stats
+    started = state.started.pop(update.update_id, None)
     ms = (time.perf_counter() - started) * 1000 if started is not None else -1.0
-    STATS["updates"] += 1
-    STATS["slowest_ms"] = max(STATS["slowest_ms"], ms)
+    stats["updates"] += 1
+    stats["slowest_ms"] = max(stats["slowest_ms"], ms)
     user = update.effective_user
     chat = update.effective_chat
     line = {"event": "update", "update_id": update.update_id, "what": describe(update),

@@ -113,7 +113,7 @@ def join_text(c: Ctx, lang: str, req: dict) -> str:
 def join_keyboard(c: Ctx, lang: str, req_id: int):
     from bot.texts import t
 
-    req = c.store.table(JOIN_TABLE).get(doc_id=req_id) or {}
+    req: dict = c.store.table(JOIN_TABLE).get(doc_id=req_id) or {}
     if req.get("returning"):
         return keyboard([[btn(c.context, t("join.reactivate", lang), "join", req_id, "r"),
                           btn(c.context, t("join.reject", lang), "join", req_id, "x")]])
@@ -224,6 +224,7 @@ async def _reactivate(c: Ctx, req_id: int, req: dict, code: str) -> None:
                               position=position, division=where))
     from bot.texts import t
 
+    assert person.telegram is not None  # a reactivated person is linked
     await c.context.bot.send_message(
         person.telegram, t("join.welcome", person.language, name=esc(person.name),
                            position=t(f"position.{person.position}", person.language),
@@ -262,6 +263,7 @@ async def _approve(c: Ctx, req_id: int, req: dict, position: str, person: Person
     from bot.texts import t
 
     assert person.telegram is not None  # just linked to the request's account
+    assert person.telegram is not None  # a reactivated person is linked
     await c.context.bot.send_message(
         person.telegram, t("join.welcome", person.language, name=esc(person.name),
                            position=t(f"position.{position}", person.language), division=where))
