@@ -8,6 +8,7 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.domain.access import active
+from handlers import UNKNOWN_COMMAND_GROUP
 from handlers.common import Ctx, btn, button, command, esc, guard, keyboard
 
 #: commands listed by /help, with the positions that may use them (None: everyone approved)
@@ -154,9 +155,8 @@ def _answered_in_groups(app: Application) -> frozenset[str]:
 def register(app: Application) -> None:
     from telegram.ext import MessageHandler, filters
 
-    # after every feature's handlers (group 0), before the observers
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, unknown_command),
-                    group=40)
+                    group=UNKNOWN_COMMAND_GROUP)
     command(app, "start", start)
     command(app, "help", help_)
     command(app, "lang", lang)

@@ -41,6 +41,7 @@ from bot.domain.model import Actor, Person
 from bot.domain.timeutil import SystemTime
 from bot.texts import t
 from data.store import Store
+from handlers import FEATURES
 from handlers.state import BotData
 
 log = logging.getLogger("duban.handlers")
@@ -317,7 +318,8 @@ def command(app: Application, names: str | Sequence[str], fn: Callable, **kw: An
     """Register a guarded command handler (private chats; edited messages ignored)."""
     from telegram.ext import filters
 
-    app.add_handler(CommandHandler(names, fn, filters=filters.UpdateType.MESSAGE, **kw))
+    app.add_handler(CommandHandler(names, fn, filters=filters.UpdateType.MESSAGE, **kw),
+                    group=FEATURES)
 
 
 # ---------------------------------------------------------------- signed buttons
@@ -417,7 +419,7 @@ def register_buttons(app: Application) -> None:
     """The signed-button handler, answering the buttons declared so far (and any added)."""
     for action, fn in _DECLARED.items():
         app.bot_data.buttons.setdefault(action, fn)
-    app.add_handler(CallbackQueryHandler(on_button))
+    app.add_handler(CallbackQueryHandler(on_button), group=FEATURES)
     if "store" in app.bot_data:
         # made (and saved) at start, not at the first button: answering with buttons must
         # not need a write, so reading still works while the disk is full (issue 9)

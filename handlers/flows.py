@@ -61,6 +61,7 @@ from telegram.ext import (
 from bot.domain import workflow as wf
 from bot.domain.model import Case, ValidationError
 from bot.texts import t
+from handlers import FEATURES
 from handlers.common import (
     Ctx,
     app_state,
@@ -569,7 +570,7 @@ async def _no_flow(c: Ctx) -> None:
 def install(app: Application, commands: Sequence[EntryCommand] = ()) -> None:
     """Add the conversation (group 0) and the no-flow answers of /back and /cancel after it."""
     app.bot_data.setdefault("_flow_boot", secrets.token_hex(4))
-    app.add_handler(conversation(app, commands))
+    app.add_handler(conversation(app, commands), group=FEATURES)
     command(app, ["back", "cancel"], _no_flow)
     if app.job_queue is not None:
         app.job_queue.run_once(tell_interrupted, 0, name="flows-interrupted")

@@ -18,6 +18,7 @@ from telegram.ext import Application, ChatMemberHandler, ContextTypes
 
 from bot.domain.access import active
 from bot.texts import t
+from handlers import FEATURES
 from handlers.common import esc, get_store
 
 log = logging.getLogger("duban.groups")
@@ -53,4 +54,5 @@ async def on_added(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def register(app: Application) -> None:
-    app.add_handler(ChatMemberHandler(on_added, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(ChatMemberHandler(on_added, ChatMemberHandler.MY_CHAT_MEMBER),
+                    group=FEATURES)

@@ -29,6 +29,7 @@ from telegram.ext import Application, MessageHandler, filters
 
 from bot.domain.access import decide
 from bot.domain.model import ValidationError
+from handlers import FEATURES
 from handlers.common import Ctx, app_state, btn, button, command, esc, fit, guard, keyboard
 from handlers.offload import export_bytes, in_child, in_thread
 
@@ -323,6 +324,6 @@ async def report_cmd(c: Ctx) -> None:
 
 def register(app: Application) -> None:
     app.add_handler(MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE
-                                   & filters.UpdateType.MESSAGE, on_document))
+                                   & filters.UpdateType.MESSAGE, on_document), group=FEATURES)
     command(app, "export", export_cmd)
     command(app, "report", report_cmd)

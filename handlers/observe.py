@@ -14,12 +14,11 @@ import orjson
 from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 
+from handlers import FIRST_GROUP, LAST_GROUP
 from handlers.common import app_state
 
 log = logging.getLogger("duban.updates")
 
-FIRST_GROUP = -1_000
-LAST_GROUP = 999_999
 # the counters /health shows and the start of each update are the Application's
 # (``BotData.stats``, ``BotData.started``)
 

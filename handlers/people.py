@@ -26,6 +26,7 @@ from bot.domain.people import (
 )
 from bot.domain.text import clean_name
 from data.tables import JOIN_REQUESTS, JoinRequests
+from handlers import LEFTOVER_GROUP
 from handlers.cards import case_line
 from handlers.common import Ctx, btn, button, command, esc, guard, keyboard
 from handlers.queries import PERSON_EXTRAS, answer_person
@@ -510,10 +511,10 @@ def register(app: Application) -> None:
     app.bot_data["on_join_request"] = on_join_request
     command(app, "people", people_cmd)
     command(app, "person", person_cmd)
-    # last resorts, in a later group so feature handlers come first
-    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edited), group=50)
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edited),
+                    group=LEFTOVER_GROUP)
     app.add_handler(MessageHandler(
         filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.Document.ALL
         & ~filters.StatusUpdate.ALL,
-        on_media), group=50)
+        on_media), group=LEFTOVER_GROUP)
 

@@ -42,6 +42,7 @@ from bot.domain.intents import Intent, recognise
 from bot.domain.model import Case
 from bot.domain.status import Calendar, RulesSource
 from data.views import rules_of, work_calendar
+from handlers import PRECHECK_GROUP, QUERY_GROUP
 from handlers.cases import choose_or_show, show_case
 from handlers.common import (
     Ctx,
@@ -57,10 +58,8 @@ from handlers.common import (
 
 Rows = list[list[InlineKeyboardButton]]
 
-#: the free-text handler's group: after every feature's handlers (group 0)
-QUERY_GROUP = 10
-#: the pre-check's group: before group 0, so a conversation is seen as it was on arrival
-PRECHECK_GROUP = -10
+# the free-text handler runs after every feature's handlers (QUERY_GROUP), its pre-check
+# before them (PRECHECK_GROUP): the table of groups is in handlers/__init__.py
 #: the period of ``/due`` without one (read by the dates module)
 DEFAULT_PERIOD = "7天内"
 #: free text longer than this is not a question (pasted documents and the like)

@@ -26,13 +26,12 @@ from bot.domain.model import Person
 from bot.domain.querytext import fmt_date
 from bot.domain.timeutil import iso_now
 from data.tables import REMINDER_ACKS, ReminderAcks
+from handlers import MEMBER_GROUP
 from handlers.common import Ctx, button, get_store, get_time
 
 log = logging.getLogger("duban.reminders")
 
 ACKS = REMINDER_ACKS  # (the table's name, for jobs/reminders.py)
-#: the handler group of the member-status watcher (apart from the features' group 0)
-MEMBER_GROUP = 20
 WHO = "system"
 _GONE = (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT)
 
