@@ -1,6 +1,6 @@
 """Importing a 5,000-row ledger (xlsx and csv) into a fresh store, re-importing it with
-changes (then again after 500 cases changed in chat: conflicts listed, issue 16), exporting
-it and importing the export. The quality bar (issue 5): a 5,000-row ledger imports in
+changes (then again after 500 cases changed in chat: conflicts listed), exporting
+it and importing the export. The quality bar: a 5,000-row ledger imports in
 under 10 s.
 
     uv run python benchmarks/bench_import.py [--rows 5000]

@@ -2,7 +2,7 @@
 
     uv run python benchmarks/bench_queries.py [--cases 10000] [--runs 21]
 
-The quality bar (issue 8) is under 50 ms of handler time per query; each query here is the
+The quality bar is under 50 ms of handler time per query; each query here is the
 domain part of it (computing the answer and rendering its first page).
 """
 

@@ -6,7 +6,7 @@ Runs the real handler path of :mod:`handlers.queries` (``answer_text``: recognis
 question with the bureau's names, reading the asker's visible cases from a real
 :class:`data.store.Store`, the query, the rendering, the signed buttons) with a fake
 :class:`handlers.common.Ctx` whose ``reply``/``edit_or_reply`` keep the answer instead of
-sending it: no Telegram I/O. The quality bar (issue 8) is under 50 ms per question.
+sending it: no Telegram I/O. The quality bar is under 50 ms per question.
 Each question is timed for the office (sees everything), a leader (two divisions) and a
 handler (own cases); also a [下一页] press (``build`` of page 2).
 """

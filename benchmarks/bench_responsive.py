@@ -1,4 +1,4 @@
-"""Responsiveness under heavy work (issue 17): while the office imports a 5,000-row ledger
+"""Responsiveness under heavy work: while the office imports a 5,000-row ledger
 and exports every case of a big store, 20 other users press buttons and send commands.
 
     uv run python benchmarks/bench_responsive.py [--cases 50000] [--rows 5000] [--users 20]

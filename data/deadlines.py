@@ -1,4 +1,4 @@
-"""Deadlines counted in working days, recomputed when the calendar changes (issue 18).
+"""Deadlines counted in working days, recomputed when the calendar changes.
 
 :func:`recompute_deadlines` moves every stored working-day deadline the new calendar puts
 elsewhere (:func:`bot.domain.supervision.workday_deadline_moves` decides which), in one

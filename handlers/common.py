@@ -422,5 +422,5 @@ def register_buttons(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_button), group=FEATURES)
     if "store" in app.bot_data:
         # made (and saved) at start, not at the first button: answering with buttons must
-        # not need a write, so reading still works while the disk is full (issue 9)
+        # not need a write, so reading still works while the disk is full
         _secret_of(app.bot_data)

@@ -73,7 +73,7 @@ MAX_REMEMBERED = 5000
 #: extra parts of a person's answer from other modules (people admin for the office):
 #: ``f(c, name, person_id) -> (lines above the summary, rows of buttons below it)``
 PERSON_EXTRAS: list[Callable[[Ctx, str, int], tuple[list[str], Rows]]] = []
-#: answers of intents other modules own (issue 18: ``supervise``, ``requests``):
+#: answers of intents other modules own (supervision's ``supervise``, ``requests``):
 #: intent name -> ``async f(c, intent)``
 INTENT_ANSWERS: dict[str, Callable] = {}
 

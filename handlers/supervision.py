@@ -1,4 +1,4 @@
-"""Supervision steps in chat (issue 18): 签收 and 督办单.
+"""Supervision steps in chat, as offices practise it: 签收 and 督办单.
 
 - [签收] is a step of :func:`bot.domain.workflow.next_steps` (``uf:sign:...``), so it is
   under the case card whoever reads it may sign (the handler, the office), and under the

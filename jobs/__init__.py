@@ -10,4 +10,4 @@ def register(app: Application) -> None:
     from jobs import backup, reminders
 
     reminders.register(app)
-    backup.register(app)  # the nightly backup and the job-run log (issue 9)
+    backup.register(app)  # the nightly backup and the job-run log

@@ -1,4 +1,4 @@
-"""End-to-end (issue 16): re-sending the ledger in chat previews, never undoes chat work."""
+"""End-to-end: re-sending the ledger in chat previews, never undoes chat work."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""End-to-end: supervision as offices practise it (issue 18): traffic lights on cards and
+"""End-to-end: supervision as offices practise it: traffic lights on cards and
 lists, 签收 (signing for an assigned case), 未签收 in /progress and the morning digest."""
 
 from __future__ import annotations

@@ -307,7 +307,7 @@ UPLOADS = [
 
 
 def _handles_documents(app) -> bool:
-    """Whether some message handler takes documents (the chat upload of issue 5)."""
+    """Whether some message handler takes documents (the ledger's chat upload)."""
     from telegram import Chat, Document, Message, Update, User
     from telegram.ext import MessageHandler
 

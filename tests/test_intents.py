@@ -144,7 +144,7 @@ TABLE = [
     ("?", "help", {}),
     ("help", "help", {}),
     ("what can you do?", "help", {}),
-    # -- the office's supervision lists (issue 18)
+    # -- the office's supervision lists
     ("哪些件还没协商?", "supervise", {"list": "unconsulted", "period": ""}),
     ("哪些件五定不全?", "supervise", {"list": "unfixed", "period": ""}),
     ("哪些件还没签收?", "supervise", {"list": "unsigned", "period": ""}),

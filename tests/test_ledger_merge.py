@@ -1,4 +1,4 @@
-"""Re-sending the ledger never undoes work done in chat (issue 16): merge, conflicts,
+"""Re-sending the ledger never undoes work done in chat: merge, conflicts,
 snapshots, numbers as Excel stores them, warnings, the round trip."""
 
 from __future__ import annotations

@@ -358,7 +358,7 @@ def test_inner_failure_caught_inside_aborts_the_outer_transaction(db):
     assert disk_bytes(db) == before and db.cases() == []
 
 
-# ---------------------------------------------------------------- failed writes (issue 9)
+# ---------------------------------------------------------------- failed writes (disk full)
 
 
 def _fail(errno_code):

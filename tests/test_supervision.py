@@ -1,4 +1,4 @@
-"""Supervision as offices practise it (issue 18): the rules of the traffic lights and of
+"""Supervision as offices practise it: the rules of the traffic lights and of
 签收, case by case, and the year's rules set from the command line."""
 
 from __future__ import annotations

@@ -250,7 +250,7 @@ def cmd_calendar_unset(args: argparse.Namespace) -> int:
 
 
 def _recompute(store) -> list:
-    """Working-day deadlines the changed calendar moves (issue 18), applied and queued."""
+    """Working-day deadlines the changed calendar moves, applied and queued."""
     from data.deadlines import recompute_deadlines
 
     return recompute_deadlines(store, WHO)

@@ -39,7 +39,7 @@ from typing import Any
 #: every intent the recogniser can return
 INTENTS = ("overdue", "due", "mine", "case", "find", "division", "person", "progress", "help",
            "supervise", "requests", "unknown")
-#: the office's supervision lists (issue 18), and their commands
+#: the office's supervision lists (签收, 督办单, 审核, lights), and their commands
 SUPERVISION_LISTS = ("unconsulted", "unfixed", "unsigned", "continuation", "reviews")
 #: the query intents, in the order suggestions fall back to
 QUERY_INTENTS = ("overdue", "due", "mine", "find", "progress", "case", "division", "person")

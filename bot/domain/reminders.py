@@ -1,4 +1,4 @@
-"""The morning's reminders: who gets which cases on a working day, and why (issue 6).
+"""The morning's reminders: who gets which cases on a working day, and why.
 
 :func:`plan_reminders` is pure: cases, people, the working calendar, the rules and the day
 in; one :class:`Digest` per recipient out (sorted by name), each listing its cases with the

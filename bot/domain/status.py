@@ -5,7 +5,7 @@ says how many calendar days are left (negative once overdue), how many *working*
 overdue, and which escalation level of the five-level responsibility chain that reaches
 (DOMAIN.md: level L from ``thresholds[L]`` working days overdue; defaults 1/3/5/10).
 
-Shared by the supervision queries (issue 8) and the reminder planner (issue 6). Pure: the
+Shared by the chat queries (/overdue, /due...) and the reminder planner. Pure: the
 day, the working calendar and the year's rules are passed in.
 
 The calendar is anything with ``workdays_between(a, b)`` (working days in ``(a, b]``) and

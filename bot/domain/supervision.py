@@ -1,4 +1,4 @@
-"""Supervision as offices practise it (issue 18): the words for a case's traffic light and
+"""Supervision as offices practise it: the words for a case's traffic light and
 its signing (签收), as the card and the lists show them.
 
 Pure rendering: :mod:`bot.domain.lifecycle` decides the light and whether a case is signed;

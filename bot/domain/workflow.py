@@ -1,7 +1,7 @@
 """A case's workflow: what may happen next, and every rule of registering and updating it.
 
 Pure decisions, no Telegram and no storage: the chat handlers (handlers/registration.py,
-handlers/update.py) parse what people type or press, call these functions on a fresh copy
+handlers/update*.py) parse what people type or press, call these functions on a fresh copy
 of the case, save it, and render the outcome. A refusal is a :class:`WorkflowError` (a
 :class:`~bot.domain.model.ValidationError`): its ``key`` names the catalogue message
 (bot/texts/workflow.py), so the reason reaches the user in their language.

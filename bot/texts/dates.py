@@ -1,4 +1,4 @@
-"""Messages of dates, the working-day calendar and the deadline rules (issue 3).
+"""Messages of dates, the working-day calendar and the deadline rules.
 
 Owned by helper h1 (see the note at the top of bot/domain/workcal.py): every key that
 bot/domain/dates.py, workcal.py, rules.py and bot/cmd/dates.py use is here.

@@ -155,7 +155,7 @@ MESSAGES = {
     "ledger.people.active": {"zh": "在用", "en": "active"},
     "ledger.people.count": {"zh": "共 {count} 人。", "en": "{count} people."},
 
-    # merging a re-imported ledger (issue 16)
+    # merging a re-imported ledger
     "field.answered_on": {"zh": "答复日期", "en": "answered on"},
     "field.opinion_on": {"zh": "意见提交日期", "en": "opinion sent on"},
     "field.published_on": {"zh": "公开日期", "en": "published on"},

@@ -1,4 +1,4 @@
-"""Supervision as offices practise it (issue 18): 签收, traffic lights (红黄绿灯)."""
+"""Supervision as offices practise it: 签收, traffic lights (红黄绿灯)."""
 
 MESSAGES = {
     # -- rules
@@ -279,7 +279,7 @@ MESSAGES = {
         "en": "Drafts waiting for review: {n} (late: {late})",
     },
 
-    # -- the office's questions (issue 18)
+    # -- the office's questions (the supervision lists)
     "sv.due_head_from": {"zh": "📅 {start}起到期 {total} 件", "en": "📅 {total} due from {start} on"},
     "sv.due_none_from": {"zh": "📅 {start}起没有到期事项。", "en": "📅 Nothing due from {start} on."},
     "sv.list.unconsulted": {"zh": "🗣 还没有协商的件 {n} 件(先协商,后答复)", "en": "🗣 Not consulted yet: {n}"},
