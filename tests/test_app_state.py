@@ -52,7 +52,8 @@ def test_two_applications_share_no_state(tmp_path):
         assert sb.pending_files == {} and sb.stats["updates"] == 0 and "side" not in sb
 
         # each store its own calendar cache: a holiday set in one is not seen by the other
-        sa.store.set_setting(CALENDAR_SETTING, {"2020-07-01": {"kind": "holiday", "name": "test"}}, "test")
+        holiday = {"2020-07-01": {"kind": "holiday", "name": "test"}}
+        sa.store.set_setting(CALENDAR_SETTING, holiday, "test")
         assert not work_calendar(sa.store).is_workday(dt.date(2020, 7, 1))
         assert work_calendar(sb.store).is_workday(dt.date(2020, 7, 1))
         assert sa.calendar is not sb.calendar
