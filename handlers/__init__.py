@@ -8,7 +8,7 @@ from telegram.ext import Application
 
 #: feature modules, in the order their handlers are tried
 MODULES = ("observe", "basic", "cases", "people", "queries", "reminders", "health", "registration",
-           "update", "supervision", "ledger", "groups")
+           "update", "supervision", "documents", "ledger", "groups")
 
 
 def register(app: Application) -> None:

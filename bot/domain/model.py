@@ -270,15 +270,16 @@ def attachment(data: Any) -> dict[str, Any]:
     plain dict (stored as it is; :mod:`bot.domain.documents` holds the rules)."""
     if not isinstance(data, dict):
         raise ValidationError("err.not_text", field="documents")
-    doc = {"type": _choice(data.get("type", ""), DOC_TYPES, "doc_type"),
-           "sha256": str(data.get("sha256") or ""),
-           "name": _text(data.get("name"), "doc_name", 255),
-           "size": int(data.get("size") or 0),
-           "format": _text(data.get("format"), "doc_format", 10),
-           "url": _text(data.get("url"), "doc_url", 2000),
-           "at": _text(data.get("at"), "at", 40),
-           "by": _text(data.get("by"), "by", MAX_NAME),
-           "by_id": int(data.get("by_id") or 0)}
+    doc: dict[str, Any] = {
+        "type": _choice(data.get("type", ""), DOC_TYPES, "doc_type"),
+        "sha256": str(data.get("sha256") or ""),
+        "name": _text(data.get("name"), "doc_name", 255),
+        "size": int(data.get("size") or 0),
+        "format": _text(data.get("format"), "doc_format", 10),
+        "url": _text(data.get("url"), "doc_url", 2000),
+        "at": _text(data.get("at"), "at", 40),
+        "by": _text(data.get("by"), "by", MAX_NAME),
+        "by_id": int(data.get("by_id") or 0)}
     if bool(doc["sha256"]) == bool(doc["url"]):
         raise ValidationError("err.doc_file_or_link")
     if doc["sha256"] and not _SHA256_RE.match(doc["sha256"]):
