@@ -38,6 +38,7 @@ import orjson
 
 from data import legacy
 from data.errors import CatalogueError
+from data.files import FILES_DIR, put_file, stored_files
 from data.perms import ensure_private, private_umask
 from data.storage import DB_NAME, SHM_NAME, WAL_NAME, connect
 
@@ -48,6 +49,8 @@ SUFFIX = ".tar.gz"
 #: ``duban-20200629-020000[-label][-N].tar.gz``
 _NAME_RE = re.compile(r"^duban-(\d{8}-\d{6})(?:-([a-z][a-z0-9-]*?))?(?:-(\d+))?\.tar\.gz$")
 _LABEL_RE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
+FILES_PREFIX = f"{FILES_DIR}/"
+_BLOB_RE = re.compile(rf"^{FILES_DIR}/([0-9a-f]{{2}})/\1[0-9a-f]{{62}}$")
 
 
 class BackupError(CatalogueError):
@@ -74,6 +77,8 @@ class BackupInfo:
     cases: int
     people: int
     size: int
+    #: document files (``files/``, :mod:`data.files`) in the backup
+    files: int = 0
 
     @property
     def name(self) -> str:
@@ -141,19 +146,22 @@ def make_backup(data_dir: Path, now: dt.datetime, *, label: str = "",
     while path.exists():
         n += 1
         path = folder / f"{stem}-{n}{SUFFIX}"
+    # the documents' files, listed after the database was copied: every file the copy names
+    # was stored before its case was committed, so it is among them (data.files)
+    blobs = [(f"{FILES_PREFIX}{sha[:2]}/{sha}", blob) for sha, blob in stored_files(data_dir)]
     manifest = {
         "format": 1, "created_at": now.isoformat(timespec="seconds"),
         "txn": snap.meta.get("txn", 0), "schema": snap.meta.get("schema"),
         "cases": snap.cases, "people": snap.people,
-        "files": {DB_NAME: _digest(snap.database)},
+        "files": {DB_NAME: _digest(snap.database)}, "documents": len(blobs),
     }
     payload = _pack({MANIFEST: orjson.dumps(manifest, option=orjson.OPT_INDENT_2),
-                     DB_NAME: snap.database})
+                     DB_NAME: snap.database}, blobs)
     _write_atomic(path, payload)
     if keep is not None:
         prune(data_dir, keep)
     return BackupInfo(path, manifest["created_at"], manifest["txn"], snap.cases, snap.people,
-                      len(payload))
+                      len(payload), len(blobs))
 
 
 def list_backups(data_dir: Path) -> list[Path]:
@@ -188,6 +196,13 @@ def read_backup(path: Path) -> tuple[dict[str, Any], bytes]:
     try:
         with tarfile.open(path, "r:gz") as tar:
             members = {m.name: m for m in tar.getmembers() if m.isfile()}
+            blobs = {name: m for name, m in members.items() if name.startswith(FILES_PREFIX)}
+            for name, member in blobs.items():  # a document file is named by its SHA-256
+                f = tar.extractfile(member)
+                assert f is not None
+                if not _BLOB_RE.match(name) or _stream_digest(f) != name.rsplit("/", 1)[1]:
+                    raise BackupError("backup.checksum", path=str(path))
+                del members[name]
             if set(members) not in ({MANIFEST, DB_NAME},
                                     {MANIFEST, legacy.LEGACY_DB, legacy.LEGACY_JOURNAL}):
                 raise BackupError("backup.not_a_backup", path=str(path))
@@ -209,6 +224,34 @@ def read_backup(path: Path) -> tuple[dict[str, Any], bytes]:
         return manifest, files[DB_NAME]
     return manifest, _from_legacy(path, files[legacy.LEGACY_DB],
                                   files[legacy.LEGACY_JOURNAL])
+
+
+def restore_files(path: Path, data_dir: Path) -> int:
+    """Put the document files of backup ``path`` into ``data_dir`` (those not there intact
+    already; none is removed: files are named by content). Returns how many were written."""
+    from data.files import blob_path, file_digest
+
+    written = 0
+    with tarfile.open(path, "r:gz") as tar:
+        for member in tar.getmembers():
+            if not (member.isfile() and _BLOB_RE.match(member.name)):
+                continue
+            sha = member.name.rsplit("/", 1)[1]
+            target = blob_path(data_dir, sha)
+            if target.is_file() and file_digest(target) == sha:
+                continue
+            f = tar.extractfile(member)
+            assert f is not None
+            put_file(data_dir, f.read())
+            written += 1
+    return written
+
+
+def _stream_digest(f: Any) -> str:
+    h = hashlib.sha256()
+    while chunk := f.read(1 << 20):
+        h.update(chunk)
+    return h.hexdigest()
 
 
 def _from_legacy(path: Path, database: bytes, journal: bytes) -> bytes:
@@ -262,6 +305,7 @@ def restore_backup(path: Path, data_dir: Path, now: dt.datetime) -> BackupInfo |
     safety = make_backup(data_dir, now, label="pre-restore", keep=None) \
         if db_path.exists() or legacy.present(data_dir) else None
     data_dir.mkdir(parents=True, exist_ok=True)
+    restore_files(path, data_dir)  # before the database that names them
     staged = data_dir / f"{DB_NAME}.restore.tmp"
     _write_file(staged, database)
     if db_path.exists():
@@ -297,7 +341,7 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _pack(files: dict[str, bytes]) -> bytes:
+def _pack(files: dict[str, bytes], blobs: list[tuple[str, Path]] | None = None) -> bytes:
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w:gz", compresslevel=6) as tar:
         for name, data in files.items():
@@ -305,6 +349,12 @@ def _pack(files: dict[str, bytes]) -> bytes:
             info.size = len(data)
             info.mode = 0o644
             tar.addfile(info, io.BytesIO(data))
+        for name, blob in blobs or ():
+            with open(blob, "rb") as f:
+                info = tarfile.TarInfo(name)
+                info.size = os.fstat(f.fileno()).st_size
+                info.mode = 0o600
+                tar.addfile(info, f)
     return buf.getvalue()
 
 

@@ -93,16 +93,25 @@ def _paragraph(doc, text: str, *, font: str = BODY_FONT, fallback: str = BODY_FA
 
 
 def _table(doc, table: Table) -> None:
-    _paragraph(doc, table.caption, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
-               font=HEADING_FONT, fallback=HEADING_FALLBACK, size=TABLE_SIZE)
+    caption = _paragraph(doc, table.caption, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
+                         font=HEADING_FONT, fallback=HEADING_FALLBACK, size=TABLE_SIZE)
+    caption.paragraph_format.keep_with_next = True  # the caption stays above its table
     width = max(len(r) for r in table.rows)
     grid = doc.add_table(rows=len(table.rows), cols=width)
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    last = len(table.rows) - 1
     for i, values in enumerate(table.rows):
+        # a row is never split across pages, the header row repeats on each page, and the
+        # (short) table is kept on one page with its caption (seen in a LibreOffice render)
+        tr_pr = grid.rows[i]._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        if i == 0:
+            tr_pr.append(OxmlElement("w:tblHeader"))
         for j, value in enumerate(values):
             cell = grid.cell(i, j)
             p = cell.paragraphs[0]
+            p.paragraph_format.keep_with_next = i < last
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             run = p.add_run(value)
             run.bold = i == 0

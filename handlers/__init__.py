@@ -33,7 +33,7 @@ LAST_GROUP = 999_999
 #: feature modules, in the order their handlers are tried
 MODULES = ("observe", "basic", "cases", "people", "queries", "reminders", "health", "registration",
            "update", "update_consult", "update_answer", "update_extend", "update_fixes",
-           "supervision", "ledger", "groups")
+           "supervision", "documents", "ledger", "groups")
 
 
 def register(app: Application) -> None:

@@ -78,6 +78,8 @@ def value_text(lang: str, fld: str, value: Any) -> str:
         return t("card.n_consultations", lang, n=len(value))
     if fld == "notices" and isinstance(value, list):
         return t("sv.n_notices", lang, n=len(value))
+    if fld == "documents" and isinstance(value, list):
+        return t("doc.n_documents", lang, n=len(value))
     if fld == "reviews" and isinstance(value, list):
         return t("sv.n_reviews", lang, n=len(value))
     if fld == "review_chain" and isinstance(value, list):

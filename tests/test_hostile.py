@@ -135,6 +135,9 @@ def bot(tmp_path_factory):
     }
     b.group = env.sim.group(-100555, "督办群<script>")
     b.run(b.users["stranger"].ask("/start"))  # the one write a stranger may cause
+    # and a deactivated person's: asking to return (test_e2e_joining); again the same day
+    # writes nothing
+    b.run(b.users["deactivated"].ask("/start"))
     b.commands = sorted(b.call(lambda: _known(env.app)))
     try:
         yield b
@@ -216,7 +219,7 @@ def test_hostile_free_text(bot, text, who):
 
 def test_the_data_still_verifies_after_all_that(bot):
     assert bot.call(lambda: bot.env.store.verify("en")) == []
-    assert bot.call(lambda: len(bot.env.store.table("join_requests"))) == 1
+    assert bot.call(lambda: len(bot.env.store.table("join_requests"))) == 2
 
 
 # ---------------------------------------------------------------- forged buttons

@@ -202,3 +202,18 @@ def test_command_line_writes_the_docx(data_dir, tmp_path, capsys):
     assert len(load_workbook(xlsx).worksheets[0]._images) == 1  # with the progress chart
     bad = main(["report", "--year", "2020", "--docx", str(tmp_path / "no" / "such" / "r.docx")])
     assert bad != 0 and "r.docx" in capsys.readouterr().err
+
+
+def test_tables_keep_together_with_their_caption_and_rows_never_split():
+    """Seen in a LibreOffice render: a table's header row was left alone at a page's foot,
+    its cell text cut over the page break."""
+    fig = report_figures(sample_cases(None), 2020, unit="省投资促进局", today=DAY)
+    doc = open_docx(report_docx(fig, DAY))
+    assert doc.tables
+    for table in doc.tables:
+        rows = table.rows
+        assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in rows)
+        assert rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        assert all(r.cells[0].paragraphs[0].paragraph_format.keep_with_next for r in rows[:-1])
+        caption = table._element.getprevious()
+        assert caption.tag == qn("w:p") and "表" in "".join(caption.itertext())

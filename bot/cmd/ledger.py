@@ -61,7 +61,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", parents=[common],
                        help="导出台账为 .xlsx / export the ledger as .xlsx")
     p.add_argument("--year", type=int, help="只导出某年度 / only this year")
-    p.add_argument("out", help="输出文件 / the .xlsx file to write")
+    p.add_argument("--with-files", action="store_true",
+                   help="写成 .zip:台账加各件附件(按编号分文件夹)/ write a .zip: the ledger "
+                        "plus the documents' files in folders by case number")
+    p.add_argument("out", help="输出文件 / the .xlsx file to write (.zip with --with-files)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("report", parents=[common],
@@ -192,6 +195,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         except StoreLocked:
             store = stack.enter_context(open_data_store(readonly=True))
         data = export_ledger(store, args.year, today=_today(args))
+        if args.with_files:
+            return _export_with_files(store, args, data)
         cases = len(store.cases(args.year))
         events = sum(len(store.history(c.id)) for c in store.cases(args.year))
         people = len(store.people())
@@ -207,6 +212,31 @@ def cmd_export(args: argparse.Namespace) -> int:
                               reason=exc.strerror or str(exc)) from None
     print(t("ledger.exported", args.lang, cases=cases, events=events, people=people,
             path=str(out)))
+    return 0
+
+
+def _export_with_files(store, args: argparse.Namespace, ledger: bytes) -> int:
+    """``duban export --with-files out.zip``: the ledger and the files (data.files)."""
+    from data.files import export_with_files
+    from data.perms import ensure_private, private_umask
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".zip":
+        out = out.with_name(out.name + ".zip")
+    name = f"{t('lc.ledger_file', args.lang)}_{args.year or t('lc.all_years', args.lang)}.xlsx"
+    try:
+        private_umask()
+        counts = export_with_files(store.data_dir, store.cases(args.year), ledger, name, out,
+                                   args.lang)
+        ensure_private(out, recursive=False)
+    except OSError as exc:
+        raise ValidationError("ledger.err.cannot_open", name=str(out),
+                              reason=exc.strerror or str(exc)) from None
+    print(t("export.with_files", args.lang, path=str(out), files=counts["files"],
+            links=counts["links"]))
+    if counts["missing"]:
+        print(t("export.files_missing", args.lang, n=counts["missing"]), file=sys.stderr)
+        return 1
     return 0
 
 

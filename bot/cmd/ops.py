@@ -88,6 +88,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
         return 3
     print(t("backup.done", args.lang, path=info.path, cases=info.cases, people=info.people,
             txn=info.txn, size=human_size(info.size), keep=keep))
+    if info.files:
+        print(t("backup.files_included", args.lang, n=info.files))
     return 0
 
 
@@ -164,8 +166,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         cases, people = manifest.get("cases", 0), manifest.get("people", 0)
     else:
         try:
+            from data.files import check_files
+
             with Store.open(_data_dir(), readonly=True) as store:
                 problems = store.verify(args.lang)
+                # every document file a case names: there, and with its hash (data.files)
+                problems += check_files(_data_dir(), store.cases(), args.lang)
                 cases, people = len(store.cases()), len(store.people())
         except StoreError as exc:
             print(exc.render(args.lang), file=sys.stderr)

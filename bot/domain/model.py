@@ -259,6 +259,34 @@ class Review:
         self.reason = _text(self.reason, "reason", MAX_TEXT)
 
 
+#: what a document on a case is (复文, 草稿, 协商记录, 公开证明, 其他)
+DOC_TYPES = ("reply", "draft", "consultation", "publication", "other")
+_SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+def attachment(data: Any) -> dict[str, Any]:
+    """A document on a case, checked: a stored file (``sha256``, ``name``, ``size``,
+    ``format``) or a link (``url``), with its ``type``, when (``at``) and by whom. Kept as a
+    plain dict (stored as it is; :mod:`bot.domain.documents` holds the rules)."""
+    if not isinstance(data, dict):
+        raise ValidationError("err.not_text", field="documents")
+    doc: dict[str, Any] = {
+        "type": _choice(data.get("type", ""), DOC_TYPES, "doc_type"),
+        "sha256": str(data.get("sha256") or ""),
+        "name": _text(data.get("name"), "doc_name", 255),
+        "size": int(data.get("size") or 0),
+        "format": _text(data.get("format"), "doc_format", 10),
+        "url": _text(data.get("url"), "doc_url", 2000),
+        "at": _text(data.get("at"), "at", 40),
+        "by": _text(data.get("by"), "by", MAX_NAME),
+        "by_id": int(data.get("by_id") or 0)}
+    if bool(doc["sha256"]) == bool(doc["url"]):
+        raise ValidationError("err.doc_file_or_link")
+    if doc["sha256"] and not _SHA256_RE.match(doc["sha256"]):
+        raise ValidationError("err.doc_bad_hash", value=doc["sha256"][:80])
+    return doc
+
+
 @dataclass
 class HistoryEvent:
     """One step of a case's trace (痕迹管理): who changed what, when, from which value."""
@@ -344,6 +372,9 @@ class Case:
     review_chain: list[str] = field(default_factory=list)
     review_since: str = ""
     reviews: list[Review] = field(default_factory=list)
+    #: documents on the case (复文, 草稿, 协商记录, 公开证明...): files by content hash, or
+    #: links; oldest first (:func:`attachment`)
+    documents: list[dict[str, Any]] = field(default_factory=list)
     #: ledger columns the bot does not know, kept and exported back unchanged
     extra: dict[str, str] = field(default_factory=dict)
     id: int = 0
@@ -417,6 +448,7 @@ class Case:
         self.review_since = check_date(self.review_since, "review_since")
         self.reviews = [Review(**(asdict(r) if isinstance(r, Review) else r))
                         for r in (self.reviews or [])]
+        self.documents = [attachment(d) for d in (self.documents or [])]
         self.extra = {clean_text(str(k), controls="remove").strip():
                       "" if v is None else clean_text(str(v), controls="remove").strip()
                       for k, v in (self.extra or {}).items()}

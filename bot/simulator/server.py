@@ -48,6 +48,8 @@ NOT_MODIFIED = ("message is not modified: specified new message content and "
                 "reply markup are exactly the same as a current content and reply markup "
                 "of the message")
 MAX_TEXT, MAX_CAPTION, MAX_CALLBACK_DATA = 4096, 1024, 64
+#: getFile refuses bigger files ("Bad Request: file is too big"): bots download up to 20 MB
+MAX_DOWNLOAD = 20 << 20
 #: seconds (of the simulator's clock) within which a callback query must be answered
 CALLBACK_TTL = 15.0
 #: inline keyboards: at most this many buttons in all, and in one row
@@ -913,6 +915,8 @@ class BotApiSimulator:
         doc = self._files.get(p.get_str("file_id") or "")
         if doc is None:
             raise bad_request("invalid file_id")
+        if len(doc.data) > MAX_DOWNLOAD:  # the Bot API's limit for bots (not a local server)
+            raise bad_request("file is too big")
         return {"file_id": doc.file_id, "file_unique_id": doc.file_unique_id,
                 "file_size": len(doc.data), "file_path": doc.path}
 
