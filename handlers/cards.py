@@ -7,9 +7,9 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain import lifecycle, supervision
+from bot.domain import lifecycle, present, supervision
 from bot.domain.model import MET_UNKNOWN, Case, HistoryEvent, five_fixes_missing
-from bot.domain.querytext import stage_label
+from bot.domain.present import case_line, case_title, stage_label  # noqa: F401  (re-exported)
 from bot.texts import has, t
 from handlers.common import Ctx, btn, esc, keyboard
 
@@ -21,18 +21,6 @@ CARD_LINES: list[Callable[[Ctx, Case], list[str]]] = []
 HISTORY_ON_CARD = 3
 
 
-def case_title(case: Case, lang: str) -> str:
-    """``建议 第0484号`` / ``suggestion no. 0484``."""
-    return t("card.title", lang, kind=t(f"kind.{case.kind}", lang), number=esc(case.number))
-
-
-def case_line(case: Case, lang: str, width: int = 18) -> str:
-    """A short one-line reference: ``建议0484 关于招商引资工作的…``."""
-    title = case.title if len(case.title) <= width else case.title[: width - 1] + "…"
-    return t("card.line", lang, kind=t(f"kind.{case.kind}", lang), number=esc(case.number),
-             title=esc(title))
-
-
 def clock_text(c: Ctx, case: Case, name: str, reader) -> str:
     """One clock as lifecycle sees it: done (on its day, or an unknown one), live (with its
     countdown), or not running (publishing before the answer, a follow-up no longer due)."""
@@ -41,19 +29,16 @@ def clock_text(c: Ctx, case: Case, name: str, reader) -> str:
     due = clock.due or c.t("card.due_after_answer")
     on = lifecycle.done_on(case, name)
     if on is not None:
-        return c.t("card.clock_met", clock=label, due=due, met=on or c.t("card.date_unknown"))
+        return c.t("card.clock_met", clock=label, due=due, state=present.done_state(on, c.lang))
     if case.stage == "archived" or reader is None:
         return c.t("card.clock_open", clock=label, due=due, state="")
     if not lifecycle.is_live(case, name):
         key = "card.after_answer" if name == "publish" else "card.clock_closed"
         return c.t("card.clock_open", clock=label, due=due, state=c.t(key))
     st = reader.status(case, name, clock.due)
-    if st.days_left > 0:
-        state = c.t("card.days_left", days=st.days_left)
-    elif st.days_left == 0:
-        state = c.t("card.due_today")
-    else:
-        state = c.t("card.overdue", days=st.overdue_days, workdays=st.overdue_workdays)
+    state = present.clock_state(st.days_left, st.overdue_workdays, c.lang)
+    if st.days_left <= 0:  # due today or overdue: in bold on the card
+        state = f"<b>{state}</b>"
     if st.estimated:
         state += " " + c.t("card.estimated_mark")
     return c.t("card.clock_open", clock=label, due=clock.due, state=state)
@@ -72,7 +57,7 @@ def value_text(lang: str, fld: str, value: Any) -> str:
     if fld.startswith("clocks.") and isinstance(value, dict):
         met = value.get("met")
         if met == MET_UNKNOWN:
-            met = t("card.date_unknown", lang)
+            met = present.undated(lang)
         return (value.get("due") or "—") + (f" ✓{met}" if met else "")
     if fld == "consultations" and isinstance(value, list):
         return t("card.n_consultations", lang, n=len(value))
@@ -138,7 +123,7 @@ def render_card(c: Ctx, case: Case, reader=None) -> tuple[str, InlineKeyboardMar
             lines.append(" · " + clock_text(c, case, name, reader))
     if case.first_reply_on:
         first = lifecycle.answered_on(case)
-        lines.append(c.t("card.first_reply", on=first or c.t("card.date_unknown"),
+        lines.append(c.t("card.first_reply", on=first or present.undated(lang),
                          due=case.first_reply_due or "—"))
     if case.consultations:
         lines.append(c.t("card.consultations", n=len(case.consultations)))

@@ -130,7 +130,7 @@ def test_lead_reply_and_publish_clocks_and_holiday_folding(sample_year):
     lines = by_name(sample_year[D(2020, 6, 24)])["张三"]
     reply = next(ln for ln in lines if ln.number == "0484")
     assert (reply.due_in_days, reply.overdue_workdays, reply.level) == (16, 0, 0)
-    assert reply.why("zh") == "您是承办人,16天后到期"
+    assert reply.why("zh") == "您是承办人,还有16天"
 
 
 def test_unlinked_handler_is_in_the_plan_and_the_office_is_told(sample_year):
@@ -223,10 +223,11 @@ def test_overdue_climbs_the_chain_by_working_days(national_day):
     assert {n: (ln.level, ln.role) for n, ln in levels.items()} == {
         "张三": (0, "handler"), "赵立": (1, "division_head"), "周敏": (2, "office"),
         "王强": (3, "division_leader"), "李明": (4, "head")}
-    assert levels["赵立"].why("zh") == "您是处室负责人,已超期10个工作日"
-    assert levels["李明"].why("en") == "you are the head of the bureau, 10 working days overdue"
+    assert levels["赵立"].why("zh") == "您是处室负责人,超期21天(10个工作日)"
+    assert levels["李明"].why("en") == (
+        "you are the head of the bureau, 21 days overdue (10 working days)")
     z = next(ln for ln in by_name(national_day[octo(12)])["赵立"] if ln.number == "0484")
-    assert z.why("zh") == "您是处室负责人,已超期3个工作日"
+    assert z.why("zh") == "您是处室负责人,超期12天(3个工作日)"
     assert (z.due_in_days, z.overdue_workdays) == (-12, 3)
 
 
@@ -369,10 +370,10 @@ def test_json_shape_and_order(sample_year):
     assert zs == {"to": "张三", "telegram": 10021, "cases": [
         {"kind": "proposal", "number": "0245", "clock": "opinion", "due": "2020-06-30",
          "due_in_days": 14, "overdue_workdays": 0, "level": 0,
-         "why": "您是承办人,14天后到期【会(协)办意见】"},
+         "why": "您是承办人,还有14天【会(协)办意见】"},
         {"kind": "proposal", "number": "0458", "clock": "opinion", "due": "2020-06-30",
          "due_in_days": 14, "overdue_workdays": 0, "level": 0,
-         "why": "您是承办人,14天后到期【会(协)办意见】"}]}
+         "why": "您是承办人,还有14天【会(协)办意见】"}]}
 
 
 # ---------------------------------------------------------------- the message
@@ -395,10 +396,10 @@ def test_digest_text_fits_and_splits_into_numbered_parts():
         assert p.text.startswith("【补发】<b>督办提醒 · 7月20日(星期一)</b>")
         assert f"(第{p.number}/3部分)" in p.text
     assert "共70件需要您关注,其中超期70件。" in parts[0].text
-    assert "您是承办人,已超期13个工作日" in parts[0].text
+    assert "您是承办人,超期19天(13个工作日)" in parts[0].text
     en = render_digest(digest, D(2020, 7, 20), lang="en")
     assert en[0].text.startswith("<b>Reminders · 7/20 (Mon)</b> (part 1/3)")
-    assert "you are the handler, 13 working days overdue" in en[0].text
+    assert "you are the handler, 19 days overdue (13 working days)" in en[0].text
 
 
 def test_a_huge_digest_is_cut_to_four_messages_and_counts_the_rest():
@@ -512,7 +513,7 @@ def test_a_missed_day_is_folded_into_todays_digest_worded_as_today():
     lines = {ln.number: ln for ln in folded["张三"].lines}
     assert set(lines) == {"0101", "0102"}
     assert lines["0101"].missed == D(2020, 6, 16) and lines["0101"].due_in_days == 13
-    assert lines["0101"].why("zh").endswith("13天后到期")   # as it stands today
+    assert lines["0101"].why("zh").endswith("还有13天")   # as it stands today
     assert lines["0102"].missed is None and lines["0102"].overdue  # overdue: today's own line
     text = render_digest(folded["张三"], D(2020, 6, 17))[0].text
     assert "6月16日因系统停机未发出的提醒" in text and "今天到期" not in text

@@ -47,10 +47,11 @@ from typing import Any, NamedTuple, cast
 
 import orjson
 
+from bot.domain import present
 from bot.domain.access import sees_division
 from bot.domain.lifecycle import LightReader, is_open, iter_live, main_done, review_step
 from bot.domain.model import CLOCKS, OPINION_ROLES, STAGES, Case, Person
-from bot.domain.querytext import esc, fmt_date, short_title
+from bot.domain.present import esc, fmt_date, short_title
 from bot.domain.rules import Rules, rules_for
 from bot.domain.status import ClockStatus, HasEscalation, StatusReader
 from bot.domain.workcal import WorkCalendar, estimate_notices
@@ -258,13 +259,7 @@ class ReminderLine(NamedTuple):
             if self.overdue_workdays:
                 return t("sv.remind.review_late", lang, n=self.overdue_workdays)
             return t("sv.remind.review", lang)
-        if self.due_in_days < 0:
-            return t("remind.state.overdue", lang, n=self.overdue_workdays)
-        if self.due_in_days == 0:
-            return t("remind.state.today", lang)
-        if self.due_in_days == 1:
-            return t("remind.state.tomorrow", lang)
-        return t("remind.state.left", lang, days=self.due_in_days)
+        return present.clock_state(self.due_in_days, self.overdue_workdays, lang)
 
     def why(self, lang: str | None = "zh") -> str:
         """``您是处室负责人,已超期3个工作日`` — the reason in the recipient's language."""

@@ -35,12 +35,7 @@ MESSAGES = {
     "q.no_division": {"zh": "(未定处室)", "en": "(no division)"},
     "q.no_handler": {"zh": "未定承办人", "en": "no handler"},
     "q.no_deadline": {"zh": "未定时限", "en": "no deadline"},
-    "q.state_overdue": {
-        "zh": "超期{days}天({workdays}个工作日)",
-        "en": "{days}d overdue ({workdays} working d)",
-    },
-    "q.state_today": {"zh": "今天到期", "en": "due today"},
-    "q.state_left": {"zh": "还有{days}天({due})", "en": "{days}d left ({due})"},
+    "q.state_on": {"zh": "{state}({due})", "en": "{state} ({due})"},
     "q.level": {"zh": "已督办至{level}级", "en": "escalated L{level}"},
     "q.more_clocks": {"zh": "另有{n}项超期", "en": "+{n} more overdue"},
     "q.estimated": {"zh": "(节假日为估算)", "en": "(holidays estimated)"},

@@ -10,11 +10,6 @@ MESSAGES = {
     "remind.role.work_leader": {"zh": "您是分管此项工作的局领导",
                                 "en": "you are the leader in charge of this work"},
     "remind.role.head": {"zh": "您是主要局领导", "en": "you are the head of the bureau"},
-    # -- where the clock stands
-    "remind.state.overdue": {"zh": "已超期{n}个工作日", "en": "{n} working days overdue"},
-    "remind.state.today": {"zh": "今天到期", "en": "due today"},
-    "remind.state.tomorrow": {"zh": "明天到期", "en": "due tomorrow"},
-    "remind.state.left": {"zh": "{days}天后到期", "en": "due in {days} days"},
     "remind.campaign": {"zh": "【会(协)办意见】", "en": "[co-handling opinion]"},
     "remind.campaign_by": {"zh": "【会(协)办意见】请于{due}前提交",
                            "en": "[co-handling opinion] to be sent by {due}"},
