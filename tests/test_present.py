@@ -49,3 +49,10 @@ def test_plural_words_follow_the_count():
     assert t("state.left", "en", days=1) == "1 day left"
     assert t("state.left", "en", days=3) == "3 days left"
     assert t("state.left", "zh", days=1) == "还有1天"
+
+
+def test_counts_are_said_in_english_with_their_plural():
+    assert t("remind.summary_none_late", "en", n=1) == "1 case needs your attention."
+    assert t("remind.summary_none_late", "en", n=2) == "2 cases need your attention."
+    assert t("q.progress_total", "en", total=1, open=1, overdue=0) == "1 case: 1 open, 0 overdue"
+    assert t("card.n_consultations", "en", n=1) == "1 consultation"

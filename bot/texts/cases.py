@@ -24,7 +24,7 @@ MESSAGES = {
     "card.deadline_of": {"zh": "{clock}时限", "en": "{clock} deadline"},
     "card.consultations": {"zh": "协商记录:{n}次", "en": "consultations: {n}"},
     "card.no_consultation": {"zh": "协商记录:尚无(先协商,后答复)", "en": "consultations: none yet (consult first, answer after)"},
-    "card.n_consultations": {"zh": "{n}次协商", "en": "{n} consultations"},
+    "card.n_consultations": {"zh": "{n}次协商", "en": "{n} {n:consultation|consultations}"},
     "card.reply_class": {"zh": "答复类别:{value}", "en": "reply class: {value}"},
     "card.satisfaction": {"zh": "满意度:{value}", "en": "satisfaction: {value}"},
     "card.recent": {"zh": "最近记录:", "en": "latest steps:"},
@@ -45,7 +45,7 @@ MESSAGES = {
     },
     "case.which": {
         "zh": "第{number}号有{n}件,请选择:",
-        "en": "There are {n} cases numbered {number}; which one?",
+        "en": "There are {n} {n:case|cases} numbered {number}; which one?",
     },
     "case.gone": {"zh": "这件办件已不存在或无法访问。", "en": "That case no longer exists or cannot be reached."},
     "history.usage": {

@@ -84,7 +84,7 @@ MESSAGES = {
     "q.progress_year": {"zh": "{year}年", "en": "{year}"},
     "q.progress_total": {
         "zh": "共{total}件:在办{open}件,超期{overdue}件",
-        "en": "{total} cases: {open} open, {overdue} overdue",
+        "en": "{total} {total:case|cases}: {open} open, {overdue} overdue",
     },
     "q.progress_roles": {"zh": "办理方式:{parts}", "en": "roles: {parts}"},
     "q.progress_stages": {"zh": "进度:{parts}", "en": "stages: {parts}"},
