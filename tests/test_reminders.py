@@ -419,6 +419,42 @@ def test_a_huge_digest_is_cut_to_four_messages_and_counts_the_rest():
     assert "共300件需要您关注,其中超期150件。" in parts[0].text
 
 
+def _numbered(parts) -> list[int]:
+    return [int(m) for p in parts for m in re.findall(r"^(\d+)\. ", p.text, re.M)]
+
+
+def test_a_digest_counts_what_it_lists_one_number_per_case():
+    """A case owing two clocks (reply overdue, publishing due in 3 days) is one numbered item
+    with two rows: the count line says as many cases as the list numbers, also when cut."""
+    cases = []
+    for i in range(160):
+        c = one_case(number=f"{i:04d}", clocks={"reply": Clock(due="2020-07-01")})
+        c.id = i + 1
+        cases.append(c)
+
+    def digest_of(some):
+        d = next(d for d in plan_reminders(some, people(), CAL, None, D(2020, 7, 20))
+                 if d.name == "张三")
+        d.lines = sorted(d.lines + [ln._replace(clock="publish", due=D(2020, 7, 23),
+                                                due_in_days=3, overdue_workdays=0)
+                                    for ln in d.lines], key=lambda ln: ln.sort_key())
+        return d
+
+    digest = digest_of(cases[:3])
+    assert len(digest.lines) == 6 and digest.cases == 3
+    parts = render_digest(digest, D(2020, 7, 20))
+    assert "共3件需要您关注,其中超期3件。" in parts[0].text
+    assert _numbered(parts) == [1, 2, 3]
+    text = parts[0].text
+    assert text.count("答复截止7月1日") == 3 and text.count("公开截止7月23日") == 3
+    parts = render_digest(digest_of(cases), D(2020, 7, 20))
+    listed = _numbered(parts)
+    assert listed == list(range(1, len(listed) + 1))
+    left = 160 - len(listed)
+    assert left > 0 and f"…另有{left}件未列出(其中超期{left}件)" in parts[-1].text
+    assert "共160件需要您关注,其中超期160件。" in parts[0].text
+
+
 def test_digest_escapes_html_of_the_data():
     c = one_case(title="关于<b>加粗</b>&的建议", clocks={"reply": Clock(due="2020-07-10")})
     digest = plan_reminders([c], people(), CAL, None, D(2020, 7, 9))[0]
