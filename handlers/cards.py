@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain import lifecycle, present, supervision
-from bot.domain.model import MET_UNKNOWN, Case, HistoryEvent, five_fixes_missing
+from bot.domain.model import Case, HistoryEvent, five_fixes_missing
 from bot.domain.present import case_line, case_title, stage_label  # noqa: F401  (re-exported)
-from bot.texts import has, t
+from bot.texts import t
 from handlers.common import Ctx, btn, esc, keyboard
 
 #: extra rows of buttons under a card, added by feature modules (e.g. the update flow):
@@ -44,42 +43,8 @@ def clock_text(c: Ctx, case: Case, name: str, reader) -> str:
     return c.t("card.clock_open", clock=label, due=clock.due, state=state)
 
 
-def value_text(lang: str, fld: str, value: Any) -> str:
-    """A history value as people read it."""
-    if value in (None, "", [], {}):
-        return "—"
-    if isinstance(value, bool):
-        return t("common.yes" if value else "common.no", lang)
-    if fld == "stage" and has(f"stage.{value}"):
-        return t(f"stage.{value}", lang)
-    if fld in ("role", "kind", "satisfaction", "reply_class", "position") and has(f"{fld}.{value}"):
-        return t(f"{fld}.{value}", lang)
-    if fld.startswith("clocks.") and isinstance(value, dict):
-        met = value.get("met")
-        if met == MET_UNKNOWN:
-            met = present.undated(lang)
-        return (value.get("due") or "—") + (f" ✓{met}" if met else "")
-    if fld == "consultations" and isinstance(value, list):
-        return t("card.n_consultations", lang, n=len(value))
-    if fld == "notices" and isinstance(value, list):
-        return t("sv.n_notices", lang, n=len(value))
-    if fld == "reviews" and isinstance(value, list):
-        return t("sv.n_reviews", lang, n=len(value))
-    if fld == "review_chain" and isinstance(value, list):
-        return " → ".join(t(f"sv.position.{p}", lang) for p in value)
-    if isinstance(value, list):
-        return "、".join(map(str, value))
-    return str(value)
-
-
-def field_label(lang: str, fld: str) -> str:
-    if fld.startswith("clocks."):
-        return t("card.deadline_of", lang, clock=t(f"clock.{fld[7:]}", lang))
-    if has(f"field.{fld}"):
-        return t(f"field.{fld}", lang)
-    if has(f"history.{fld}"):
-        return t(f"history.{fld}", lang)
-    return fld
+value_text = present.history_value
+field_label = present.history_field
 
 
 def event_text(lang: str, ev: HistoryEvent) -> str:

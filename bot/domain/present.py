@@ -20,9 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Iterable
+from typing import Any
 
 from bot.domain.model import MET_UNKNOWN, OPINION_ROLES, Case
-from bot.texts import t
+from bot.texts import has, t
 
 #: Telegram's limit for one message
 TELEGRAM_LIMIT = 4096
@@ -118,3 +119,50 @@ def done_state(on: str | None, lang: str | None) -> str:
 def undated(lang: str | None) -> str:
     """``日期不详``: a step done on a day nobody recorded."""
     return t("state.undated", lang)
+
+
+# ---------------------------------------------------------------- history
+
+
+def history_value(lang: str | None, fld: str, value: Any) -> str:
+    """A history value as people read it."""
+    if value in (None, "", [], {}):
+        return "—"
+    if isinstance(value, bool):
+        return t("common.yes" if value else "common.no", lang)
+    if fld == "stage" and has(f"stage.{value}"):
+        return t(f"stage.{value}", lang)
+    if fld in ("role", "kind", "satisfaction", "reply_class", "position") and has(f"{fld}.{value}"):
+        return t(f"{fld}.{value}", lang)
+    if fld.startswith("clocks.") and isinstance(value, dict):
+        met = value.get("met")
+        if met == MET_UNKNOWN:
+            met = undated(lang)
+        return (value.get("due") or "—") + (f" ✓{met}" if met else "")
+    if fld == "consultations" and isinstance(value, list):
+        return t("card.n_consultations", lang, n=len(value))
+    if fld == "notices" and isinstance(value, list):
+        return t("sv.n_notices", lang, n=len(value))
+    if fld == "reviews" and isinstance(value, list):
+        return t("sv.n_reviews", lang, n=len(value))
+    if fld == "review_chain" and isinstance(value, list):
+        return " → ".join(t(f"sv.position.{p}", lang) for p in value)
+    if isinstance(value, list):
+        return "、".join(history_value(lang, fld, v) if isinstance(v, dict) else str(v)
+                        for v in value)
+    if isinstance(value, dict):  # e.g. the ledger's extra columns: 列名:值
+        return t("history.pairs_sep", lang).join(
+            t("history.pair", lang, key=k, value=history_value(lang, "", v))
+            for k, v in value.items())
+    return str(value)
+
+
+def history_field(lang: str | None, fld: str) -> str:
+    """A history field in words: 承办人, 答复时限, 协商记录 (the raw name only if unknown)."""
+    if fld.startswith("clocks."):
+        return t("card.deadline_of", lang, clock=t(f"clock.{fld[7:]}", lang))
+    if has(f"field.{fld}"):
+        return t(f"field.{fld}", lang)
+    if has(f"history.{fld}"):
+        return t(f"history.{fld}", lang)
+    return fld

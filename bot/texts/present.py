@@ -9,4 +9,12 @@ MESSAGES = {
     "state.left": {"zh": "还有{days}天", "en": "{days} {days:day|days} left"},
     "state.done": {"zh": "{on}完成", "en": "met {on}"},
     "state.undated": {"zh": "日期不详", "en": "on an unknown day"},
+    # -- history: fields that have no label of their own elsewhere
+    "field.approved": {"zh": "已批准", "en": "approved"},
+    "field.active": {"zh": "在用", "en": "active"},
+    "field.username": {"zh": "Telegram用户名", "en": "Telegram username"},
+    "field.extra": {"zh": "台账其他列", "en": "other ledger columns"},
+    "field.clocks": {"zh": "时限", "en": "deadlines"},
+    "history.pair": {"zh": "{key}:{value}", "en": "{key}: {value}"},
+    "history.pairs_sep": {"zh": ";", "en": "; "},
 }
