@@ -576,3 +576,19 @@ def test_a_co_handling_case_due_after_june_30_is_pushed_toward_its_own_deadline(
     c.clocks["opinion"] = Clock(due="2020-06-30")
     digests = plan_reminders([c], ppl, CAL, None, D(2020, 6, 16))
     assert digests[0].lines[0].campaign
+
+
+def test_dry_run_shows_each_leaders_monday_summary(capsys):
+    """On the week's first working day (or with --weekly) the preview also shows the summary
+    each leader would get, covering what that leader sees."""
+    code, out, _ = run(capsys, "remind", "--date", "2020-06-29", "--dry-run", "--sample")
+    assert code == 0 and "== 2020-06-29 局领导周一汇总(" in out
+    weekly = out.split("局领导周一汇总", 1)[1]
+    assert "→ 王强(" in weekly and "督办周报 · 6月29日—7月5日" in weekly
+    wang = weekly.split("→ 王强(", 1)[1].split("\n→ ", 1)[0]
+    assert "综合处:" in wang and "投资促进一处" not in wang   # only the divisions he leads
+    code, out, _ = run(capsys, "remind", "--date", "2020-06-30", "--dry-run", "--sample")
+    assert code == 0 and "局领导周一汇总" not in out
+    code, out, _ = run(capsys, "remind", "--date", "2020-06-30", "--dry-run", "--sample",
+                       "--weekly", "--lang", "en")
+    assert code == 0 and "== Leaders' Monday summary, 2020-06-30 (" in out

@@ -85,6 +85,10 @@ MESSAGES = {
                            "en": "{date} is not a working day: no reminders."},
     "remind.cli.nothing": {"zh": "{date} 没有需要提醒的件。", "en": "{date}: nothing to remind."},
     "remind.cli.to": {"zh": "→ {name}({telegram},{n}件)", "en": "→ {name} ({telegram}, {n} {n:case|cases})"},
+    "remind.cli.weekly_head": {"zh": "== {date} 局领导周一汇总({n}人)==",
+                               "en": "== Leaders' Monday summary, {date} ({n} {n:person|people}) =="},
+    "remind.cli.weekly_none": {"zh": "(没有在用的局领导)", "en": "(no active leaders)"},
+    "remind.cli.weekly_to": {"zh": "→ {name}({telegram})", "en": "→ {name} ({telegram})"},
     "remind.cli.no_telegram": {"zh": "未关联", "en": "not linked"},
     "remind.cli.cannot_reach": {"zh": "  ✗ 无法送达:{reason}", "en": "  ✗ cannot be reached: {reason}"},
     "remind.cli.done": {
