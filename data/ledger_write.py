@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.domain import present
 from bot.domain.lifecycle import is_overdue
 from bot.domain.model import Case, Consultation, HistoryEvent, Person
 from bot.domain.report import (
@@ -208,12 +209,11 @@ def write_cases_sheet(ws: Worksheet, cases: Sequence[Case], today: dt.date) -> N
 
 
 def _field_label(name: str) -> str:
-    base = name.split(".", 1)[-1] if name.startswith("clocks.") else name
-    for key in (f"field.{name}", f"clock.{base}" if name.startswith("clocks.") else "",
-                f"ledger.field.{name}"):
-        if key and has(key):
-            return t(key, "zh")
-    return name
+    """The field in words, as the card's history says it (答复时限, 承办人, 状态)."""
+    label = present.history_field("zh", name)
+    if label == name and has(f"ledger.field.{name}"):
+        return t(f"ledger.field.{name}", "zh")
+    return label
 
 
 def write_history_sheet(ws: Worksheet, cases: Sequence[Case],
@@ -225,7 +225,9 @@ def write_history_sheet(ws: Worksheet, cases: Sequence[Case],
     for case in cases:
         for ev in history.get(case.id, ()):
             writer.row([KIND_VALUES[case.kind], case.number, case.origin_session or case.session,
-                        ev.at, ev.who, _field_label(ev.field), ev.old, ev.new, ev.note])
+                        ev.at, ev.who, _field_label(ev.field),
+                        present.history_value("zh", ev.field, ev.old),
+                        present.history_value("zh", ev.field, ev.new), ev.note])
             count += 1
     writer.finish()
     return count

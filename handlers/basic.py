@@ -27,6 +27,7 @@ HELP = (
     ("requests", ("office", "division_head", "leader")),
     ("report", ("office", "head", "leader")),
     ("export", ("office",)),
+    ("unit", ("office",)),
     ("people", ("office",)),
     ("health", ("office",)),
     ("lang", None),

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain import lifecycle, supervision
-from bot.domain.model import MET_UNKNOWN, Case, HistoryEvent, five_fixes_missing
-from bot.domain.querytext import stage_label
-from bot.texts import has, t
+from bot.domain import lifecycle, present, supervision
+from bot.domain.model import Case, HistoryEvent, five_fixes_missing
+from bot.domain.present import case_line, case_title, stage_label  # noqa: F401  (re-exported)
+from bot.texts import t
 from handlers.common import Ctx, btn, esc, keyboard
 
 #: extra rows of buttons under a card, added by feature modules (e.g. the update flow):
@@ -21,18 +20,6 @@ CARD_LINES: list[Callable[[Ctx, Case], list[str]]] = []
 HISTORY_ON_CARD = 3
 
 
-def case_title(case: Case, lang: str) -> str:
-    """``建议 第0484号`` / ``suggestion no. 0484``."""
-    return t("card.title", lang, kind=t(f"kind.{case.kind}", lang), number=esc(case.number))
-
-
-def case_line(case: Case, lang: str, width: int = 18) -> str:
-    """A short one-line reference: ``建议0484 关于招商引资工作的…``."""
-    title = case.title if len(case.title) <= width else case.title[: width - 1] + "…"
-    return t("card.line", lang, kind=t(f"kind.{case.kind}", lang), number=esc(case.number),
-             title=esc(title))
-
-
 def clock_text(c: Ctx, case: Case, name: str, reader) -> str:
     """One clock as lifecycle sees it: done (on its day, or an unknown one), live (with its
     countdown), or not running (publishing before the answer, a follow-up no longer due)."""
@@ -41,62 +28,23 @@ def clock_text(c: Ctx, case: Case, name: str, reader) -> str:
     due = clock.due or c.t("card.due_after_answer")
     on = lifecycle.done_on(case, name)
     if on is not None:
-        return c.t("card.clock_met", clock=label, due=due, met=on or c.t("card.date_unknown"))
+        return c.t("card.clock_met", clock=label, due=due, state=present.done_state(on, c.lang))
     if case.stage == "archived" or reader is None:
         return c.t("card.clock_open", clock=label, due=due, state="")
     if not lifecycle.is_live(case, name):
         key = "card.after_answer" if name == "publish" else "card.clock_closed"
         return c.t("card.clock_open", clock=label, due=due, state=c.t(key))
     st = reader.status(case, name, clock.due)
-    if st.days_left > 0:
-        state = c.t("card.days_left", days=st.days_left)
-    elif st.days_left == 0:
-        state = c.t("card.due_today")
-    else:
-        state = c.t("card.overdue", days=st.overdue_days, workdays=st.overdue_workdays)
+    state = present.clock_state(st.days_left, st.overdue_workdays, c.lang)
+    if st.days_left <= 0:  # due today or overdue: in bold on the card
+        state = f"<b>{state}</b>"
     if st.estimated:
         state += " " + c.t("card.estimated_mark")
     return c.t("card.clock_open", clock=label, due=clock.due, state=state)
 
 
-def value_text(lang: str, fld: str, value: Any) -> str:
-    """A history value as people read it."""
-    if value in (None, "", [], {}):
-        return "—"
-    if isinstance(value, bool):
-        return t("common.yes" if value else "common.no", lang)
-    if fld == "stage" and has(f"stage.{value}"):
-        return t(f"stage.{value}", lang)
-    if fld in ("role", "kind", "satisfaction", "reply_class", "position") and has(f"{fld}.{value}"):
-        return t(f"{fld}.{value}", lang)
-    if fld.startswith("clocks.") and isinstance(value, dict):
-        met = value.get("met")
-        if met == MET_UNKNOWN:
-            met = t("card.date_unknown", lang)
-        return (value.get("due") or "—") + (f" ✓{met}" if met else "")
-    if fld == "consultations" and isinstance(value, list):
-        return t("card.n_consultations", lang, n=len(value))
-    if fld == "notices" and isinstance(value, list):
-        return t("sv.n_notices", lang, n=len(value))
-    if fld == "documents" and isinstance(value, list):
-        return t("doc.n_documents", lang, n=len(value))
-    if fld == "reviews" and isinstance(value, list):
-        return t("sv.n_reviews", lang, n=len(value))
-    if fld == "review_chain" and isinstance(value, list):
-        return " → ".join(t(f"sv.position.{p}", lang) for p in value)
-    if isinstance(value, list):
-        return "、".join(map(str, value))
-    return str(value)
-
-
-def field_label(lang: str, fld: str) -> str:
-    if fld.startswith("clocks."):
-        return t("card.deadline_of", lang, clock=t(f"clock.{fld[7:]}", lang))
-    if has(f"field.{fld}"):
-        return t(f"field.{fld}", lang)
-    if has(f"history.{fld}"):
-        return t(f"history.{fld}", lang)
-    return fld
+value_text = present.history_value
+field_label = present.history_field
 
 
 def event_text(lang: str, ev: HistoryEvent) -> str:
@@ -140,7 +88,7 @@ def render_card(c: Ctx, case: Case, reader=None) -> tuple[str, InlineKeyboardMar
             lines.append(" · " + clock_text(c, case, name, reader))
     if case.first_reply_on:
         first = lifecycle.answered_on(case)
-        lines.append(c.t("card.first_reply", on=first or c.t("card.date_unknown"),
+        lines.append(c.t("card.first_reply", on=first or present.undated(lang),
                          due=case.first_reply_due or "—"))
     if case.consultations:
         lines.append(c.t("card.consultations", n=len(case.consultations)))

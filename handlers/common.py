@@ -15,7 +15,6 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import html
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Container, Coroutine, Sequence
@@ -38,6 +37,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.domain.access import decide
 from bot.domain.model import Actor, Person
+from bot.domain.present import esc, fit  # noqa: F401  (every view escapes and cuts alike)
 from bot.domain.timeutil import SystemTime
 from bot.texts import t
 from data.store import Store
@@ -225,18 +225,6 @@ class Ctx:
             await query.answer(text[:200] or None, show_alert=alert)
         except BadRequest as exc:  # too old: Telegram forgets queries after a while
             log.info("could not answer callback query: %s", exc)
-
-
-def esc(value: Any) -> str:
-    """User data inside HTML messages."""
-    return html.escape(str(value), quote=False)
-
-
-def fit(text: str, limit: int = MAX_TEXT) -> str:
-    """Never let a message exceed Telegram's limit (callers page long lists themselves)."""
-    if len(text) <= limit:
-        return text
-    return text[: limit - 2].rsplit("\n", 1)[0] + "\n…"
 
 
 # ---------------------------------------------------------------- commands

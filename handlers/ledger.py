@@ -322,8 +322,36 @@ async def report_cmd(c: Ctx) -> None:
     await send_report_files(c, fig, cases)  # the .xlsx (with the chart) and the .docx
 
 
+@guard("edit_rules")
+async def unit_cmd(c: Ctx) -> None:
+    """/unit: show the department's name; /unit 省投资促进局: set it (the office; in the
+    settings' history, who and when)."""
+    from bot.domain.model import ValidationError
+    from bot.domain.report import read_unit
+
+    old = c.store.get_setting(UNIT_SETTING, "") or ""
+    text = " ".join(c.args).strip()
+    if not text:
+        if old:
+            await c.reply(c.t("unit.show", unit=esc(old)))
+        else:
+            await c.reply(c.t("unit.unset", default=c.t("report.unit_default")))
+        return
+    try:
+        unit = read_unit(text)
+    except ValidationError as exc:
+        await c.reply(c.t("unit.bad", error=esc(exc.render(c.lang))))
+        return
+    if unit == old:
+        await c.reply(c.t("unit.same", unit=esc(unit)))
+        return
+    c.store.set_setting(UNIT_SETTING, unit, c.who)
+    await c.reply(c.t("unit.saved", unit=esc(unit), old=esc(old) or c.t("unit.none")))
+
+
 def register(app: Application) -> None:
     app.add_handler(MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE
                                    & filters.UpdateType.MESSAGE, on_document), group=FEATURES)
     command(app, "export", export_cmd)
     command(app, "report", report_cmd)
+    command(app, "unit", unit_cmd)

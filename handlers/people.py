@@ -260,7 +260,12 @@ async def _approve(c: Ctx, req_id: int, req: dict, position: str, person: Person
     if others:  # a namesake: a different person, shown with the division from now on
         text += "\n" + _namesake_note(c, others, shown=display_name(
             person, namesakes(store.people())))
-    await c.edit_or_reply(text)
+    if position == "leader" and not person.leads_divisions:
+        # a leader in charge sees only the divisions they lead: ask now, not later
+        lines, rows = leads_picker(c, person)
+        await c.edit_or_reply("\n".join([text, *lines]), keyboard(rows) if rows else None)
+    else:
+        await c.edit_or_reply(text)
     from bot.texts import t
 
     assert person.telegram is not None  # just linked to the request's account
@@ -390,6 +395,22 @@ def admin_part(c: Ctx, name: str, person_id: int) -> tuple[list[str], list[list]
     return [person_text(c, person)], admin_rows(c, person)
 
 
+def leads_picker(c: Ctx, person: Person) -> tuple[list[str], list[list]]:
+    """The question "which divisions does this leader lead?" with a toggle button for each
+    known division (✓ when chosen) and [完成]: ``pers:id:lead:i:digest`` / ``pers:id:lead``."""
+    names = divisions(c.store.people(), c.store.cases())
+    if not names:
+        return [c.t("leads.no_divisions", name=esc(person.name))], []
+    chosen = person.leads_divisions
+    now = esc("、".join(chosen)) if chosen else c.t("leads.none_yet")
+    lines = [c.t("leads.ask", name=esc(person.name)), c.t("leads.now", divisions=now)]
+    digest = _digest(names)
+    rows = [[btn(c.context, ("✓ " if n in chosen else "") + n[:30], "pers", person.id, "lead",
+                 i, digest)] for i, n in enumerate(names[:30])]
+    rows.append([btn(c.context, c.t("leads.btn_done"), "pers", person.id)])
+    return lines, rows
+
+
 async def show_person(c: Ctx, p: Person, *, edit: bool) -> None:
     """The person's cases (as the query "by person"), with the card and buttons of admin."""
     await answer_person(c, p.name, person_id=p.id, edit=edit)
@@ -443,6 +464,25 @@ async def person_button(c: Ctx) -> None:
             await _change(c, person, leads_divisions=leads)
         else:
             await _change(c, person, division=names[int(value)])
+    elif op == "lead":  # the approval's question: toggle one division the leader leads
+        names = divisions(c.store.people(), c.store.cases())
+        if person.position != "leader" or value is None:
+            await c.answer(c.t("button.invalid"), alert=True)
+            return
+        if len(c.args) < 4 or c.args[3] != _digest(names):
+            await c.answer(c.t("button.stale_choice"), alert=True)
+            return
+        if not value.isdigit() or int(value) >= len(names):
+            await c.answer(c.t("button.invalid"), alert=True)
+            return
+        name = names[int(value)]
+        leads = list(person.leads_divisions)
+        person.leads_divisions = ([d for d in leads if d != name] if name in leads
+                                  else leads + [name])
+        person.validate()
+        person = c.store.save_person(person, c.who)
+        lines, rows = leads_picker(c, person)
+        await c.edit_or_reply("\n".join(lines), keyboard(rows))
     elif op == "off":
         held = open_cases_of(person, c.store.cases())
         if held and value != "yes":

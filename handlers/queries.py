@@ -34,6 +34,7 @@ from functools import partial
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
+from bot.domain import present
 from bot.domain import queries as q
 from bot.domain import querytext as qt
 from bot.domain.access import decide, visible
@@ -329,7 +330,7 @@ def division_rows(c: Ctx, names: Sequence[str]) -> Rows:
 
 
 def _join(*parts: Sequence[str]) -> str:
-    return qt.fit([line for part in parts for line in part])
+    return present.fit([line for part in parts for line in part])
 
 
 # ---------------------------------------------------------------- the answers

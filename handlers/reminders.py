@@ -23,7 +23,7 @@ from telegram.error import BadRequest
 from telegram.ext import Application, ChatMemberHandler, CommandHandler, ContextTypes, filters
 
 from bot.domain.model import Person
-from bot.domain.querytext import fmt_date
+from bot.domain.present import fmt_date
 from bot.domain.timeutil import iso_now
 from data.tables import REMINDER_ACKS, ReminderAcks
 from handlers import MEMBER_GROUP

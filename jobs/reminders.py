@@ -69,7 +69,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
-import html
 import io
 import logging
 import time as _time
@@ -85,6 +84,7 @@ from tinydb import Query
 
 from bot.domain.access import visible
 from bot.domain.model import Person
+from bot.domain.present import esc
 from bot.domain.reminders import (
     Digest,
     first_workday_of_week,
@@ -771,8 +771,8 @@ def _mark_blocked(app: Application, person: Person, doc_id: int, doc: dict, erro
             key = "live.not_started_notice" if why == "not_started" else "remind.blocked_notice"
             _notify_office(store, now, dt.date.fromisoformat(doc["day"]),
                            f"blocked.{person.id}", key, skip=person.id,
-                           name=html.escape(person.name, quote=False), date=doc["day"],
-                           bot=html.escape(app.bot.username or "", quote=False))
+                           name=esc(person.name), date=doc["day"],
+                           bot=esc(app.bot.username or ""))
     return why
 
 
@@ -839,8 +839,8 @@ def _run_notice(store, now: dt.datetime, day: dt.date, kind: str, docs: list, *,
     params: dict[str, Any] = {"date": day.isoformat(), "sent": sent}
 
     def lines(lang: str) -> list[str]:
-        return [t("delivery.line", lang, name=html.escape(d["name"]),
-                  why=html.escape(_reason_text(d, lang))) for d in missed[:20]]
+        return [t("delivery.line", lang, name=esc(d["name"]),
+                  why=esc(_reason_text(d, lang))) for d in missed[:20]]
 
     if not missed:
         key = "delivery.all_reached"

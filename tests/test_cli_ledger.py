@@ -173,7 +173,7 @@ def test_cli_import_applies_the_rest_and_lists_every_conflict(data_dir, files, t
     assert "“承办人”:现为 李四,表格为 张三" in out
     assert _case_0484(data_dir)[1] == events
     code, out, _ = run(capsys, "import", str(again), "--lang", "en")
-    assert code == 0 and "2 conflicts in 1 cases" in out and "now 李四, the file says 张三" in out
+    assert code == 0 and "2 conflicts in 1 case" in out and "now 李四, the file says 张三" in out
     case, count = _case_0484(data_dir)
     assert (case.stage, case.handler, case.task, count) == ("answered", "李四", "研究办理", events)
     code, out, _ = run(capsys, "import", str(again), "--overwrite", "--who", "周敏")

@@ -78,3 +78,25 @@ async def test_person_lookup_compares_names_after_cleaning(bot_env):
     reply = await office.ask("/person 张三\u200b")
     assert "处室:综合处" in texts(reply) and "状态:在用" in texts(reply)  # 张三's admin card
     assert "停用" in reply[0].labels
+
+
+async def test_approving_a_leader_asks_which_divisions_they_lead(bot_env):
+    office = bot_env.user("周敏")
+    user = bot_env.user(90011, first_name="钱", last_name="进")
+    await user.ask("/start")
+    await office.ask_press("批准为局领导")
+    assert "已批准" in office.last.text and "请选择钱 进分管的处室" in office.last.text
+    assert "已选:尚未选择" in office.last.text
+    assert "综合处" in office.last.labels and "完成" in office.last.labels
+    await office.ask_press("综合处")
+    assert "已选:综合处" in office.last.text and "✓ 综合处" in office.last.labels
+    await office.ask_press("办公室")
+    assert "已选:综合处、办公室" in office.last.text
+    await office.ask_press("✓ 办公室")                  # pressed again: undone
+    assert "已选:综合处" in office.last.text and "办公室" in office.last.labels
+    person = bot_env.store.person_by_telegram(90011)
+    assert person.position == "leader" and person.leads_divisions == ["综合处"]
+    await office.ask_press("完成")
+    assert "分管:综合处" in office.last.text              # the person's card
+    # the new leader now sees the division's cases
+    assert "建议 第0484号" in "\n".join(m.text for m in await user.ask("/case 0484"))

@@ -82,3 +82,25 @@ async def test_export_and_report_as_documents(bot_env):
     assert any(m.document and m.document.name.endswith(".xlsx") for m in reply)
     zhang = bot_env.user("张三")
     assert "仅供办公室和局领导" in (await zhang.ask("/report 2020"))[-1].text
+
+
+async def test_the_office_sets_the_departments_name_for_the_report(bot_env):
+    office, zhang = bot_env.user("周敏"), bot_env.user("张三")
+    assert "尚未设置本单位名称,/report 暂写“我单位”" in (await office.ask("/unit"))[-1].text
+    assert "/unit" in (await office.ask("/help"))[-1].text
+    assert "/unit" not in (await zhang.ask("/help"))[-1].text
+    refused = (await zhang.ask("/unit 别的局"))[-1].text
+    assert "别的局" not in refused and bot_env.store.get_setting("unit") is None
+    bad = (await office.ask("/unit 局"))[-1].text
+    assert "单位名称太短" in bad and "/unit 省投资促进局" in bad
+    long = (await office.ask("/unit " + "很" * 41))[-1].text
+    assert "单位名称" in long and "40" in long and bot_env.store.get_setting("unit") is None
+    saved = (await office.ask("/unit 省投资促进局"))[-1].text
+    assert "✓ 本单位名称已改为“省投资促进局”(原为:(未设置))" in saved
+    assert "本单位名称:省投资促进局" in (await office.ask("/unit"))[-1].text
+    assert "已是“省投资促进局”" in (await office.ask("/unit 省投资促进局"))[-1].text
+    changes = bot_env.store.setting_history("unit")
+    assert [(h["who"], h["new"]) for h in changes][-1] == ("周敏", "省投资促进局")
+    bot_env.time.set(bot_env.time.now().replace(month=10))
+    reply = await office.ask("/report 2020", timeout=15)
+    assert "2020年,省投资促进局承办" in "\n".join(m.text for m in reply)

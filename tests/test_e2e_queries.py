@@ -79,7 +79,7 @@ async def test_nothing_overdue_says_so_with_the_next_deadline(bot_env):
     for name, question in (("周敏", "/overdue"), ("王强", "有没有逾期的"), ("张三", "超期情况")):
         text = texts(await bot_env.user(name).ask(question))
         assert text.startswith("✅ 无超期事项。"), text
-        assert "下一个到期:" in text and "还有1天(6月30日)" in text
+        assert "下一个到期:" in text and "明天到期(6月30日)" in text
     zhang = await bot_env.user("张三").ask("超期情况")
     assert "0458" in zhang[-1].text
     assert zhang[-1].labels == ["0458 优化招商引资考核评价机制"]  # drill down to it
@@ -289,7 +289,7 @@ async def test_english_questions_and_answers(bot_env):
     await wang.ask("/lang en")
     text = texts(await wang.ask("what is overdue?"))
     assert "⏰ 2 overdue" in text and "escalated L3" in text
-    assert "8d overdue (6 working d)" in text
+    assert "8 days overdue (6 working days)" in text
     text = texts(await wang.ask("due this week"))
     assert "Nothing due" in text or " due " in text
     text = texts(await wang.ask("/due 综合处"))

@@ -354,6 +354,13 @@ def test_export_has_three_sheets_typed_cells_and_highlights_overdue(sample_store
     assert ws.max_row == 1 + len(sample_store.cases())
     history = book["历史"]
     assert history.max_row > 25 and history.freeze_panes == "A2"
+    # fields and values in words, as the card's history says them (not stage / answered)
+    rows = [[c.value for c in r] for r in history.iter_rows(min_row=2)]
+    stage_rows = [r for r in rows if r[1] == "0484" and r[5] == "状态"]
+    assert stage_rows and stage_rows[-1][6:8] == ["已公开", "已征询反馈"]
+    fields = {r[5] for r in rows}
+    assert "公开时限" in fields and not fields & {"stage", "clocks.publish", "handler_id"}
+    assert not any(isinstance(v, str) and v.startswith(("{", "[")) for r in rows for v in r)
     people = book["人员"]
     assert people.max_row == 1 + len(sample_people())
 

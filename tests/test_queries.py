@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from bot.domain import present
 from bot.domain import querytext as qt
 from bot.domain.access import visible
 from bot.domain.intents import recognise
@@ -143,7 +144,7 @@ def test_paging_across_120_overdue_cases():
     for lang in ("zh", "en"):
         texts = [qt.overdue_text(a, p, lang, TODAY) for p in pages]
         for n, text in enumerate(texts, 1):
-            assert len(text) < qt.TELEGRAM_LIMIT
+            assert len(text) < present.TELEGRAM_LIMIT
             assert all(len(line) <= 60 for line in text.splitlines()), text
             assert "<第" not in text and "&lt;第" in text  # titles are escaped
             assert f"{n}/12" in text
@@ -335,7 +336,7 @@ def test_help_and_unknown_texts():
     assert "/find" in qt.unknown_text(recognise("绿色食品"), "zh")
     assert qt.help_text("en").count("/") >= 8
     assert qt.case_button_label(mk("0484", title="关于招商引资工作的建议")) == "0484 招商引资工作"
-    assert qt.short_title("关于支持怒江打造“绿色食品牌”的建议", 8) == "支持怒江打造“…"
+    assert present.short_title("关于支持怒江打造“绿色食品牌”的建议", 8) == "支持怒江打造“…"
 
 
 def test_a_one_day_period_is_said_once():

@@ -130,7 +130,7 @@ def test_lead_reply_and_publish_clocks_and_holiday_folding(sample_year):
     lines = by_name(sample_year[D(2020, 6, 24)])["张三"]
     reply = next(ln for ln in lines if ln.number == "0484")
     assert (reply.due_in_days, reply.overdue_workdays, reply.level) == (16, 0, 0)
-    assert reply.why("zh") == "您是承办人,16天后到期"
+    assert reply.why("zh") == "您是承办人,还有16天"
 
 
 def test_unlinked_handler_is_in_the_plan_and_the_office_is_told(sample_year):
@@ -223,10 +223,11 @@ def test_overdue_climbs_the_chain_by_working_days(national_day):
     assert {n: (ln.level, ln.role) for n, ln in levels.items()} == {
         "张三": (0, "handler"), "赵立": (1, "division_head"), "周敏": (2, "office"),
         "王强": (3, "division_leader"), "李明": (4, "head")}
-    assert levels["赵立"].why("zh") == "您是处室负责人,已超期10个工作日"
-    assert levels["李明"].why("en") == "you are the head of the bureau, 10 working days overdue"
+    assert levels["赵立"].why("zh") == "您是处室负责人,超期21天(10个工作日)"
+    assert levels["李明"].why("en") == (
+        "you are the head of the bureau, 21 days overdue (10 working days)")
     z = next(ln for ln in by_name(national_day[octo(12)])["赵立"] if ln.number == "0484")
-    assert z.why("zh") == "您是处室负责人,已超期3个工作日"
+    assert z.why("zh") == "您是处室负责人,超期12天(3个工作日)"
     assert (z.due_in_days, z.overdue_workdays) == (-12, 3)
 
 
@@ -369,10 +370,10 @@ def test_json_shape_and_order(sample_year):
     assert zs == {"to": "张三", "telegram": 10021, "cases": [
         {"kind": "proposal", "number": "0245", "clock": "opinion", "due": "2020-06-30",
          "due_in_days": 14, "overdue_workdays": 0, "level": 0,
-         "why": "您是承办人,14天后到期【会(协)办意见】"},
+         "why": "您是承办人,还有14天【会(协)办意见】"},
         {"kind": "proposal", "number": "0458", "clock": "opinion", "due": "2020-06-30",
          "due_in_days": 14, "overdue_workdays": 0, "level": 0,
-         "why": "您是承办人,14天后到期【会(协)办意见】"}]}
+         "why": "您是承办人,还有14天【会(协)办意见】"}]}
 
 
 # ---------------------------------------------------------------- the message
@@ -395,10 +396,10 @@ def test_digest_text_fits_and_splits_into_numbered_parts():
         assert p.text.startswith("【补发】<b>督办提醒 · 7月20日(星期一)</b>")
         assert f"(第{p.number}/3部分)" in p.text
     assert "共70件需要您关注,其中超期70件。" in parts[0].text
-    assert "您是承办人,已超期13个工作日" in parts[0].text
+    assert "您是承办人,超期19天(13个工作日)" in parts[0].text
     en = render_digest(digest, D(2020, 7, 20), lang="en")
     assert en[0].text.startswith("<b>Reminders · 7/20 (Mon)</b> (part 1/3)")
-    assert "you are the handler, 13 working days overdue" in en[0].text
+    assert "you are the handler, 19 days overdue (13 working days)" in en[0].text
 
 
 def test_a_huge_digest_is_cut_to_four_messages_and_counts_the_rest():
@@ -416,6 +417,42 @@ def test_a_huge_digest_is_cut_to_four_messages_and_counts_the_rest():
     assert len(shown) == MAX_PARTS * CASES_PER_PART and all(ln.overdue for ln in shown)
     assert "…另有200件未列出(其中超期50件)" in parts[-1].text
     assert "共300件需要您关注,其中超期150件。" in parts[0].text
+
+
+def _numbered(parts) -> list[int]:
+    return [int(m) for p in parts for m in re.findall(r"^(\d+)\. ", p.text, re.M)]
+
+
+def test_a_digest_counts_what_it_lists_one_number_per_case():
+    """A case owing two clocks (reply overdue, publishing due in 3 days) is one numbered item
+    with two rows: the count line says as many cases as the list numbers, also when cut."""
+    cases = []
+    for i in range(160):
+        c = one_case(number=f"{i:04d}", clocks={"reply": Clock(due="2020-07-01")})
+        c.id = i + 1
+        cases.append(c)
+
+    def digest_of(some):
+        d = next(d for d in plan_reminders(some, people(), CAL, None, D(2020, 7, 20))
+                 if d.name == "张三")
+        d.lines = sorted(d.lines + [ln._replace(clock="publish", due=D(2020, 7, 23),
+                                                due_in_days=3, overdue_workdays=0)
+                                    for ln in d.lines], key=lambda ln: ln.sort_key())
+        return d
+
+    digest = digest_of(cases[:3])
+    assert len(digest.lines) == 6 and digest.cases == 3
+    parts = render_digest(digest, D(2020, 7, 20))
+    assert "共3件需要您关注,其中超期3件。" in parts[0].text
+    assert _numbered(parts) == [1, 2, 3]
+    text = parts[0].text
+    assert text.count("答复截止7月1日") == 3 and text.count("公开截止7月23日") == 3
+    parts = render_digest(digest_of(cases), D(2020, 7, 20))
+    listed = _numbered(parts)
+    assert listed == list(range(1, len(listed) + 1))
+    left = 160 - len(listed)
+    assert left > 0 and f"…另有{left}件未列出(其中超期{left}件)" in parts[-1].text
+    assert "共160件需要您关注,其中超期160件。" in parts[0].text
 
 
 def test_digest_escapes_html_of_the_data():
@@ -512,7 +549,7 @@ def test_a_missed_day_is_folded_into_todays_digest_worded_as_today():
     lines = {ln.number: ln for ln in folded["张三"].lines}
     assert set(lines) == {"0101", "0102"}
     assert lines["0101"].missed == D(2020, 6, 16) and lines["0101"].due_in_days == 13
-    assert lines["0101"].why("zh").endswith("13天后到期")   # as it stands today
+    assert lines["0101"].why("zh").endswith("还有13天")   # as it stands today
     assert lines["0102"].missed is None and lines["0102"].overdue  # overdue: today's own line
     text = render_digest(folded["张三"], D(2020, 6, 17))[0].text
     assert "6月16日因系统停机未发出的提醒" in text and "今天到期" not in text
@@ -539,3 +576,19 @@ def test_a_co_handling_case_due_after_june_30_is_pushed_toward_its_own_deadline(
     c.clocks["opinion"] = Clock(due="2020-06-30")
     digests = plan_reminders([c], ppl, CAL, None, D(2020, 6, 16))
     assert digests[0].lines[0].campaign
+
+
+def test_dry_run_shows_each_leaders_monday_summary(capsys):
+    """On the week's first working day (or with --weekly) the preview also shows the summary
+    each leader would get, covering what that leader sees."""
+    code, out, _ = run(capsys, "remind", "--date", "2020-06-29", "--dry-run", "--sample")
+    assert code == 0 and "== 2020-06-29 局领导周一汇总(" in out
+    weekly = out.split("局领导周一汇总", 1)[1]
+    assert "→ 王强(" in weekly and "督办周报 · 6月29日—7月5日" in weekly
+    wang = weekly.split("→ 王强(", 1)[1].split("\n→ ", 1)[0]
+    assert "综合处:" in wang and "投资促进一处" not in wang   # only the divisions he leads
+    code, out, _ = run(capsys, "remind", "--date", "2020-06-30", "--dry-run", "--sample")
+    assert code == 0 and "局领导周一汇总" not in out
+    code, out, _ = run(capsys, "remind", "--date", "2020-06-30", "--dry-run", "--sample",
+                       "--weekly", "--lang", "en")
+    assert code == 0 and "== Leaders' Monday summary, 2020-06-30 (" in out

@@ -2,6 +2,8 @@
 
     duban remind --date 2020-06-29 --json       # the plan as JSON (read-only)
     duban remind --date 2020-06-29 --dry-run    # the messages as they would be sent
+                                                # (and the leaders' Monday summary on the
+                                                # week's first working day, or --weekly)
     duban remind --date 2020-06-29              # send them now (needs DUBAN_BOT_TOKEN)
     duban remind --date 2020-06-16 --json --sample   # the 2020 demo data as it stood that morning
 
@@ -39,6 +41,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lang", choices=("zh", "en"), default=None,
                    help="“why” 的语言,默认收件人的语言 / "
                         "language of the texts, default each recipient's")
+    p.add_argument("--weekly", action="store_true",
+                   help="预览时也显示每位局领导的周一汇总(每周第一个工作日自动显示)/ "
+                        "also preview each leader's Monday summary (shown by itself on the "
+                        "week's first working day)")
     p.add_argument("--force", action="store_true",
                    help="允许发送今天之后某天的提醒 / allow sending a day after today")
     p.set_defaults(func=cmd_remind)
@@ -91,6 +97,28 @@ def print_preview(digests: list[Any], day: dt.date, lang: str | None) -> None:
         print()
 
 
+def print_weekly(cases: list[Any], people: list[Any], cal: Any, rules: Any, day: dt.date,
+                 lang: str | None) -> None:
+    """Each leader's and the head's Monday summary, as the bot would send it on ``day``:
+    each covers what that person may see."""
+    from bot.domain.access import visible
+    from bot.domain.reminders import render_weekly, weekly_summary
+
+    out_lang = lang or "zh"
+    leaders = [p for p in people if p.position in ("leader", "head") and p.active]
+    print(t("remind.cli.weekly_head", out_lang, date=day.isoformat(), n=len(leaders)))
+    if not leaders:
+        print(t("remind.cli.weekly_none", out_lang))
+    for p in leaders:
+        telegram = (str(p.telegram) if p.telegram is not None
+                    else t("remind.cli.no_telegram", out_lang))
+        summary = weekly_summary(visible(p, cases), cal, rules, day)
+        print(t("remind.cli.weekly_to", out_lang, name=p.name, telegram=telegram))
+        text = render_weekly(summary, lang or p.language)
+        print("  " + _strip_html(text).replace("\n", "\n  "))
+        print()
+
+
 def cmd_remind(args: argparse.Namespace) -> int:
     lang = args.lang or "zh"
     try:
@@ -118,6 +146,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
 
         cases, people = sample_plan_inputs(day)
         cal = default_calendar()
+        rules: Any = None
         digests = plan_reminders(cases, people, cal, None, day)
     else:
         from data.store import Store, StoreError, default_data_dir
@@ -130,7 +159,8 @@ def cmd_remind(args: argparse.Namespace) -> int:
             return 3
         try:
             cal = work_calendar(store)
-            digests = plan_reminders(store.cases(), store.people(), cal, rules_table(store), day)
+            cases, people, rules = list(store.cases()), store.people(), rules_table(store)
+            digests = plan_reminders(cases, people, cal, rules, day)
         finally:
             store.close()
     if args.json:
@@ -140,6 +170,10 @@ def cmd_remind(args: argparse.Namespace) -> int:
         print(t("remind.cli.holiday", lang, date=day.isoformat()))
         return 0
     print_preview(digests, day, args.lang)
+    from bot.domain.reminders import first_workday_of_week
+
+    if args.weekly or first_workday_of_week(cal, day) == day:
+        print_weekly(cases, people, cal, rules, day, args.lang)
     return 0
 
 

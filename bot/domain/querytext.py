@@ -4,71 +4,33 @@ Pure rendering of :mod:`bot.domain.queries` results: every word comes from the c
 (``bot.texts.queries``, plus the domain labels of ``bot.texts.model``); every value from the
 data is HTML-escaped. A case takes two lines: number, short title, handler; then the clock,
 its state and the escalation level. Lists are rendered one :class:`~bot.domain.queries.Page`
-at a time, and :func:`fit` keeps any answer under Telegram's 4096 characters.
+at a time. Titles, stages, clock states, escaping and the 4096-character cut come from
+:mod:`bot.domain.present`, shared with the card and the digests.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
+from bot.domain import present
 from bot.domain.dates import OPEN_END
 from bot.domain.intents import Intent
-from bot.domain.model import OPINION_ROLES, STAGES, Case
+from bot.domain.model import STAGES, Case
+from bot.domain.present import esc, fit, fmt_date, short_title, stage_label
 from bot.domain.queries import DueAnswer, Item, OverdueAnswer, Page, Progress, Summary
 from bot.domain.status import ClockStatus
 from bot.texts import t
 
 #: items on one page of a list (two lines each, so a page stays one phone screen or two)
 PER_PAGE = 10
-#: Telegram's limit for one message
-TELEGRAM_LIMIT = 4096
-#: characters of a title shown on a list line
-TITLE_WIDTH = 16
-
-_TITLE_PREFIXES = ("关于",)
-_TITLE_SUFFIXES = ("的建议", "的提案", "建议", "提案")
-
-
-def esc(text: object) -> str:
-    return html.escape(str(text), quote=False)
-
-
-def short_title(title: str, width: int = TITLE_WIDTH) -> str:
-    """The title without 关于…的建议/提案, cut to ``width`` characters (… when cut)."""
-    text = title.strip()
-    for prefix in _TITLE_PREFIXES:
-        if text.startswith(prefix) and len(text) > len(prefix) + 1:
-            text = text[len(prefix):]
-    for suffix in _TITLE_SUFFIXES:
-        if text.endswith(suffix) and len(text) > len(suffix) + 1:
-            text = text[: -len(suffix)]
-            break
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def fmt_date(day: dt.date, lang: str | None, today: dt.date | None = None) -> str:
-    """6月30日 / 6/30; with the year when it is not ``today``'s year."""
-    if today is not None and day.year != today.year:
-        return t("q.date_year", lang, year=day.year, month=day.month, day=day.day)
-    return t("q.date", lang, month=day.month, day=day.day)
-
-
 def clock_state(s: ClockStatus, lang: str | None, today: dt.date | None = None) -> str:
-    """超期5天(3个工作日) / 今天到期 / 还有3天(6月30日)."""
-    if s.days_left < 0:
-        return t("q.state_overdue", lang, days=-s.days_left, workdays=s.overdue_workdays)
-    if s.days_left == 0:
-        return t("q.state_today", lang)
-    return t("q.state_left", lang, days=s.days_left, due=fmt_date(s.due, lang, today))
-
-
-def stage_label(case: Case, lang: str | None) -> str:
-    """The stage's name; 已提交意见 rather than 已答复 for a co-handling case."""
-    if case.stage == "answered" and case.role in OPINION_ROLES:
-        return t("stage.answered_opinion", lang)
-    return t("stage." + case.stage, lang)
+    """超期5天(3个工作日) / 今天到期 / 还有3天(6月30日): the state, with the day when it
+    is still ahead."""
+    state = present.clock_state(s.days_left, s.overdue_workdays, lang)
+    if s.days_left <= 0:
+        return state
+    return t("q.state_on", lang, state=state, due=fmt_date(s.due, lang, today))
 
 
 def item_lines(item: Item, lang: str | None, today: dt.date | None = None, *,
@@ -100,20 +62,6 @@ def page_footer(page: Page, lang: str | None) -> list[str]:
     if page.pages <= 1:
         return []
     return [t("q.page", lang, page=page.page, pages=page.pages, total=page.total)]
-
-
-def fit(lines: Iterable[str], limit: int = TELEGRAM_LIMIT) -> str:
-    """The lines joined, cut before the line that would pass ``limit`` characters."""
-    out: list[str] = []
-    size = 0
-    for line in lines:
-        extra = len(line) + (1 if out else 0)
-        if size + extra > limit - 2:
-            out.append("…")
-            break
-        out.append(line)
-        size += extra
-    return "\n".join(out)
 
 
 def _division_label(division: str, lang: str | None) -> str:

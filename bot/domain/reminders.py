@@ -47,10 +47,11 @@ from typing import Any, NamedTuple, cast
 
 import orjson
 
+from bot.domain import present
 from bot.domain.access import sees_division
 from bot.domain.lifecycle import LightReader, is_open, iter_live, main_done, review_step
 from bot.domain.model import CLOCKS, OPINION_ROLES, STAGES, Case, Person
-from bot.domain.querytext import esc, fmt_date, short_title
+from bot.domain.present import esc, fmt_date, short_title
 from bot.domain.rules import Rules, rules_for
 from bot.domain.status import ClockStatus, HasEscalation, StatusReader
 from bot.domain.workcal import WorkCalendar, estimate_notices
@@ -258,13 +259,7 @@ class ReminderLine(NamedTuple):
             if self.overdue_workdays:
                 return t("sv.remind.review_late", lang, n=self.overdue_workdays)
             return t("sv.remind.review", lang)
-        if self.due_in_days < 0:
-            return t("remind.state.overdue", lang, n=self.overdue_workdays)
-        if self.due_in_days == 0:
-            return t("remind.state.today", lang)
-        if self.due_in_days == 1:
-            return t("remind.state.tomorrow", lang)
-        return t("remind.state.left", lang, days=self.due_in_days)
+        return present.clock_state(self.due_in_days, self.overdue_workdays, lang)
 
     def why(self, lang: str | None = "zh") -> str:
         """``您是处室负责人,已超期3个工作日`` — the reason in the recipient's language."""
@@ -612,14 +607,27 @@ def _weekday(day: dt.date, lang: str | None) -> str:
     return t(f"remind.weekday.{day.weekday()}", lang)
 
 
-def _item_text(i: int, line: ReminderLine, lang: str | None, day: dt.date) -> str:
-    head = t("remind.item", lang, i=i, kind=t(f"kind.{line.kind}", lang),
-             number=esc(line.number), title=esc(short_title(line.title)))
-    if line.light:
-        head = f"{head} {line.light}"
-    due = t("remind.item_due", lang, clock=t(f"clock.{line.clock}", lang),
-            due=fmt_date(line.due, lang, day))
-    return f"{head}\n   {due} · {esc(line.why(lang))}"
+def _item_text(i: int, lines: Sequence[ReminderLine], lang: str | None, day: dt.date) -> str:
+    """One numbered case of a digest: its number and title, then a row per clock owed."""
+    first = lines[0]
+    head = t("remind.item", lang, i=i, kind=t(f"kind.{first.kind}", lang),
+             number=esc(first.number), title=esc(short_title(first.title)))
+    if first.light:
+        head = f"{head} {first.light}"
+    rows = [head]
+    for line in lines:
+        due = t("remind.item_due", lang, clock=t(f"clock.{line.clock}", lang),
+                due=fmt_date(line.due, lang, day))
+        rows.append(f"   {due} · {esc(line.why(lang))}")
+    return "\n".join(rows)
+
+
+def _by_case(lines: Sequence[ReminderLine]) -> list[list[ReminderLine]]:
+    """The lines grouped by case, each case where its most urgent line stands."""
+    groups: dict[int, list[ReminderLine]] = {}
+    for line in lines:
+        groups.setdefault(line.case_id, []).append(line)
+    return list(groups.values())
 
 
 def render_digest(digest: Digest, day: dt.date, *, catch_up: bool = False,
@@ -647,7 +655,10 @@ def render_digest(digest: Digest, day: dt.date, *, catch_up: bool = False,
     footer = [t("remind.footer", lang)]
     years = {ln.due.year for ln in digest.lines if ln.estimated}
     footer[:0] = [esc(n) for n in estimate_notices(years, lang)]
-    items = [_item_text(i, ln, lang, day) for i, ln in enumerate(digest.lines, 1)]
+    # one numbered item per case (a case may owe several clocks, or 签收 and a clock), so
+    # the count line, the numbers and "…另有N件" all count the same things: cases
+    groups = _by_case(digest.lines)
+    items = [_item_text(i, g, lang, day) for i, g in enumerate(groups, 1)]
     # fill parts greedily; the header/footer sizes are those of the longest variant
     fixed = len(title) + len(summary) + sum(len(f) + 1 for f in footer) + 120
     chunks: list[list[int]] = [[]]
@@ -659,10 +670,10 @@ def render_digest(digest: Digest, day: dt.date, *, catch_up: bool = False,
         chunks[-1].append(k)
         size += len(item) + 2
     if len(chunks) > MAX_PARTS:
+        left = [groups[k] for chunk in chunks[MAX_PARTS:] for k in chunk]
         chunks = chunks[:MAX_PARTS]
-        shown = {digest.lines[k].case_id for chunk in chunks for k in chunk}
-        left = {ln.case_id: ln.overdue for ln in digest.lines if ln.case_id not in shown}
-        footer.insert(0, t("remind.more", lang, n=len(left), overdue=sum(left.values())))
+        footer.insert(0, t("remind.more", lang, n=len(left),
+                           overdue=sum(any(ln.overdue for ln in g) for g in left)))
     parts: list[Part] = []
     total = len(chunks)
     for n, chunk in enumerate(chunks, 1):
@@ -675,7 +686,8 @@ def render_digest(digest: Digest, day: dt.date, *, catch_up: bool = False,
         if n == total:
             body.append("")
             body.extend(footer)
-        parts.append(Part("\n".join(body), tuple(digest.lines[k] for k in chunk), n, total))
+        parts.append(Part("\n".join(body), tuple(ln for k in chunk for ln in groups[k]),
+                          n, total))
     return parts
 
 

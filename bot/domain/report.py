@@ -40,6 +40,8 @@ from bot.domain.model import (
     ROLES,
     SATISFACTIONS,
     Case,
+    ValidationError,
+    _text,
 )
 from bot.texts import t
 
@@ -188,6 +190,19 @@ def session_order(session: str) -> tuple[tuple[int, ...], str]:
     numbers = tuple(_cn_number(m) for m in re.findall(r"[0-9]+|[零〇一二两三四五六七八九十]+",
                                                       session))
     return numbers, session
+
+
+#: the department's name: 2 to 40 characters on one line
+UNIT_MIN, UNIT_MAX = 2, 40
+
+
+def read_unit(text: str) -> str:
+    """The department's name as typed for /unit, cleaned (one line, no control characters);
+    ValidationError when empty, too short or too long."""
+    value = _text(text, "unit", UNIT_MAX, required=True)
+    if len(value) < UNIT_MIN:
+        raise ValidationError("unit.too_short", value=value)
+    return value
 
 
 def report_figures(cases: Iterable[Case], year: int, *, unit: str = "",

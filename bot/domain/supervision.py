@@ -8,7 +8,6 @@ this module only says it, in the reader's language (``bot.texts.supervision``).
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -16,15 +15,13 @@ from bot.domain import lifecycle
 from bot.domain.dates import OPEN_END
 from bot.domain.lifecycle import Light, LightReader
 from bot.domain.model import MET_UNKNOWN, Case, five_fixes_missing
+from bot.domain.present import esc as _esc
+from bot.domain.present import fit, fmt_date
 from bot.domain.queries import Item, Page, by_urgency
-from bot.domain.querytext import fit, fmt_date, item_lines, page_footer
+from bot.domain.querytext import item_lines, page_footer
 from bot.domain.rules import publish_due
 from bot.domain.status import StatusReader
 from bot.texts import t
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text), quote=False)
 
 
 def light_text(light: Light, lang: str | None) -> str:

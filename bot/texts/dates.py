@@ -80,7 +80,7 @@ MESSAGES = {
     "cal.source.override": {"zh": "管理员调整", "en": "admin override"},
     "cal.show.header": {
         "zh": "{year}年工作日共{workdays}天。节假日与调休:",
-        "en": "{year}: {workdays} working days. Holidays and make-up working days:",
+        "en": "{year}: {workdays} working {workdays:day|days}. Holidays and make-up working days:",
     },
     "cal.show.line": {
         "zh": "{date} {weekday} {kind} {name}({source})",

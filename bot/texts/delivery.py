@@ -7,7 +7,7 @@ MESSAGES = {
     "delivery.all_reached": {
         "zh": "ℹ️ {date}的{what}因Telegram或网络故障延迟送达,经重试已全部送达({sent}人),无遗漏。",
         "en": "ℹ️ The {what} of {date} were delayed by a Telegram or network fault; after "
-              "retrying, all were delivered ({sent} people). Nothing was lost.",
+              "retrying, all were delivered ({sent} {sent:person|people}). Nothing was lost.",
     },
     "delivery.not_reached": {
         "zh": "⚠️ {date}的{what}有{n}人未能确认送达(已送达{sent}人),将于下一个工作日上午补发:",

@@ -14,7 +14,7 @@ MESSAGES = {
     "err.doc_file_or_link": {"zh": "附件应是一个文件或一个链接,二者取一。",
                              "en": "A document is either a file or a link."},
     "err.doc_bad_hash": {"zh": "附件的哈希“{value}”无效。", "en": "“{value}” is not a SHA-256."},
-    "doc.n_documents": {"zh": "{n}件", "en": "{n}"},
+    "doc.n_documents": {"zh": "{n}件", "en": "{n:document|documents}"},
     "doc.history_note": {"zh": "{type}:{name}", "en": "{type}: {name}"},
     "doc.too_big": {
         "zh": "文件有 {mb} MB,超过 Telegram 允许机器人接收的 {limit} MB,无法附上。"

@@ -81,7 +81,7 @@ MESSAGES = {
     },
     "ledger.err.ambiguous_person": {
         "zh": "人员名单中已有{count}个“{name}”,无法确定更新哪一个,请在机器人中用 /person 处理。",
-        "en": "The people list already has {count} people named “{name}”; update them with /person in the bot.",
+        "en": "The people list already has {count} {count:person|people} named “{name}”; update them with /person in the bot.",
     },
     "ledger.err.leader_needs_divisions": {
         "zh": "{name}:分管领导必须填写分管处室。",
@@ -107,11 +107,11 @@ MESSAGES = {
     "ledger.history_note": {"zh": "导入 {file} 第{row}行", "en": "imported from {file}, row {row}"},
     "ledger.result.cases": {
         "zh": "台账共 {total} 行:新增 {created} 件,更新 {updated} 件,无变化 {unchanged} 件。",
-        "en": "The ledger has {total} rows: {created} new cases, {updated} updated, {unchanged} unchanged.",
+        "en": "The ledger has {total} {total:row|rows}: {created} new cases, {updated} updated, {unchanged} unchanged.",
     },
     "ledger.result.people": {
         "zh": "人员名单共 {total} 行:新增 {created} 人,更新 {updated} 人,无变化 {unchanged} 人。",
-        "en": "The people list has {total} rows: {created} new, {updated} updated, {unchanged} unchanged.",
+        "en": "The people list has {total} {total:row|rows}: {created} new, {updated} updated, {unchanged} unchanged.",
     },
     "ledger.result.dry_run": {
         "zh": "(试运行:以上为检查结果,未写入任何数据。)",
@@ -119,11 +119,11 @@ MESSAGES = {
     },
     "ledger.result.nothing_written": {
         "zh": "发现 {count} 个问题(涉及 {rows} 行),未导入任何数据。请修改后重新导入,或只导入无误的行(--partial)。",
-        "en": "Found {count} problems in {rows} rows; nothing was imported. Fix them and import again, or import only the good rows (--partial).",
+        "en": "Found {count} problems in {rows} {rows:row|rows}; nothing was imported. Fix them and import again, or import only the good rows (--partial).",
     },
     "ledger.result.partial": {
         "zh": "已导入无误的行;以下 {rows} 行有问题,未导入:",
-        "en": "The good rows were imported; these {rows} rows have problems and were not:",
+        "en": "The good rows were imported; these {rows} {rows:row|rows} have problems and were not:",
     },
     "ledger.result.problems": {"zh": "问题清单:", "en": "Problems:"},
     "ledger.result.more": {
@@ -136,7 +136,7 @@ MESSAGES = {
     # export
     "ledger.exported": {
         "zh": "已导出 {cases} 件(含历史记录 {events} 条、人员 {people} 人)到 {path}。",
-        "en": "Exported {cases} cases ({events} history events, {people} people) to {path}.",
+        "en": "Exported {cases} {cases:case|cases} ({events} history events, {people} {people:person|people}) to {path}.",
     },
     "ledger.sheet.history.header": {
         "zh": "类型|编号|会次|时间|操作人|事项|原值|新值|备注",
@@ -153,7 +153,7 @@ MESSAGES = {
         "en": "name|position|division|Telegram|state",
     },
     "ledger.people.active": {"zh": "在用", "en": "active"},
-    "ledger.people.count": {"zh": "共 {count} 人。", "en": "{count} people."},
+    "ledger.people.count": {"zh": "共 {count} 人。", "en": "{count} {count:person|people}."},
 
     # merging a re-imported ledger
     "field.answered_on": {"zh": "答复日期", "en": "answered on"},
@@ -200,7 +200,7 @@ MESSAGES = {
     },
     "ledger.result.conflict_count": {
         "zh": "冲突 {count} 处(涉及 {cases} 件)。",
-        "en": "{count} conflicts in {cases} cases.",
+        "en": "{count} conflicts in {cases} {cases:case|cases}.",
     },
     "ledger.result.conflicts_kept": {
         "zh": "以下 {count} 处冲突未导入(保留机器人中的内容;确认按表格覆盖请加 --overwrite,或在聊天中点“导入并按表格覆盖冲突”):",
@@ -228,7 +228,7 @@ MESSAGES = {
     },
     "ledger.err.no_such_day": {
         "zh": "“{field}”的日期“{value}”不存在:{month}月只有{days}天。",
-        "en": "“{field}”: the date “{value}” does not exist: month {month} has {days} days.",
+        "en": "“{field}”: the date “{value}” does not exist: month {month} has {days} {days:day|days}.",
     },
     "ledger.err.no_such_month": {
         "zh": "“{field}”的日期“{value}”不存在:没有{month}月。",

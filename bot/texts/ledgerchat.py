@@ -31,10 +31,10 @@ MESSAGES = {
     },
     "lc.no_cases": {"zh": "{year}没有办件。", "en": "No cases for {year}."},
     "lc.all_years": {"zh": "全部年度", "en": "all years"},
-    "lc.exporting": {"zh": "⏳ 正在导出{n}件…", "en": "⏳ Exporting {n} cases…"},
+    "lc.exporting": {"zh": "⏳ 正在导出{n}件…", "en": "⏳ Exporting {n} {n:case|cases}…"},
     "lc.exported": {
         "zh": "台账({n}件):办件、办理记录、人员三张表;超期件标红。",
-        "en": "Ledger ({n} cases): cases, history and people sheets; overdue rows highlighted.",
+        "en": "Ledger ({n} {n:case|cases}): cases, history and people sheets; overdue rows highlighted.",
     },
     "lc.ledger_file": {"zh": "台账", "en": "ledger"},
     "lc.report_file": {"zh": "{year}年度建议提案办理情况", "en": "report_{year}"},

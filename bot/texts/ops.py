@@ -31,7 +31,7 @@ MESSAGES = {
     },
     "backup.done": {
         "zh": "已备份到 {path}({cases} 件,{people} 人,事务 {txn},{size})。保留最近 {keep} 份。",
-        "en": "Backed up to {path} ({cases} cases, {people} people, transaction {txn}, {size}). "
+        "en": "Backed up to {path} ({cases} {cases:case|cases}, {people} {people:person|people}, transaction {txn}, {size}). "
               "The newest {keep} are kept.",
     },
     "backup.list_header": {"zh": "{path} 中的备份(共 {n} 份):", "en": "Backups in {path} ({n}):"},
@@ -51,8 +51,8 @@ MESSAGES = {
         "zh": "将用备份 {name}(生成于 {created},{cases} 件,{people} 人,事务 {txn})"
               "替换数据目录 {path} 中的当前数据({now_cases} 件,事务 {now_txn})。"
               "当前数据会先另存为一份备份。",
-        "en": "The backup {name} (taken {created}, {cases} cases, {people} people, transaction "
-              "{txn}) will replace the current data of {path} ({now_cases} cases, transaction "
+        "en": "The backup {name} (taken {created}, {cases} {cases:case|cases}, {people} {people:person|people}, transaction "
+              "{txn}) will replace the current data of {path} ({now_cases} {now_cases:case|cases}, transaction "
               "{now_txn}). The current data is saved as a backup first.",
     },
     "restore.confirm": {
@@ -62,7 +62,7 @@ MESSAGES = {
     "restore.aborted": {"zh": "已取消,没有做任何修改。", "en": "Cancelled; nothing was changed."},
     "restore.done": {
         "zh": "已恢复:{cases} 件,{people} 人,事务 {txn}。检查通过。",
-        "en": "Restored: {cases} cases, {people} people, transaction {txn}. The check passed.",
+        "en": "Restored: {cases} {cases:case|cases}, {people} {people:person|people}, transaction {txn}. The check passed.",
     },
     "restore.safety": {
         "zh": "恢复前的数据已备份为 {path}。",
@@ -72,7 +72,7 @@ MESSAGES = {
     # duban check
     "check.ok": {
         "zh": "检查通过:{cases} 件,{people} 人,数据与历史记录一致。",
-        "en": "All consistent: {cases} cases, {people} people; the data and its history agree.",
+        "en": "All consistent: {cases} {cases:case|cases}, {people} {people:person|people}; the data and its history agree.",
     },
     "check.problems": {
         "zh": "发现 {n} 个问题:",
@@ -113,7 +113,7 @@ MESSAGES = {
     "health.database": {
         "zh": "数据库:{cases} 件,{people} 人;数据库文件 {db}(含历史记录),"
               "待合并日志 {wal};磁盘剩余 {free}",
-        "en": "Database: {cases} cases, {people} people; database file {db} (history "
+        "en": "Database: {cases} {cases:case|cases}, {people} {people:person|people}; database file {db} (history "
               "included), write-ahead log {wal}; free disk {free}",
     },
     "health.backup": {

@@ -35,12 +35,7 @@ MESSAGES = {
     "q.no_division": {"zh": "(未定处室)", "en": "(no division)"},
     "q.no_handler": {"zh": "未定承办人", "en": "no handler"},
     "q.no_deadline": {"zh": "未定时限", "en": "no deadline"},
-    "q.state_overdue": {
-        "zh": "超期{days}天({workdays}个工作日)",
-        "en": "{days}d overdue ({workdays} working d)",
-    },
-    "q.state_today": {"zh": "今天到期", "en": "due today"},
-    "q.state_left": {"zh": "还有{days}天({due})", "en": "{days}d left ({due})"},
+    "q.state_on": {"zh": "{state}({due})", "en": "{state} ({due})"},
     "q.level": {"zh": "已督办至{level}级", "en": "escalated L{level}"},
     "q.more_clocks": {"zh": "另有{n}项超期", "en": "+{n} more overdue"},
     "q.estimated": {"zh": "(节假日为估算)", "en": "(holidays estimated)"},
@@ -89,7 +84,7 @@ MESSAGES = {
     "q.progress_year": {"zh": "{year}年", "en": "{year}"},
     "q.progress_total": {
         "zh": "共{total}件:在办{open}件,超期{overdue}件",
-        "en": "{total} cases: {open} open, {overdue} overdue",
+        "en": "{total} {total:case|cases}: {open} open, {overdue} overdue",
     },
     "q.progress_roles": {"zh": "办理方式:{parts}", "en": "roles: {parts}"},
     "q.progress_stages": {"zh": "进度:{parts}", "en": "stages: {parts}"},

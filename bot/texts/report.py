@@ -11,7 +11,7 @@ MESSAGES = {
     "report.list_sep": {"zh": "、", "en": ", "},
     "report.group_sep": {"zh": ",", "en": "; "},
     "report.number": {"zh": "第{number}号", "en": "No. {number}"},
-    "report.count_suffix": {"zh": "{n}件", "en": " ({n} cases)"},
+    "report.count_suffix": {"zh": "{n}件", "en": " ({n} {n:case|cases})"},
     # the paragraph
     "report.unit_default": {"zh": "我单位", "en": "the department"},
     "report.of_sessions": {"zh": "{sessions}", "en": " of {sessions}"},
@@ -49,7 +49,7 @@ MESSAGES = {
     },
     "report.consult_some": {
         "zh": "已答复{n}件,其中{k}件先协商后答复;未先协商:{numbers}。",
-        "en": "{n} cases answered, {k} of them consulted on first; not consulted first: {numbers}.",
+        "en": "{n} {n:case|cases} answered, {k} of them consulted on first; not consulted first: {numbers}.",
     },
     "report.published_all": {
         "zh": "{n}件主(独)办件于{when}向社会公开办理结果。",
