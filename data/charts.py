@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import FuncFormatter
 
-from bot.domain.charts import STATES, ChartData, DivisionBar
+from bot.domain.charts import STATES, ChartData, DivisionBar, chart_title
 from bot.texts import t
 
 COLOURS = {"on_time": "#2e9d48", "due_soon": "#f2b705", "overdue": "#d62d20", "done": "#9aa0a6"}
@@ -96,18 +96,6 @@ def _dates(points: tuple[tuple[str, int], ...]) -> tuple[list[dt.date], list[int
     return [dt.date.fromisoformat(d) for d, _ in points], [n for _, n in points]
 
 
-def _title(data: ChartData, lang: str | None) -> str:
-    day = t("report.month_day", lang, month=t(f"report.month.{data.day.month}", lang),
-            day=data.day.day)
-    if data.year is None:
-        return t("chart.title_all", lang, day=day)
-    return t("chart.title", lang, year=data.year, day=day)
-
-
-def chart_title(data: ChartData, lang: str | None = "zh") -> str:
-    return _title(data, lang)
-
-
 def _month_label(lang: str | None):
     def label(x: float, _pos: object = None) -> str:
         return t(f"chart.month.{num2date(x).month}", lang)
@@ -132,7 +120,7 @@ def build_figure(data: ChartData, lang: str | None = "zh") -> Figure:
     top = fig.add_axes((margin / WIDTH, (0.35 + 2.2 + 0.35 + 0.55) / height, frac_w,
                         bars_h / height))
     bottom = fig.add_axes((margin / WIDTH, 0.35 / height, frac_w, 2.2 / height))
-    fig.suptitle(_title(data, lang), fontproperties=font, fontsize=14, y=1 - 0.08 / height,
+    fig.suptitle(chart_title(data, lang), fontproperties=font, fontsize=14, y=1 - 0.08 / height,
                  va="top")
 
     # cases per division, stacked by state

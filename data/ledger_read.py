@@ -46,7 +46,7 @@ from bot.domain.model import (
     normalize_number,
     split_names,
 )
-from bot.domain.people import AmbiguousName, resolve_person
+from bot.domain.people import AmbiguousName, name_key, people_by_name, resolve_person
 from bot.domain.rules import Rules, arm_clocks, default_deadline, rules_for
 from bot.domain.text import clean_text
 from bot.texts import t
@@ -616,6 +616,7 @@ def parse_cases(
     if any(p.row == sheet.header_row for p in problems):
         return ParsedCases([], problems, total)
     widths = _number_widths(sheet, cols, numbers)
+    by_name = people_by_name(people or ())
     for done, (row, cells) in enumerate(sheet.rows, start=1):
         if progress and (done % 200 == 0 or done == total):
             progress(done, total)
@@ -631,7 +632,7 @@ def parse_cases(
                     "ledger.warn.padded", value=padded, number=rv.values["number"],
                     width=len(rv.values["number"]))))
         if built is not None and people is not None:
-            problem = _link_handler(built[0], people, cols, row)
+            problem = _link_handler(built[0], by_name, cols, row)
             if problem is not None:
                 row_problems.append(problem)
                 built = None
@@ -702,12 +703,14 @@ def _pad(rv: RowValues, widths: dict[tuple[str, int], int], cell: Any,
     return number
 
 
-def _link_handler(case: Case, people: Sequence[Person], cols: _Columns, row: int
+def _link_handler(case: Case, by_name: Mapping[str, list[Person]], cols: _Columns, row: int
                   ) -> Problem | None:
     """Give the row's case its handler's person id (by name and division); a name two
-    people share that the division does not tell apart is a bad row naming both."""
+    people share that the division does not tell apart is a bad row naming both.
+    ``by_name``: the people list grouped by name (``people_by_name``)."""
     try:
-        person = resolve_person(case.handler, case.division, people)
+        person = resolve_person(case.handler, case.division,
+                                by_name.get(name_key(case.handler), ()))
     except AmbiguousName as amb:
         names = "、".join(f"{p.name}({p.division or '—'})" for p in amb.candidates)
         return cols.problem(row, "handler", ValidationError(

@@ -366,6 +366,16 @@ class Store:
         """The case's history, oldest first; ``limit``: only the last N events."""
         return [_event(case_id, ev) for ev in self._events("case", case_id, limit)]
 
+    def history_reader(self):
+        """The committed case history as it stands now, for another thread or a forked
+        child to read through a connection of its own (``data.history_reader``); only
+        outside a transaction (its events are not committed yet)."""
+        from data.history_reader import HistoryReader
+
+        if self._pending:
+            raise RuntimeError("history_reader() inside a transaction")
+        return HistoryReader(self.data_dir / DB_NAME, self._storage.history_seq)
+
     def person_history(self, person_id: int, limit: int | None = None) -> list[dict[str, Any]]:
         """Changes to a person (who approved, linked, moved them), oldest first."""
         return self._events("person", person_id, limit)

@@ -71,7 +71,7 @@ def _hhmm(iso: str | None) -> str:
 
 def _unreachable_lines(c: Ctx) -> list[str]:
     people = [(p, unreachable_reason(p)) for p in c.store.people() if p.approved and p.active]
-    stuck = sorted(((p, r) for p, r in people if r in ("blocked", "unlinked")),
+    stuck = sorted(((p, r) for p, r in people if r in ("blocked", "not_started", "unlinked")),
                    key=lambda pr: (pr[1], pr[0].name))
     lines = [c.t("health.unreachable", n=len(stuck))]
     for p, reason in stuck[:LIST_PEOPLE]:

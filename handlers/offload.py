@@ -125,7 +125,10 @@ async def check_in_child(snapshot: SnapshotStore, fn: Callable[[SnapshotStore], 
     its inherited memory); the writes it recorded come back to ``snapshot`` for commit()."""
 
     def work() -> tuple[R, list]:
-        return fn(snapshot), snapshot._ops
+        try:
+            return fn(snapshot), snapshot._ops
+        finally:
+            snapshot.close()
 
     value, ops = await in_child_object(work)
     snapshot._ops = ops
@@ -156,7 +159,7 @@ class SnapshotStore:
         self._settings = {name: store.get_setting(name, None) for name in settings}
         self._ops: list[tuple[str, Case, str, str, int | None]] = []
         self._tables: dict[str, list[Any]] = {}
-        self._history: dict[int, list[Any]] = {}
+        self._reader = None
         if ledger:
             from tinydb.table import Document
 
@@ -164,8 +167,10 @@ class SnapshotStore:
 
             docs = [Document(dict(d), doc_id=d.doc_id) for d in store.table(SNAPSHOT_TABLE).all()]
             self._tables[SNAPSHOT_TABLE] = docs
-            seen = {d.doc_id for d in docs}
-            self._history = {c.id: store.history(c.id) for c in self._cases if c.id not in seen}
+            # the history of a case is read only when the merge asks for it, by the child,
+            # through its own connection, up to this moment's last committed row (reading
+            # every case's history here held the loop for seconds at 50,000 cases)
+            self._reader = store.history_reader()
 
     # -- what the worker thread may call
 
@@ -177,9 +182,14 @@ class SnapshotStore:
         return [c for c in self._cases if year is None or c.year == year]
 
     def history(self, case_id: int) -> list[Any]:
-        if case_id not in self._history:
+        if self._reader is None:
             raise KeyError(f"the history of case {case_id} is not in the snapshot")
-        return self._history[case_id]
+        return self._reader.case_history(case_id)
+
+    def close(self) -> None:
+        """Close the history connection (a worker thread's; a child's dies with it)."""
+        if self._reader is not None:
+            self._reader.close()
 
     def table(self, name: str) -> _Rows:
         if name not in self._tables:
@@ -230,25 +240,25 @@ class SnapshotStore:
         return written
 
 
-#: cases whose history is read between two yields to the loop (an export of 50,000 cases
-#: must not hold the loop for seconds)
-HISTORY_CHUNK = 500
-
-
 async def export_bytes(store, year: int | None, today: dt.date) -> Callable[[], bytes]:
-    """Read what the ledger export needs (on the loop, a chunk at a time, letting other
-    chats run in between); return the rendering, for a worker thread."""
+    """What the ledger export needs, taken on the loop (the cases are shared immutable
+    objects); the rendering, for a child, reads the history itself, as it stands now,
+    through its own connection (reading 50,000 cases' history held the loop for seconds)."""
     from data.ledger import ledger_order
     from data.ledger_write import ledger_workbook
 
     cases = sorted(store.cases(year), key=ledger_order)
     people = store.people()
-    history = {}
-    for start in range(0, len(cases), HISTORY_CHUNK):
-        for case in cases[start:start + HISTORY_CHUNK]:
-            history[case.id] = store.history(case.id)
-        await asyncio.sleep(0)
-    return lambda: ledger_workbook(cases, today=today, history=history, people=people)
+    reader = store.history_reader()
+
+    def render() -> bytes:
+        try:
+            return ledger_workbook(cases, today=today, history=reader.all_cases(),
+                                   people=people)
+        finally:
+            reader.close()
+
+    return render
 
 
 def report_parts(cases: list[Case], year: int, unit: str, today: dt.date,

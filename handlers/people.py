@@ -319,7 +319,7 @@ async def show_people(c: Ctx, page: int, *, edit: bool) -> None:
         elif not p.approved:
             flags.append(c.t("people.unapproved"))
         if p.linked and not p.reachable:
-            flags.append(c.t("people.unreachable"))
+            flags.append(c.t("people.not_started" if p.never_started else "people.unreachable"))
         extra = f"({'、'.join(flags)})" if flags else ""
         lines.append(f" {state} {esc(p.name)} · {c.t(f'position.{p.position}')}{extra}")
     pages = max(1, -(-len(lines) // PEOPLE_PAGE))
@@ -370,7 +370,7 @@ def person_text(c: Ctx, p: Person) -> str:
     lines.append(link)
     state = [c.t("person.active" if p.active else "person.inactive")]
     if p.linked and not p.reachable:
-        state.append(c.t("people.unreachable"))
+        state.append(c.t("people.not_started" if p.never_started else "people.unreachable"))
     lines.append(" · ".join(state))
     return "\n".join(lines)
 

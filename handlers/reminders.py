@@ -89,6 +89,7 @@ async def on_member_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 def _set_reachable(store, person: Person, reachable: bool, note: str) -> None:
     if person.reachable != reachable:
         person.reachable = reachable
+        person.never_started = False  # a member change or /start: they have the bot now
         store.save_person(person, WHO, note=note)
         log.info("%s is %s", person.name, "reachable again" if reachable else "unreachable")
 

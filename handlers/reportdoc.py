@@ -16,7 +16,7 @@ from functools import partial
 
 from telegram import InputFile
 
-from bot.domain.charts import ChartData, chart_data
+from bot.domain.charts import ChartData, chart_data, chart_title
 from bot.domain.model import Case
 from bot.domain.report import ReportFigures
 from data import offloop
@@ -44,8 +44,6 @@ async def _render(data: ChartData, lang: str) -> bytes | None:
 
 async def send_chart(c: Ctx, data: ChartData) -> None:
     """The progress chart of ``data`` as a PNG document (nothing when there are no cases)."""
-    from data.charts import chart_title
-
     if not data.total:
         return
     png = await _render(data, c.lang)

@@ -764,8 +764,9 @@ def _mark_blocked(app: Application, person: Person, doc_id: int, doc: dict, erro
         store.table(LOG).update({"status": "unreachable", "reason": why,
                                  "error": error[:200]}, doc_ids=[doc_id])
         fresh = store.get_person(person.id)
-        if fresh is not None and fresh.reachable:
-            fresh.reachable = False
+        never = why == "not_started"
+        if fresh is not None and (fresh.reachable or fresh.never_started != never):
+            fresh.reachable, fresh.never_started = False, never
             store.save_person(fresh, WHO, note="Telegram: Forbidden")
         if not doc["kind"].startswith(NOTICE):
             key = "live.not_started_notice" if why == "not_started" else "remind.blocked_notice"

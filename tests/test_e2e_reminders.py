@@ -214,6 +214,14 @@ async def test_a_blocked_user_is_marked_unreachable_and_the_office_told(tmp_path
         digests = {d.name: d for d in plan(env.store, D(2020, 6, 23))}
         assert digests["张三"].unreachable == "blocked"
         assert any("承办人张三已屏蔽机器人" in ln.why("zh") for ln in digests["周敏"].lines)
+        # 钱六 never pressed Start: told apart everywhere (plan, digest lines, /health)
+        assert env.store.people_named("钱六")[0].never_started is True
+        assert digests["钱六"].unreachable == "not_started"
+        lines = [ln.why("zh") for ln in digests["周敏"].lines if "钱六" in ln.why("zh")]
+        assert lines and all("从未打开机器人" in w and "屏蔽" not in w for w in lines)
+        health = "\n".join(m.text for m in await users["周敏"].ask("/health", PATIENCE))
+        assert "张三(已屏蔽机器人)" in health
+        assert "钱六(从未打开机器人:请其在 Telegram 中打开机器人并点击“开始”(Start))" in health
         # unblocking (Telegram's my_chat_member update) makes him reachable again
         update = users["张三"].unblock()
         await env.handled(update)
@@ -224,6 +232,7 @@ async def test_a_blocked_user_is_marked_unreachable_and_the_office_told(tmp_path
         # starting the bot at last makes 钱六 reachable
         await users["钱六"].ask("/start")
         assert env.store.people_named("钱六")[0].reachable is True
+        assert env.store.people_named("钱六")[0].never_started is False
     finally:
         await stop()
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from bot.domain.model import Case, Clock, Consultation, diff_cases
+from bot.domain.text import clean_name
 from bot.sample import sample_cases, sample_people
 from data import ledger_read
 from data.ledger import export_ledger, import_ledger, import_people
@@ -414,7 +415,8 @@ def test_progress_is_reported_while_checking_and_writing(people_store):
 
 HANDLERS = ["张三", "李四", "王五"]
 _TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")),
-                min_size=1, max_size=30).map(str.strip).filter(bool)
+                min_size=1, max_size=30).map(str.strip).filter(
+                    lambda s: bool(clean_name(s)))  # not only invisible (format) characters
 _NAME = st.text(alphabet=string.ascii_letters + "杨艳芳赵新梅路学伟", min_size=1, max_size=6)
 _DATE = st.dates(dt.date(2020, 1, 1), dt.date(2021, 12, 31)).map(dt.date.isoformat)
 _EXTRA = st.dictionaries(st.sampled_from(["备注", "序号", "Notes"]), _TEXT, max_size=2)

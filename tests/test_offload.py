@@ -52,6 +52,33 @@ def test_the_snapshot_answers_only_settings_it_was_given(store):
         snapshot.get_setting("unit")
 
 
+async def test_the_snapshot_reads_history_as_it_was_in_the_child_and_here(store):
+    from handlers.offload import check_in_child
+
+    kept = store.add_case(_case("0001"), "test")
+    changed = store.get_case(kept.id)
+    changed.title = "关于开放的建议"
+    store.save_case(changed, "张三")
+    before = store.history(kept.id)
+    snapshot = SnapshotStore(store, ledger=True)
+    later = store.get_case(kept.id)
+    later.title = "快照之后改的"
+    store.save_case(later, "李四")  # committed after the snapshot: not in its history
+    assert len(store.history(kept.id)) == len(before) + 1
+
+    def fields(snap) -> list[tuple]:
+        return [(e.field, e.old, e.new, e.who) for e in snap.history(kept.id)]
+
+    expected = [(e.field, e.old, e.new, e.who) for e in before]
+    assert await check_in_child(snapshot, fields) == expected
+    assert fields(snapshot) == expected  # a worker thread or the loop read the same
+    snapshot.close()
+    with store.transaction():
+        store.add_case(_case("0002"), "test")
+        with pytest.raises(RuntimeError):
+            store.history_reader()  # uncommitted events would be missed
+
+
 async def test_a_child_renders_and_sends_its_bytes_back():
     big = bytes(range(256)) * 40_000  # 10 MB through the pipe
     assert await in_child(lambda: big) == big

@@ -111,3 +111,16 @@ def test_a_calendar_override_name_from_the_command_line_is_cleaned():
 
     iso, entry = make_override("2020-10-10", "workday", "国庆\u200b调休\u202e\x07")
     assert (iso, entry) == ("2020-10-10", {"kind": "workday", "name": "国庆调休"})
+
+
+@given(any_text, st.booleans(), st.sampled_from(["refuse", "remove", "keep"]))
+def test_the_fast_path_gives_what_the_character_walk_gives(text, one, controls):
+    from bot.domain.text import _clean_slow
+
+    try:
+        slow = _clean_slow(text, one, controls)
+    except UnsafeText:
+        with pytest.raises(UnsafeText):
+            clean_text(text, single_line=one, controls=controls)
+        return
+    assert clean_text(text, single_line=one, controls=controls) == slow

@@ -31,6 +31,7 @@ from itertools import accumulate
 from bot.domain.model import Case
 from bot.domain.queries import is_open
 from bot.domain.status import Calendar, RulesSource, StatusReader
+from bot.texts import t
 
 STATES = ("on_time", "due_soon", "overdue", "done")
 
@@ -113,3 +114,13 @@ def chart_data(cases: Iterable[Case], day: dt.date, cal: Calendar,
     bars = [DivisionBar(d, *(n[s] for s in STATES)) for d, n in per.items()]
     bars.sort(key=lambda b: (b.division == "", -b.total, b.division))
     return ChartData(year, day, tuple(bars), _cumulative(due_dates), _cumulative(met_dates))
+
+
+def chart_title(data: ChartData, lang: str | None = "zh") -> str:
+    """The chart's title (and the caption of its file): the year, or all years, and the day
+    (here, not beside the drawing, so a caption never imports matplotlib on the loop)."""
+    day = t("report.month_day", lang, month=t(f"report.month.{data.day.month}", lang),
+            day=data.day.day)
+    if data.year is None:
+        return t("chart.title_all", lang, day=day)
+    return t("chart.title", lang, year=data.year, day=day)

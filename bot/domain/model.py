@@ -549,6 +549,8 @@ class Person:
     active: bool = True
     #: whether the bot could reach them last time (False after Telegram said Forbidden)
     reachable: bool = True
+    #: when unreachable: Telegram said they never started the bot (not that they blocked it)
+    never_started: bool = False
     id: int = 0
 
     def __post_init__(self) -> None:
@@ -576,6 +578,7 @@ class Person:
         self.approved = bool(self.approved)
         self.active = bool(self.active)
         self.reachable = bool(self.reachable)
+        self.never_started = bool(self.never_started) and not self.reachable
 
     @property
     def linked(self) -> bool:

@@ -85,6 +85,20 @@ def resolve_person(name: str, division: str, people: Iterable[Person]) -> Person
     raise AmbiguousName(name, here or found)
 
 
+def people_by_name(people: Iterable[Person]) -> dict[str, list[Person]]:
+    """The people grouped by their name as :func:`resolve_person` compares it: resolving
+    many names against one list, pass it ``by_name.get(name_key(name), ())``."""
+    out: dict[str, list[Person]] = {}
+    for p in people:
+        out.setdefault(_norm(p.name), []).append(p)
+    return out
+
+
+def name_key(name: str) -> str:
+    """A name as :func:`resolve_person` compares it."""
+    return _norm(name)
+
+
 def link_handler(case: Case, people: Iterable[Person]) -> bool:
     """Give ``case`` the person id of its handler (by name and division); True when it has
     one afterwards. An ambiguous or unknown name leaves it without (0)."""

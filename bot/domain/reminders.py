@@ -67,7 +67,7 @@ ROLE_LEVELS: dict[str, int] = {
     "head": 4,
 }
 #: why a person cannot be reached, in the order they are checked
-UNREACHABLE_REASONS = ("inactive", "unlinked", "unapproved", "blocked")
+UNREACHABLE_REASONS = ("inactive", "unlinked", "unapproved", "not_started", "blocked")
 _CLOCK_ORDER = {name: i for i, name in enumerate(CLOCKS)}
 #: digest lines that are not about a clock of the case: ``sign`` (签收 overdue: the case
 #: was assigned and its handler has not signed for it within ``sign_workdays``)
@@ -122,7 +122,8 @@ def unreachable_reason(person: Person) -> str | None:
     if not person.approved:
         return "unapproved"
     if not person.reachable:
-        return "blocked"
+        # never pressed Start (Telegram: can't initiate conversation) is not "blocked"
+        return "not_started" if person.never_started else "blocked"
     return None
 
 

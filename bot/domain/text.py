@@ -47,6 +47,17 @@ def clean_text(value: str, *, single_line: bool = False, controls: str = "refuse
     """``value`` by the rule above (not stripped: the caller strips)."""
     if controls not in ("refuse", "remove", "keep"):
         raise ValueError(controls)
+    # the common case, already clean: every character printable (so no control, format,
+    # surrogate, unassigned, line-separator or odd space character: ``str.isprintable``
+    # refuses exactly those categories but the ASCII space), already NFC, no double space
+    if value.isprintable() and unicodedata.is_normalized("NFC", value) \
+            and not (single_line and "  " in value):
+        return value
+    return _clean_slow(value, single_line, controls)
+
+
+def _clean_slow(value: str, single_line: bool, controls: str) -> str:
+    """:func:`clean_text` character by character."""
     text = _LINES.sub("\n", unicodedata.normalize("NFC", value))
     out: list[str] = []
     bad: list[str] = []

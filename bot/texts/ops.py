@@ -109,6 +109,10 @@ MESSAGES = {
     "health.unreachable_line": {"zh": " · {name}({reason})", "en": " · {name} ({reason})"},
     "health.unreachable_more": {"zh": " · ……另有 {n} 人", "en": " · … and {n} more"},
     "health.reason.blocked": {"zh": "已屏蔽机器人", "en": "blocked the bot"},
+    "health.reason.not_started": {
+        "zh": "从未打开机器人:请其在 Telegram 中打开机器人并点击“开始”(Start)",
+        "en": "never started the bot: ask them to open the bot and press Start",
+    },
     "health.reason.unlinked": {"zh": "未关联Telegram", "en": "no Telegram account linked"},
     "health.database": {
         "zh": "数据库:{cases} 件,{people} 人;数据库文件 {db}(含历史记录),"

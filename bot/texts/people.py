@@ -51,6 +51,7 @@ MESSAGES = {
     "people.inactive": {"zh": "已停用", "en": "deactivated"},
     "people.unapproved": {"zh": "待审核", "en": "pending"},
     "people.unreachable": {"zh": "无法送达", "en": "unreachable"},
+    "people.not_started": {"zh": "从未打开机器人", "en": "never started the bot"},
     "person.usage": {"zh": "请写姓名,例如:/person 张三", "en": "Give a name, e.g. /person 张三"},
     "person.not_found": {
         "zh": "人员名单中没有“{name}”。发送 /people 查看全部。",

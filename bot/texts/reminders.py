@@ -22,6 +22,10 @@ MESSAGES = {
                           "en": "no handler named, nobody can be reminded (fixed person not met)"},
     "remind.reason.unlinked": {"zh": "未关联Telegram", "en": "has no linked Telegram account"},
     "remind.reason.blocked": {"zh": "已屏蔽机器人", "en": "has blocked the bot"},
+    "remind.reason.not_started": {
+        "zh": "从未打开机器人(请其在 Telegram 中打开机器人并点击“开始”)",
+        "en": "has never started the bot (ask them to open the bot and press Start)",
+    },
     "remind.reason.inactive": {"zh": "已停用", "en": "is deactivated"},
     "remind.reason.unapproved": {"zh": "未获批准", "en": "is not approved"},
     "remind.reason.unknown": {"zh": "不在人员名单中", "en": "is not in the people list"},
