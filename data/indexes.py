@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.domain.lifecycle import iter_live
 from bot.domain.model import Case
+from bot.domain.status import soonest_key
 
 Key = tuple[str, int, str, str]
 
@@ -136,8 +137,17 @@ class CaseIndex:
         return sorted(table.get(value, ()))
 
 
+#: (due, clock order, number, clock, case id): soonest_key and the id
+Entry = tuple[str, int, str, str, int]
+
+
+def _entries(case: Case, case_id: int) -> list[Entry]:
+    return [(*soonest_key(case, name, due), case_id) for name, due in iter_live(case)]
+
+
 class LiveIndex:
-    """Every live clock of every case, ordered by due date: ``(due ISO, case id, clock)``.
+    """Every live clock of every case, ordered by due date, then as
+    :func:`bot.domain.status.soonest` orders them (``soonest_key``), then by case id.
 
     What is live is :func:`bot.domain.lifecycle.iter_live`'s decision, asked again for a
     case each time the store writes or rolls it back (:meth:`put`): this index decides
@@ -146,15 +156,15 @@ class LiveIndex:
     """
 
     def __init__(self) -> None:
-        self._order: list[tuple[str, int, str]] = []
-        self._of: dict[int, list[tuple[str, int, str]]] = {}
+        self._order: list[Entry] = []
+        self._of: dict[int, list[Entry]] = {}
 
     @classmethod
     def build(cls, cases: Iterable[Case]) -> LiveIndex:
         index = cls()
         order, of = index._order, index._of
         for case in cases:
-            entries = [(due, case.id, name) for name, due in iter_live(case)]
+            entries = _entries(case, case.id)
             if entries:
                 of[case.id] = entries
                 order.extend(entries)
@@ -170,7 +180,7 @@ class LiveIndex:
                 del order[i]
         if case is None:
             return
-        entries = [(due, case_id, name) for name, due in iter_live(case)]
+        entries = _entries(case, case_id)
         if entries:
             self._of[case_id] = entries
             for entry in entries:
@@ -179,20 +189,20 @@ class LiveIndex:
     def before(self, iso: str) -> list[int]:
         """Ids of the cases with a live clock due before ``iso`` (overdue on that day), by id."""
         end = bisect.bisect_left(self._order, (iso,))
-        return sorted({cid for _, cid, _ in self._order[:end]})
+        return sorted({e[-1] for e in self._order[:end]})
 
     def between(self, lo: str, hi: str) -> list[int]:
         """Ids of the cases with a live clock due in ``lo``..``hi`` (both included), by id."""
         order = self._order
         start = bisect.bisect_left(order, (lo,))
         end = bisect.bisect_left(order, (hi + "\uffff",))
-        return sorted({cid for _, cid, _ in order[start:end]})
+        return sorted({e[-1] for e in order[start:end]})
 
     def from_day(self, iso: str) -> Iterator[tuple[str, int]]:
         """(due, case id) of the live clocks due on or after ``iso``, soonest first."""
         order = self._order
         for i in range(bisect.bisect_left(order, (iso,)), len(order)):
-            yield order[i][0], order[i][1]
+            yield order[i][0], order[i][-1]
 
     def live(self) -> list[int]:
         """Ids of every case with a live clock, by id."""
@@ -200,14 +210,9 @@ class LiveIndex:
 
 
 def first_due_ids(index: LiveIndex, iso: str, keep: Callable[[int], bool]) -> list[int]:
-    """The cases ``keep`` accepts whose live clock due on or after ``iso`` comes first: all
-    of them with that first due date (what :func:`bot.domain.status.soonest` picks from)."""
-    found: list[int] = []
-    first = None
-    for due, cid in index.from_day(iso):
-        if first is not None and due != first:
-            break
+    """The case ``keep`` accepts whose live clock due on or after ``iso`` comes first, as
+    :func:`bot.domain.status.soonest` would pick it from all of them ([] when none)."""
+    for _due, cid in index.from_day(iso):
         if keep(cid):
-            first = due
-            found.append(cid)
-    return sorted(set(found))
+            return [cid]
+    return []

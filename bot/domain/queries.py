@@ -244,9 +244,9 @@ def due(cases: Iterable[Case], start: dt.date, end: dt.date, today: dt.date, cal
 # ---------------------------------------------------------------- by urgency
 
 
-def by_urgency(cases: Iterable[Case], reader: StatusReader) -> tuple[Item, ...]:
-    """Open cases, most urgent first: overdue (most first), then by next due date, then the
-    open cases without any deadline."""
+def _urgency_order(cases: Iterable[Case]) -> list[tuple[Case, str | None, str | None]]:
+    """(case, clock, due) of the open cases, most urgent first: by next due date (overdue
+    ones come first by themselves), then the open cases without any deadline."""
     dated: list[tuple[str, str, int, Case, str]] = []
     undated: list[Case] = []
     for case in cases:
@@ -262,11 +262,23 @@ def by_urgency(cases: Iterable[Case], reader: StatusReader) -> tuple[Item, ...]:
             dated.append((best[0], case.number, case.year, case, best[1]))
     dated.sort(key=lambda d: d[:3])
     undated.sort(key=lambda c: (c.number, c.year))
+    order: list[tuple[Case, str | None, str | None]] = [
+        (case, name, d) for d, _, _, case, name in dated]
+    order.extend((case, None, None) for case in undated)
+    return order
+
+
+def _urgency_items(order: Sequence[tuple[Case, str | None, str | None]],
+                   reader: StatusReader) -> tuple[Item, ...]:
     lights = lifecycle.LightReader(reader.today, reader.cal, reader.rules_source)
-    items = [Item(case, reader.status(case, name, d), (), lights.light(case))
-             for d, _, _, case, name in dated]
-    items.extend(Item(case, None, (), lights.light(case)) for case in undated)
-    return tuple(items)
+    return tuple(Item(case, reader.status(case, name, d) if name is not None and d is not None
+                      else None, (), lights.light(case)) for case, name, d in order)
+
+
+def by_urgency(cases: Iterable[Case], reader: StatusReader) -> tuple[Item, ...]:
+    """Open cases, most urgent first: overdue (most first), then by next due date, then the
+    open cases without any deadline."""
+    return _urgency_items(_urgency_order(cases), reader)
 
 
 def mine(cases: Iterable[Case], who: int | None, today: dt.date, cal: Calendar,
@@ -277,6 +289,19 @@ def mine(cases: Iterable[Case], who: int | None, today: dt.date, cal: Calendar,
     if who is not None:
         cases = [c for c in cases if c.handler_id and c.handler_id == who]
     return by_urgency(cases, reader)
+
+
+def mine_page(cases: Iterable[Case], who: int | None, today: dt.date, cal: Calendar,
+              rules_for_year: RulesSource = None, page: int = 1, per_page: int = 10
+              ) -> Page[Item]:
+    """``paginate(mine(...), page, per_page)``, building the items of that page only (the
+    order is computed for all: the statuses and lights only for what is shown)."""
+    reader = StatusReader(today, cal, rules_for_year)
+    if who is not None:
+        cases = [c for c in cases if c.handler_id and c.handler_id == who]
+    order = paginate(_urgency_order(cases), page, per_page)
+    return Page(_urgency_items(order.items, reader), order.page, order.pages, order.total,
+                order.per_page)
 
 
 # ---------------------------------------------------------------- search
