@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.domain.lifecycle import iter_live
 from bot.domain.model import Case
+from bot.domain.queries import Urgency, urgency
 from bot.domain.status import soonest_key
 
 Key = tuple[str, int, str, str]
@@ -158,12 +159,15 @@ class LiveIndex:
     def __init__(self) -> None:
         self._order: list[Entry] = []
         self._of: dict[int, list[Entry]] = {}
+        #: queries.urgency of every case (open, live clock due first)
+        self.urgency: dict[int, Urgency] = {}
 
     @classmethod
     def build(cls, cases: Iterable[Case]) -> LiveIndex:
         index = cls()
-        order, of = index._order, index._of
+        order, of, facts = index._order, index._of, index.urgency
         for case in cases:
+            facts[case.id] = urgency(case)
             entries = _entries(case, case.id)
             if entries:
                 of[case.id] = entries
@@ -179,7 +183,9 @@ class LiveIndex:
             if i < len(order) and order[i] == entry:
                 del order[i]
         if case is None:
+            self.urgency.pop(case_id, None)
             return
+        self.urgency[case_id] = urgency(case)
         entries = _entries(case, case_id)
         if entries:
             self._of[case_id] = entries

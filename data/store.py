@@ -411,6 +411,15 @@ class Store:
             return keep is None or bool(keep(self._known_case(cid)))
         return [self._known_case(cid) for cid in first_due_ids(self._live_index(), iso, accept)]
 
+    def urgency_of(self, case: Case) -> Any:
+        """``queries.urgency(case)`` as kept for the stored case (computed for another)."""
+        facts = self._live_index().urgency.get(case.id)
+        if facts is None or self._case_objs.get(case.id) is not case:
+            from bot.domain.queries import urgency
+
+            return urgency(case)
+        return facts
+
     def known_names(self) -> tuple[list[str], list[str]]:
         """(divisions, people names) the bureau uses, sorted: the divisions of the cases and
         of the people list (with those they lead), the handlers of the cases and everyone's

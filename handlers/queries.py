@@ -367,7 +367,7 @@ def _due(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
 
 def _mine(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
     pg = q.mine_page(seen.own_cases(c.store, c.person), c.person.id if c.person else 0,
-                     c.today, s.cal, s.rules, page, qt.PER_PAGE)
+                     c.today, s.cal, s.rules, page, qt.PER_PAGE, c.store.urgency_of)
     view = View(qt.mine_text(pg, c.lang, c.today))
     view.rows += case_rows(c, [i.case for i in pg.items])
     view.rows.append(nav_row(c, spec, pg))

@@ -112,7 +112,7 @@ def _agrees(s: Store) -> None:
                 q.mine(everything, person.id, today, CAL)
             for page in (1, 2):
                 assert q.mine_page(sight.own_cases(s, person), person.id, today, CAL, None,
-                                   page, 2) == \
+                                   page, 2, s.urgency_of) == \
                     q.paginate(q.mine(everything, person.id, today, CAL), page, 2)
             assert q.overdue(sight.overdue_candidates(s, person, iso), today, CAL) == \
                 q.overdue(everything, today, CAL)

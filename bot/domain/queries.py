@@ -17,7 +17,7 @@ import datetime as dt
 import math
 import unicodedata
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Generic, NamedTuple, TypeVar
@@ -244,27 +244,42 @@ def due(cases: Iterable[Case], start: dt.date, end: dt.date, today: dt.date, cal
 # ---------------------------------------------------------------- by urgency
 
 
-def _urgency_order(cases: Iterable[Case]) -> list[tuple[Case, str | None, str | None]]:
+#: whether a case is open, and its live clock due first as (due, clock) (None: none is)
+Urgency = tuple[bool, "tuple[str, str] | None"]
+
+
+def urgency(case: Case) -> Urgency:
+    """What the urgency order needs of one case (lifecycle's open and live clocks); the
+    store keeps it per case, asked again on each write (``data.indexes.LiveIndex``)."""
+    if not is_open(case):
+        return False, None
+    best: tuple[str, str] | None = None
+    for name, d in iter_live(case):
+        if best is None or d < best[0]:
+            best = (d, name)
+    return True, best
+
+
+def _urgency_order(cases: Iterable[Case], facts: Callable[[Case], Urgency] = urgency
+                   ) -> list[tuple[Case, str | None, str | None]]:
     """(case, clock, due) of the open cases, most urgent first: by next due date (overdue
     ones come first by themselves), then the open cases without any deadline."""
-    dated: list[tuple[str, str, int, Case, str]] = []
-    undated: list[Case] = []
-    for case in cases:
-        if not is_open(case):
+    # (the position breaks ties: a stable order, and cases themselves are never compared)
+    dated: list[tuple[str, str, int, int, Case, str]] = []
+    undated: list[tuple[str, int, int, Case]] = []
+    for i, case in enumerate(cases):
+        open_, best = facts(case)
+        if not open_:
             continue
-        best: tuple[str, str] | None = None
-        for name, d in iter_live(case):
-            if best is None or d < best[0]:
-                best = (d, name)
         if best is None:
-            undated.append(case)
+            undated.append((case.number, case.year, i, case))
         else:
-            dated.append((best[0], case.number, case.year, case, best[1]))
-    dated.sort(key=lambda d: d[:3])
-    undated.sort(key=lambda c: (c.number, c.year))
+            dated.append((best[0], case.number, case.year, i, case, best[1]))
+    dated.sort()
+    undated.sort()
     order: list[tuple[Case, str | None, str | None]] = [
-        (case, name, d) for d, _, _, case, name in dated]
-    order.extend((case, None, None) for case in undated)
+        (case, name, d) for d, _, _, _, case, name in dated]
+    order.extend((case, None, None) for *_, case in undated)
     return order
 
 
@@ -292,14 +307,15 @@ def mine(cases: Iterable[Case], who: int | None, today: dt.date, cal: Calendar,
 
 
 def mine_page(cases: Iterable[Case], who: int | None, today: dt.date, cal: Calendar,
-              rules_for_year: RulesSource = None, page: int = 1, per_page: int = 10
-              ) -> Page[Item]:
+              rules_for_year: RulesSource = None, page: int = 1, per_page: int = 10,
+              facts: Callable[[Case], Urgency] = urgency) -> Page[Item]:
     """``paginate(mine(...), page, per_page)``, building the items of that page only (the
-    order is computed for all: the statuses and lights only for what is shown)."""
+    order is computed for all: the statuses and lights only for what is shown). ``facts``:
+    :func:`urgency` of a case, or the store's kept copy of it."""
     reader = StatusReader(today, cal, rules_for_year)
     if who is not None:
         cases = [c for c in cases if c.handler_id and c.handler_id == who]
-    order = paginate(_urgency_order(cases), page, per_page)
+    order = paginate(_urgency_order(cases, facts), page, per_page)
     return Page(_urgency_items(order.items, reader), order.page, order.pages, order.total,
                 order.per_page)
 
