@@ -392,6 +392,7 @@ class Store:
         if self._live is None:
             with gc_paused():
                 self._live = LiveIndex.build(self._cases().values())
+            _freeze(len(self._case_objs))
         return self._live
 
     def cases_overdue_on(self, iso: str) -> list[Case]:

@@ -451,9 +451,12 @@ async def _run_day(app: Application, day: dt.date, *, catch_up: bool = False,
         catch_up = catch_up or bool(run.get("catch_up"))
     folded = (run or {}).get("folded") or {}
     missed = [dt.date.fromisoformat(folded["day"])] if folded else []
-    digests = plan_reminders(store.cases(), store.people(), work_calendar(store),
-                             rules_table(store), day, missed=missed,
-                             missed_people=folded.get("people"))
+    # planned off the event loop, on a snapshot taken here: the cases are the store's
+    # shared objects (it replaces them on a write, never changes them), the people copies;
+    # what the plan leads to is written on the loop (_deliver)
+    digests = await asyncio.to_thread(
+        plan_reminders, store.cases(), store.people(), work_calendar(store),
+        rules_table(store), day, missed=missed, missed_people=folded.get("people"))
     outgoing = [Outgoing(d.person, d.digest_hash(), _digest_renderer(d, day, catch_up))
                 for d in digests]
     report = await _deliver(app, day, DAILY, outgoing, catch_up=catch_up, prune=True,

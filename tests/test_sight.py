@@ -122,6 +122,11 @@ def _agrees(s: Store) -> None:
                 assert q.overdue(sight.overdue_candidates(s, person, iso, narrow), today,
                                  CAL) == q.overdue(narrow(everything), today, CAL)
             end = today + dt.timedelta(days=30)
+            full = q.due(everything, today, end, today, CAL)
+            for page in (1, 2):
+                ans, pg = q.due_page(sight.due_cases(s, person, iso, end.isoformat()), today,
+                                     end, today, CAL, None, page, 2)
+                assert pg == q.paginate(full.items, page, 2) and ans.total == full.total
             assert q.due(sight.due_cases(s, person, iso, end.isoformat()), today, end,
                          today, CAL) == q.due(everything, today, end, today, CAL)
         today = TODAYS[1]

@@ -211,10 +211,12 @@ class DueAnswer:
     start: dt.date
     end: dt.date
     items: tuple[Item, ...]
+    #: how many cases are due in all when ``items`` holds one page only (:func:`due_page`)
+    count: int = -1
 
     @property
     def total(self) -> int:
-        return len(self.items)
+        return self.count if self.count >= 0 else len(self.items)
 
 
 def due(cases: Iterable[Case], start: dt.date, end: dt.date, today: dt.date, cal: Calendar,
@@ -224,21 +226,45 @@ def due(cases: Iterable[Case], start: dt.date, end: dt.date, today: dt.date, cal
     One item per case, about its earliest clock in the period (``more``: its other clocks
     in the period). A period reaching into the past lists those clocks too, as overdue.
     """
-    reader = StatusReader(today, cal, rules_for_year)
-    lights = lifecycle.LightReader(today, cal, rules_for_year)
+    return DueAnswer(start, end, _due_items(_due_found(cases, start, end), today, cal,
+                                            rules_for_year))
+
+
+_Found = tuple[str, str, int, Case, list[tuple[str, str]]]
+
+
+def _due_found(cases: Iterable[Case], start: dt.date, end: dt.date) -> list[_Found]:
     lo, hi = start.isoformat(), end.isoformat()
-    found: list[tuple[str, str, int, Case, list[tuple[str, str]]]] = []
+    found: list[_Found] = []
     for case in cases:
         hits = [(d, name) for name, d in iter_live(case) if lo <= d <= hi]
         if hits:
             hits.sort()
             found.append((hits[0][0], case.number, case.year, case, hits))
     found.sort(key=lambda f: f[:3])
+    return found
+
+
+def _due_items(found: Iterable[_Found], today: dt.date, cal: Calendar,
+               rules_for_year: RulesSource) -> tuple[Item, ...]:
+    reader = StatusReader(today, cal, rules_for_year)
+    lights = lifecycle.LightReader(today, cal, rules_for_year)
     items = []
     for _, _, _, case, hits in found:
         statuses = [reader.status(case, name, d) for d, name in hits]
         items.append(Item(case, statuses[0], tuple(statuses[1:]), lights.light(case)))
-    return DueAnswer(start, end, tuple(items))
+    return tuple(items)
+
+
+def due_page(cases: Iterable[Case], start: dt.date, end: dt.date, today: dt.date,
+             cal: Calendar, rules_for_year: RulesSource = None, page: int = 1,
+             per_page: int = 10) -> tuple[DueAnswer, Page[Item]]:
+    """:func:`due` and its page ``page``, building the items of that page only (the
+    answer's ``items`` are that page's, its ``total`` counts them all)."""
+    order = paginate(_due_found(cases, start, end), page, per_page)
+    items = _due_items(order.items, today, cal, rules_for_year)
+    return (DueAnswer(start, end, items, order.total),
+            Page(items, order.page, order.pages, order.total, order.per_page))
 
 
 # ---------------------------------------------------------------- by urgency
