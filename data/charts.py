@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import FuncFormatter
 
-from bot.domain.charts import STATES, ChartData, DivisionBar
+from bot.domain.charts import STATES, ChartData, DivisionBar, chart_title
 from bot.texts import t
 
 COLOURS = {"on_time": "#2e9d48", "due_soon": "#f2b705", "overdue": "#d62d20", "done": "#9aa0a6"}
@@ -97,15 +97,7 @@ def _dates(points: tuple[tuple[str, int], ...]) -> tuple[list[dt.date], list[int
 
 
 def _title(data: ChartData, lang: str | None) -> str:
-    day = t("report.month_day", lang, month=t(f"report.month.{data.day.month}", lang),
-            day=data.day.day)
-    if data.year is None:
-        return t("chart.title_all", lang, day=day)
-    return t("chart.title", lang, year=data.year, day=day)
-
-
-def chart_title(data: ChartData, lang: str | None = "zh") -> str:
-    return _title(data, lang)
+    return chart_title(data, lang)
 
 
 def _month_label(lang: str | None):

@@ -113,3 +113,15 @@ def chart_data(cases: Iterable[Case], day: dt.date, cal: Calendar,
     bars = [DivisionBar(d, *(n[s] for s in STATES)) for d, n in per.items()]
     bars.sort(key=lambda b: (b.division == "", -b.total, b.division))
     return ChartData(year, day, tuple(bars), _cumulative(due_dates), _cumulative(met_dates))
+
+
+def chart_title(data: ChartData, lang: str | None = "zh") -> str:
+    """The chart's title (also its caption's): which year, as of which day. Here, not in
+    ``data.charts``, so a caption does not import matplotlib into the bot's process."""
+    from bot.texts import t
+
+    day = t("report.month_day", lang, month=t(f"report.month.{data.day.month}", lang),
+            day=data.day.day)
+    if data.year is None:
+        return t("chart.title_all", lang, day=day)
+    return t("chart.title", lang, year=data.year, day=day)
