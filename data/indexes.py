@@ -8,7 +8,14 @@ changes or rolls back.
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
+
+from bot.domain.lifecycle import iter_live
+from bot.domain.model import Case
+from bot.domain.queries import Urgency, urgency
+from bot.domain.status import soonest_key
 
 Key = tuple[str, int, str, str]
 
@@ -19,8 +26,15 @@ def doc_key(doc: dict[str, Any]) -> Key:
             doc.get("origin_session") or doc.get("session") or "")
 
 
+def number_value(number: str) -> str | None:
+    """A digit number without its leading zeros (``0484`` and ``484`` alike), else None."""
+    if not number.isdigit():
+        return None
+    return str(int(number))
+
+
 class CaseIndex:
-    """Case ids by number, key, handler and division."""
+    """Case ids by number, key, handler (name and person id) and division."""
 
     def __init__(self) -> None:
         #: (lists, not sets: most numbers have one case, and 50,000 one-element sets cost
@@ -29,8 +43,14 @@ class CaseIndex:
         self.by_key: dict[Key, int] = {}
         self.by_handler: dict[str, list[int]] = {}
         self.by_division: dict[str, list[int]] = {}
+        #: the owner of a case is ``Case.handler_id`` (0: nobody linked)
+        self.by_handler_id: dict[int, list[int]] = {}
+        #: digit numbers by their value (:func:`number_value`): ``484`` finds ``0484``
+        self.by_value: dict[str, list[int]] = {}
         #: what each id is indexed under (to take it out again)
-        self._entries: dict[int, tuple[str, Key, str, str]] = {}
+        self._entries: dict[int, tuple[str, Key, str, str, int]] = {}
+        #: bumped whenever a handler or division name appears or disappears (name caches)
+        self.names_version = 0
 
     @classmethod
     def build(cls, docs: dict[str, dict[str, Any]]) -> CaseIndex:
@@ -38,13 +58,15 @@ class CaseIndex:
         index = cls()
         entries, by_key = index._entries, index.by_key
         numbers, handlers, divisions = index.by_number, index.by_handler, index.by_division
+        owners, values = index.by_handler_id, index.by_value
         for k, doc in docs.items():
             cid = int(k)
             number, handler, division = doc["number"], doc.get("handler") or "", \
                 doc.get("division") or ""
+            owner = doc.get("handler_id") or 0
             key = (doc["kind"], doc["year"], number,
                    doc.get("origin_session") or doc.get("session") or "")
-            entries[cid] = (number, key, handler, division)
+            entries[cid] = (number, key, handler, division, owner)
             by_key[key] = cid
             ids = numbers.get(number)
             if ids is None:
@@ -61,6 +83,13 @@ class CaseIndex:
                 divisions[division] = [cid]
             else:
                 ids.append(cid)
+            ids = owners.get(owner)
+            if ids is None:
+                owners[owner] = [cid]
+            else:
+                ids.append(cid)
+            if number.isdigit():
+                values.setdefault(str(int(number)), []).append(cid)
         return index
 
     def put(self, case_id: int, doc: dict[str, Any] | None) -> None:
@@ -70,29 +99,126 @@ class CaseIndex:
         if doc is None:
             return
         entry = (doc["number"], doc_key(doc), doc.get("handler") or "",
-                 doc.get("division") or "")
+                 doc.get("division") or "", doc.get("handler_id") or 0)
         self._entries[case_id] = entry
-        number, key, handler, division = entry
+        number, key, handler, division, owner = entry
+        if handler not in self.by_handler or division not in self.by_division:
+            self.names_version += 1
         self.by_number.setdefault(number, []).append(case_id)
         self.by_key[key] = case_id
         self.by_handler.setdefault(handler, []).append(case_id)
         self.by_division.setdefault(division, []).append(case_id)
+        self.by_handler_id.setdefault(owner, []).append(case_id)
+        value = number_value(number)
+        if value is not None:
+            self.by_value.setdefault(value, []).append(case_id)
 
     def drop(self, case_id: int) -> None:
         entry = self._entries.pop(case_id, None)
         if entry is None:
             return
-        number, key, handler, division = entry
-        for table, value in ((self.by_number, number), (self.by_handler, handler),
-                             (self.by_division, division)):
+        number, key, handler, division, owner = entry
+        tables: tuple[tuple[dict[Any, list[int]], Any], ...] = (
+            (self.by_number, number), (self.by_handler, handler),
+            (self.by_division, division), (self.by_handler_id, owner),
+            (self.by_value, number_value(number)))
+        for table, value in tables:
             ids = table.get(value)
             if ids is not None and case_id in ids:
                 ids.remove(case_id)
                 if not ids:
                     del table[value]
+                    if table is self.by_handler or table is self.by_division:
+                        self.names_version += 1
         if self.by_key.get(key) == case_id:
             del self.by_key[key]
 
     @staticmethod
     def ids(table: dict[Any, list[int]], value: Any) -> list[int]:
         return sorted(table.get(value, ()))
+
+
+#: (due, clock order, number, clock, case id): soonest_key and the id
+Entry = tuple[str, int, str, str, int]
+
+
+def _entries(case: Case, case_id: int) -> list[Entry]:
+    return [(*soonest_key(case, name, due), case_id) for name, due in iter_live(case)]
+
+
+class LiveIndex:
+    """Every live clock of every case, ordered by due date, then as
+    :func:`bot.domain.status.soonest` orders them (``soonest_key``), then by case id.
+
+    What is live is :func:`bot.domain.lifecycle.iter_live`'s decision, asked again for a
+    case each time the store writes or rolls it back (:meth:`put`): this index decides
+    nothing, it only remembers the lifecycle's answer (which does not depend on the day),
+    so "overdue on D" is a prefix of it and "due in a period" a slice.
+    """
+
+    def __init__(self) -> None:
+        self._order: list[Entry] = []
+        self._of: dict[int, list[Entry]] = {}
+        #: queries.urgency of every case (open, live clock due first)
+        self.urgency: dict[int, Urgency] = {}
+
+    @classmethod
+    def build(cls, cases: Iterable[Case]) -> LiveIndex:
+        index = cls()
+        order, of, facts = index._order, index._of, index.urgency
+        for case in cases:
+            facts[case.id] = urgency(case)
+            entries = _entries(case, case.id)
+            if entries:
+                of[case.id] = entries
+                order.extend(entries)
+        order.sort()
+        return index
+
+    def put(self, case_id: int, case: Case | None) -> None:
+        """The live clocks of ``case`` (stored under ``case_id``); None: the case is gone."""
+        order = self._order
+        for entry in self._of.pop(case_id, ()):
+            i = bisect.bisect_left(order, entry)
+            if i < len(order) and order[i] == entry:
+                del order[i]
+        if case is None:
+            self.urgency.pop(case_id, None)
+            return
+        self.urgency[case_id] = urgency(case)
+        entries = _entries(case, case_id)
+        if entries:
+            self._of[case_id] = entries
+            for entry in entries:
+                bisect.insort(order, entry)
+
+    def before(self, iso: str) -> list[int]:
+        """Ids of the cases with a live clock due before ``iso`` (overdue on that day), by id."""
+        end = bisect.bisect_left(self._order, (iso,))
+        return sorted({e[-1] for e in self._order[:end]})
+
+    def between(self, lo: str, hi: str) -> list[int]:
+        """Ids of the cases with a live clock due in ``lo``..``hi`` (both included), by id."""
+        order = self._order
+        start = bisect.bisect_left(order, (lo,))
+        end = bisect.bisect_left(order, (hi + "\uffff",))
+        return sorted({e[-1] for e in order[start:end]})
+
+    def from_day(self, iso: str) -> Iterator[tuple[str, int]]:
+        """(due, case id) of the live clocks due on or after ``iso``, soonest first."""
+        order = self._order
+        for i in range(bisect.bisect_left(order, (iso,)), len(order)):
+            yield order[i][0], order[i][-1]
+
+    def live(self) -> list[int]:
+        """Ids of every case with a live clock, by id."""
+        return sorted(self._of)
+
+
+def first_due_ids(index: LiveIndex, iso: str, keep: Callable[[int], bool]) -> list[int]:
+    """The case ``keep`` accepts whose live clock due on or after ``iso`` comes first, as
+    :func:`bot.domain.status.soonest` would pick it from all of them ([] when none)."""
+    for _due, cid in index.from_day(iso):
+        if keep(cid):
+            return [cid]
+    return []

@@ -86,6 +86,15 @@ def _discard(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
+def named(path: str, *args: Any) -> Any:
+    """Call ``"module:function"`` with ``args`` (in the worker): ``run(named, ...)`` passes
+    a function the bot's process never imports (matplotlib costs seconds to import)."""
+    import importlib
+
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)(*args)
+
+
 async def run(fn: Callable[..., T], *args: Any) -> T:
     """``fn(*args)`` in the worker process, awaited without holding the loop."""
     loop = asyncio.get_running_loop()

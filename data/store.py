@@ -51,7 +51,9 @@ from bot.domain.model import (
     Clock,
     Consultation,
     HistoryEvent,
+    Notice,
     Person,
+    Review,
     ValidationError,
     diff_cases,
     normalize_number,
@@ -74,7 +76,7 @@ from data.errors import (
     TransactionAborted,
     UnknownRecord,
 )
-from data.indexes import CaseIndex
+from data.indexes import CaseIndex, LiveIndex, first_due_ids, number_value
 from data.lock import DirLock, LockTaken
 from data.perms import ensure_private, private_umask
 from data.storage import (
@@ -132,6 +134,11 @@ class Store:
         self._case_objs: dict[int, Case] = {}
         self._all_cases = False
         self._index: CaseIndex | None = None
+        #: live clocks by due date (lifecycle.iter_live), built at the first question on them
+        self._live: LiveIndex | None = None
+        #: (index names version, people) -> (divisions, names): the recogniser's name sets
+        self._names: tuple[tuple[int, int], tuple[list[str], list[str]]] | None = None
+        self._people_version = 0
         self._people_objs: dict[int, Person] | None = None
         self._by_telegram: dict[int, int] = {}
         self._setting_ids: dict[str, int] | None = None
@@ -276,8 +283,11 @@ class Store:
                 self._all_cases = False
                 if self._index is not None:
                     self._index.put(int(key), docs.get(key))
+                if self._live is not None:
+                    self._live.put(int(key), self._case(int(key)))
         if PEOPLE in touched:
             self._people_objs = None
+            self._people_version += 1
         if SETTINGS in touched:
             self._setting_ids = None
 
@@ -352,6 +362,83 @@ class Store:
         index = self._indexes()
         return [self._known_case(cid) for cid in index.ids(index.by_handler, name)]
 
+    def find_by_value(self, number: Any) -> list[Case]:
+        """Cases whose digit number has the value of ``number`` (``484`` finds ``0484``),
+        as copies."""
+        try:
+            number = normalize_number(number)
+        except ValidationError:
+            return []
+        index = self._indexes()
+        value = number_value(number)
+        if value is None:
+            return []
+        return [self._known_case(cid).copy() for cid in index.ids(index.by_value, value)]
+
+    def cases_of_handler_id(self, person_id: int) -> list[Case]:
+        """The cases owned by person ``person_id`` (``Case.handler_id``), by id. SHARED."""
+        index = self._indexes()
+        return [self._known_case(cid) for cid in index.ids(index.by_handler_id, person_id)]
+
+    def handler_names(self) -> list[str]:
+        """Every handler name the cases carry (none empty), from the index."""
+        return [n for n in self._indexes().by_handler if n]
+
+    def division_names(self) -> list[str]:
+        """Every division name the cases carry (none empty), from the index."""
+        return [n for n in self._indexes().by_division if n]
+
+    def _live_index(self) -> LiveIndex:
+        if self._live is None:
+            with gc_paused():
+                self._live = LiveIndex.build(self._cases().values())
+            _freeze(len(self._case_objs))
+        return self._live
+
+    def cases_overdue_on(self, iso: str) -> list[Case]:
+        """The cases with a live clock (lifecycle.iter_live) due before ``iso``, by id.
+        SHARED objects: do not mutate."""
+        return [self._known_case(cid) for cid in self._live_index().before(iso)]
+
+    def cases_due_between(self, lo: str, hi: str) -> list[Case]:
+        """The cases with a live clock due in ``lo``..``hi`` (ISO, both included), by id.
+        SHARED objects: do not mutate."""
+        return [self._known_case(cid) for cid in self._live_index().between(lo, hi)]
+
+    def cases_due_first(self, iso: str, keep: Any = None) -> list[Case]:
+        """Among the cases ``keep(case)`` accepts, those whose next live clock on or after
+        ``iso`` comes first (all of that due date), by id. SHARED objects."""
+        def accept(cid: int) -> bool:
+            return keep is None or bool(keep(self._known_case(cid)))
+        return [self._known_case(cid) for cid in first_due_ids(self._live_index(), iso, accept)]
+
+    def urgency_of(self, case: Case) -> Any:
+        """``queries.urgency(case)`` as kept for the stored case (computed for another)."""
+        facts = self._live_index().urgency.get(case.id)
+        if facts is None or self._case_objs.get(case.id) is not case:
+            from bot.domain.queries import urgency
+
+            return urgency(case)
+        return facts
+
+    def known_names(self) -> tuple[list[str], list[str]]:
+        """(divisions, people names) the bureau uses, sorted: the divisions of the cases and
+        of the people list (with those they lead), the handlers of the cases and everyone's
+        name. Kept until a name appears or disappears."""
+        version = (self._indexes().names_version, self._people_version)
+        if self._names is None or self._names[0] != version:
+            divisions = set(self._indexes().by_division)
+            handlers = set(self._indexes().by_handler)
+            for p in self._people().values():
+                divisions.add(p.division)
+                divisions.update(p.leads_divisions)
+                handlers.add(p.name)
+            divisions.discard("")
+            handlers.discard("")
+            self._names = (version, (sorted(divisions), sorted(handlers)))
+        divisions_, handlers_ = self._names[1]
+        return list(divisions_), list(handlers_)
+
     def cases_of_division(self, division: str) -> list[Case]:
         """The cases of ``division``, by id. SHARED objects: do not mutate."""
         index = self._indexes()
@@ -420,6 +507,8 @@ class Store:
                 stored.id = self._cases_t.insert(doc)
                 self._case_objs[stored.id] = stored
                 self._indexes().put(stored.id, doc)
+                if self._live is not None:
+                    self._live.put(stored.id, stored)
                 self._record("case", stored.id, now, who, "created", None, _snapshot(stored),
                              note)
         case.id, case.version = stored.id, stored.version
@@ -475,6 +564,8 @@ class Store:
                     self._cases_t.update(_replace_with(new_doc), doc_ids=[case.id])
                     self._case_objs[case.id] = stored
                     self._indexes().put(case.id, new_doc)
+                    if self._live is not None:
+                        self._live.put(case.id, stored)
                     for fld, before, after in changes:
                         self._record("case", case.id, now, who, fld, before, after, note)
             else:
@@ -500,6 +591,7 @@ class Store:
                 self._by_telegram.get(old.telegram) == person.id:
             del self._by_telegram[old.telegram]
         people[person.id] = person
+        self._people_version += 1
         if person.telegram is not None:
             self._by_telegram[person.telegram] = person.id
 
@@ -519,6 +611,11 @@ class Store:
     def people_named(self, name: str) -> list[Person]:
         name = (name or "").strip()
         return [p.copy() for p in self._people().values() if p.name == name]
+
+    def ids_named(self, name: str) -> list[int]:
+        """The ids of the people called ``name`` (no copies)."""
+        name = (name or "").strip()
+        return [pid for pid, p in self._people().items() if p.name == name]
 
     def add_person(self, person: Person, who: str, note: str = "") -> Person:
         """Add a person (assigns the id); refuses a Telegram account already linked."""
@@ -903,6 +1000,7 @@ class _Loader:
 
 
 _case_loader, _clock_loader, _consult_loader = _Loader(Case), _Loader(Clock), _Loader(Consultation)
+_notice_loader, _review_loader = _Loader(Notice), _Loader(Review)
 
 
 def _load_case(case_id: int, doc: dict[str, Any]) -> Case:
@@ -912,4 +1010,9 @@ def _load_case(case_id: int, doc: dict[str, Any]) -> Case:
     case.extra = dict(case.extra)
     case.clocks = {name: _clock_loader(c) for name, c in case.clocks.items()}
     case.consultations = [_consult_loader(c) for c in case.consultations]
+    if case.notices:  # (督办单 and reviews are objects too: lifecycle reads their fields)
+        case.notices = [_notice_loader(n) for n in case.notices]
+    if case.reviews:
+        case.reviews = [_review_loader(r) for r in case.reviews]
+    case.review_chain = list(case.review_chain)
     return case

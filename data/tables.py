@@ -24,6 +24,23 @@ REMINDER_ACKS = "reminder_acks"
 _Q = Query()
 
 
+def _match(match: dict[str, Any]) -> Any:
+    """The TinyDB query "every field of ``match`` equals its value"."""
+    cond = None
+    for name, value in match.items():
+        test = Query()[name] == value
+        cond = test if cond is None else cond & test
+    assert cond is not None, "a query needs at least one field"
+    return cond
+
+
+def remove_days_before(store, name: str, day: dt.date | str) -> int:
+    """Delete the documents of table ``name`` dated (``day``) before ``day``; how many."""
+    iso = _iso(day)
+    table = store.table(name)
+    return len(table.remove(_Q.day < iso)) if table.contains(_Q.day < iso) else 0
+
+
 def _iso(day: dt.date | str) -> str:
     return day if isinstance(day, str) else day.isoformat()
 
@@ -53,6 +70,26 @@ class _Repository:
 
     def all(self) -> list[dict[str, Any]]:
         return [_with_id(d) for d in self.table.all()]  # type: ignore[misc]
+
+    # the queries of the jobs: equality on fields; the stored documents themselves (TinyDB
+    # documents: ``dict`` with ``doc_id``), not to be mutated (write through :meth:`set`)
+
+    def docs(self, **match: Any) -> list[Any]:
+        """The stored documents whose fields equal ``match`` (all of them without)."""
+        if not match:
+            return self.table.all()
+        return self.table.search(_match(match))
+
+    def first(self, **match: Any) -> Any:
+        """The first stored document whose fields equal ``match``, or None."""
+        return self.table.get(_match(match))
+
+    def has(self, **match: Any) -> bool:
+        return self.table.contains(_match(match))
+
+    def set(self, fields: dict[str, Any], **match: Any) -> None:
+        """Set ``fields`` on every document whose fields equal ``match``."""
+        self.table.update(dict(fields), _match(match))
 
     def remove_before(self, day: dt.date) -> int:
         """Delete the documents of days before ``day`` (for tables with a ``day``); how many."""
@@ -152,6 +189,11 @@ class SendLog(_Repository):
         docs = self.table.all() if day is None else self.table.search(_Q.day == _iso(day))
         return [_with_id(d) for d in docs  # type: ignore[misc]
                 if kind is None or d["kind"] == kind]
+
+    def pending_of_kinds(self, prefix: str) -> list[Any]:
+        """The stored pending entries whose kind starts with ``prefix`` (documents)."""
+        return self.table.search((_Q.status == "pending") & _Q.kind.test(
+            lambda k: isinstance(k, str) and k.startswith(prefix)))
 
     def status_counts(self, day: dt.date, kind: str) -> dict[str, int]:
         counts: dict[str, int] = {}

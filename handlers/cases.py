@@ -23,7 +23,7 @@ def lookup(c: Ctx, text: str) -> list[Case] | None:
         return None
     found = c.store.find_by_number(number)
     if not found and number.isdigit():
-        found = [k for k in c.store.cases() if k.number.isdigit() and int(k.number) == int(number)]
+        found = c.store.find_by_value(number)
     return sorted(visible(c.person, found), key=lambda k: (-k.year, k.kind, k.session))
 
 

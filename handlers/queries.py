@@ -29,7 +29,7 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import cached_property, partial
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
@@ -42,6 +42,7 @@ from bot.domain.dates import DateError, parse_period
 from bot.domain.intents import Intent, recognise
 from bot.domain.model import Case
 from bot.domain.status import Calendar, RulesSource
+from data import sight as seen
 from data.views import rules_of, work_calendar
 from handlers import PRECHECK_GROUP, QUERY_GROUP
 from handlers.cases import choose_or_show, show_case
@@ -224,18 +225,23 @@ def spec_of_button(c: Ctx) -> tuple[Spec | None, int]:
 # ---------------------------------------------------------------- what the asker sees
 
 
-@dataclass
 class Sight:
-    """The live data of one request: the asker's visible cases, the calendar, the rules."""
+    """The live data of one request: the calendar, the rules, and the asker's visible
+    cases, taken from the store's indexes (:mod:`data.sight`) for what the answer needs:
+    ``cases`` (all of them) only for the questions that read every visible case."""
 
-    cases: list[Case]
-    cal: Calendar
-    rules: RulesSource
+    def __init__(self, c: Ctx) -> None:
+        self.c = c
+        self.cal: Calendar = work_calendar(c.store)
+        self.rules: RulesSource = partial(rules_of, c.store)
+
+    @cached_property
+    def cases(self) -> list[Case]:
+        return seen.visible_cases(self.c.store, self.c.person)
 
 
 def sight(c: Ctx) -> Sight:
-    store = c.store
-    return Sight(visible(c.person, store.cases()), work_calendar(store), partial(rules_of, store))
+    return Sight(c)
 
 
 def _matches(value: str, name: str) -> bool:
@@ -255,22 +261,11 @@ def narrowed(c: Ctx, spec: Spec, cases: list[Case]) -> list[Case]:
 
 
 def known_names(c: Ctx) -> tuple[list[str], list[str]]:
-    """The division names and the people names the bureau uses (one pass over the cases):
-    divisions of the people list and of the cases; names of the people list and handlers.
-    Names are not secret (cases are): questions about the unseen are answered as such."""
-    divisions: set[str] = set()
-    handlers: set[str] = set()
-    add_division, add_handler = divisions.add, handlers.add
-    for k in c.store.cases():
-        add_division(k.division)
-        add_handler(k.handler)
-    for p in c.store.people():
-        add_division(p.division)
-        divisions.update(p.leads_divisions)
-        add_handler(p.name)
-    divisions.discard("")
-    handlers.discard("")
-    return sorted(divisions), sorted(handlers)
+    """The division names and the people names the bureau uses (kept by the store, from
+    its indexes): divisions of the people list and of the cases; names of the people list
+    and handlers. Names are not secret (cases are): questions about the unseen are
+    answered as such."""
+    return c.store.known_names()
 
 
 def known_divisions(c: Ctx) -> list[str]:
@@ -342,7 +337,9 @@ def build(c: Ctx, spec: Spec, page: int = 1) -> View:
 
 
 def _overdue(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
-    ans = q.overdue(narrowed(c, spec, s.cases), c.today, s.cal, s.rules)
+    cases = seen.overdue_candidates(c.store, c.person, c.today.isoformat(),
+                                    partial(narrowed, c, spec))
+    ans = q.overdue(cases, c.today, s.cal, s.rules)
     pg = q.paginate(ans.items, page, qt.PER_PAGE)
     text = qt.overdue_text(ans, pg, c.lang, c.today)
     view = View(_join(_scope_line(c, spec), text.split("\n"), seen_note(c)))
@@ -358,8 +355,9 @@ def _overdue(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
 
 def _due(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
     assert spec.start is not None and spec.end is not None
-    ans = q.due(narrowed(c, spec, s.cases), spec.start, spec.end, c.today, s.cal, s.rules)
-    pg = q.paginate(ans.items, page, qt.PER_PAGE)
+    cases = seen.due_cases(c.store, c.person, spec.start.isoformat(), spec.end.isoformat())
+    ans, pg = q.due_page(narrowed(c, spec, cases), spec.start, spec.end, c.today, s.cal,
+                         s.rules, page, qt.PER_PAGE)
     text = qt.due_text(ans, pg, c.lang, c.today)
     view = View(_join(_scope_line(c, spec), text.split("\n")))
     view.rows += case_rows(c, [i.case for i in pg.items])
@@ -368,8 +366,8 @@ def _due(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
 
 
 def _mine(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
-    items = q.mine(s.cases, c.person.id if c.person else 0, c.today, s.cal, s.rules)
-    pg = q.paginate(items, page, qt.PER_PAGE)
+    pg = q.mine_page(seen.own_cases(c.store, c.person), c.person.id if c.person else 0,
+                     c.today, s.cal, s.rules, page, qt.PER_PAGE, c.store.urgency_of)
     view = View(qt.mine_text(pg, c.lang, c.today))
     view.rows += case_rows(c, [i.case for i in pg.items])
     view.rows.append(nav_row(c, spec, pg))
@@ -396,16 +394,17 @@ def _summary_view(c: Ctx, spec: Spec, page: int, summary: q.Summary, *, handler:
     return view
 
 
-def _out_of_sight(c: Ctx, s: Sight, name: str, attr: str) -> bool:
-    """Whether ``name`` has cases the asker may not see, and none they may."""
-    seen = any(_matches(getattr(k, attr), name) for k in s.cases)
-    return not seen and any(_matches(getattr(k, attr), name) for k in c.store.cases())
+def _out_of_sight(c: Ctx, cases: list[Case]) -> bool:
+    """Whether a name's ``cases`` (all of them, seen or not) exist and the asker may see
+    none of them."""
+    return bool(cases) and not visible(c.person, cases)
 
 
 def _division(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
-    if _out_of_sight(c, s, spec.text, "division"):
+    named = seen.division_cases(c.store, spec.text)
+    if _out_of_sight(c, named):
         return View(c.t("qc.hidden", name=esc(spec.text)))
-    summary = q.by_division(s.cases, spec.text, c.today, s.cal, s.rules)
+    summary = q.by_division(visible(c.person, named), spec.text, c.today, s.cal, s.rules)
     return _summary_view(c, spec, page, summary, handler=True,
                          overdue=Spec("overdue", division=spec.text))
 
@@ -417,12 +416,15 @@ def _person(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
         lines, rows = extra(c, spec.text, spec.person_id)
         head += lines
         extra_rows += rows
-    if _out_of_sight(c, s, spec.text, "handler"):
+    if _out_of_sight(c, seen.handler_cases(c.store, spec.text)):
         view = View(c.t("qc.hidden", name=esc(spec.text)))
     else:
-        named = [p.id for p in c.store.people_named(spec.text)]
+        named = c.store.ids_named(spec.text)
         ids = [spec.person_id] if spec.person_id in named else (named or None)
-        summary = q.by_person(s.cases, spec.text, c.today, s.cal, s.rules, ids)
+        chosen = (seen.owned_cases(c.store, ids) if ids is not None
+                  else seen.handler_cases(c.store, spec.text))
+        summary = q.by_person(visible(c.person, chosen), spec.text, c.today, s.cal,
+                              s.rules, ids)
         view = _summary_view(c, spec, page, summary, handler=False,
                              overdue=Spec("overdue", person=spec.text))
     if head:

@@ -33,10 +33,8 @@ def _chart_of(c: Ctx, cases: list[Case], year: int | None) -> ChartData:
 
 async def _render(data: ChartData, lang: str) -> bytes | None:
     """The chart's PNG, or None (logged) when it cannot be drawn: the text answer stands."""
-    from data.charts import render_chart
-
-    try:
-        return await offloop.run(render_chart, data, lang)
+    try:  # (by name: matplotlib is imported by the drawing process only)
+        return await offloop.run(offloop.named, "data.charts:render_chart", data, lang)
     except Exception:  # a missing font or a matplotlib failure must not lose the answer
         log.exception("the chart could not be drawn")
         return None

@@ -17,7 +17,6 @@ from functools import partial
 from typing import Any
 
 from telegram.ext import Application
-from tinydb import Query
 
 from bot.domain import lifecycle
 from bot.domain import queries as q
@@ -29,6 +28,7 @@ from bot.domain.intents import SUPERVISION_LISTS, Intent
 from bot.domain.model import NOTICE_ANSWERS, Case, Person
 from bot.domain.status import StatusReader
 from bot.domain.timeutil import iso_now
+from data.tables import ExtensionRequests
 from data.views import rules_of, work_calendar
 from handlers.cards import CARD_BUTTONS, CARD_LINES, case_title, stage_label
 from handlers.common import Ctx, btn, button, command, esc, get_time, keyboard
@@ -512,7 +512,7 @@ CARD_BUTTONS.append(deadline_row)
 
 def extension_lines(c: Ctx, case: Case) -> list[str]:
     """The card's extension requests: the pending one, and the last one decided."""
-    docs = list(c.store.table(EXTENSIONS).search(Query().case_id == case.id))
+    docs = list(ExtensionRequests(c.store).docs(case_id=case.id))
     if not docs:
         return []
     docs.sort(key=lambda d: d.doc_id)

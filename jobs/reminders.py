@@ -80,7 +80,6 @@ import httpx
 from telegram import InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, CallbackContext, ContextTypes
-from tinydb import Query
 
 from bot.domain.access import visible
 from bot.domain.model import Person
@@ -97,9 +96,10 @@ from bot.domain.reminders import (
 from bot.domain.timeutil import TZ, iso_now
 from bot.domain.workflow import digest_actions
 from bot.texts import t
+from data.tables import REMINDER_ACKS as ACKS
+from data.tables import ReminderRuns, SendLog, remove_days_before
 from data.views import rules_of, rules_table, work_calendar
 from handlers.common import btn, keyboard
-from handlers.reminders import ACKS
 
 log = logging.getLogger("duban.reminders")
 
@@ -143,7 +143,6 @@ LAST_TICK = "reminders.last_tick"
 ELAPSED = "reminders.elapsed"
 WHO = "system"
 
-_Q = Query()
 #: a message's parts as (HTML text, keyboard)
 Parts = list[tuple[str, InlineKeyboardMarkup | None]]
 
@@ -214,7 +213,7 @@ async def tick(app: Application) -> list[RunReport]:
 
 def _run_doc(store, day: dt.date, kind: str) -> Any:
     """The runs table's document of ``day`` and ``kind`` (a TinyDB document), or None."""
-    return store.table(RUNS).get((_Q.day == day.isoformat()) & (_Q.kind == kind))
+    return ReminderRuns(store).first(day=day.isoformat(), kind=kind)
 
 
 def _missed(store, day: dt.date, kind: str = DAILY) -> bool:
@@ -223,8 +222,7 @@ def _missed(store, day: dt.date, kind: str = DAILY) -> bool:
     run = _run_doc(store, day, kind)
     if run is not None:
         return run["status"] != "done"
-    iso = day.isoformat()
-    return store.table(RUNS).contains((_Q.kind == DAILY) & (_Q.day < iso))
+    return ReminderRuns(store).any_before(day, DAILY)
 
 
 # ---------------------------------------------------------------- a clock that jumped
@@ -258,8 +256,8 @@ def _clock_held(app: Application, now: dt.datetime) -> bool:
     if not jumped:
         if app.bot_data.pop(HOLD, None) is not None:
             log.warning("the clock is back in line (%s): reminders resume", now.isoformat())
-            store.table(RUNS).update({"status": "cleared", "cleared_at": now.isoformat()},
-                                     (_Q.kind == CLOCK) & (_Q.status == "held"))
+            ReminderRuns(store).set({"status": "cleared", "cleared_at": now.isoformat()},
+                                    kind=CLOCK, status="held")
         app.bot_data[LAST_TICK] = (now, mono)
         return False
     if HOLD not in app.bot_data:
@@ -280,7 +278,7 @@ def clock_hold(app: Application) -> dict | None:
     """The held clock jump (for /health), or None."""
     if app.bot_data.get(HOLD) is None:
         return None
-    runs = app.bot_data["store"].table(RUNS).search((_Q.kind == CLOCK) & (_Q.status == "held"))
+    runs = ReminderRuns(app.bot_data["store"]).docs(kind=CLOCK, status="held")
     return max(runs, key=lambda r: r["seen"]) if runs else {"seen": "", "expected": ""}
 
 
@@ -293,7 +291,7 @@ def _expire(app: Application, now: dt.datetime, previous: dt.date | None) -> Non
     the office told who was not reached."""
     store = app.bot_data["store"]
     runs = store.table(RUNS)
-    for run in runs.search(_Q.status == "running"):
+    for run in ReminderRuns(store).docs(status="running"):
         until = run.get("until")
         if not until or dt.datetime.fromisoformat(until) > now:
             continue
@@ -341,7 +339,7 @@ def _reopen(app: Application, day: dt.date, today: dt.date,
 
 
 def _entries(store, day: dt.date, kind: str) -> list:
-    return store.table(LOG).search((_Q.day == day.isoformat()) & (_Q.kind == kind))
+    return SendLog(store).docs(day=day.isoformat(), kind=kind)
 
 
 # ---------------------------------------------------------------- runs
@@ -426,10 +424,10 @@ def _fold(app: Application, previous: dt.date, day: dt.date) -> None:
                                     doc_ids=[d.doc_id for d in _entries(store, previous, DAILY)
                                              if d["person"] in ids
                                              and d["status"] in ("pending", "failed")])
-        prev_key = (_Q.day == prev_iso) & (_Q.kind == DAILY)
-        if runs.contains(prev_key):
-            runs.update({"status": "done", "finished_at": now, "folded_into": day.isoformat()},
-                        prev_key)
+        previous_run = ReminderRuns(store)
+        if previous_run.has(day=prev_iso, kind=DAILY):
+            previous_run.set({"status": "done", "finished_at": now,
+                              "folded_into": day.isoformat()}, day=prev_iso, kind=DAILY)
         else:
             runs.insert({"day": prev_iso, "kind": DAILY, "status": "done", "started_at": now,
                          "finished_at": now, "folded_into": day.isoformat(), "catch_up": True})
@@ -453,9 +451,12 @@ async def _run_day(app: Application, day: dt.date, *, catch_up: bool = False,
         catch_up = catch_up or bool(run.get("catch_up"))
     folded = (run or {}).get("folded") or {}
     missed = [dt.date.fromisoformat(folded["day"])] if folded else []
-    digests = plan_reminders(store.cases(), store.people(), work_calendar(store),
-                             rules_table(store), day, missed=missed,
-                             missed_people=folded.get("people"))
+    # planned off the event loop, on a snapshot taken here: the cases are the store's
+    # shared objects (it replaces them on a write, never changes them), the people copies;
+    # what the plan leads to is written on the loop (_deliver)
+    digests = await asyncio.to_thread(
+        plan_reminders, store.cases(), store.people(), work_calendar(store),
+        rules_table(store), day, missed=missed, missed_people=folded.get("people"))
     outgoing = [Outgoing(d.person, d.digest_hash(), _digest_renderer(d, day, catch_up))
                 for d in digests]
     report = await _deliver(app, day, DAILY, outgoing, catch_up=catch_up, prune=True,
@@ -554,14 +555,13 @@ async def _deliver(app: Application, day: dt.date, kind: str, outgoing: Sequence
     iso = day.isoformat()
     table = store.table(LOG)
     report = RunReport(day, kind, catch_up, planned=len(outgoing))
-    existing = {doc["person"]: doc for doc in table.search((_Q.day == iso) & (_Q.kind == kind))}
+    existing = {doc["person"]: doc for doc in SendLog(store).docs(day=iso, kind=kind)}
     entries: list[tuple[Outgoing, int]] = []
     with store.transaction():
         if prune:
             _prune(store, clock.today())
         runs = store.table(RUNS)
-        run_key = (_Q.day == iso) & (_Q.kind == kind)
-        if not runs.contains(run_key):
+        if not ReminderRuns(store).has(day=iso, kind=kind):
             runs.insert({"day": iso, "kind": kind, "status": "running", "catch_up": catch_up,
                          "started_at": iso_now(clock), "until": until})
         for o in outgoing:
@@ -613,8 +613,8 @@ async def _deliver(app: Application, day: dt.date, kind: str, outgoing: Sequence
     if report.done:
         await flush_notices(app)  # what the run found out (blocked people) goes out first
         with store.transaction():
-            store.table(RUNS).update({"status": "done", "finished_at": iso_now(clock)},
-                                     (_Q.day == iso) & (_Q.kind == kind))
+            ReminderRuns(store).set({"status": "done", "finished_at": iso_now(clock)},
+                                    day=iso, kind=kind)
             _run_notice(store, clock.now(), day, kind, _entries(store, day, kind), final=True)
     return report
 
@@ -787,7 +787,7 @@ def _notify_office(store, now: dt.datetime, day: dt.date, key: str, text_key: st
     transaction); :func:`flush_notices` sends it. Returns how many were logged."""
     table = store.table(LOG)
     kind = NOTICE + key
-    logged = {d["person"] for d in table.search((_Q.day == day.isoformat()) & (_Q.kind == kind))}
+    logged = {d["person"] for d in SendLog(store).docs(day=day.isoformat(), kind=kind)}
     until = (now + dt.timedelta(days=NOTICE_DAYS)).isoformat()
     n = 0
     for p in store.people():
@@ -865,8 +865,7 @@ async def flush_notices(app: Application) -> int:
     context = CallbackContext(app)
     sent = 0
     now = clock.now()
-    for doc in table.search((_Q.status == "pending") & _Q.kind.test(
-            lambda k: isinstance(k, str) and k.startswith(NOTICE))):
+    for doc in SendLog(store).pending_of_kinds(NOTICE):
         if doc.get("until") and dt.datetime.fromisoformat(doc["until"]) <= now:
             table.update({"status": "failed", "reason": "transient"}, doc_ids=[doc.doc_id])
             continue
@@ -886,9 +885,7 @@ def _prune(store, today: dt.date) -> None:
     """Forget send-log entries older than KEEP_DAYS before the real ``today``."""
     oldest = (today - dt.timedelta(days=KEEP_DAYS)).isoformat()
     for name in (LOG, RUNS, ACKS):
-        table = store.table(name)
-        if table.contains(_Q.day < oldest):
-            table.remove(_Q.day < oldest)
+        remove_days_before(store, name, oldest)
 
 
 # ---------------------------------------------------------------- reading the log
@@ -896,14 +893,12 @@ def _prune(store, today: dt.date) -> None:
 
 def sent_log(store, day: dt.date | None = None, kind: str | None = None) -> list[dict]:
     """Send-log entries (of ``day`` and ``kind`` when given), oldest first."""
-    table = store.table(LOG)
-    docs = table.all() if day is None else table.search(_Q.day == day.isoformat())
-    return [dict(d, id=d.doc_id) for d in docs if kind is None or d["kind"] == kind]
+    return SendLog(store).entries(day, kind)
 
 
 def trouble(store, lang: str) -> list[str]:
     """For /health: the latest finished daily run's digests not (surely) delivered, and why."""
-    runs = [r for r in store.table(RUNS).search(_Q.kind == DAILY)]
+    runs = list(ReminderRuns(store).docs(kind=DAILY))
     if not runs:
         return []
     run = max(runs, key=lambda r: (r["day"], r.get("started_at", "")))

@@ -12,7 +12,7 @@ import orjson
 import pytest
 from tinydb import Query
 
-from bot.domain.model import Case, Clock, Consultation, Person, ValidationError
+from bot.domain.model import Case, Clock, Consultation, Notice, Person, Review, ValidationError
 from bot.domain.timeutil import TZ, SetTime
 from bot.sample import sample_cases, sample_people
 from data import storage as storage_mod
@@ -202,7 +202,11 @@ def test_trusted_loader_equals_validating_constructor():
         clocks={"reply": Clock(due="2020-07-01", met="2020-06-30", source="set")},
         consultations=[Consultation(method="face", on="2020-05-01", with_whom="张代表",
                                     note="当面", by="李四")],
-        extra={"备注": "x"}, continuation=True, origin_session="一次会议")]
+        extra={"备注": "x"}, continuation=True, origin_session="一次会议"), make(
+        number="0485", notices=[Notice(1, "请加快办理", "2020-06-01", "王五",
+                                       "2020-05-01T09:00:00+08:00")],
+        review_chain=["division_head"], reviews=[Review(1, "division_head", "approved", "赵六",
+                                                       "2020-05-02T09:00:00+08:00")])]
     for i, case in enumerate(cases, 1):
         doc = orjson.loads(orjson.dumps(case.to_dict()))
         del doc["id"]

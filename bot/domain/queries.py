@@ -17,7 +17,7 @@ import datetime as dt
 import math
 import unicodedata
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Generic, NamedTuple, TypeVar
@@ -211,10 +211,12 @@ class DueAnswer:
     start: dt.date
     end: dt.date
     items: tuple[Item, ...]
+    #: how many cases are due in all when ``items`` holds one page only (:func:`due_page`)
+    count: int = -1
 
     @property
     def total(self) -> int:
-        return len(self.items)
+        return self.count if self.count >= 0 else len(self.items)
 
 
 def due(cases: Iterable[Case], start: dt.date, end: dt.date, today: dt.date, cal: Calendar,
@@ -224,49 +226,100 @@ def due(cases: Iterable[Case], start: dt.date, end: dt.date, today: dt.date, cal
     One item per case, about its earliest clock in the period (``more``: its other clocks
     in the period). A period reaching into the past lists those clocks too, as overdue.
     """
-    reader = StatusReader(today, cal, rules_for_year)
-    lights = lifecycle.LightReader(today, cal, rules_for_year)
+    return DueAnswer(start, end, _due_items(_due_found(cases, start, end), today, cal,
+                                            rules_for_year))
+
+
+_Found = tuple[str, str, int, Case, list[tuple[str, str]]]
+
+
+def _due_found(cases: Iterable[Case], start: dt.date, end: dt.date) -> list[_Found]:
     lo, hi = start.isoformat(), end.isoformat()
-    found: list[tuple[str, str, int, Case, list[tuple[str, str]]]] = []
+    found: list[_Found] = []
     for case in cases:
         hits = [(d, name) for name, d in iter_live(case) if lo <= d <= hi]
         if hits:
             hits.sort()
             found.append((hits[0][0], case.number, case.year, case, hits))
     found.sort(key=lambda f: f[:3])
+    return found
+
+
+def _due_items(found: Iterable[_Found], today: dt.date, cal: Calendar,
+               rules_for_year: RulesSource) -> tuple[Item, ...]:
+    reader = StatusReader(today, cal, rules_for_year)
+    lights = lifecycle.LightReader(today, cal, rules_for_year)
     items = []
     for _, _, _, case, hits in found:
         statuses = [reader.status(case, name, d) for d, name in hits]
         items.append(Item(case, statuses[0], tuple(statuses[1:]), lights.light(case)))
-    return DueAnswer(start, end, tuple(items))
+    return tuple(items)
+
+
+def due_page(cases: Iterable[Case], start: dt.date, end: dt.date, today: dt.date,
+             cal: Calendar, rules_for_year: RulesSource = None, page: int = 1,
+             per_page: int = 10) -> tuple[DueAnswer, Page[Item]]:
+    """:func:`due` and its page ``page``, building the items of that page only (the
+    answer's ``items`` are that page's, its ``total`` counts them all)."""
+    order = paginate(_due_found(cases, start, end), page, per_page)
+    items = _due_items(order.items, today, cal, rules_for_year)
+    return (DueAnswer(start, end, items, order.total),
+            Page(items, order.page, order.pages, order.total, order.per_page))
 
 
 # ---------------------------------------------------------------- by urgency
 
 
+#: whether a case is open, and its live clock due first as (due, clock) (None: none is)
+Urgency = tuple[bool, "tuple[str, str] | None"]
+
+
+def urgency(case: Case) -> Urgency:
+    """What the urgency order needs of one case (lifecycle's open and live clocks); the
+    store keeps it per case, asked again on each write (``data.indexes.LiveIndex``)."""
+    if not is_open(case):
+        return False, None
+    best: tuple[str, str] | None = None
+    for name, d in iter_live(case):
+        if best is None or d < best[0]:
+            best = (d, name)
+    return True, best
+
+
+def _urgency_order(cases: Iterable[Case], facts: Callable[[Case], Urgency] = urgency
+                   ) -> list[tuple[Case, str | None, str | None]]:
+    """(case, clock, due) of the open cases, most urgent first: by next due date (overdue
+    ones come first by themselves), then the open cases without any deadline."""
+    # (the position breaks ties: a stable order, and cases themselves are never compared)
+    dated: list[tuple[str, str, int, int, Case, str]] = []
+    undated: list[tuple[str, int, int, Case]] = []
+    for i, case in enumerate(cases):
+        open_, best = facts(case)
+        if not open_:
+            continue
+        if best is None:
+            undated.append((case.number, case.year, i, case))
+        else:
+            dated.append((best[0], case.number, case.year, i, case, best[1]))
+    dated.sort()
+    undated.sort()
+    order: list[tuple[Case, str | None, str | None]] = [
+        (case, name, d) for d, _, _, _, case, name in dated]
+    order.extend((case, None, None) for *_, case in undated)
+    return order
+
+
+def _urgency_items(order: Sequence[tuple[Case, str | None, str | None]],
+                   reader: StatusReader) -> tuple[Item, ...]:
+    lights = lifecycle.LightReader(reader.today, reader.cal, reader.rules_source)
+    return tuple(Item(case, reader.status(case, name, d) if name is not None and d is not None
+                      else None, (), lights.light(case)) for case, name, d in order)
+
+
 def by_urgency(cases: Iterable[Case], reader: StatusReader) -> tuple[Item, ...]:
     """Open cases, most urgent first: overdue (most first), then by next due date, then the
     open cases without any deadline."""
-    dated: list[tuple[str, str, int, Case, str]] = []
-    undated: list[Case] = []
-    for case in cases:
-        if not is_open(case):
-            continue
-        best: tuple[str, str] | None = None
-        for name, d in iter_live(case):
-            if best is None or d < best[0]:
-                best = (d, name)
-        if best is None:
-            undated.append(case)
-        else:
-            dated.append((best[0], case.number, case.year, case, best[1]))
-    dated.sort(key=lambda d: d[:3])
-    undated.sort(key=lambda c: (c.number, c.year))
-    lights = lifecycle.LightReader(reader.today, reader.cal, reader.rules_source)
-    items = [Item(case, reader.status(case, name, d), (), lights.light(case))
-             for d, _, _, case, name in dated]
-    items.extend(Item(case, None, (), lights.light(case)) for case in undated)
-    return tuple(items)
+    return _urgency_items(_urgency_order(cases), reader)
 
 
 def mine(cases: Iterable[Case], who: int | None, today: dt.date, cal: Calendar,
@@ -277,6 +330,20 @@ def mine(cases: Iterable[Case], who: int | None, today: dt.date, cal: Calendar,
     if who is not None:
         cases = [c for c in cases if c.handler_id and c.handler_id == who]
     return by_urgency(cases, reader)
+
+
+def mine_page(cases: Iterable[Case], who: int | None, today: dt.date, cal: Calendar,
+              rules_for_year: RulesSource = None, page: int = 1, per_page: int = 10,
+              facts: Callable[[Case], Urgency] = urgency) -> Page[Item]:
+    """``paginate(mine(...), page, per_page)``, building the items of that page only (the
+    order is computed for all: the statuses and lights only for what is shown). ``facts``:
+    :func:`urgency` of a case, or the store's kept copy of it."""
+    reader = StatusReader(today, cal, rules_for_year)
+    if who is not None:
+        cases = [c for c in cases if c.handler_id and c.handler_id == who]
+    order = paginate(_urgency_order(cases, facts), page, per_page)
+    return Page(_urgency_items(order.items, reader), order.page, order.pages, order.total,
+                order.per_page)
 
 
 # ---------------------------------------------------------------- search

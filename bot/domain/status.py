@@ -224,6 +224,12 @@ def next_deadline(case: Case, today: dt.date, cal: Calendar,
     return StatusReader(today, cal, rules_for_year).next_deadline(case)
 
 
+def soonest_key(case: Case, name: str, due: str) -> tuple[str, int, str, str]:
+    """How :func:`soonest` orders live clocks: due date, clock, case number, clock name
+    (the first case given wins a full tie)."""
+    return (due, _CLOCK_ORDER.get(name, 99), case.number, name)
+
+
 def soonest(cases: Iterable[Case], reader: StatusReader) -> tuple[Case, ClockStatus] | None:
     """Among ``cases``, the one whose next deadline (on or after today) comes first."""
     today = reader.today_iso
@@ -232,7 +238,7 @@ def soonest(cases: Iterable[Case], reader: StatusReader) -> tuple[Case, ClockSta
     for case in cases:
         for name, due in iter_live(case):
             if due >= today:
-                key = (due, _CLOCK_ORDER.get(name, 99), case.number, name)
+                key = soonest_key(case, name, due)
                 if best is None or key < best:
                     best, best_case = key, case
     if best is None or best_case is None:
