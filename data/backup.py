@@ -39,7 +39,7 @@ import orjson
 from data import legacy
 from data.errors import CatalogueError
 from data.files import FILES_DIR, put_file, stored_files
-from data.perms import ensure_private, private_umask
+from data.perms import ensure_private, fsync_dir, private_umask
 from data.storage import DB_NAME, SHM_NAME, WAL_NAME, connect
 
 BACKUP_DIR = "backups"
@@ -356,15 +356,6 @@ def _pack(files: dict[str, bytes], blobs: list[tuple[str, Path]] | None = None) 
                 info.mode = 0o600
                 tar.addfile(info, f)
     return buf.getvalue()
-
-
-def fsync_dir(directory: Path) -> None:
-    """Make a rename or a new file in ``directory`` durable."""
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _write_file(path: Path, data: bytes) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 from bot.domain.documents import download_name, referenced
 from bot.domain.model import Case
 from bot.texts import t
+from data.perms import fsync_dir
 
 FILES_DIR = "files"
 _CHUNK = 1 << 20
@@ -47,14 +48,6 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def put_file(data_dir: str | Path, data: bytes) -> str:
     """Store ``data`` (once: an intact copy already there is kept); its SHA-256."""
     sha = hashlib.sha256(data).hexdigest()
@@ -64,7 +57,7 @@ def put_file(data_dir: str | Path, data: bytes) -> str:
     for folder in (files_dir(data_dir), path.parent):
         if not folder.is_dir():
             folder.mkdir(mode=0o700, exist_ok=True)
-            _fsync_dir(folder.parent)
+            fsync_dir(folder.parent)
     tmp = path.with_name(f".{sha}.{os.getpid()}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
@@ -79,7 +72,7 @@ def put_file(data_dir: str | Path, data: bytes) -> str:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
     return sha
 
 

@@ -37,6 +37,7 @@ from typing import Any
 import orjson
 
 from data.errors import StoreCorrupt, StoreSchemaError
+from data.perms import fsync_dir
 from data.storage import DB_NAME, SCHEMA_VERSION, connect, create_schema
 
 LEGACY_DB, LEGACY_JOURNAL, LEGACY_WAL = "duban.json", "history.jsonl", "duban.wal"
@@ -226,7 +227,7 @@ def migrate(data_dir: Path, now: dt.datetime) -> Path:
     for suffix in ("-wal", "-shm"):  # a log without its database is meaningless
         (data_dir / (DB_NAME + suffix)).unlink(missing_ok=True)
     os.replace(scratch, data_dir / DB_NAME)
-    _fsync_dir(data_dir)
+    fsync_dir(data_dir)
     return set_aside(data_dir, aside)
 
 
@@ -248,13 +249,13 @@ def set_aside(data_dir: Path, aside: str | None) -> Path:
     if not names:
         return folder
     folder.mkdir(exist_ok=True)
-    _fsync_dir(data_dir)
+    fsync_dir(data_dir)
     # the database last: a directory with history.jsonl but no duban.json is refused by
     # read_legacy, and this order never produces one while the new database is missing
     for name in sorted(names, key=lambda n: n == LEGACY_DB):
         os.replace(data_dir / name, folder / name)
-    _fsync_dir(folder)
-    _fsync_dir(data_dir)
+    fsync_dir(folder)
+    fsync_dir(data_dir)
     return folder
 
 
@@ -266,14 +267,6 @@ def remove_scratch(data_dir: Path) -> None:
 
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         os.fsync(fd)
     finally:

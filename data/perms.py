@@ -73,3 +73,12 @@ def not_private(data_dir: str | Path) -> list[tuple[Path, int]]:
         if stat.S_IMODE(st.st_mode) & _OTHERS:
             out.append((path, stat.S_IMODE(st.st_mode)))
     return out
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename or a new file in ``directory`` durable."""
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
