@@ -39,7 +39,7 @@ import orjson
 from data import legacy
 from data.errors import CatalogueError
 from data.files import FILES_DIR, put_file, stored_files
-from data.perms import ensure_private, fsync_dir, private_umask
+from data.perms import ensure_private, fsync_dir, private_umask, write_atomic, write_durable
 from data.storage import DB_NAME, SHM_NAME, WAL_NAME, connect
 
 BACKUP_DIR = "backups"
@@ -157,7 +157,7 @@ def make_backup(data_dir: Path, now: dt.datetime, *, label: str = "",
     }
     payload = _pack({MANIFEST: orjson.dumps(manifest, option=orjson.OPT_INDENT_2),
                      DB_NAME: snap.database}, blobs)
-    _write_atomic(path, payload)
+    write_atomic(path, payload)
     if keep is not None:
         prune(data_dir, keep)
     return BackupInfo(path, manifest["created_at"], manifest["txn"], snap.cases, snap.people,
@@ -307,7 +307,7 @@ def restore_backup(path: Path, data_dir: Path, now: dt.datetime) -> BackupInfo |
     data_dir.mkdir(parents=True, exist_ok=True)
     restore_files(path, data_dir)  # before the database that names them
     staged = data_dir / f"{DB_NAME}.restore.tmp"
-    _write_file(staged, database)
+    write_durable(staged, database)
     if db_path.exists():
         # everything of the current database into its main file, and no -wal left whose
         # frames would be applied to the restored file
@@ -356,28 +356,6 @@ def _pack(files: dict[str, bytes], blobs: list[tuple[str, Path]] | None = None) 
                 info.mode = 0o600
                 tar.addfile(info, f)
     return buf.getvalue()
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        _write_file(tmp, data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
 
 
 def human_size(n: int) -> str:

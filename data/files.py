@@ -24,7 +24,7 @@ from typing import Any
 from bot.domain.documents import download_name, referenced
 from bot.domain.model import Case
 from bot.texts import t
-from data.perms import fsync_dir
+from data.perms import fsync_dir, write_atomic
 
 FILES_DIR = "files"
 _CHUNK = 1 << 20
@@ -58,21 +58,7 @@ def put_file(data_dir: str | Path, data: bytes) -> str:
         if not folder.is_dir():
             folder.mkdir(mode=0o700, exist_ok=True)
             fsync_dir(folder.parent)
-    tmp = path.with_name(f".{sha}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
+    write_atomic(path, data, mode=0o600)
     return sha
 
 
