@@ -450,32 +450,20 @@ async def person_button(c: Ctx) -> None:
                 for i, n in enumerate(names[:30])]
         await c.edit_or_reply(c.t("person.choose_division", name=esc(person.name)), keyboard(rows))
     elif op == "div" and value is not None:
-        names = divisions(c.store.people(), c.store.cases())
-        if len(c.args) < 4 or c.args[3] != _digest(names):
-            await c.answer(c.t("button.stale_choice"), alert=True)
-            return
-        if not value.isdigit() or int(value) >= len(names):
-            await c.answer(c.t("button.invalid"), alert=True)
+        if (name := await _picked_division(c, value)) is None:
             return
         if person.position == "leader":
             leads = list(person.leads_divisions)
-            name = names[int(value)]
             leads = [d for d in leads if d != name] if name in leads else leads + [name]
             await _change(c, person, leads_divisions=leads)
         else:
-            await _change(c, person, division=names[int(value)])
+            await _change(c, person, division=name)
     elif op == "lead":  # the approval's question: toggle one division the leader leads
-        names = divisions(c.store.people(), c.store.cases())
         if person.position != "leader" or value is None:
             await c.answer(c.t("button.invalid"), alert=True)
             return
-        if len(c.args) < 4 or c.args[3] != _digest(names):
-            await c.answer(c.t("button.stale_choice"), alert=True)
+        if (name := await _picked_division(c, value)) is None:
             return
-        if not value.isdigit() or int(value) >= len(names):
-            await c.answer(c.t("button.invalid"), alert=True)
-            return
-        name = names[int(value)]
         leads = list(person.leads_divisions)
         person.leads_divisions = ([d for d in leads if d != name] if name in leads
                                   else leads + [name])
@@ -517,6 +505,19 @@ async def _change(c: Ctx, person: Person, **changes) -> None:
 def _digest(names: list[str]) -> str:
     """A short fingerprint of a list of choices: a button made for another list is stale."""
     return format(zlib.crc32("\n".join(names).encode()), "x")
+
+
+async def _picked_division(c: Ctx, value: str) -> str | None:
+    """The division a division button names, or None once the press is refused (the list
+    changed since the buttons were drawn, or the index is not one of them)."""
+    names = divisions(c.store.people(), c.store.cases())
+    if len(c.args) < 4 or c.args[3] != _digest(names):
+        await c.answer(c.t("button.stale_choice"), alert=True)
+        return None
+    if not value.isdigit() or int(value) >= len(names):
+        await c.answer(c.t("button.invalid"), alert=True)
+        return None
+    return names[int(value)]
 
 
 # ---------------------------------------------------------------- odd updates
