@@ -95,11 +95,14 @@ class CaseIndex:
     def put(self, case_id: int, doc: dict[str, Any] | None) -> None:
         """Index ``case_id`` as ``doc`` (a case document or ``Case.to_dict()``); None: the
         case is gone."""
-        self.drop(case_id)
         if doc is None:
+            self.drop(case_id)
             return
         entry = (doc["number"], doc_key(doc), doc.get("handler") or "",
                  doc.get("division") or "", doc.get("handler_id") or 0)
+        if self._entries.get(case_id) == entry:
+            return  # (most writes: a stage, a date; removing from a handler's list is O(n))
+        self.drop(case_id)
         self._entries[case_id] = entry
         number, key, handler, division, owner = entry
         if handler not in self.by_handler or division not in self.by_division:

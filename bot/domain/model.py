@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any
 
 from bot.domain.text import UnsafeText, clean_text
@@ -53,6 +53,52 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_TITLE = 200
 MAX_TEXT = 2000
 MAX_NAME = 60
+
+
+# ---------------------------------------------------------------- plain values and copies
+
+# ``dataclasses.asdict`` and ``copy.deepcopy`` are generic: they ask every value what it is
+# (and deepcopy keeps a memo of every object), ~0.5 ms for one case; the store converts and
+# copies a case several times per write. These two know the shapes a case is made of (its
+# dataclasses, lists, dicts and atoms) and fall back to the generic ones for anything else;
+# tests/test_model_copy.py checks that they give what asdict and deepcopy give.
+
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+#: dataclass -> its field names, in order (filled in below the classes)
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def plain(value: Any) -> Any:
+    """``dataclasses.asdict`` for the model's dataclasses: dicts, lists and atoms, copied."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is list:
+        return [plain(v) for v in value]
+    if kind is dict:
+        return {plain(k): plain(v) for k, v in value.items()}
+    names = _FIELD_NAMES.get(kind)
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return copy.deepcopy(value)
+
+
+def clone(value: Any) -> Any:
+    """``copy.deepcopy`` for the model's dataclasses (no memo: their values form trees)."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is list:
+        return [clone(v) for v in value]
+    if kind is dict:
+        return {clone(k): clone(v) for k, v in value.items()}
+    if kind in _FIELD_NAMES:
+        obj = object.__new__(kind)
+        obj.__dict__.update({k: clone(v) for k, v in value.__dict__.items()})
+        return obj
+    return copy.deepcopy(value)
 
 
 class ValidationError(ValueError):
@@ -303,7 +349,7 @@ class HistoryEvent:
     who_id: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return plain(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> HistoryEvent:
@@ -419,10 +465,10 @@ class Case:
         for name, clock in (self.clocks or {}).items():
             _choice(name, CLOCKS, "clock")
             # existing Clock objects are checked again too: a field may have been set by hand
-            clocks[name] = Clock(**(asdict(clock) if isinstance(clock, Clock) else clock))
+            clocks[name] = Clock(**(plain(clock) if isinstance(clock, Clock) else clock))
         self.clocks = clocks
         self.consultations = [
-            Consultation(**(asdict(c) if isinstance(c, Consultation) else c))
+            Consultation(**(plain(c) if isinstance(c, Consultation) else c))
             for c in self.consultations
         ]
         if self.reply_class:
@@ -439,14 +485,14 @@ class Case:
         self.signed_at = _text(self.signed_at, "signed_at", 40)
         self.signed_by = _text(self.signed_by, "signed_by", MAX_NAME)
         self.signed_by_id = int(self.signed_by_id or 0)
-        self.notices = [Notice(**(asdict(n) if isinstance(n, Notice) else n))
+        self.notices = [Notice(**(plain(n) if isinstance(n, Notice) else n))
                         for n in (self.notices or [])]
         self.draft_text = _text(self.draft_text, "draft_text", MAX_TEXT * 4)
         self.review_round = int(self.review_round or 0)
         self.review_chain = [_choice(p, REVIEWERS, "review_chain")
                              for p in (self.review_chain or [])]
         self.review_since = check_date(self.review_since, "review_since")
-        self.reviews = [Review(**(asdict(r) if isinstance(r, Review) else r))
+        self.reviews = [Review(**(plain(r) if isinstance(r, Review) else r))
                         for r in (self.reviews or [])]
         self.documents = [attachment(d) for d in (self.documents or [])]
         self.extra = {clean_text(str(k), controls="remove").strip():
@@ -498,7 +544,7 @@ class Case:
     # -- (de)serialisation
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return plain(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Case:
@@ -506,7 +552,7 @@ class Case:
         return cls(**{k: v for k, v in data.items() if k in names})
 
     def copy(self) -> Case:
-        return copy.deepcopy(self)
+        return clone(self)
 
 
 def split_names(text: str) -> list[str]:
@@ -585,7 +631,7 @@ class Person:
         return self.telegram is not None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return plain(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Person:
@@ -593,7 +639,7 @@ class Person:
         return cls(**{k: v for k, v in data.items() if k in names})
 
     def copy(self) -> Person:
-        return copy.deepcopy(self)
+        return clone(self)
 
 
 # ---------------------------------------------------------------- changes
@@ -613,3 +659,8 @@ def diff_cases(old: Case, new: Case) -> list[tuple[str, Any, Any]]:
         if ca != cb:
             out.append((f"clocks.{name}", ca, cb))
     return out
+
+
+_FIELD_NAMES.update({cls: tuple(f.name for f in fields(cls))
+                     for cls in (Clock, Consultation, Notice, Review, HistoryEvent, Case,
+                                 Person)})
