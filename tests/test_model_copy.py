@@ -62,3 +62,26 @@ def test_person_to_dict_and_copy():
     assert p.to_dict() == dataclasses.asdict(p)
     twin = p.copy()
     assert twin == p and twin.leads_divisions is not p.leads_divisions
+
+
+def _diff_by_dicts(old: Case, new: Case):
+    """diff_cases as it was first written: both cases as whole dicts, compared key by key."""
+    skip = {"id", "version", "created_at", "updated_at", "clocks"}
+    a, b = dataclasses.asdict(old), dataclasses.asdict(new)
+    out = [(name, a[name], b[name]) for name in a if name not in skip and a[name] != b[name]]
+    for name in sorted(set(a["clocks"]) | set(b["clocks"])):
+        ca, cb = a["clocks"].get(name), b["clocks"].get(name)
+        if ca != cb:
+            out.append((f"clocks.{name}", ca, cb))
+    return out
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases(n_max=6))
+def test_diff_cases_is_the_whole_dict_comparison(some):
+    from bot.domain.model import diff_cases
+
+    for old in some:
+        for new in some:
+            assert diff_cases(old, new) == _diff_by_dicts(old, new)
+        assert diff_cases(old, old.copy()) == []

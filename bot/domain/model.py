@@ -70,16 +70,23 @@ _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 def plain(value: Any) -> Any:
     """``dataclasses.asdict`` for the model's dataclasses: dicts, lists and atoms, copied."""
+    atoms = _ATOMS
     kind = type(value)
-    if kind in _ATOMS:
+    if kind in atoms:
         return value
     if kind is list:
-        return [plain(v) for v in value]
+        return [v if type(v) in atoms else plain(v) for v in value]
     if kind is dict:
-        return {plain(k): plain(v) for k, v in value.items()}
+        return {k if type(k) in atoms else plain(k): v if type(v) in atoms else plain(v)
+                for k, v in value.items()}
     names = _FIELD_NAMES.get(kind)
     if names is not None:
-        return {name: plain(getattr(value, name)) for name in names}
+        attrs = value.__dict__
+        out = {}
+        for name in names:
+            v = attrs[name]
+            out[name] = v if type(v) in atoms else plain(v)
+        return out
     if is_dataclass(value) and not isinstance(value, type):
         return asdict(value)
     return copy.deepcopy(value)
@@ -87,16 +94,19 @@ def plain(value: Any) -> Any:
 
 def clone(value: Any) -> Any:
     """``copy.deepcopy`` for the model's dataclasses (no memo: their values form trees)."""
+    atoms = _ATOMS
     kind = type(value)
-    if kind in _ATOMS:
+    if kind in atoms:
         return value
     if kind is list:
-        return [clone(v) for v in value]
+        return [v if type(v) in atoms else clone(v) for v in value]
     if kind is dict:
-        return {clone(k): clone(v) for k, v in value.items()}
+        return {k if type(k) in atoms else clone(k): v if type(v) in atoms else clone(v)
+                for k, v in value.items()}
     if kind in _FIELD_NAMES:
         obj = object.__new__(kind)
-        obj.__dict__.update({k: clone(v) for k, v in value.__dict__.items()})
+        obj.__dict__.update({k: v if type(v) in atoms else clone(v)
+                             for k, v in value.__dict__.items()})
         return obj
     return copy.deepcopy(value)
 
@@ -651,16 +661,29 @@ def diff_cases(old: Case, new: Case) -> list[tuple[str, Any, Any]]:
     Bookkeeping fields (id, version, timestamps) are left out; clocks are compared clock
     by clock so the history says ``clocks.reply`` rather than the whole dict.
     """
-    skip = {"id", "version", "created_at", "updated_at", "clocks"}
-    a, b = old.to_dict(), new.to_dict()
-    out = [(name, a[name], b[name]) for name in a if name not in skip and a[name] != b[name]]
-    for name in sorted(set(a["clocks"]) | set(b["clocks"])):
-        ca, cb = a["clocks"].get(name), b["clocks"].get(name)
-        if ca != cb:
-            out.append((f"clocks.{name}", ca, cb))
+    # (values compared as they are, and converted with ``plain`` only where they differ:
+    # converting two whole cases per save was most of a diff's cost)
+    a, b = old.__dict__, new.__dict__
+    out = []
+    for name in _DIFFED:
+        x, y = a[name], b[name]
+        if x != y:
+            px, py = plain(x), plain(y)
+            if px != py:
+                out.append((name, px, py))
+    ca, cb = a["clocks"], b["clocks"]
+    for name in sorted(set(ca) | set(cb)):
+        x, y = ca.get(name), cb.get(name)
+        if x != y:
+            px, py = plain(x), plain(y)
+            if px != py:
+                out.append((f"clocks.{name}", px, py))
     return out
 
 
 _FIELD_NAMES.update({cls: tuple(f.name for f in fields(cls))
                      for cls in (Clock, Consultation, Notice, Review, HistoryEvent, Case,
                                  Person)})
+#: the fields :func:`diff_cases` compares one by one (bookkeeping and clocks left out)
+_DIFFED = tuple(name for name in _FIELD_NAMES[Case]
+                if name not in {"id", "version", "created_at", "updated_at", "clocks"})
