@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from pathlib import Path
 
 LOCK_NAME = "duban.lock"
+#: how long a writer waits for read-only probes to let go of the lock
+PROBE_WAIT_S = 2.0
 
 
 class LockTaken(Exception):
@@ -35,14 +38,25 @@ class DirLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        """Take the lock or raise :class:`LockTaken` at once (never waits)."""
+        """Take the lock or raise :class:`LockTaken`.
+
+        Read-only tools ask whether anyone writes (:func:`someone_writes`) by taking the
+        lock *shared* for an instant; a writer that meets such a probe waits for it to go
+        (at most :data:`PROBE_WAIT_S`), while a lock held by a live writer (its pid in the
+        file) is refused at once.
+        """
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        deadline = time.monotonic() + PROBE_WAIT_S
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            pid = _read_pid(fd)
-            os.close(fd)
-            raise LockTaken(self.path, pid) from None
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    pid = _read_pid(fd)
+                    if (pid is not None and _alive(pid)) or time.monotonic() > deadline:
+                        raise LockTaken(self.path, pid) from None
+                    time.sleep(0.005)  # a reader's probe (or a writer that just died)
         except BaseException:
             os.close(fd)
             raise
@@ -71,3 +85,34 @@ def _read_pid(fd: int) -> int | None:
         return int(text) if text else None
     except (OSError, ValueError):
         return None
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process of that pid exists (a writer's pid left by a kill is not)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but not ours to signal
+        return True
+    return True
+
+
+def someone_writes(directory: Path) -> bool:
+    """Whether a process holds the directory's guard, asked without changing a file and
+    without keeping any writer out: the probe takes the lock shared, for an instant."""
+    try:
+        fd = os.open(Path(directory) / LOCK_NAME, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # (also releases the shared lock it may have taken)
+    return False

@@ -77,7 +77,7 @@ from data.errors import (
     UnknownRecord,
 )
 from data.indexes import CaseIndex, LiveIndex, first_due_ids, number_value
-from data.lock import DirLock, LockTaken
+from data.lock import DirLock, LockTaken, someone_writes
 from data.perms import ensure_private, private_umask
 from data.storage import (
     DB_NAME,
@@ -737,7 +737,7 @@ class Store:
         """
         problems: list[tuple[str, dict[str, Any]]] = [
             ("check.integrity", {"detail": detail}) for detail in self._storage.integrity()[:20]]
-        if self._lock is not None or _nobody_writes(self.data_dir):
+        if self._lock is not None or not someone_writes(self.data_dir):
             try:
                 check_wal(self.data_dir / DB_NAME)
             except StoreCorrupt as exc:
@@ -863,27 +863,6 @@ def _open_storage(directory: Path, readonly: bool, time: SystemTime) -> DurableS
 
 #: below this many documents a full collection is cheap: no freezing
 FREEZE_FROM = 5_000
-
-
-def _nobody_writes(directory: Path) -> bool:
-    """Whether no process holds the directory's guard (tested without changing a file)."""
-    import fcntl
-
-    from data.lock import LOCK_NAME
-
-    try:
-        fd = os.open(directory / LOCK_NAME, os.O_RDONLY | os.O_CLOEXEC)
-    except FileNotFoundError:
-        return True
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
-    finally:
-        os.close(fd)  # (also releases the lock it may have taken)
-    return True
 
 
 def _freeze(n_docs: int) -> None:

@@ -124,6 +124,42 @@ def test_lock_is_exclusive_even_within_one_process(tmp_path):
     b.release()
 
 
+def test_a_readers_probe_never_keeps_a_writer_out(tmp_path, monkeypatch):
+    """``duban check`` asks whether anyone writes by taking the guard shared for an
+    instant; a bot starting in that instant waits for it instead of refusing to start.
+    The probe is held here while the writer starts, and let go at the writer's first wait."""
+    import fcntl
+    import time as real_time
+    from types import SimpleNamespace
+
+    import data.lock as lock
+
+    with Store.open(tmp_path):
+        assert lock.someone_writes(tmp_path)  # a live writer is seen
+    assert not lock.someone_writes(tmp_path)
+    fd = os.open(tmp_path / lock.LOCK_NAME, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_SH)  # the probe's instant, made long
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        if not waits:
+            os.close(fd)  # the probe lets go
+        waits.append(seconds)
+
+    monkeypatch.setattr(lock, "time", SimpleNamespace(monotonic=real_time.monotonic,
+                                                      sleep=sleep))
+    with Store.open(tmp_path) as store:
+        assert waits and store.cases() == []
+    # a lock held by a live writer is refused at once, without waiting
+    waits.clear()
+    holder = lock.DirLock(tmp_path)
+    holder.acquire()
+    with pytest.raises(StoreLocked):
+        Store.open(tmp_path)
+    assert waits == []
+    holder.release()
+
+
 HOLDER = textwrap.dedent("""
     import sys
     from data.store import Store
