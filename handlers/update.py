@@ -2,9 +2,9 @@
 
 Every card (handlers/cards.py) gets the buttons of :func:`bot.domain.workflow.next_steps`
 for its reader: [记录协商] [已拟复文] [已答复] [申请延期] [退回改办] [修改五定]... Each button
-is ``uf:<step>:<case id>:<version>`` and starts the step's flow (on :mod:`handlers.flows`);
-the morning digest's ``close`` (answer / submit the opinion) and ``ext`` (ask for
-an extension) buttons start the same flows.
+is a :class:`~handlers.buttons.StepButton` (step, case id, version) and starts the step's
+flow (on :mod:`handlers.flows`); the morning digest's ``CloseButton`` (answer / submit the
+opinion) and ``ExtendButton`` (ask for an extension) start the same flows.
 
 Two people editing the same case: a step button carries the case version it was drawn
 with, and a flow remembers the version it started from and saves with
@@ -40,8 +40,9 @@ from bot.domain.model import (
 )
 from data.errors import StaleCase
 from data.views import rules_of, work_calendar
+from handlers.buttons import CaseButton, CloseButton, ExtendButton, StepButton, UpdatablePage
 from handlers.cards import (
-    CARD_BUTTONS,
+    add_card_buttons,
     case_line,
     case_title,
     render_card,
@@ -74,16 +75,12 @@ def step_label(lang: str, case: Case, step: str) -> str:
 
 def card_rows(c: Ctx, case: Case) -> Rows:
     """The step buttons under ``case``'s card for the person reading it."""
-    buttons = [btn(c.context, step_label(c.lang, case, s), "uf", s, case.id, case.version)
-               for s in wf.next_steps(case, c.person)]
+    buttons = [step_button(c, case, s) for s in wf.next_steps(case, c.person)]
     return [buttons[i:i + PER_ROW] for i in range(0, len(buttons), PER_ROW)]
 
 
-CARD_BUTTONS.append(card_rows)
-
-
 def step_button(c: Ctx, case: Case, step: str) -> InlineKeyboardButton:
-    return btn(c.context, step_label(c.lang, case, step), "uf", step, case.id, case.version)
+    return btn(c.context, step_label(c.lang, case, step), StepButton(step, case.id, case.version))
 
 
 # ---------------------------------------------------------------- entering a step
@@ -120,23 +117,15 @@ async def open_step(c: Ctx, step: str, case_id: int, version: int | None = None,
     return await start_flow(c, step, case=case, data=data)
 
 
-def _case_arg(c: Ctx, index: int = 0) -> int:
-    try:
-        return int(c.args[index])
-    except (IndexError, ValueError):
-        return 0
+@entry(StepButton)
+async def step_entry(c: Ctx, b: StepButton) -> object:
+    return await open_step(c, b.step, b.case_id, b.version)
 
 
-@entry("uf")
-async def step_entry(c: Ctx) -> object:
-    step = c.args[0] if c.args else ""
-    return await open_step(c, step, _case_arg(c, 1), _case_arg(c, 2))
-
-
-@entry("close")
-async def close_entry(c: Ctx) -> object:
+@entry(CloseButton)
+async def close_entry(c: Ctx, b: CloseButton) -> object:
     """The digest's [已办结]: answer (or submit the opinion), or the follow-up reply."""
-    case = c.store.get_case(_case_arg(c))
+    case = c.store.get_case(b.case_id)
     if case is None:
         await c.answer(c.t("case.gone"), alert=True)
         return None
@@ -145,10 +134,10 @@ async def close_entry(c: Ctx) -> object:
     return await open_step(c, step, case.id)
 
 
-@entry("ext")
-async def extension_entry(c: Ctx) -> object:
+@entry(ExtendButton)
+async def extension_entry(c: Ctx, b: ExtendButton) -> object:
     """The digest's [申请延期]; who assigns the case changes the deadline directly."""
-    case = c.store.get_case(_case_arg(c))
+    case = c.store.get_case(b.case_id)
     if case is None:
         await c.answer(c.t("case.gone"), alert=True)
         return None
@@ -297,12 +286,13 @@ async def show_updatable(c: Ctx, page: int, *, edit: bool) -> None:
     chunk = cases[page * LIST_PAGE:(page + 1) * LIST_PAGE]
     lines = [c.t("upd.list", n=len(cases), page=page + 1, pages=pages)]
     lines += [f" · {case_line(k, c.lang)} — {k.deadline or '—'}" for k in chunk]
-    rows: Rows = [[btn(c.context, f"{k.number} {k.title}"[:30], "case", k.id)] for k in chunk]
+    rows: Rows = [[btn(c.context, f"{k.number} {k.title}"[:30], CaseButton(k.id))]
+                  for k in chunk]
     nav = []
     if page > 0:
-        nav.append(btn(c.context, c.t("page.prev"), "updl", page - 1))
+        nav.append(btn(c.context, c.t("page.prev"), UpdatablePage(page - 1)))
     if page + 1 < pages:
-        nav.append(btn(c.context, c.t("page.next"), "updl", page + 1))
+        nav.append(btn(c.context, c.t("page.next"), UpdatablePage(page + 1)))
     rows.append(nav)
     if edit:
         await c.edit_or_reply("\n".join(lines), keyboard(rows))
@@ -310,19 +300,18 @@ async def show_updatable(c: Ctx, page: int, *, edit: bool) -> None:
         await c.reply("\n".join(lines), keyboard(rows))
 
 
-@button("updl")
-async def updatable_page(c: Ctx) -> None:
-    page = int(c.args[0]) if c.args and c.args[0].isdigit() else 0
-    await show_updatable(c, page, edit=True)
+@button(UpdatablePage)
+async def updatable_page(c: Ctx, b: UpdatablePage) -> None:
+    await show_updatable(c, b.page, edit=True)
 
 
 @guard("query")
 async def update_cmd(c: Ctx) -> None:
     """``/update 0484``: the card with its step buttons; ``/update``: the cases to update."""
-    if not c.args:
+    if not c.words:
         await show_updatable(c, 0, edit=False)
         return
-    case = await choose_or_show(c, c.args[0])
+    case = await choose_or_show(c, c.words[0])
     if case is None:
         return
     if not wf.next_steps(case, c.person):
@@ -335,3 +324,4 @@ async def update_cmd(c: Ctx) -> None:
 
 def register(app: Application) -> None:
     command(app, "update", update_cmd)
+    add_card_buttons(app, card_rows)

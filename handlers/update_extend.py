@@ -16,6 +16,7 @@ from bot.domain import workflow as wf
 from bot.domain.timeutil import iso_now
 from data.tables import EXTENSION_REQUESTS, ExtensionRequests
 from data.views import work_calendar
+from handlers.buttons import DecisionButton, RefusalButton
 from handlers.cards import (
     case_title,
 )
@@ -60,8 +61,8 @@ def _read_extension(c: Ctx, st: FlowState, text: str) -> str:
 
 def decision_rows(c: Ctx, request_id: int) -> Rows:
     """[同意] (at once) and [不同意] (asks the reason: handlers/supervision.py)."""
-    return [[btn(c.context, c.t("upd.btn.approve"), "xd", request_id, 1),
-             btn(c.context, c.t("upd.btn.refuse"), "xr", request_id)]]
+    return [[btn(c.context, c.t("upd.btn.approve"), DecisionButton(request_id, True)),
+             btn(c.context, c.t("upd.btn.refuse"), RefusalButton(request_id))]]
 
 
 async def _finish_extension(c: Ctx, st: FlowState) -> None:
@@ -97,15 +98,10 @@ add_flow(Flow(
 ))
 
 
-@button("xd")
-async def extension_decision(c: Ctx) -> None:
+@button(DecisionButton)
+async def extension_decision(c: Ctx, b: DecisionButton) -> None:
     """[同意] / [不同意] under an extension request."""
-    try:
-        request_id, approve = int(c.args[0]), c.args[1] == "1"
-    except (IndexError, ValueError):
-        await c.answer(c.t("button.invalid"), alert=True)
-        return
-    await decide_request(c, request_id, approve)
+    await decide_request(c, b.request_id, b.approve)
 
 
 async def _say(c: Ctx, text: str) -> None:
