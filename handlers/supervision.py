@@ -30,13 +30,14 @@ from bot.domain.status import StatusReader
 from bot.domain.timeutil import iso_now
 from data.tables import ExtensionRequests
 from data.views import rules_of, work_calendar
+from handlers import steps
 from handlers.buttons import DeadlinesButton, ListPage, NoticeAnswerButton, RefusalButton
 from handlers.cards import add_card_buttons, add_card_lines, case_title, stage_label
 from handlers.common import Ctx, btn, button, command, esc, get_time, keyboard
 from handlers.flows import Ask, Choice, Flow, FlowState, add_flow, entry
 from handlers.notify import notify, notify_all, shown, told_text
 from handlers.queries import add_intent_answer, case_rows, query_cmd
-from handlers.update import commit, done, open_step, step_button
+from handlers.update import open_step, step_button
 from handlers.update_extend import EXTENSIONS, decide_request, decision_rows
 
 
@@ -46,20 +47,15 @@ async def _finish_sign(c: Ctx, st: FlowState) -> None:
     def change(case: Case) -> str:
         return wf.sign(case, c.person, at)
 
-    case = await commit(c, st, change)
+    case = await steps.commit(c, st, change)
     if case is not None:
-        await done(c, st, case, c.t("sv.done.signed", at=at[:16].replace("T", " ")))
+        await steps.done(c, st, case, c.t("sv.done.signed", at=at[:16].replace("T", " ")))
 
 
 add_flow(Flow(name="sign", title="step.sign", asks=(), finish=_finish_sign))
 
 
 # ---------------------------------------------------------------- 督办单: issuing
-
-
-def _title(c: Ctx, st: FlowState) -> str:
-    assert st.case is not None
-    return case_title(st.case, c.lang)
 
 
 def _read_due(c: Ctx, st: FlowState, text: str) -> str:
@@ -93,23 +89,23 @@ async def _finish_notice(c: Ctx, st: FlowState) -> None:
         issued["notice"] = notice
         return c.t("sv.note.notice", text=notice.text, due=notice.due)
 
-    case = await commit(c, st, change)
+    case = await steps.commit(c, st, change)
     if case is None:
         return
     notice = issued["notice"]
-    told = await notify_all(c, _recipients(c, case), lambda pc: pc.t(
-        "sv.notify.notice", by=esc(c.who), title=case_title(case, pc.lang),
-        text=shown(notice.text), due=notice.due),
-        rows=lambda pc: answer_rows(pc, case, notice.id))
-    await done(c, st, case, told_text(c, told, "sv.done.notice", "sv.done.notice_nobody",
-                                      due=notice.due))
+    await steps.done_telling(
+        c, st, case, _recipients(c, case), lambda pc: pc.t(
+            "sv.notify.notice", by=esc(c.who), title=case_title(case, pc.lang),
+            text=shown(notice.text), due=notice.due),
+        ("sv.done.notice", "sv.done.notice_nobody"),
+        rows=lambda pc: answer_rows(pc, case, notice.id), due=notice.due)
 
 
 add_flow(Flow(
     name="notice",
     title="step.notice",
     asks=(
-        Ask("text", lambda c, st: c.t("sv.ask.notice_text", title=_title(c, st)),
+        Ask("text", lambda c, st: c.t("sv.ask.notice_text", title=steps.title(c, st)),
             read=lambda c, st, text: wf.read_text(text, "notice_text")),
         Ask("due", lambda c, st: c.t("sv.ask.notice_due"), read=_read_due),
     ),
@@ -139,7 +135,7 @@ async def _begin_reply(c: Ctx, st: FlowState) -> bool:
 def _answer_prompt(c: Ctx, st: FlowState) -> str:
     notice = _notice(st)
     assert notice is not None
-    return c.t("sv.ask.notice_answer", title=_title(c, st), text=shown(notice.text),
+    return c.t("sv.ask.notice_answer", title=steps.title(c, st), text=shown(notice.text),
                due=notice.due)
 
 
@@ -154,12 +150,12 @@ async def _finish_reply(c: Ctx, st: FlowState) -> None:
         return c.t("sv.note.notice_answered", answer=c.t(f"sv.answer.{answer}"),
                    note=notice.note)
 
-    case = await commit(c, st, change)
+    case = await steps.commit(c, st, change)
     if case is None:
         return
     notice = answered["notice"]
     when = "on_time" if lifecycle.notice_on_time(notice) else "late"
-    await done(c, st, case, c.t("sv.done.notice_answered", answer=c.t(f"sv.answer.{answer}"),
+    await steps.done(c, st, case, c.t("sv.done.notice_answered", answer=c.t(f"sv.answer.{answer}"),
                                 note=shown(notice.note)))
     issuer = c.store.get_person(notice.issued_by_id) if notice.issued_by_id else None
     await notify(c, issuer, lambda pc: pc.t(
@@ -228,14 +224,14 @@ async def _finish_drafted(c: Ctx, st: FlowState) -> None:
         wf.submit_draft(case, rules_of(c.store, case.year), c.today)
         return ""
 
-    case = await commit(c, st, change)
+    case = await steps.commit(c, st, change)
     if case is None:
         return
     told = await _tell_reviewers(c, case)
     msg = c.t("upd.done.stage", stage=stage_label(case, c.lang)) + "\n"
     msg += told_text(c, told, "sv.done.drafted", "sv.done.drafted_nobody",
                      position=_position(c, case))
-    await done(c, st, case, msg)
+    await steps.done(c, st, case, msg)
 
 
 add_flow(Flow(name="drafted", title="step.drafted", asks=(), finish=_finish_drafted))
@@ -248,17 +244,17 @@ async def _finish_draft_text(c: Ctx, st: FlowState) -> None:
         wf.set_draft_text(case, text)
         return ""
 
-    case = await commit(c, st, change)
+    case = await steps.commit(c, st, change)
     if case is None:
         return
     told = await _tell_reviewers(c, case)
-    await done(c, st, case, c.t("sv.done.draft_text", names=esc("、".join(told) or "—")))
+    await steps.done(c, st, case, c.t("sv.done.draft_text", names=esc("、".join(told) or "—")))
 
 
 add_flow(Flow(
     name="draft_text",
     title="step.draft_text",
-    asks=(Ask("draft", lambda c, st: c.t("sv.ask.draft_text", title=_title(c, st)),
+    asks=(Ask("draft", lambda c, st: c.t("sv.ask.draft_text", title=steps.title(c, st)),
               read=lambda c, st, text: wf.read_text(text, "draft_text", 8000)),),
     finish=_finish_draft_text,
 ))
@@ -278,7 +274,7 @@ def _review_finish(approve: bool):
                 return c.t("sv.note.review_ok", position=position)
             return c.t("sv.note.review_back", position=position, reason=decision.reason)
 
-        case = await commit(c, st, change)
+        case = await steps.commit(c, st, change)
         if case is None:
             return
         handler = _handler_of(c, case)
@@ -286,12 +282,12 @@ def _review_finish(approve: bool):
             await notify(c, handler, lambda pc: pc.t(
                 "sv.notify.review_back", by=esc(c.who), title=case_title(case, pc.lang),
                 reason=shown(reason)), case)
-            await done(c, st, case, c.t("sv.done.review_back"))
+            await steps.done(c, st, case, c.t("sv.done.review_back"))
             return
         if case.stage == "reviewed":
             await notify(c, handler, lambda pc: pc.t(
                 "sv.notify.reviewed", by=esc(c.who), title=case_title(case, pc.lang)), case)
-            await done(c, st, case, c.t("sv.done.reviewed"))
+            await steps.done(c, st, case, c.t("sv.done.reviewed"))
             return
         told = await _tell_reviewers(c, case)
         if told:
@@ -299,7 +295,7 @@ def _review_finish(approve: bool):
                       names=esc("、".join(told)))
         else:
             msg = c.t("sv.done.review_ok")
-        await done(c, st, case, msg)
+        await steps.done(c, st, case, msg)
 
     return finish
 
@@ -309,7 +305,7 @@ add_flow(Flow(name="review_ok", title="step.review_ok", asks=(),
 add_flow(Flow(
     name="review_back",
     title="step.review_back",
-    asks=(Ask("reason", lambda c, st: c.t("sv.ask.review_reason", title=_title(c, st)),
+    asks=(Ask("reason", lambda c, st: c.t("sv.ask.review_reason", title=steps.title(c, st)),
               read=lambda c, st, text: wf.check_reason(text)),),
     finish=_review_finish(False),
 ))
