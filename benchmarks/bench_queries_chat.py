@@ -33,6 +33,7 @@ from bot.domain.timeutil import TZ, SetTime
 from data.store import Store
 from handlers.common import Ctx
 from handlers.queries import Spec, answer_text, build
+from handlers.state import BotData
 
 QUESTIONS = ["/overdue", "哪些超期了?", "本周到期的", "下周要交什么", "/mine", "我还有什么没办",
              "查一下绿色食品", "/division 综合处", "综合处的情况", "/progress", "总体情况",
@@ -67,9 +68,14 @@ def open_store(directory: Path, n: int) -> Store:
 
 
 def ctx_for(store: Store, telegram: int) -> BenchCtx:
-    bot_data = {"store": store, "time": SetTime(dt.datetime.combine(TODAY, dt.time(9), TZ)),
-                "callback_secret": b"0" * 16}
-    context = SimpleNamespace(application=SimpleNamespace(bot_data=bot_data), args=[])
+    bot_data = BotData(store=store, clock=SetTime(dt.datetime.combine(TODAY, dt.time(9), TZ)))
+    bot_data["callback_secret"] = b"0" * 16
+    # the intents other modules answer, as handlers.register adds them
+    from handlers.supervision import answer_requests, answer_supervise
+    bot_data.intent_answers.update(supervise=answer_supervise, requests=answer_requests)
+    # /progress's chart is sent by an application task after the answer: not measured here
+    app = SimpleNamespace(bot_data=bot_data, create_task=lambda coro, **kw: coro.close())
+    context = SimpleNamespace(application=app, args=[])
     person = store.person_by_telegram(telegram)
     c = BenchCtx(update=None, context=context, person=person, lang="zh")
     c.sent = []

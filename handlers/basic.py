@@ -9,6 +9,7 @@ from telegram.ext import Application
 
 from bot.domain.access import active
 from handlers import UNKNOWN_COMMAND_GROUP
+from handlers.buttons import LangButton
 from handlers.common import Ctx, btn, button, command, esc, guard, keyboard
 
 #: commands listed by /help, with the positions that may use them (None: everyone approved)
@@ -69,18 +70,18 @@ async def help_(c: Ctx) -> None:
 
 @guard("query")
 async def lang(c: Ctx) -> None:
-    choice = c.args[0].lower() if c.args else ""
+    choice = c.words[0].lower() if c.words else ""
     if choice in ("zh", "en"):
         await _set_lang(c, choice)
         return
-    await c.reply(c.t("lang.choose"), keyboard([[btn(c.context, "中文", "lang", "zh"),
-                                                 btn(c.context, "English", "lang", "en")]]))
+    await c.reply(c.t("lang.choose"), keyboard([[btn(c.context, "中文", LangButton("zh")),
+                                                 btn(c.context, "English", LangButton("en"))]]))
 
 
-@button("lang")
-async def lang_button(c: Ctx) -> None:
-    if c.args and c.args[0] in ("zh", "en"):
-        await _set_lang(c, c.args[0])
+@button(LangButton)
+async def lang_button(c: Ctx, b: LangButton) -> None:
+    if b.lang in ("zh", "en"):
+        await _set_lang(c, b.lang)
 
 
 async def _set_lang(c: Ctx, choice: str) -> None:

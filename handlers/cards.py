@@ -5,19 +5,29 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.ext import Application
 
 from bot.domain import lifecycle, present, supervision
 from bot.domain.model import Case, HistoryEvent, five_fixes_missing
 from bot.domain.present import case_line, case_title, stage_label  # noqa: F401  (re-exported)
 from bot.texts import t
-from handlers.common import Ctx, btn, esc, keyboard
+from handlers.buttons import HistoryButton
+from handlers.common import Ctx, app_state, btn, esc, keyboard
 
-#: extra rows of buttons under a card, added by feature modules (e.g. the update flow):
-#: each is ``f(c, case) -> list of rows``
-CARD_BUTTONS: list[Callable[[Ctx, Case], list[list[InlineKeyboardButton]]]] = []
-#: extra lines of a card from feature modules (e.g. extension requests): ``f(c, case) -> lines``
-CARD_LINES: list[Callable[[Ctx, Case], list[str]]] = []
 HISTORY_ON_CARD = 3
+
+
+def add_card_lines(app: Application, lines: Callable[[Ctx, Case], list[str]]) -> None:
+    """More lines on ``app``'s case cards (e.g. extension requests): ``f(c, case) -> lines``,
+    shown in the order added (a feature module adds its own in its ``register(app)``)."""
+    app.bot_data.card_lines.append(lines)
+
+
+def add_card_buttons(app: Application,
+                     rows: Callable[[Ctx, Case], list[list[InlineKeyboardButton]]]) -> None:
+    """More rows of buttons under ``app``'s case cards (e.g. the update steps):
+    ``f(c, case) -> rows``, in the order added, above [办理记录]."""
+    app.bot_data.card_buttons.append(rows)
 
 
 def clock_text(c: Ctx, case: Case, name: str, reader) -> str:
@@ -73,7 +83,7 @@ def render_card(c: Ctx, case: Case, reader=None) -> tuple[str, InlineKeyboardMar
     lines.append(c.t("card.stage", stage=stage_label(case, lang)))
     if reader is not None:  # 红黄绿灯 and 签收 (bot.domain.supervision)
         lines.extend(supervision.card_lines(case, card_lights(c, reader), lang))
-    for more in CARD_LINES:
+    for more in app_state(c.context).card_lines:
         lines.extend(more(c, case))
     lines.append(c.t("card.fixes"))
     for fix in ("division", "task", "handler", "requirements"):
@@ -105,9 +115,9 @@ def render_card(c: Ctx, case: Case, reader=None) -> tuple[str, InlineKeyboardMar
         lines.append(c.t("card.recent"))
         lines.extend(" · " + event_text(lang, ev) for ev in events)
     rows: list[list[InlineKeyboardButton]] = []
-    for extra in CARD_BUTTONS:
+    for extra in app_state(c.context).card_buttons:
         rows.extend(extra(c, case))
-    rows.append([btn(c.context, c.t("card.btn_history"), "hist", case.id, 0)])
+    rows.append([btn(c.context, c.t("card.btn_history"), HistoryButton(case.id, 0))])
     return "\n".join(lines), keyboard(rows)
 
 

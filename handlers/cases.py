@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from telegram.ext import Application
 
 from bot.domain.access import decide, visible
 from bot.domain.model import Case, ValidationError, normalize_number
+from handlers.buttons import ButtonData, CaseButton, HistoryButton
 from handlers.cards import case_title, event_text, render_card, today_reader
 from handlers.common import Ctx, btn, button, command, esc, guard, keyboard
 
@@ -27,8 +30,10 @@ def lookup(c: Ctx, text: str) -> list[Case] | None:
     return sorted(visible(c.person, found), key=lambda k: (-k.year, k.kind, k.session))
 
 
-async def choose_or_show(c: Ctx, text: str, action: str = "case") -> Case | None:
-    """Resolve a typed number: show the card, or ask which one, or say what was wrong."""
+async def choose_or_show(c: Ctx, text: str,
+                         kind: Callable[[int], ButtonData] = CaseButton) -> Case | None:
+    """Resolve a typed number: show the card, or ask which one (buttons of ``kind``, made
+    from a case id), or say what was wrong."""
     cases = lookup(c, text)
     if cases is None:
         await c.reply(c.t("case.bad_number", value=esc(text)))
@@ -39,7 +44,7 @@ async def choose_or_show(c: Ctx, text: str, action: str = "case") -> Case | None
     if len(cases) > 1:
         rows = [[btn(c.context,
                      f"{case_title(k, c.lang)} {k.year} {k.session or k.origin_session}"[:60],
-                     action, k.id)] for k in cases[:20]]
+                     kind(k.id))] for k in cases[:20]]
         await c.reply(c.t("case.which", number=esc(text), n=len(cases)), keyboard(rows))
         return None
     return cases[0]
@@ -55,21 +60,18 @@ async def show_case(c: Ctx, case: Case, *, edit: bool = False) -> None:
 
 @guard("query")
 async def case_cmd(c: Ctx) -> None:
-    if not c.args:
+    if not c.words:
         await c.reply(c.t("case.usage"))
         return
-    case = await choose_or_show(c, c.args[0])
+    case = await choose_or_show(c, c.words[0])
     if case is not None:
         await show_case(c, case)
 
 
-async def case_for_button(c: Ctx, action: str = "view") -> Case | None:
+async def case_for_button(c: Ctx, case_id: int, action: str = "view") -> Case | None:
     """The case a button names, if it still exists and the presser may ``action`` it;
     otherwise the press is answered with the reason and None returned."""
-    try:
-        case = c.store.get_case(int(c.args[0]))
-    except (IndexError, ValueError):
-        case = None
+    case = c.store.get_case(case_id)
     if case is None:
         await c.answer(c.t("case.gone"), alert=True)
         return None
@@ -80,30 +82,29 @@ async def case_for_button(c: Ctx, action: str = "view") -> Case | None:
     return case
 
 
-@button("case")
-async def case_button(c: Ctx) -> None:
-    case = await case_for_button(c)
+@button(CaseButton)
+async def case_button(c: Ctx, b: CaseButton) -> None:
+    case = await case_for_button(c, b.case_id)
     if case is not None:
         await show_case(c, case)
 
 
 @guard("query")
 async def history_cmd(c: Ctx) -> None:
-    if not c.args:
+    if not c.words:
         await c.reply(c.t("history.usage"))
         return
-    case = await choose_or_show(c, c.args[0], action="hist")
+    case = await choose_or_show(c, c.words[0], HistoryButton)
     if case is not None:
         await show_history(c, case, 0, edit=False)
 
 
-@button("hist")
-async def history_button(c: Ctx) -> None:
-    case = await case_for_button(c)
+@button(HistoryButton)
+async def history_button(c: Ctx, b: HistoryButton) -> None:
+    case = await case_for_button(c, b.case_id)
     if case is None:
         return
-    page = int(c.args[1]) if len(c.args) > 1 and c.args[1].isdigit() else 0
-    await show_history(c, case, page, edit=len(c.args) > 1 and page > 0)
+    await show_history(c, case, b.page, edit=b.page > 0)
 
 
 async def show_history(c: Ctx, case: Case, page: int, *, edit: bool) -> None:
@@ -117,10 +118,10 @@ async def show_history(c: Ctx, case: Case, page: int, *, edit: bool) -> None:
     lines.extend(" · " + event_text(c.lang, ev) for ev in chunk)
     nav = []
     if page > 0:
-        nav.append(btn(c.context, c.t("page.prev"), "hist", case.id, page - 1))
+        nav.append(btn(c.context, c.t("page.prev"), HistoryButton(case.id, page - 1)))
     if page + 1 < pages:
-        nav.append(btn(c.context, c.t("page.next"), "hist", case.id, page + 1))
-    rows = [nav, [btn(c.context, c.t("history.back"), "case", case.id)]]
+        nav.append(btn(c.context, c.t("page.next"), HistoryButton(case.id, page + 1)))
+    rows = [nav, [btn(c.context, c.t("history.back"), CaseButton(case.id))]]
     if edit:
         await c.edit_or_reply("\n".join(lines), keyboard(rows))
     else:

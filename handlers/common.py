@@ -3,9 +3,10 @@
 A command handler is written as ``async def f(c: Ctx)`` and registered with
 ``@command("case", action="query")``: the wrapper finds the person behind the Telegram
 account, refuses unapproved or deactivated users and group chats (unless allowed), asks the
-guard, and only then calls ``f``. A button is ``@button("case")``: its callback data is
-signed with the bot's secret (``pack``), so forged or stale data is refused before any
-handler runs; the handler re-checks the guard on the case it is about to touch.
+guard, and only then calls ``f``. A button is a kind of :mod:`handlers.buttons` and its
+handler ``@button(CaseButton)``, ``async def f(c: Ctx, b: CaseButton)``: its callback data is
+signed with the bot's secret (``pack``), so forged, stale or garbled data is refused before
+any handler runs; the handler re-checks the guard on the case it is about to touch.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Container, Coroutine, Sequence
+import time
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import (
     CallbackQuery,
@@ -42,6 +44,7 @@ from bot.domain.timeutil import SystemTime
 from bot.texts import t
 from data.store import Store
 from handlers import FEATURES
+from handlers.buttons import SEP, B, ButtonData
 from handlers.state import BotData
 
 log = logging.getLogger("duban.handlers")
@@ -50,8 +53,9 @@ MAX_TEXT = 4096
 #: seconds after which a button press still being worked on is answered (empty), so that
 #: Telegram's spinner stops and the query does not expire; a later alert becomes a message
 EARLY_ANSWER = 0.5
-_EARLY_TASKS: set[asyncio.Task] = set()
 Handler = Callable[["Ctx"], Awaitable[Any]]
+R = TypeVar("R")
+T = TypeVar("T")
 
 
 # ---------------------------------------------------------------- context
@@ -97,9 +101,10 @@ class Ctx:
     context: ContextTypes.DEFAULT_TYPE
     person: Person | None
     lang: str
-    args: list[str] = field(default_factory=list)
-    #: the action of the signed button pressed (``args`` are its arguments)
-    action: str = ""
+    #: the words after the command (``/case 0484``: ``["0484"]``)
+    words: list[str] = field(default_factory=list)
+    #: the signed button pressed, parsed (its handler receives it typed as well)
+    button: ButtonData | None = None
     #: whether the button press of this update has been answered already
     answered: bool = False
     #: the timer answering a press that is still being worked on (see EARLY_ANSWER)
@@ -121,8 +126,9 @@ class Ctx:
     def _answer_early(self) -> None:
         if not self.answered:
             task = asyncio.get_running_loop().create_task(self.answer())
-            _EARLY_TASKS.add(task)
-            task.add_done_callback(_EARLY_TASKS.discard)
+            tasks = app_state(self.context).early_answers  # kept until done (not collected)
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
 
     @property
     def store(self) -> Store:
@@ -227,6 +233,22 @@ class Ctx:
             log.info("could not answer callback query: %s", exc)
 
 
+def keep(kept: dict[str, T], value: T, *, at: Callable[[T], float], seconds: float,
+         most: int) -> str:
+    """Keep ``value`` in ``kept`` for a later button and return its new token; first drop
+    what was kept more than ``seconds`` ago (``at(old)``, monotonic), and the oldest while
+    ``most`` are kept."""
+    now = time.monotonic()
+    for token, old in list(kept.items()):
+        if now - at(old) > seconds:
+            del kept[token]
+    while len(kept) >= most:
+        del kept[next(iter(kept))]
+    token = secrets.token_hex(4)
+    kept[token] = value
+    return token
+
+
 # ---------------------------------------------------------------- commands
 
 
@@ -241,15 +263,15 @@ Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, Any
 
 def guarded(fn: Callable[[Ctx], Awaitable[Any]], *, actions: Sequence[str] = ("query",),
             groups: bool = False,
-            signed: Callable[[ContextTypes.DEFAULT_TYPE], Container[str]] | None = None,
+            signed: Callable[[ContextTypes.DEFAULT_TYPE], Mapping[str, Pressed]] | None = None,
             refused: Callable[[Ctx], Awaitable[Any]] | None = None) -> Callback:
     """The one guard: wrap ``f(c: Ctx)`` as a PTB callback that checks who may call it.
 
     Every command, button and flow step passes it, in this order:
 
-    - ``signed``: the update is a button press whose callback data must be correctly signed
-      and name one of ``signed(context)``; ``c.action`` and ``c.args`` then hold its parts
-      (forged, stale or unknown data: "invalid button");
+    - ``signed``: the update is a button press whose callback data must be correctly signed,
+      name one of the kinds of ``signed(context)`` and parse as that kind; ``c.button`` then
+      holds it (forged, stale, unknown or garbled data: "invalid button");
     - ``groups``: unless True, only private chats (elsewhere: "use me in a private chat");
     - ``actions``: the access guard's global actions the person must be allowed (empty: no
       guard, e.g. /start, /help); a refusal says why, then ``refused(c)`` (if given) decides
@@ -267,13 +289,12 @@ def guarded(fn: Callable[[Ctx], Awaitable[Any]], *, actions: Sequence[str] = ("q
                 list(context.args or []))
         try:
             if signed is not None:
-                parts = unpack(context, c.query.data or "")
-                if parts is None or parts[0] not in signed(context):
-                    log.warning("forged or unknown callback data from user %s: %r",
+                c.button = read_button(context, c.query.data, signed(context))
+                if c.button is None:
+                    log.warning("forged, unknown or garbled callback data from user %s: %r",
                                 c.user.id, c.query.data)
                     await c.answer(c.t("button.invalid"), alert=True)
                     return None
-                c.action, c.args = parts[0], parts[1:]
             if not groups and not _is_private(update):
                 await c.refuse("group.private_only")
                 return None
@@ -312,8 +333,16 @@ def command(app: Application, names: str | Sequence[str], fn: Callable, **kw: An
 
 # ---------------------------------------------------------------- signed buttons
 
+@dataclass(frozen=True)
+class Pressed:
+    """What answers one kind of button: the kind (which parses the data) and ``f(c, b)``."""
+
+    kind: type[ButtonData]
+    fn: Callable[[Ctx, Any], Awaitable[Any]]
+
+
 #: the buttons modules declare (``@button``); each Application gets a copy at start-up
-_DECLARED: dict[str, Handler] = {}
+_DECLARED: dict[str, Pressed] = {}
 _SECRET_SETTING = "callback_secret"
 
 
@@ -338,29 +367,45 @@ def _sign(key: bytes, payload: str) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
-def pack(context: ContextTypes.DEFAULT_TYPE, action: str, *args: Any) -> str:
-    """Callback data ``action:arg:arg|signature``, at most 64 bytes."""
-    payload = ":".join([action, *map(str, args)])
+def sign(context: ContextTypes.DEFAULT_TYPE, payload: str) -> str:
+    """Callback data ``payload|signature``, at most 64 bytes (ValueError if longer)."""
     data = f"{payload}|{_sign(_secret(context), payload)}"
     if len(data.encode()) > 64:
         raise ValueError(f"callback data too long: {data!r}")
     return data
 
 
-def unpack(context: ContextTypes.DEFAULT_TYPE, data: str | None) -> list[str] | None:
-    """The action and arguments of signed callback data, or None when forged or garbled."""
+def pack(context: ContextTypes.DEFAULT_TYPE, button: ButtonData) -> str:
+    """The signed callback data of ``button``: ``code:field:field|signature``."""
+    return sign(context, button.payload())
+
+
+def verify(context: ContextTypes.DEFAULT_TYPE, data: str | None) -> list[str] | None:
+    """The parts (code, fields) of signed callback data, or None when forged or garbled."""
     if not data or "|" not in data:
         return None
     payload, sig = data.rsplit("|", 1)
     # as bytes: compare_digest refuses str with non-ASCII characters (forged data may have them)
     if not hmac.compare_digest(sig.encode(), _sign(_secret(context), payload).encode()):
         return None
-    return payload.split(":")
+    return payload.split(SEP)
 
 
-def btn(context: ContextTypes.DEFAULT_TYPE, label: str, action: str, *args: Any
+def read_button(context: ContextTypes.DEFAULT_TYPE, data: str | None,
+                known: Mapping[str, Pressed]) -> ButtonData | None:
+    """The button of signed callback ``data`` if it is one of the ``known`` kinds and parses
+    as its kind; None when forged, unknown or garbled (all refused alike)."""
+    parts = verify(context, data)
+    pressed = known.get(parts[0]) if parts else None
+    if parts is None or pressed is None:
+        return None
+    return pressed.kind.parse(parts[1:])
+
+
+def btn(context: ContextTypes.DEFAULT_TYPE, label: str, button: ButtonData
         ) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=pack(context, action, *args))
+    """A button showing ``label`` that sends ``button``, signed."""
+    return InlineKeyboardButton(label, callback_data=pack(context, button))
 
 
 def keyboard(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
@@ -368,45 +413,55 @@ def keyboard(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMa
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def button(action: str) -> Callable[[Handler], Handler]:
-    """Declare ``f(c: Ctx)`` the handler of signed buttons of ``action`` (``c.args`` holds
-    their arguments); every Application made after the import answers them."""
+def button(kind: type[B]) -> Callable[[Callable[[Ctx, B], Awaitable[R]]],
+                                     Callable[[Ctx, B], Awaitable[R]]]:
+    """Declare ``f(c: Ctx, b: kind)`` the handler of the buttons of ``kind``; every
+    Application made after the import answers them."""
 
-    def deco(fn: Handler) -> Handler:
-        if action in _DECLARED:
-            raise RuntimeError(f"button action {action!r} registered twice")
-        _DECLARED[action] = fn
+    def deco(fn: Callable[[Ctx, B], Awaitable[R]]) -> Callable[[Ctx, B], Awaitable[R]]:
+        if kind.code in _DECLARED:
+            raise RuntimeError(f"button {kind.code!r} registered twice")
+        _DECLARED[kind.code] = Pressed(kind, fn)
         return fn
 
     return deco
 
 
-def add_button(app: Application, action: str, fn: Handler) -> None:
-    """Make ``app`` (only it) answer signed buttons of ``action`` with ``f(c: Ctx)``."""
+def add_button(app: Application, kind: type[B], fn: Callable[[Ctx, B], Awaitable[Any]]
+               ) -> None:
+    """Make ``app`` (only it) answer the buttons of ``kind`` with ``f(c, b)``."""
     buttons = app.bot_data.buttons
-    if action in buttons:
-        raise RuntimeError(f"button action {action!r} registered twice")
-    buttons[action] = fn
+    if kind.code in buttons:
+        raise RuntimeError(f"button {kind.code!r} registered twice")
+    buttons[kind.code] = Pressed(kind, fn)
 
 
-def buttons_of(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Handler]:
-    """The button actions the Application answers."""
+def buttons_of(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Pressed]:
+    """The kinds of buttons the Application answers, by code."""
     return app_state(context).buttons
 
 
-async def _dispatch(c: Ctx) -> None:
-    await buttons_of(c.context)[c.action](c)
+def dispatch(registry: Callable[[ContextTypes.DEFAULT_TYPE], Mapping[str, Pressed]]
+             ) -> Handler:
+    """``f(c)`` calling the handler ``registry`` has for the pressed button (behind
+    ``guarded(..., signed=registry)``, which parsed it into ``c.button``)."""
+
+    async def call(c: Ctx) -> Any:
+        assert c.button is not None, "behind guarded(signed=...)"
+        return await registry(c.context)[c.button.code].fn(c, c.button)
+
+    return call
 
 
 #: every button press: the one guard (signature, private chat, the person), then the
-#: handler registered for its action
-on_button = guarded(_dispatch, signed=buttons_of)
+#: handler registered for its kind
+on_button = guarded(dispatch(buttons_of), signed=buttons_of)
 
 
 def register_buttons(app: Application) -> None:
     """The signed-button handler, answering the buttons declared so far (and any added)."""
-    for action, fn in _DECLARED.items():
-        app.bot_data.buttons.setdefault(action, fn)
+    for code, pressed in _DECLARED.items():
+        app.bot_data.buttons.setdefault(code, pressed)
     app.add_handler(CallbackQueryHandler(on_button), group=FEATURES)
     if "store" in app.bot_data:
         # made (and saved) at start, not at the first button: answering with buttons must

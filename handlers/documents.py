@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -37,9 +36,16 @@ from bot.texts import t
 from data import files
 from data.backup import human_size
 from data.errors import StaleCase
-from handlers.cards import CARD_BUTTONS, CARD_LINES, case_title
+from handlers.buttons import (
+    AttachButton,
+    CaseButton,
+    DocTypeButton,
+    FileButton,
+    FilesButton,
+)
+from handlers.cards import add_card_buttons, add_card_lines, case_title
 from handlers.cases import case_for_button, choose_or_show
-from handlers.common import Ctx, btn, button, command, esc, guard, keyboard
+from handlers.common import Ctx, app_state, btn, button, command, esc, guard, keep, keyboard
 
 log = logging.getLogger("duban.documents")
 
@@ -72,23 +78,17 @@ class Pending:
     url: str = ""
 
 
-_PENDING: dict[str, Pending] = {}
+def _kept(c: Ctx) -> dict[str, Pending]:
+    """The Application's files and links waiting for their type, by token."""
+    return app_state(c.context).pending_documents
 
 
-def _keep(p: Pending) -> str:
-    now = time.monotonic()
-    for token, old in list(_PENDING.items()):
-        if now - old.at > PENDING_SECONDS:
-            del _PENDING[token]
-    while len(_PENDING) >= PENDING_MAX:
-        del _PENDING[next(iter(_PENDING))]
-    token = secrets.token_hex(4)
-    _PENDING[token] = p
-    return token
+def _keep(c: Ctx, p: Pending) -> str:
+    return keep(_kept(c), p, at=lambda old: old.at, seconds=PENDING_SECONDS, most=PENDING_MAX)
 
 
 def _pending(c: Ctx, token: str) -> Pending | None:
-    p = _PENDING.get(token)
+    p = _kept(c).get(token)
     if p is None or time.monotonic() - p.at > PENDING_SECONDS or p.owner != c.user.id:
         return None
     return p
@@ -132,14 +132,13 @@ def doc_line(lang: str, d: dict[str, Any]) -> str:
 def card_buttons(c: Ctx, case: Case) -> list[list[InlineKeyboardButton]]:
     row = []
     if can(c.person, "update", case):
-        row.append(btn(c.context, c.t("doc.btn.attach"), "docadd", case.id))
+        row.append(btn(c.context, c.t("doc.btn.attach"), AttachButton(case.id)))
     if case.documents:
-        row.append(btn(c.context, c.t("doc.btn.files", n=len(case.documents)), "docs", case.id))
+        row.append(btn(c.context, c.t("doc.btn.files", n=len(case.documents)),
+                       FilesButton(case.id)))
     return [row] if row else []
 
 
-CARD_LINES.append(card_lines)
-CARD_BUTTONS.append(card_buttons)
 
 
 # ---------------------------------------------------------------- attaching
@@ -213,10 +212,10 @@ def _wants_link(app: Application, update: Update) -> bool:
     return target is not None and target[1]
 
 
-@button("docadd")
-async def attach_button(c: Ctx) -> None:
+@button(AttachButton)
+async def attach_button(c: Ctx, b: AttachButton) -> None:
     """[📎 附件]: the next file or link of this user goes to the case."""
-    case = await case_for_button(c, "update")
+    case = await case_for_button(c, b.case_id, "update")
     if case is None:
         return
     assert c.context.user_data is not None
@@ -282,7 +281,7 @@ async def on_document(c: Ctx) -> None:
             return
     name = docs.download_name({"name": name or f"document{docs.EXTENSIONS[fmt]}",
                                "format": fmt})
-    token = _keep(Pending(c.user.id, case.id, time.monotonic(), name=name, sha256=sha,
+    token = _keep(c, Pending(c.user.id, case.id, time.monotonic(), name=name, sha256=sha,
                           size=len(data), data=data))
     await c.reply(c.t("doc.choose_type", title=case_title(case, c.lang), name=esc(name),
                       size=human_size(len(data))), _type_keyboard(c, token))
@@ -298,28 +297,28 @@ async def on_link(c: Ctx) -> None:
     except ValidationError as exc:
         await c.reply(exc.render(c.lang))
         return
-    token = _keep(Pending(c.user.id, case.id, time.monotonic(), url=url))
+    token = _keep(c, Pending(c.user.id, case.id, time.monotonic(), url=url))
     await c.reply(c.t("doc.choose_type_link", title=case_title(case, c.lang), url=esc(url)),
                   _type_keyboard(c, token, first="publication"))
 
 
 def _type_keyboard(c: Ctx, token: str, first: str = ""):
     order = [first, *[k for k in docs.DOC_TYPES if k != first]] if first else docs.DOC_TYPES
-    buttons = [btn(c.context, c.t(f"doc.type.{k}"), "doctype", token, k) for k in order]
+    buttons = [btn(c.context, c.t(f"doc.type.{k}"), DocTypeButton(token, k)) for k in order]
     return keyboard([buttons[:3], buttons[3:],
-                     [btn(c.context, c.t("doc.btn.cancel"), "doctype", token, "-")]])
+                     [btn(c.context, c.t("doc.btn.cancel"), DocTypeButton(token, "-"))]])
 
 
-@button("doctype")
-async def type_button(c: Ctx) -> None:
+@button(DocTypeButton)
+async def type_button(c: Ctx, b: DocTypeButton) -> None:
     """A type chosen (or 取消): the document is added to the case, in one save."""
-    token, choice = (c.args + ["", ""])[:2]
+    token, choice = b.token, b.choice
     p = _pending(c, token)
     if p is None:
         await c.answer(c.t("doc.expired"), alert=True)
         return
     if choice == "-":
-        _PENDING.pop(token, None)
+        _kept(c).pop(token, None)
         await c.edit_or_reply(c.t("doc.cancelled"))
         return
     if choice not in docs.DOC_TYPES:
@@ -353,17 +352,21 @@ async def type_button(c: Ctx) -> None:
     except StaleCase:  # pragma: no cover - no await between the read and the save
         await c.edit_or_reply(c.t("doc.expired"))
         return
-    _PENDING.pop(token, None)
+    _kept(c).pop(token, None)
     if c.context.user_data is not None:
         c.context.user_data.pop(_WAIT, None)
     kind = c.t(f"doc.type.{choice}")
     title = case_title(case, c.lang)
     if p.url:
         await c.edit_or_reply(c.t("doc.saved_link", title=title, type=kind, url=esc(p.url)),
-                              keyboard([[btn(c.context, c.t("doc.btn.back"), "case", case.id)]]))
+                              _back(c, case.id))
     else:
         await c.edit_or_reply(c.t("doc.saved", title=title, type=kind, name=esc(p.name)),
-                              keyboard([[btn(c.context, c.t("doc.btn.back"), "case", case.id)]]))
+                              _back(c, case.id))
+
+
+def _back(c: Ctx, case_id: int):
+    return keyboard([[btn(c.context, c.t("doc.btn.back"), CaseButton(case_id))]])
 
 
 # ---------------------------------------------------------------- listing, getting back
@@ -386,40 +389,37 @@ async def show_files(c: Ctx, case: Case) -> None:
         if d.get("sha256") and len(rows) < BUTTONS_MAX:
             kind = c.t(f"doc.type.{d['type']}")
             label = f"{i + 1}. {kind} {d.get('name', '')}"[:60]
-            rows.append([btn(c.context, label, "docget", case.id, i, _tag(d))])
-    rows.append([btn(c.context, c.t("doc.btn.back"), "case", case.id)])
+            rows.append([btn(c.context, label, FileButton(case.id, i, _tag(d)))])
+    rows.append([btn(c.context, c.t("doc.btn.back"), CaseButton(case.id))])
     await c.reply("\n".join(lines), keyboard(rows))
 
 
 @guard("query")
 async def files_cmd(c: Ctx) -> None:
-    if not c.args:
+    if not c.words:
         await c.reply(c.t("doc.files_usage"))
         return
-    case = await choose_or_show(c, c.args[0], action="docs")
+    case = await choose_or_show(c, c.words[0], FilesButton)
     if case is not None:
         await show_files(c, case)
 
 
-@button("docs")
-async def files_button(c: Ctx) -> None:
-    case = await case_for_button(c, "view")
+@button(FilesButton)
+async def files_button(c: Ctx, b: FilesButton) -> None:
+    case = await case_for_button(c, b.case_id, "view")
     if case is not None:
         await show_files(c, case)
 
 
-@button("docget")
-async def get_button(c: Ctx) -> None:
+@button(FileButton)
+async def get_button(c: Ctx, b: FileButton) -> None:
     """One file back, to who may see the case now (checked again: data can be forged,
     rights can change after the list was sent)."""
-    case = await case_for_button(c, "view")
+    case = await case_for_button(c, b.case_id, "view")
     if case is None:
         return
-    try:
-        index, tag = int(c.args[1]), c.args[2]
-        d = case.documents[index]
-    except (IndexError, ValueError):
-        d, tag = None, ""
+    tag = b.tag
+    d = case.documents[b.index] if b.index < len(case.documents) else None
     if d is None or _tag(d) != tag or not d.get("sha256"):
         await c.answer(c.t("doc.file_gone"), alert=True)
         return
@@ -445,4 +445,6 @@ def register(app: Application) -> None:
     app.add_handler(_ForCase(app, filters.TEXT & ~filters.COMMAND & private, on_link,
                              _wants_link))
     command(app, "files", files_cmd)
+    add_card_lines(app, card_lines)
+    add_card_buttons(app, card_buttons)
 

@@ -13,12 +13,14 @@ waiting state, :data:`ACTIVE`, takes:
 
 - typed text (``filters.TEXT & ~filters.COMMAND``, private chats): only while a flow waits,
   so any other free text reaches the query feature (:mod:`handlers.queries`);
-- the flow's own signed buttons (action ``fb``: flow token, prompt number, choice), so a
-  button of an earlier prompt or an earlier flow is refused, not misread;
+- the flow's own signed buttons (:class:`~handlers.buttons.FlowButton`: flow token, prompt
+  number, choice), so a button of an earlier prompt or an earlier flow is refused, not
+  misread;
 - ``/back`` (one ask back) and ``/cancel`` (leave, nothing written).
 
 Entry points: ``/new``, and the signed flow-start buttons registered with :func:`entry`
-(``uf`` under the case cards, ``close`` and ``ext`` of the morning digest). ``allow_reentry``:
+(:class:`~handlers.buttons.StepButton` under the case cards, ``CloseButton`` and
+``ExtendButton`` of the morning digest). ``allow_reentry``:
 starting a flow drops an unfinished one, and the user is told. ``per_message=False``
 (one conversation per user and chat; :mod:`bot.updates` handles one chat's updates in order,
 different chats at once). A flow writes nothing until its last step, and that step reads,
@@ -40,10 +42,10 @@ from __future__ import annotations
 import logging
 import secrets
 import warnings
-from collections.abc import Awaitable, Callable, Container, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
@@ -62,18 +64,21 @@ from bot.domain import workflow as wf
 from bot.domain.model import Case, ValidationError
 from bot.texts import t
 from handlers import FEATURES
+from handlers.buttons import ButtonData, FlowButton
 from handlers.common import (
     Ctx,
+    Pressed,
     app_state,
     btn,
     button,
     command,
+    dispatch,
     esc,
     guard,
     guarded,
     keyboard,
     lang_for,
-    unpack,
+    verify,
 )
 from handlers.waiting import waiting_flows
 
@@ -92,6 +97,7 @@ MAX_LABEL = 40
 Rows = list[list[InlineKeyboardButton]]
 #: a command that starts a flow: (name, ``f(c)`` returning the state, guard action)
 EntryCommand = tuple[str, Callable[[Ctx], Awaitable[object]], str]
+B = TypeVar("B", bound=ButtonData)
 
 
 
@@ -180,8 +186,8 @@ class Flow:
 
 #: the flows modules declare (``add_flow``); each Application gets a copy (``BotData.flows``)
 _FLOWS: dict[str, Flow] = {}
-#: button actions that start a flow: action -> ``f(c)`` returning the new conversation state
-_ENTRIES: dict[str, Callable[[Ctx], Awaitable[object]]] = {}
+#: kinds of buttons that start a flow: code -> ``f(c, b)`` returning the conversation state
+_ENTRIES: dict[str, Pressed] = {}
 
 
 def add_flow(flow: Flow) -> Flow:
@@ -192,13 +198,15 @@ def add_flow(flow: Flow) -> Flow:
     return flow
 
 
-def entry(action: str) -> Callable[[Callable[[Ctx], Awaitable[object]]], Callable]:
-    """Register ``f(c)`` for the signed button ``action`` as a conversation entry point."""
+def entry(kind: type[B]) -> Callable[[Callable[[Ctx, B], Awaitable[object]]],
+                                    Callable[[Ctx, B], Awaitable[object]]]:
+    """Register ``f(c, b: kind)`` for the buttons of ``kind`` as a conversation entry point
+    (it returns the conversation's new state)."""
 
-    def deco(fn: Callable[[Ctx], Awaitable[object]]) -> Callable:
-        if action in _ENTRIES:
-            raise RuntimeError(f"flow entry {action!r} registered twice")
-        _ENTRIES[action] = fn
+    def deco(fn: Callable[[Ctx, B], Awaitable[object]]) -> Callable[[Ctx, B], Awaitable[object]]:
+        if kind.code in _ENTRIES:
+            raise RuntimeError(f"flow entry {kind.code!r} registered twice")
+        _ENTRIES[kind.code] = Pressed(kind, fn)
         return fn
 
     return deco
@@ -233,8 +241,8 @@ def flows_of(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Flow]:
     return app_state(context).flows
 
 
-def entries_of(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Callable[[Ctx], Awaitable[object]]]:
-    """The button actions that start one of the Application's flows."""
+def entries_of(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Pressed]:
+    """The kinds of buttons that start one of the Application's flows, by code."""
     return app_state(context).entries
 
 
@@ -242,8 +250,8 @@ def register_flows(app: Application) -> None:
     """Give ``app`` the flows and entry buttons declared so far."""
     for name, flow in _FLOWS.items():
         app.bot_data.flows.setdefault(name, flow)
-    for action, fn in _ENTRIES.items():
-        app.bot_data.entries.setdefault(action, fn)
+    for code, pressed in _ENTRIES.items():
+        app.bot_data.entries.setdefault(code, pressed)
 
 
 def flow_title(context: ContextTypes.DEFAULT_TYPE, lang: str, name: str) -> str:
@@ -318,16 +326,18 @@ def _keyboard(c: Ctx, st: FlowState, ask: Ask) -> InlineKeyboardMarkup | None:
         for i in range(first, min(first + size, len(st.options))):
             label = st.labels[i]
             label = label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
-            row.append(btn(c.context, label, "fb", st.token, st.seq, i))
+            row.append(btn(c.context, label, FlowButton(st.token, st.seq, str(i))))
             if len(row) == ask.per_row:
                 rows.append(row)
                 row = []
         rows.append(row)
         nav = []
         if st.page > 0:
-            nav.append(btn(c.context, c.t("page.prev"), "fb", st.token, st.seq, f"p{st.page - 1}"))
+            nav.append(btn(c.context, c.t("page.prev"),
+                           FlowButton(st.token, st.seq, f"p{st.page - 1}")))
         if st.page + 1 < pages:
-            nav.append(btn(c.context, c.t("page.next"), "fb", st.token, st.seq, f"p{st.page + 1}"))
+            nav.append(btn(c.context, c.t("page.next"),
+                           FlowButton(st.token, st.seq, f"p{st.page + 1}")))
         rows.append(nav)
     if ask.extra is not None:
         rows.extend(ask.extra(c, st))
@@ -392,17 +402,13 @@ async def on_text(c: Ctx) -> object:
     return await _take(c, st, ask, value)
 
 
-async def on_press(c: Ctx) -> object:
+async def on_press(c: Ctx, b: FlowButton) -> object:
     st = current(c)
     if st is None:
         await c.answer(c.t("flow.expired"), alert=True)
         return END
-    try:
-        token, seq, arg = c.args[0], int(c.args[1]), c.args[2]
-    except (IndexError, ValueError):
-        await c.answer(c.t("button.invalid"), alert=True)
-        return None
-    if token != st.token or seq != st.seq:
+    arg = b.choice
+    if b.token != st.token or b.seq != st.seq:
         await c.answer(c.t("flow.old_button"))
         return None
     ask = flows_of(c.context)[st.flow].ask(st.step)
@@ -491,15 +497,21 @@ async def tell_interrupted(context: ContextTypes.DEFAULT_TYPE) -> None:
 # ---------------------------------------------------------------- wiring
 
 
-def _signed(app: Application, actions: Callable[[], Container[str]]) -> Callable[[object], bool]:
-    """A callback-data pattern: correctly signed, and one of ``actions()``."""
+#: the one kind of button of a running flow's prompts
+_STEP_BUTTONS: Mapping[str, Pressed] = {FlowButton.code: Pressed(FlowButton, on_press)}
+
+
+def _signed(app: Application, kinds: Callable[[], Mapping[str, Pressed]]
+            ) -> Callable[[object], bool]:
+    """A callback-data pattern: correctly signed, and of one of the ``kinds()`` (that it
+    parses as its kind, the guard checks: garbled data is refused, not passed on)."""
     holder = SimpleNamespace(application=app)
 
     def pattern(data: object) -> bool:
         if not isinstance(data, str):
             return False
-        parts = unpack(holder, data)  # type: ignore[arg-type]
-        return parts is not None and parts[0] in actions()
+        parts = verify(holder, data)  # type: ignore[arg-type]
+        return parts is not None and parts[0] in kinds()
 
     return pattern
 
@@ -518,14 +530,16 @@ def conversation(app: Application, commands: Sequence[EntryCommand] = ()
                 *(CommandHandler(name, guarded(fn, actions=("query", action)),
                                  filters=filters.UpdateType.MESSAGE)
                   for name, fn, action in commands),
-                CallbackQueryHandler(guarded(_enter, signed=entries_of),
+                # a refused entry returns None: an unfinished flow stays as it was
+                CallbackQueryHandler(guarded(dispatch(entries_of), signed=entries_of),
                                      pattern=_signed(app, lambda: app.bot_data.entries)),
             ],
             states={
                 ACTIVE: [
                     MessageHandler(private_text, step(on_text)),
-                    CallbackQueryHandler(step(on_press, signed=lambda context: ("fb",)),
-                                         pattern=_signed(app, lambda: ("fb",))),
+                    CallbackQueryHandler(step(dispatch(lambda context: _STEP_BUTTONS),
+                                              signed=lambda context: _STEP_BUTTONS),
+                                         pattern=_signed(app, lambda: _STEP_BUTTONS)),
                     CommandHandler("back", step(on_back), filters=filters.UpdateType.MESSAGE),
                 ],
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, on_timeout)],
@@ -542,21 +556,15 @@ def conversation(app: Application, commands: Sequence[EntryCommand] = ()
 
 
 def step(fn: Callable[[Ctx], Awaitable[object]], *,
-         signed: Callable[[ContextTypes.DEFAULT_TYPE], Container[str]] | None = None
+         signed: Callable[[ContextTypes.DEFAULT_TYPE], Mapping[str, Pressed]] | None = None
          ) -> Callable:
     """A step of a running flow behind the one guard: in any chat the flow runs in (it
     started in a private one), and a user who may no longer use the bot ends the flow."""
     return guarded(fn, groups=True, signed=signed, refused=_stop)
 
 
-async def _enter(c: Ctx) -> object:
-    """A flow-start button: the entry registered for its action (a refused entry returns
-    None: an unfinished flow stays as it was)."""
-    return await entries_of(c.context)[c.action](c)
-
-
-@button("fb")
-async def expired_button(c: Ctx) -> None:
+@button(FlowButton)
+async def expired_button(c: Ctx, b: FlowButton) -> None:
     """A flow button pressed when no flow runs (it ended, timed out, or the bot restarted)."""
     await c.answer(c.t("flow.expired"), alert=True)
 

@@ -20,7 +20,6 @@ import asyncio
 import io
 import logging
 import re
-import secrets
 import time
 from pathlib import Path
 
@@ -30,7 +29,19 @@ from telegram.ext import Application, MessageHandler, filters
 from bot.domain.access import decide
 from bot.domain.model import ValidationError
 from handlers import FEATURES
-from handlers.common import Ctx, app_state, btn, button, command, esc, fit, guard, keyboard
+from handlers.buttons import ImportButton, PreviewButton
+from handlers.common import (
+    Ctx,
+    app_state,
+    btn,
+    button,
+    command,
+    esc,
+    fit,
+    guard,
+    keep,
+    keyboard,
+)
 from handlers.offload import export_bytes, in_child, in_thread
 
 log = logging.getLogger("duban.ledger")
@@ -48,39 +59,25 @@ _PEOPLE = re.compile(r"人员|名单|people", re.I)
 
 
 def _remember(c: Ctx, filename: str, data: bytes, people: bool) -> str:
-    pending = app_state(c.context).pending_files
-    now = time.monotonic()
-    for token, (at, *_rest) in list(pending.items()):
-        if now - at > PENDING_SECONDS:
-            del pending[token]
-    while len(pending) >= PENDING_MAX:
-        del pending[next(iter(pending))]
-    token = secrets.token_hex(4)
-    pending[token] = (now, filename, data, people)
-    return token
+    return keep(app_state(c.context).pending_files,
+                (time.monotonic(), filename, data, people), at=lambda kept: kept[0],
+                seconds=PENDING_SECONDS, most=PENDING_MAX)
 
 
-#: previews of cases ledgers waiting for a button: token -> (time, ImportResult)
-_PREVIEWS: dict[str, tuple[float, object]] = {}
+#: a preview of a cases ledger waits for a button in the Application's ``BotData.previews``
 CHANGES_SHOWN = 40
 
 
-def _keep_preview(result) -> str:
-    now = time.monotonic()
-    for token, (at, _result) in list(_PREVIEWS.items()):
-        if now - at > PENDING_SECONDS:
-            del _PREVIEWS[token]
-    while len(_PREVIEWS) >= PENDING_MAX:
-        del _PREVIEWS[next(iter(_PREVIEWS))]
-    token = secrets.token_hex(4)
-    _PREVIEWS[token] = (now, result)
-    return token
+def _keep_preview(c: Ctx, result) -> str:
+    return keep(app_state(c.context).previews, (time.monotonic(), result),
+                at=lambda kept: kept[0], seconds=PENDING_SECONDS, most=PENDING_MAX)
 
 
-def _preview(token: str):
-    entry = _PREVIEWS.get(token)
+def _preview(c: Ctx, token: str):
+    previews = app_state(c.context).previews
+    entry = previews.get(token)
     if entry is None or time.monotonic() - entry[0] > PENDING_SECONDS:
-        _PREVIEWS.pop(token, None)
+        previews.pop(token, None)
         return None
     return entry[1]
 
@@ -172,17 +169,17 @@ async def preview_cases(c: Ctx, status, name: str, data: bytes) -> None:
     result = await plan_cases(c, sheet, name)
     rows = []
     if result.created or result.changed:
-        token = _keep_preview(result)
-        rows.append([btn(c.context, c.t("ledger.btn.details"), "lp", token, "d")])
-        rows.append([btn(c.context, c.t("ledger.btn.import"), "lp", token, "i")])
+        token = _keep_preview(c, result)
+        rows.append([btn(c.context, c.t("ledger.btn.details"), PreviewButton(token, "d"))])
+        rows.append([btn(c.context, c.t("ledger.btn.import"), PreviewButton(token, "i"))])
         if result.conflicts:
-            rows.append([btn(c.context, c.t("ledger.btn.overwrite"), "lp", token, "o")])
-        rows.append([btn(c.context, c.t("ledger.btn.cancel"), "lp", token, "c")])
+            rows.append([btn(c.context, c.t("ledger.btn.overwrite"), PreviewButton(token, "o"))])
+        rows.append([btn(c.context, c.t("ledger.btn.cancel"), PreviewButton(token, "c"))])
     await status.edit_text(fit(preview_text(c, result)), reply_markup=keyboard(rows))
 
 
-@button("lp")
-async def preview_button(c: Ctx) -> None:
+@button(PreviewButton)
+async def preview_button(c: Ctx, b: PreviewButton) -> None:
     """[查看各件变更] [导入] [导入并按表格覆盖冲突] [取消] under a preview."""
     from data.ledger import StalePreview, render_changes
 
@@ -190,8 +187,8 @@ async def preview_button(c: Ctx) -> None:
     if not decision:
         await c.refuse(decision.reason)
         return
-    token, action = (c.args + ["", ""])[:2]
-    result = _preview(token)
+    token, action = b.token, b.choice
+    result = _preview(c, token)
     query = c.query
     if result is None:
         await c.answer(c.t("lc.expired"), alert=True)
@@ -204,7 +201,7 @@ async def preview_button(c: Ctx) -> None:
             shown.append(c.t("ledger.preview.more_cases", count=len(plans) - len(shown)))
         await c.reply(fit(esc("\n\n".join(shown) or c.t("ledger.preview.details_none"))))
         return
-    _PREVIEWS.pop(token, None)
+    app_state(c.context).previews.pop(token, None)
     if action == "c":
         await query.edit_message_text(c.t("ledger.preview.cancelled"))
         return
@@ -245,20 +242,20 @@ async def run_import(c: Ctx, status, name: str, data: bytes, *, people: bool, pa
     if result.problems and not result.written and not dry_run \
             and result.total > len(result.bad_rows):
         token = _remember(c, name, data, people)
-        rows.append([btn(c.context, c.t("lc.btn_partial"), "imp", token, "p")])
+        rows.append([btn(c.context, c.t("lc.btn_partial"), ImportButton(token, "p"))])
     elif dry_run and result.ok:
         token = _remember(c, name, data, people)
-        rows.append([btn(c.context, c.t("lc.btn_import"), "imp", token, "a")])
+        rows.append([btn(c.context, c.t("lc.btn_import"), ImportButton(token, "a"))])
     await status.edit_text(fit(text), reply_markup=keyboard(rows))
 
 
-@button("imp")
-async def import_button(c: Ctx) -> None:
+@button(ImportButton)
+async def import_button(c: Ctx, b: ImportButton) -> None:
     decision = decide(c.person, "import")
     if not decision:
         await c.refuse(decision.reason)
         return
-    token, mode = (c.args + ["", ""])[:2]
+    token, mode = b.token, b.mode
     pending = app_state(c.context).pending_files.pop(token, None)
     if pending is None:
         await c.answer(c.t("lc.expired"), alert=True)
@@ -271,9 +268,9 @@ async def import_button(c: Ctx) -> None:
 
 
 def _year_arg(c: Ctx) -> int | None:
-    if not c.args:
+    if not c.words:
         return None
-    text = c.args[0].strip().rstrip("年")
+    text = c.words[0].strip().rstrip("年")
     if text.isdigit() and 2000 <= int(text) <= 2100:
         return int(text)
     raise ValueError(text)
@@ -330,7 +327,7 @@ async def unit_cmd(c: Ctx) -> None:
     from bot.domain.report import read_unit
 
     old = c.store.get_setting(UNIT_SETTING, "") or ""
-    text = " ".join(c.args).strip()
+    text = " ".join(c.words).strip()
     if not text:
         if old:
             await c.reply(c.t("unit.show", unit=esc(old)))

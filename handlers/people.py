@@ -27,9 +27,10 @@ from bot.domain.people import (
 from bot.domain.text import clean_name
 from data.tables import JOIN_REQUESTS, JoinRequests
 from handlers import LEFTOVER_GROUP
+from handlers.buttons import JoinButton, PeoplePage, PersonButton
 from handlers.cards import case_line
 from handlers.common import Ctx, btn, button, command, esc, guard, keyboard
-from handlers.queries import PERSON_EXTRAS, answer_person
+from handlers.queries import add_person_extra, answer_person
 
 log = logging.getLogger("duban.people")
 
@@ -116,49 +117,42 @@ def join_keyboard(c: Ctx, lang: str, req_id: int):
 
     req: dict = c.store.table(JOIN_TABLE).get(doc_id=req_id) or {}
     if req.get("returning"):
-        return keyboard([[btn(c.context, t("join.reactivate", lang), "join", req_id, "r"),
-                          btn(c.context, t("join.reject", lang), "join", req_id, "x")]])
+        return keyboard([[btn(c.context, t("join.reactivate", lang), JoinButton(req_id, "r")),
+                          btn(c.context, t("join.reject", lang), JoinButton(req_id, "x"))]])
     return keyboard([
-        [btn(c.context, t("join.as_handler", lang), "join", req_id, "h"),
-         btn(c.context, t("join.as_division_head", lang), "join", req_id, "d")],
-        [btn(c.context, t("join.as_leader", lang), "join", req_id, "l"),
-         btn(c.context, t("join.reject", lang), "join", req_id, "x")],
+        [btn(c.context, t("join.as_handler", lang), JoinButton(req_id, "h")),
+         btn(c.context, t("join.as_division_head", lang), JoinButton(req_id, "d"))],
+        [btn(c.context, t("join.as_leader", lang), JoinButton(req_id, "l")),
+         btn(c.context, t("join.reject", lang), JoinButton(req_id, "x"))],
     ])
 
 
-def _pending(c: Ctx, req_id: str) -> dict | None:
-    try:
-        return JoinRequests(c.store).pending(int(req_id))
-    except ValueError:
-        return None
-
-
-@button("join")
-async def join_button(c: Ctx) -> None:
+@button(JoinButton)
+async def join_button(c: Ctx, b: JoinButton) -> None:
     """[批准为…] / [拒绝] on a join request; with a division or a person when asked."""
     decision = decide(c.person, "approve_people")
     if not decision:
         await c.refuse(decision.reason)
         return
-    req_id, code = c.args[0], c.args[1] if len(c.args) > 1 else ""
-    req = _pending(c, req_id)
+    req_id, code = b.request_id, b.choice
+    req = JoinRequests(c.store).pending(req_id)
     if req is None:
         await c.answer(c.t("join.already_decided"), alert=True)
         return
     if code == "x":
-        JoinRequests(c.store).update(int(req_id), {"status": "rejected", "decided_by": c.who})
+        JoinRequests(c.store).update(req_id, {"status": "rejected", "decided_by": c.who})
         await c.edit_or_reply(c.t("join.rejected_admin", name=esc(req["name"])))
         await _tell(c, req["telegram"], "join.rejected_user")
         return
     if code == "r" or req.get("returning"):
-        await _reactivate(c, int(req_id), req, code)
+        await _reactivate(c, req_id, req, code)
         return
     position = APPROVE_AS.get(code)
     if position is None:
         await c.answer(c.t("button.invalid"), alert=True)
         return
     # a person of the list that fits the profile? (third argument: chosen person id, or 0 = new)
-    chosen = c.args[2] if len(c.args) > 2 else None
+    chosen = b.person
     people = c.store.people()
     if chosen is None:
         # a name is not a person: when the list has someone of that name, the office says
@@ -167,37 +161,38 @@ async def join_button(c: Ctx) -> None:
         taken = [p for p in namesakes_of(req["name"], people) if p.linked]
         if matches:
             rows = [[btn(c.context, f"{m.name} · {c.t(f'position.{m.position}')} {m.division}"[:60],
-                         "join", req_id, code, m.id)] for m in matches[:10]]
-            rows.append([btn(c.context, c.t("join.new_person"), "join", req_id, code, 0)])
+                         JoinButton(req_id, code, m.id))] for m in matches[:10]]
+            rows.append([btn(c.context, c.t("join.new_person"), JoinButton(req_id, code, 0))])
             text = c.t("join.which_person", name=esc(req["name"]))
             if taken:
                 text += "\n" + _namesake_note(c, taken)
             await c.edit_or_reply(text, keyboard(rows))
             return
-        chosen = "0"
-    person = c.store.get_person(int(chosen)) if chosen not in ("0", "") else None
+        chosen = 0
+    person = c.store.get_person(chosen) if chosen else None
     if person is not None and person.linked:
         await c.answer(c.t("join.person_taken", name=esc(person.name)), alert=True)
         return
     # the division, when the position needs one and it is not known
-    division = c.args[3] if len(c.args) > 3 else None
+    index = b.division
     needs_division = position in ("handler", "division_head")
     known = person.division if person is not None else ""
-    if needs_division and not known and division is None:
+    if needs_division and not known and index is None:
         names = divisions(people, c.store.cases())
-        JoinRequests(c.store).update(int(req_id), {"divisions": names})
-        rows = [[btn(c.context, name[:30], "join", req_id, code, chosen, i)]
+        JoinRequests(c.store).update(req_id, {"divisions": names})
+        rows = [[btn(c.context, name[:30], JoinButton(req_id, code, chosen, i))]
                 for i, name in enumerate(names[:30])]
         await c.edit_or_reply(c.t("join.which_division", name=esc(req["name"]),
                                   position=c.t(f"position.{position}")), keyboard(rows))
         return
-    if division is not None:
+    division = None
+    if index is not None:
         names = req.get("divisions") or []
-        if not division.isdigit() or int(division) >= len(names):
+        if index >= len(names):
             await c.answer(c.t("button.invalid"), alert=True)
             return
-        division = names[int(division)]
-    await _approve(c, int(req_id), req, position, person, division or known)
+        division = names[index]
+    await _approve(c, req_id, req, position, person, division or known)
 
 
 def _namesake_note(c: Ctx, others: list[Person], shown: str = "") -> str:
@@ -293,13 +288,13 @@ async def people_cmd(c: Ctx) -> None:
     await show_people(c, 0, edit=False)
 
 
-@button("ppl")
-async def people_button(c: Ctx) -> None:
+@button(PeoplePage)
+async def people_button(c: Ctx, b: PeoplePage) -> None:
     decision = decide(c.person, "manage_people")
     if not decision:
         await c.refuse(decision.reason)
         return
-    await show_people(c, int(c.args[0]) if c.args and c.args[0].isdigit() else 0, edit=True)
+    await show_people(c, b.page, edit=True)
 
 
 async def show_people(c: Ctx, page: int, *, edit: bool) -> None:
@@ -328,9 +323,9 @@ async def show_people(c: Ctx, page: int, *, edit: bool) -> None:
     header = c.t("people.header", n=len(people), page=page + 1, pages=pages)
     nav = []
     if page > 0:
-        nav.append(btn(c.context, c.t("page.prev"), "ppl", page - 1))
+        nav.append(btn(c.context, c.t("page.prev"), PeoplePage(page - 1)))
     if page + 1 < pages:
-        nav.append(btn(c.context, c.t("page.next"), "ppl", page + 1))
+        nav.append(btn(c.context, c.t("page.next"), PeoplePage(page + 1)))
     text = "\n".join([header, c.t("people.legend"), *body])
     if edit:
         await c.edit_or_reply(text, keyboard([nav]))
@@ -343,7 +338,7 @@ async def person_cmd(c: Ctx) -> None:
     """``/person NAME``: for everyone, the query "by person" (open / overdue / done among the
     cases the asker may see, handlers.queries); the office also gets the admin card and
     buttons (position, division, deactivate) of the person of the list with that name."""
-    name = clean_name(" ".join(c.args))  # compared as stored: "张三\u200b" is 张三
+    name = clean_name(" ".join(c.words))  # compared as stored: "张三\u200b" is 张三
     if not name:
         await c.reply(c.t("person.usage"))
         return
@@ -351,7 +346,7 @@ async def person_cmd(c: Ctx) -> None:
         found = c.store.people_named(name)
         if len(found) > 1:
             rows = [[btn(c.context, f"{p.name} · {c.t(f'position.{p.position}')} {p.division}"[:60],
-                         "pers", p.id)] for p in found[:10]]
+                         PersonButton(p.id))] for p in found[:10]]
             await c.reply(c.t("person.which", name=esc(name)), keyboard(rows))
             return
         if found:
@@ -376,10 +371,10 @@ def person_text(c: Ctx, p: Person) -> str:
 
 
 def admin_rows(c: Ctx, p: Person) -> list[list]:
-    return [[btn(c.context, c.t("person.btn_position"), "pers", p.id, "pos"),
-             btn(c.context, c.t("person.btn_division"), "pers", p.id, "div")],
+    return [[btn(c.context, c.t("person.btn_position"), PersonButton(p.id, "pos")),
+             btn(c.context, c.t("person.btn_division"), PersonButton(p.id, "div"))],
             [btn(c.context, c.t("person.btn_deactivate" if p.active else "person.btn_activate"),
-                 "pers", p.id, "off" if p.active else "on")]]
+                 PersonButton(p.id, "off" if p.active else "on"))]]
 
 
 def admin_part(c: Ctx, name: str, person_id: int) -> tuple[list[str], list[list]]:
@@ -397,7 +392,8 @@ def admin_part(c: Ctx, name: str, person_id: int) -> tuple[list[str], list[list]
 
 def leads_picker(c: Ctx, person: Person) -> tuple[list[str], list[list]]:
     """The question "which divisions does this leader lead?" with a toggle button for each
-    known division (✓ when chosen) and [完成]: ``pers:id:lead:i:digest`` / ``pers:id:lead``."""
+    known division (✓ when chosen) and [完成]: ``PersonButton(id, "lead", i, digest)`` /
+    ``PersonButton(id)``."""
     names = divisions(c.store.people(), c.store.cases())
     if not names:
         return [c.t("leads.no_divisions", name=esc(person.name))], []
@@ -405,9 +401,10 @@ def leads_picker(c: Ctx, person: Person) -> tuple[list[str], list[list]]:
     now = esc("、".join(chosen)) if chosen else c.t("leads.none_yet")
     lines = [c.t("leads.ask", name=esc(person.name)), c.t("leads.now", divisions=now)]
     digest = _digest(names)
-    rows = [[btn(c.context, ("✓ " if n in chosen else "") + n[:30], "pers", person.id, "lead",
-                 i, digest)] for i, n in enumerate(names[:30])]
-    rows.append([btn(c.context, c.t("leads.btn_done"), "pers", person.id)])
+    rows = [[btn(c.context, ("✓ " if n in chosen else "") + n[:30],
+                 PersonButton(person.id, "lead", str(i), digest))]
+            for i, n in enumerate(names[:30])]
+    rows.append([btn(c.context, c.t("leads.btn_done"), PersonButton(person.id))])
     return lines, rows
 
 
@@ -416,26 +413,22 @@ async def show_person(c: Ctx, p: Person, *, edit: bool) -> None:
     await answer_person(c, p.name, person_id=p.id, edit=edit)
 
 
-@button("pers")
-async def person_button(c: Ctx) -> None:
-    """[改职务] [改处室] [停用]/[启用] and their choices: ``pers:id[:op[:value]]``."""
+@button(PersonButton)
+async def person_button(c: Ctx, b: PersonButton) -> None:
+    """[改职务] [改处室] [停用]/[启用] and their choices (:class:`PersonButton`)."""
     decision = decide(c.person, "manage_people")
     if not decision:
         await c.refuse(decision.reason)
         return
-    try:
-        person = c.store.get_person(int(c.args[0]))
-    except (IndexError, ValueError):
-        person = None
+    person = c.store.get_person(b.person_id)
     if person is None:
         await c.answer(c.t("person.gone"), alert=True)
         return
-    op = c.args[1] if len(c.args) > 1 else ""
-    value = c.args[2] if len(c.args) > 2 else None
+    op, value = b.op, b.value
     if op == "":
         await show_person(c, person, edit=True)
     elif op == "pos" and value is None:
-        rows = [[btn(c.context, c.t(f"position.{pos}"), "pers", person.id, "pos", i)]
+        rows = [[btn(c.context, c.t(f"position.{pos}"), PersonButton(person.id, "pos", str(i)))]
                 for i, pos in enumerate(POSITIONS)]
         await c.edit_or_reply(c.t("person.choose_position", name=esc(person.name)), keyboard(rows))
     elif op == "pos" and value is not None:
@@ -446,11 +439,11 @@ async def person_button(c: Ctx) -> None:
     elif op == "div" and value is None:
         names = divisions(c.store.people(), c.store.cases())
         digest = _digest(names)
-        rows = [[btn(c.context, n[:30], "pers", person.id, "div", i, digest)]
+        rows = [[btn(c.context, n[:30], PersonButton(person.id, "div", str(i), digest))]
                 for i, n in enumerate(names[:30])]
         await c.edit_or_reply(c.t("person.choose_division", name=esc(person.name)), keyboard(rows))
     elif op == "div" and value is not None:
-        if (name := await _picked_division(c, value)) is None:
+        if (name := await _picked_division(c, value, b.digest)) is None:
             return
         if person.position == "leader":
             leads = list(person.leads_divisions)
@@ -462,7 +455,7 @@ async def person_button(c: Ctx) -> None:
         if person.position != "leader" or value is None:
             await c.answer(c.t("button.invalid"), alert=True)
             return
-        if (name := await _picked_division(c, value)) is None:
+        if (name := await _picked_division(c, value, b.digest)) is None:
             return
         leads = list(person.leads_divisions)
         person.leads_divisions = ([d for d in leads if d != name] if name in leads
@@ -476,9 +469,9 @@ async def person_button(c: Ctx) -> None:
         if held and value != "yes":
             lines = [c.t("person.deactivate_warning", name=esc(person.name), n=len(held))]
             lines += [" · " + case_line(k, c.lang) for k in held[:20]]
-            rows = [[btn(c.context, c.t("person.btn_confirm_deactivate"), "pers", person.id,
-                         "off", "yes"),
-                     btn(c.context, c.t("common.cancel"), "pers", person.id)]]
+            rows = [[btn(c.context, c.t("person.btn_confirm_deactivate"),
+                         PersonButton(person.id, "off", "yes")),
+                     btn(c.context, c.t("common.cancel"), PersonButton(person.id))]]
             await c.edit_or_reply("\n".join(lines), keyboard(rows))
             return
         await _change(c, person, active=False)
@@ -507,11 +500,11 @@ def _digest(names: list[str]) -> str:
     return format(zlib.crc32("\n".join(names).encode()), "x")
 
 
-async def _picked_division(c: Ctx, value: str) -> str | None:
+async def _picked_division(c: Ctx, value: str, digest: str | None) -> str | None:
     """The division a division button names, or None once the press is refused (the list
-    changed since the buttons were drawn, or the index is not one of them)."""
+    changed since the buttons were drawn (``digest``), or the index is not one of them)."""
     names = divisions(c.store.people(), c.store.cases())
-    if len(c.args) < 4 or c.args[3] != _digest(names):
+    if digest is None or digest != _digest(names):
         await c.answer(c.t("button.stale_choice"), alert=True)
         return None
     if not value.isdigit() or int(value) >= len(names):
@@ -545,13 +538,11 @@ async def on_media(update, context) -> None:
                                    t("misc.unsupported_media", lang_for(update, context)))
 
 
-PERSON_EXTRAS.append(admin_part)
-
-
 def register(app: Application) -> None:
     app.bot_data["on_join_request"] = on_join_request
     command(app, "people", people_cmd)
     command(app, "person", person_cmd)
+    add_person_extra(app, admin_part)
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_edited),
                     group=LEFTOVER_GROUP)
     app.add_handler(MessageHandler(

@@ -11,8 +11,9 @@ the period read), and :func:`build` into a :class:`View` (text and buttons).
 Every answer is computed again from the live store each time it is asked or paged: the
 asker's visible cases (:func:`bot.domain.access.visible` first, always: a leader sees only
 the divisions they lead, a handler their own cases), today's calendar and the year's rules.
-A button carries the query (:class:`Spec`), never its results: ``q:<kind>:<page>:<args>``
-opens a new message (drill down), ``qn:...`` edits the list in place (previous, next page).
+A button carries the query (:class:`Spec`), never its results: a ``QueryButton`` (kind,
+page, arguments) opens a new message (drill down), a ``QueryPageButton`` edits the list in
+place (previous, next page).
 Arguments too long for Telegram's 64 bytes are kept in memory under a short hash.
 
 Free text and conversations: the text handler runs in :data:`QUERY_GROUP` (after every
@@ -27,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 
@@ -45,9 +46,11 @@ from bot.domain.status import Calendar, RulesSource
 from data import sight as seen
 from data.views import rules_of, work_calendar
 from handlers import PRECHECK_GROUP, QUERY_GROUP
+from handlers.buttons import CaseButton, QueryButton, QueryPageButton
 from handlers.cases import choose_or_show, show_case
 from handlers.common import (
     Ctx,
+    app_state,
     btn,
     button,
     command,
@@ -72,12 +75,20 @@ MAX_DIVISION_BUTTONS = 8
 #: callback data of long arguments kept in memory (a button older than that is refused)
 MAX_REMEMBERED = 5000
 
-#: extra parts of a person's answer from other modules (people admin for the office):
-#: ``f(c, name, person_id) -> (lines above the summary, rows of buttons below it)``
-PERSON_EXTRAS: list[Callable[[Ctx, str, int], tuple[list[str], Rows]]] = []
-#: answers of intents other modules own (supervision's ``supervise``, ``requests``):
-#: intent name -> ``async f(c, intent)``
-INTENT_ANSWERS: dict[str, Callable] = {}
+
+
+def add_person_extra(app: Application,
+                     extra: Callable[[Ctx, str, int], tuple[list[str], Rows]]) -> None:
+    """A part of ``app``'s answers about a person from another module (people admin for the
+    office): ``f(c, name, person_id) -> (lines above the summary, rows of buttons below)``."""
+    app.bot_data.person_extras.append(extra)
+
+
+def add_intent_answer(app: Application, name: str,
+                      answer: Callable[[Ctx, Intent], Awaitable[object]]) -> None:
+    """``app`` answers intent ``name``, which another module owns (supervision's
+    ``supervise``, ``requests``), with ``async f(c, intent)``."""
+    app.bot_data.intent_answers[name] = answer
 
 
 # ---------------------------------------------------------------- the query as data
@@ -195,11 +206,11 @@ def _remembered(c: Ctx) -> OrderedDict[str, Spec]:
 def spec_button(c: Ctx, label: str, spec: Spec, page: int = 1, *,
                 in_place: bool = False) -> InlineKeyboardButton:
     """A button that runs ``spec`` at ``page``: in a new message, or ``in_place`` (paging)."""
-    action = "qn" if in_place else "q"
+    kind = QueryPageButton if in_place else QueryButton
     fields = encode(spec)
     if fields is not None:
         try:
-            return btn(c.context, label, action, _CODE[spec.kind], page, *fields)
+            return btn(c.context, label, kind(_CODE[spec.kind], page, tuple(fields)))
         except ValueError:  # longer than Telegram's 64 bytes
             pass
     key = hashlib.blake2s(repr(spec).encode(), digest_size=6).hexdigest()
@@ -208,18 +219,14 @@ def spec_button(c: Ctx, label: str, spec: Spec, page: int = 1, *,
     memory.move_to_end(key)
     while len(memory) > MAX_REMEMBERED:
         memory.popitem(last=False)
-    return btn(c.context, label, action, "~", page, key)
+    return btn(c.context, label, kind("~", page, (key,)))
 
 
-def spec_of_button(c: Ctx) -> tuple[Spec | None, int]:
-    """The query and page a pressed button names (None when garbled or forgotten)."""
-    if len(c.args) < 2:
-        return None, 1
-    code, page_text, fields = c.args[0], c.args[1], c.args[2:]
-    page = int(page_text) if page_text.isdigit() else 1
-    if code == "~":
-        return (_remembered(c).get(fields[0]) if fields else None), page
-    return decode(code, fields), page
+def spec_of_button(c: Ctx, b: QueryButton) -> Spec | None:
+    """The query a pressed button names (None when garbled or forgotten)."""
+    if b.query == "~":
+        return _remembered(c).get(b.fields[0]) if b.fields else None
+    return decode(b.query, b.fields)
 
 
 # ---------------------------------------------------------------- what the asker sees
@@ -304,7 +311,7 @@ def seen_note(c: Ctx) -> list[str]:
 
 def case_rows(c: Ctx, cases: Sequence[Case]) -> Rows:
     """A button for each case (its card), two a row."""
-    buttons = [btn(c.context, qt.case_button_label(k), "case", k.id) for k in cases]
+    buttons = [btn(c.context, qt.case_button_label(k), CaseButton(k.id)) for k in cases]
     return [buttons[i:i + CASES_PER_ROW] for i in range(0, len(buttons), CASES_PER_ROW)]
 
 
@@ -412,7 +419,7 @@ def _division(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
 def _person(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
     head: list[str] = []
     extra_rows: Rows = []
-    for extra in PERSON_EXTRAS:
+    for extra in app_state(c.context).person_extras:
         lines, rows = extra(c, spec.text, spec.person_id)
         head += lines
         extra_rows += rows
@@ -582,8 +589,9 @@ async def answer(c: Ctx, intent: Intent) -> None:
     if intent.name == "unknown":
         await c.reply(qt.unknown_text(intent, c.lang), keyboard(suggestion_rows(c, intent)))
         return
-    if intent.name in INTENT_ANSWERS:
-        await INTENT_ANSWERS[intent.name](c, intent)
+    answers = app_state(c.context).intent_answers
+    if intent.name in answers:
+        await answers[intent.name](c, intent)
         return
     spec = await to_spec(c, intent)
     if spec is not None:
@@ -605,7 +613,7 @@ async def answer_text(c: Ctx, text: str) -> Intent:
 async def answer_person(c: Ctx, name: str, *, person_id: int = 0, edit: bool = False) -> None:
     """``/person NAME`` for everyone allowed: the person's open, overdue and done cases
     among those the asker may see (the office also gets the admin card, via
-    :data:`PERSON_EXTRAS`). With ``person_id``, the name is that person's, no resolving."""
+    :func:`add_person_extra`). With ``person_id``, the name is that person's, no resolving."""
     if person_id:
         await show(c, Spec("person", text=name, person_id=person_id), edit=edit)
         return
@@ -624,24 +632,24 @@ async def query_cmd(c: Ctx) -> None:
     await answer_text(c, message.text or "" if message is not None else "")
 
 
-@button("q")
-async def query_button(c: Ctx) -> None:
+@button(QueryButton)
+async def query_button(c: Ctx, b: QueryButton) -> None:
     """A drill-down button: the query it names, in a new message."""
-    await _pressed(c, edit=False)
+    await _pressed(c, b, edit=False)
 
 
-@button("qn")
-async def page_button(c: Ctx) -> None:
+@button(QueryPageButton)
+async def page_button(c: Ctx, b: QueryPageButton) -> None:
     """[上一页] / [下一页]: the same query at another page, in place of the list."""
-    await _pressed(c, edit=True)
+    await _pressed(c, b, edit=True)
 
 
-async def _pressed(c: Ctx, *, edit: bool) -> None:
-    spec, page = spec_of_button(c)
+async def _pressed(c: Ctx, b: QueryButton, *, edit: bool) -> None:
+    spec = spec_of_button(c, b)
     if spec is None:
         await c.answer(c.t("button.invalid"), alert=True)
         return
-    await show(c, spec, page, edit=edit)
+    await show(c, spec, b.page, edit=edit)
 
 
 # ---------------------------------------------------------------- free text

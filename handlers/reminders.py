@@ -27,6 +27,7 @@ from bot.domain.present import fmt_date
 from bot.domain.timeutil import iso_now
 from data.tables import REMINDER_ACKS, ReminderAcks
 from handlers import MEMBER_GROUP
+from handlers.buttons import AckButton
 from handlers.common import Ctx, button, get_store, get_time
 
 log = logging.getLogger("duban.reminders")
@@ -47,14 +48,14 @@ def acks_of(store, day: dt.date) -> list[dict]:
     return ReminderAcks(store).of_day(day)
 
 
-@button("ack")
-async def ack_button(c: Ctx) -> None:
+@button(AckButton)
+async def ack_button(c: Ctx, b: AckButton) -> None:
     query = c.update.callback_query
     assert query is not None and c.person is not None  # a button press, by a known person
+    kind = b.kind
     try:
-        kind, stamp = c.args[0], c.args[1]
-        day = dt.datetime.strptime(stamp, "%Y%m%d").date()
-    except (IndexError, ValueError):
+        day = dt.datetime.strptime(b.day, "%Y%m%d").date()
+    except ValueError:
         await c.answer(c.t("remind.ack.bad"), alert=True)
         return
     message = query.message

@@ -1,11 +1,11 @@
 """Supervision steps in chat, as offices practise it: 签收 and 督办单.
 
-- [签收] is a step of :func:`bot.domain.workflow.next_steps` (``uf:sign:...``), so it is
+- [签收] is a step of :func:`bot.domain.workflow.next_steps` (a ``StepButton``), so it is
   under the case card whoever reads it may sign (the handler, the office), and under the
   card sent to the handler when the case is assigned to them, beside [退回改办].
 - [督办单] (the office, a leader who reads the case): what is required and by when (a date
   as people write it); the handler and the division head get it at once with [已落实]
-  [说明情况] (``nr:<case>:<notice>:<answer>``), which start [答复督办单]; the issuer is told
+  [说明情况] (a ``NoticeAnswerButton``), which start [答复督办单]; the issuer is told
   the answer. Open notices are a clock of the case (lifecycle), so reminders, /overdue
   and /progress chase them.
 """
@@ -30,12 +30,14 @@ from bot.domain.status import StatusReader
 from bot.domain.timeutil import iso_now
 from data.tables import ExtensionRequests
 from data.views import rules_of, work_calendar
-from handlers.cards import CARD_BUTTONS, CARD_LINES, case_title, stage_label
+from handlers import steps
+from handlers.buttons import DeadlinesButton, ListPage, NoticeAnswerButton, RefusalButton
+from handlers.cards import add_card_buttons, add_card_lines, case_title, stage_label
 from handlers.common import Ctx, btn, button, command, esc, get_time, keyboard
 from handlers.flows import Ask, Choice, Flow, FlowState, add_flow, entry
 from handlers.notify import notify, notify_all, shown, told_text
-from handlers.queries import INTENT_ANSWERS, case_rows, query_cmd
-from handlers.update import commit, done, open_step, step_button
+from handlers.queries import add_intent_answer, case_rows, query_cmd
+from handlers.update import open_step, step_button
 from handlers.update_extend import EXTENSIONS, decide_request, decision_rows
 
 
@@ -45,20 +47,15 @@ async def _finish_sign(c: Ctx, st: FlowState) -> None:
     def change(case: Case) -> str:
         return wf.sign(case, c.person, at)
 
-    case = await commit(c, st, change)
+    case = await steps.commit(c, st, change)
     if case is not None:
-        await done(c, st, case, c.t("sv.done.signed", at=at[:16].replace("T", " ")))
+        await steps.done(c, st, case, c.t("sv.done.signed", at=at[:16].replace("T", " ")))
 
 
 add_flow(Flow(name="sign", title="step.sign", asks=(), finish=_finish_sign))
 
 
 # ---------------------------------------------------------------- 督办单: issuing
-
-
-def _title(c: Ctx, st: FlowState) -> str:
-    assert st.case is not None
-    return case_title(st.case, c.lang)
 
 
 def _read_due(c: Ctx, st: FlowState, text: str) -> str:
@@ -78,7 +75,7 @@ def _recipients(c: Ctx, case: Case) -> list[Person]:
 
 
 def answer_rows(c: Ctx, case: Case, notice_id: int):
-    return [[btn(c.context, c.t(f"sv.answer.{a}"), "nr", case.id, notice_id, a)
+    return [[btn(c.context, c.t(f"sv.answer.{a}"), NoticeAnswerButton(case.id, notice_id, a))
              for a in NOTICE_ANSWERS]]
 
 
@@ -92,23 +89,23 @@ async def _finish_notice(c: Ctx, st: FlowState) -> None:
         issued["notice"] = notice
         return c.t("sv.note.notice", text=notice.text, due=notice.due)
 
-    case = await commit(c, st, change)
+    case = await steps.commit(c, st, change)
     if case is None:
         return
     notice = issued["notice"]
-    told = await notify_all(c, _recipients(c, case), lambda pc: pc.t(
-        "sv.notify.notice", by=esc(c.who), title=case_title(case, pc.lang),
-        text=shown(notice.text), due=notice.due),
-        rows=lambda pc: answer_rows(pc, case, notice.id))
-    await done(c, st, case, told_text(c, told, "sv.done.notice", "sv.done.notice_nobody",
-                                      due=notice.due))
+    await steps.done_telling(
+        c, st, case, _recipients(c, case), lambda pc: pc.t(
+            "sv.notify.notice", by=esc(c.who), title=case_title(case, pc.lang),
+            text=shown(notice.text), due=notice.due),
+        ("sv.done.notice", "sv.done.notice_nobody"),
+        rows=lambda pc: answer_rows(pc, case, notice.id), due=notice.due)
 
 
 add_flow(Flow(
     name="notice",
     title="step.notice",
     asks=(
-        Ask("text", lambda c, st: c.t("sv.ask.notice_text", title=_title(c, st)),
+        Ask("text", lambda c, st: c.t("sv.ask.notice_text", title=steps.title(c, st)),
             read=lambda c, st, text: wf.read_text(text, "notice_text")),
         Ask("due", lambda c, st: c.t("sv.ask.notice_due"), read=_read_due),
     ),
@@ -138,7 +135,7 @@ async def _begin_reply(c: Ctx, st: FlowState) -> bool:
 def _answer_prompt(c: Ctx, st: FlowState) -> str:
     notice = _notice(st)
     assert notice is not None
-    return c.t("sv.ask.notice_answer", title=_title(c, st), text=shown(notice.text),
+    return c.t("sv.ask.notice_answer", title=steps.title(c, st), text=shown(notice.text),
                due=notice.due)
 
 
@@ -153,12 +150,12 @@ async def _finish_reply(c: Ctx, st: FlowState) -> None:
         return c.t("sv.note.notice_answered", answer=c.t(f"sv.answer.{answer}"),
                    note=notice.note)
 
-    case = await commit(c, st, change)
+    case = await steps.commit(c, st, change)
     if case is None:
         return
     notice = answered["notice"]
     when = "on_time" if lifecycle.notice_on_time(notice) else "late"
-    await done(c, st, case, c.t("sv.done.notice_answered", answer=c.t(f"sv.answer.{answer}"),
+    await steps.done(c, st, case, c.t("sv.done.notice_answered", answer=c.t(f"sv.answer.{answer}"),
                                 note=shown(notice.note)))
     issuer = c.store.get_person(notice.issued_by_id) if notice.issued_by_id else None
     await notify(c, issuer, lambda pc: pc.t(
@@ -181,18 +178,13 @@ add_flow(Flow(
 ))
 
 
-@entry("nr")
-async def notice_answer_entry(c: Ctx) -> object:
+@entry(NoticeAnswerButton)
+async def notice_answer_entry(c: Ctx, b: NoticeAnswerButton) -> object:
     """[已落实] / [说明情况] under a notice: the answer flow, the answer chosen."""
-    try:
-        case_id, notice_id, answer = int(c.args[0]), int(c.args[1]), c.args[2]
-    except (IndexError, ValueError):
-        await c.answer(c.t("button.invalid"), alert=True)
-        return None
-    data: dict[str, Any] = {"notice": notice_id}
-    if answer in NOTICE_ANSWERS:
-        data["answer"] = answer
-    return await open_step(c, "notice_reply", case_id, data=data)
+    data: dict[str, Any] = {"notice": b.notice_id}
+    if b.answer in NOTICE_ANSWERS:
+        data["answer"] = b.answer
+    return await open_step(c, "notice_reply", b.case_id, data=data)
 
 
 # ---------------------------------------------------------------- 审核: drafting, reviewing
@@ -232,14 +224,14 @@ async def _finish_drafted(c: Ctx, st: FlowState) -> None:
         wf.submit_draft(case, rules_of(c.store, case.year), c.today)
         return ""
 
-    case = await commit(c, st, change)
+    case = await steps.commit(c, st, change)
     if case is None:
         return
     told = await _tell_reviewers(c, case)
     msg = c.t("upd.done.stage", stage=stage_label(case, c.lang)) + "\n"
     msg += told_text(c, told, "sv.done.drafted", "sv.done.drafted_nobody",
                      position=_position(c, case))
-    await done(c, st, case, msg)
+    await steps.done(c, st, case, msg)
 
 
 add_flow(Flow(name="drafted", title="step.drafted", asks=(), finish=_finish_drafted))
@@ -252,17 +244,17 @@ async def _finish_draft_text(c: Ctx, st: FlowState) -> None:
         wf.set_draft_text(case, text)
         return ""
 
-    case = await commit(c, st, change)
+    case = await steps.commit(c, st, change)
     if case is None:
         return
     told = await _tell_reviewers(c, case)
-    await done(c, st, case, c.t("sv.done.draft_text", names=esc("、".join(told) or "—")))
+    await steps.done(c, st, case, c.t("sv.done.draft_text", names=esc("、".join(told) or "—")))
 
 
 add_flow(Flow(
     name="draft_text",
     title="step.draft_text",
-    asks=(Ask("draft", lambda c, st: c.t("sv.ask.draft_text", title=_title(c, st)),
+    asks=(Ask("draft", lambda c, st: c.t("sv.ask.draft_text", title=steps.title(c, st)),
               read=lambda c, st, text: wf.read_text(text, "draft_text", 8000)),),
     finish=_finish_draft_text,
 ))
@@ -282,7 +274,7 @@ def _review_finish(approve: bool):
                 return c.t("sv.note.review_ok", position=position)
             return c.t("sv.note.review_back", position=position, reason=decision.reason)
 
-        case = await commit(c, st, change)
+        case = await steps.commit(c, st, change)
         if case is None:
             return
         handler = _handler_of(c, case)
@@ -290,12 +282,12 @@ def _review_finish(approve: bool):
             await notify(c, handler, lambda pc: pc.t(
                 "sv.notify.review_back", by=esc(c.who), title=case_title(case, pc.lang),
                 reason=shown(reason)), case)
-            await done(c, st, case, c.t("sv.done.review_back"))
+            await steps.done(c, st, case, c.t("sv.done.review_back"))
             return
         if case.stage == "reviewed":
             await notify(c, handler, lambda pc: pc.t(
                 "sv.notify.reviewed", by=esc(c.who), title=case_title(case, pc.lang)), case)
-            await done(c, st, case, c.t("sv.done.reviewed"))
+            await steps.done(c, st, case, c.t("sv.done.reviewed"))
             return
         told = await _tell_reviewers(c, case)
         if told:
@@ -303,7 +295,7 @@ def _review_finish(approve: bool):
                       names=esc("、".join(told)))
         else:
             msg = c.t("sv.done.review_ok")
-        await done(c, st, case, msg)
+        await steps.done(c, st, case, msg)
 
     return finish
 
@@ -313,7 +305,7 @@ add_flow(Flow(name="review_ok", title="step.review_ok", asks=(),
 add_flow(Flow(
     name="review_back",
     title="step.review_back",
-    asks=(Ask("reason", lambda c, st: c.t("sv.ask.review_reason", title=_title(c, st)),
+    asks=(Ask("reason", lambda c, st: c.t("sv.ask.review_reason", title=steps.title(c, st)),
               read=lambda c, st, text: wf.check_reason(text)),),
     finish=_review_finish(False),
 ))
@@ -321,7 +313,6 @@ add_flow(Flow(
 
 # ---------------------------------------------------------------- the office's questions
 
-LIST_BUTTON = "svl"
 #: cases a page of a supervision list shows; items per section of /requests
 LIST_PAGE = 10
 MAX_REQUESTS = 15
@@ -347,9 +338,9 @@ async def show_list(c: Ctx, kind: str, page: int = 1, start: dt.date | None = No
             min(end, dt.date(9999, 12, 31)).strftime("%Y%m%d") if end else "-")
     nav = []
     if pg.has_prev:
-        nav.append(btn(c.context, c.t("q.btn_prev"), LIST_BUTTON, kind, pg.page - 1, *span))
+        nav.append(btn(c.context, c.t("q.btn_prev"), ListPage(kind, pg.page - 1, *span)))
     if pg.has_next:
-        nav.append(btn(c.context, c.t("q.btn_next"), LIST_BUTTON, kind, pg.page + 1, *span))
+        nav.append(btn(c.context, c.t("q.btn_next"), ListPage(kind, pg.page + 1, *span)))
     rows.append(nav)
     if edit:
         await c.edit_or_reply(text, keyboard(rows))
@@ -373,12 +364,12 @@ async def answer_supervise(c: Ctx, intent: Intent) -> None:
     await show_list(c, kind, 1, start, end)
 
 
-@button(LIST_BUTTON)
-async def list_page(c: Ctx) -> None:
+@button(ListPage)
+async def list_page(c: Ctx, b: ListPage) -> None:
+    kind, page = b.kind, b.page
     try:
-        kind, page = c.args[0], int(c.args[1])
-        start, end = _day(c.args[2]), _day(c.args[3])
-    except (IndexError, ValueError):
+        start, end = _day(b.start), _day(b.end)
+    except ValueError:
         await c.answer(c.t("button.invalid"), alert=True)
         return
     if kind not in SUPERVISION_LISTS:
@@ -482,18 +473,13 @@ add_flow(Flow(
 ))
 
 
-@entry("xr")
-async def refusal_entry(c: Ctx) -> object:
+@entry(RefusalButton)
+async def refusal_entry(c: Ctx, b: RefusalButton) -> object:
     """[不同意] under an extension request: the reason is asked, then the refusal saved."""
     from handlers.flows import start_flow
 
-    try:
-        request_id = int(c.args[0])
-    except (IndexError, ValueError):
-        await c.answer(c.t("button.invalid"), alert=True)
-        return None
     await c.answer()
-    return await start_flow(c, "ext_refuse", data={"request": request_id})
+    return await start_flow(c, "ext_refuse", data={"request": b.request_id})
 
 
 # ---------------------------------------------------------------- [时限怎么算]
@@ -504,10 +490,7 @@ def deadline_row(c: Ctx, case: Case):
     if not case.clocks and not lifecycle.awaiting_signature(case) \
             and not lifecycle.review_pending(case) and not case.notices:
         return []
-    return [[btn(c.context, c.t("sv.btn.deadlines"), "dl", case.id)]]
-
-
-CARD_BUTTONS.append(deadline_row)
+    return [[btn(c.context, c.t("sv.btn.deadlines"), DeadlinesButton(case.id))]]
 
 
 def extension_lines(c: Ctx, case: Case) -> list[str]:
@@ -532,15 +515,9 @@ def extension_lines(c: Ctx, case: Case) -> list[str]:
     return out
 
 
-CARD_LINES.append(extension_lines)
-
-
-@button("dl")
-async def deadlines_button(c: Ctx) -> None:
-    try:
-        case = c.store.get_case(int(c.args[0]))
-    except (IndexError, ValueError):
-        case = None
+@button(DeadlinesButton)
+async def deadlines_button(c: Ctx, b: DeadlinesButton) -> None:
+    case = c.store.get_case(b.case_id)
     if case is None:
         await c.answer(c.t("case.gone"), alert=True)
         return
@@ -553,8 +530,6 @@ async def deadlines_button(c: Ctx) -> None:
     await c.reply(case_title(case, c.lang) + "\n" + "\n".join(lines))
 
 
-INTENT_ANSWERS["supervise"] = answer_supervise
-INTENT_ANSWERS["requests"] = answer_requests
 
 
 # ---------------------------------------------------------------- deadlines the calendar moved
@@ -596,5 +571,9 @@ def register(app: Application) -> None:
     engine); at start, the deadlines a calendar change moved are told to their handlers."""
     for name in (*SUPERVISION_LISTS, "requests"):
         command(app, name, query_cmd)
+    add_intent_answer(app, "supervise", answer_supervise)
+    add_intent_answer(app, "requests", answer_requests)
+    add_card_buttons(app, deadline_row)
+    add_card_lines(app, extension_lines)
     if app.job_queue is not None:
         app.job_queue.run_once(_moves_job, when=1.0, name="deadline_moves")

@@ -2,9 +2,9 @@
 
 Every card (handlers/cards.py) gets the buttons of :func:`bot.domain.workflow.next_steps`
 for its reader: [记录协商] [已拟复文] [已答复] [申请延期] [退回改办] [修改五定]... Each button
-is ``uf:<step>:<case id>:<version>`` and starts the step's flow (on :mod:`handlers.flows`);
-the morning digest's ``close`` (answer / submit the opinion) and ``ext`` (ask for
-an extension) buttons start the same flows.
+is a :class:`~handlers.buttons.StepButton` (step, case id, version) and starts the step's
+flow (on :mod:`handlers.flows`); the morning digest's ``CloseButton`` (answer / submit the
+opinion) and ``ExtendButton`` (ask for an extension) start the same flows.
 
 Two people editing the same case: a step button carries the case version it was drawn
 with, and a flow remembers the version it started from and saves with
@@ -15,18 +15,16 @@ Notifications (in the recipient's language, skipped for unlinked people): the ol
 new handler on reassignment, the division head on 不满意, the deciders of an extension
 request (with [同意] [不同意]) and the requester of the decision, the office on 退回改办.
 
-This module holds what every step shares (the card's buttons, entering a step, saving it,
-the day it happened, the forward moves) and ``/update``; the flows with questions are in
-one module per family: :mod:`handlers.update_consult` (记录协商),
+This module holds the card's step buttons, entering a step, the forward moves and
+``/update``; saving a step and the parts of the flows' questions are :mod:`handlers.steps`;
+the flows with questions are in one module per family: :mod:`handlers.update_consult` (记录协商),
 :mod:`handlers.update_answer` (答复, 续办答复, 满意度), :mod:`handlers.update_extend`
 (申请延期 and its decision), :mod:`handlers.update_fixes` (退回改办, 修改五定, 回退).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from collections.abc import Callable
 
 from telegram import InlineKeyboardButton
 from telegram.ext import Application
@@ -34,23 +32,13 @@ from telegram.ext import Application
 from bot.domain import workflow as wf
 from bot.domain.access import decide
 from bot.domain.lifecycle import is_open
-from bot.domain.model import (
-    OPINION_ROLES,
-    Case,
-)
-from data.errors import StaleCase
-from data.views import rules_of, work_calendar
-from handlers.cards import (
-    CARD_BUTTONS,
-    case_line,
-    case_title,
-    render_card,
-    stage_label,
-    today_reader,
-)
+from bot.domain.model import OPINION_ROLES, Case
+from handlers import steps
+from handlers.buttons import CaseButton, CloseButton, ExtendButton, StepButton, UpdatablePage
+from handlers.cards import add_card_buttons, case_line, stage_label
 from handlers.cases import choose_or_show, show_case
-from handlers.common import Ctx, btn, button, command, esc, guard, keyboard
-from handlers.flows import Ask, Choice, Flow, FlowState, add_flow, entry, start_flow
+from handlers.common import Ctx, btn, button, command, guard, keyboard
+from handlers.flows import Flow, FlowState, add_flow, entry, start_flow
 
 log = logging.getLogger("duban.update")
 
@@ -74,29 +62,15 @@ def step_label(lang: str, case: Case, step: str) -> str:
 
 def card_rows(c: Ctx, case: Case) -> Rows:
     """The step buttons under ``case``'s card for the person reading it."""
-    buttons = [btn(c.context, step_label(c.lang, case, s), "uf", s, case.id, case.version)
-               for s in wf.next_steps(case, c.person)]
+    buttons = [step_button(c, case, s) for s in wf.next_steps(case, c.person)]
     return [buttons[i:i + PER_ROW] for i in range(0, len(buttons), PER_ROW)]
 
 
-CARD_BUTTONS.append(card_rows)
-
-
 def step_button(c: Ctx, case: Case, step: str) -> InlineKeyboardButton:
-    return btn(c.context, step_label(c.lang, case, step), "uf", step, case.id, case.version)
+    return btn(c.context, step_label(c.lang, case, step), StepButton(step, case.id, case.version))
 
 
 # ---------------------------------------------------------------- entering a step
-
-
-async def show_stale(c: Ctx, case: Case) -> None:
-    """Someone saved ``case`` since the presser's card or flow began: say who, show it fresh."""
-    last = c.store.history(case.id, limit=1)
-    who, at = (last[-1].who, last[-1].at[:16].replace("T", " ")) if last else ("—", "—")
-    await c.answer(c.t("upd.stale_toast"))
-    card, kb = render_card(c, case, today_reader(c))
-    await c.reply(c.t("upd.stale", title=case_title(case, c.lang), who=esc(who), at=at)
-                  + "\n\n" + card, kb)
 
 
 async def open_step(c: Ctx, step: str, case_id: int, version: int | None = None,
@@ -111,7 +85,7 @@ async def open_step(c: Ctx, step: str, case_id: int, version: int | None = None,
         await c.refuse(decision.reason)
         return None
     if version is not None and version != case.version:
-        await show_stale(c, case)
+        await steps.show_stale(c, case)
         return None
     if step not in wf.next_steps(case, c.person):
         await c.answer(c.t("upd.unavailable"), alert=True)
@@ -120,23 +94,15 @@ async def open_step(c: Ctx, step: str, case_id: int, version: int | None = None,
     return await start_flow(c, step, case=case, data=data)
 
 
-def _case_arg(c: Ctx, index: int = 0) -> int:
-    try:
-        return int(c.args[index])
-    except (IndexError, ValueError):
-        return 0
+@entry(StepButton)
+async def step_entry(c: Ctx, b: StepButton) -> object:
+    return await open_step(c, b.step, b.case_id, b.version)
 
 
-@entry("uf")
-async def step_entry(c: Ctx) -> object:
-    step = c.args[0] if c.args else ""
-    return await open_step(c, step, _case_arg(c, 1), _case_arg(c, 2))
-
-
-@entry("close")
-async def close_entry(c: Ctx) -> object:
+@entry(CloseButton)
+async def close_entry(c: Ctx, b: CloseButton) -> object:
     """The digest's [已办结]: answer (or submit the opinion), or the follow-up reply."""
-    case = c.store.get_case(_case_arg(c))
+    case = c.store.get_case(b.case_id)
     if case is None:
         await c.answer(c.t("case.gone"), alert=True)
         return None
@@ -145,10 +111,10 @@ async def close_entry(c: Ctx) -> object:
     return await open_step(c, step, case.id)
 
 
-@entry("ext")
-async def extension_entry(c: Ctx) -> object:
+@entry(ExtendButton)
+async def extension_entry(c: Ctx, b: ExtendButton) -> object:
     """The digest's [申请延期]; who assigns the case changes the deadline directly."""
-    case = c.store.get_case(_case_arg(c))
+    case = c.store.get_case(b.case_id)
     if case is None:
         await c.answer(c.t("case.gone"), alert=True)
         return None
@@ -158,119 +124,21 @@ async def extension_entry(c: Ctx) -> object:
     return await open_step(c, "extend", case.id)
 
 
-# ---------------------------------------------------------------- saving a step
-
-
-async def commit(c: Ctx, st: FlowState, change: Callable[[Case], str]) -> Case | None:
-    """Apply ``change`` (returning the history note) to a fresh copy of the flow's case and
-    save it, unless someone saved the case since the flow began (then nothing is written
-    and the fresh card is shown). A refusal of the domain is shown with the card."""
-    case = c.store.get_case(st.case_id)
-    if case is None:
-        await c.reply(c.t("case.gone"))
-        return None
-    if case.version != st.version:
-        await show_stale(c, case)
-        return None
-    decision = decide(c.person, wf.STEP_ACTION.get(st.flow, "update"), case)
-    if not decision:
-        await c.refuse(decision.reason)
-        return None
-    try:
-        note = change(case)
-    except wf.ValidationError as err:
-        card, kb = render_card(c, case, today_reader(c))
-        await c.reply(f"⚠ {esc(err.render(c.lang))}\n\n{card}", kb)
-        return None
-    try:
-        c.store.save_case(case, c.who, note, expected_version=st.version)
-    except StaleCase:
-        fresh = c.store.get_case(st.case_id)
-        if fresh is not None:
-            await show_stale(c, fresh)
-        return None
-    return case
-
-
-async def done(c: Ctx, st: FlowState, case: Case, text: str) -> None:
-    """Say what was done, with the fresh card (when the person may still see the case).
-    A step without questions edits the card that was pressed."""
-    if not decide(c.person, "view", case):
-        await c.reply(text)
-        return
-    card, kb = render_card(c, case, today_reader(c))
-    body = f"{text}\n\n{card}"
-    if st.seq == 0 and c.update.callback_query is not None:
-        await c.edit_or_reply(body, kb)
-    else:
-        await c.reply(body, kb)
-
-
-def _rules(c: Ctx, case: Case):
-    return rules_of(c.store, case.year)
-
-
-def _case(st: FlowState) -> Case:
-    assert st.case is not None  # case flows always start with their case
-    return st.case
-
-
-def _title(c: Ctx, st: FlowState) -> str:
-    return case_title(_case(st), c.lang)
-
-
-def _key(key: str, **extra: Callable[[Ctx, FlowState], object]) -> Callable[[Ctx, FlowState], str]:
-    """A prompt: catalogue ``key`` with the case's title and ``extra`` computed params."""
-    return lambda c, st: c.t(key, title=_title(c, st), **{k: f(c, st) for k, f in extra.items()})
-
-
-def _choices(prefix: str, codes) -> Callable[[Ctx, FlowState], list[Choice]]:
-    return lambda c, st: [Choice(code, c.t(f"{prefix}.{code}")) for code in codes]
-
-
-def _reason(c: Ctx, st: FlowState, text: str) -> str:
-    return wf.check_reason(text)
-
-
-# ---------------------------------------------------------------- the day a step happened
-
-
-def _today_choice(c: Ctx, st: FlowState) -> list[Choice]:
-    return [Choice(c.today.isoformat(), c.t("upd.today", date=c.today.isoformat()))]
-
-
-def _read_step_date(c: Ctx, st: FlowState, text: str) -> str:
-    """The day a step happened, as people write it: not after today, not before assignment."""
-    day = wf.read_past_date(text, c.today, work_calendar(c.store))
-    wf.check_step_date(_case(st), day, c.today)
-    return day.isoformat()
-
-
-def _step_day(st: FlowState) -> dt.date | None:
-    on = st.data.get("on")
-    return dt.date.fromisoformat(on) if on else None
-
-
-def _on_ask(prompt_key: str, **extra: Callable[[Ctx, FlowState], object]) -> Ask:
-    """Ask the day the step happened (today by default: a button)."""
-    return Ask("on", _key(prompt_key, **extra), choices=_today_choice, read=_read_step_date)
-
-
 # ---------------------------------------------------------------- forward moves
 
 
 def _forward_flow(stage: str) -> Flow:
     async def finish(c: Ctx, st: FlowState) -> None:
         def change(case: Case) -> str:
-            wf.move_forward(case, stage, c.today, _step_day(st))
+            wf.move_forward(case, stage, c.today, steps.step_day(st))
             return ""
 
-        case = await commit(c, st, change)
+        case = await steps.commit(c, st, change)
         if case is not None:
-            await done(c, st, case, c.t("upd.done.stage", stage=stage_label(case, c.lang)))
+            await steps.done(c, st, case, c.t("upd.done.stage", stage=stage_label(case, c.lang)))
 
     # publishing happened on a day: asked (today by default); the other moves are today's
-    asks = (_on_ask("upd.ask.published_on"),) if stage == "published" else ()
+    asks = (steps.ask_day("upd.ask.published_on"),) if stage == "published" else ()
     return add_flow(Flow(name=stage, title=f"step.{stage}", asks=asks, finish=finish))
 
 
@@ -297,12 +165,13 @@ async def show_updatable(c: Ctx, page: int, *, edit: bool) -> None:
     chunk = cases[page * LIST_PAGE:(page + 1) * LIST_PAGE]
     lines = [c.t("upd.list", n=len(cases), page=page + 1, pages=pages)]
     lines += [f" · {case_line(k, c.lang)} — {k.deadline or '—'}" for k in chunk]
-    rows: Rows = [[btn(c.context, f"{k.number} {k.title}"[:30], "case", k.id)] for k in chunk]
+    rows: Rows = [[btn(c.context, f"{k.number} {k.title}"[:30], CaseButton(k.id))]
+                  for k in chunk]
     nav = []
     if page > 0:
-        nav.append(btn(c.context, c.t("page.prev"), "updl", page - 1))
+        nav.append(btn(c.context, c.t("page.prev"), UpdatablePage(page - 1)))
     if page + 1 < pages:
-        nav.append(btn(c.context, c.t("page.next"), "updl", page + 1))
+        nav.append(btn(c.context, c.t("page.next"), UpdatablePage(page + 1)))
     rows.append(nav)
     if edit:
         await c.edit_or_reply("\n".join(lines), keyboard(rows))
@@ -310,19 +179,18 @@ async def show_updatable(c: Ctx, page: int, *, edit: bool) -> None:
         await c.reply("\n".join(lines), keyboard(rows))
 
 
-@button("updl")
-async def updatable_page(c: Ctx) -> None:
-    page = int(c.args[0]) if c.args and c.args[0].isdigit() else 0
-    await show_updatable(c, page, edit=True)
+@button(UpdatablePage)
+async def updatable_page(c: Ctx, b: UpdatablePage) -> None:
+    await show_updatable(c, b.page, edit=True)
 
 
 @guard("query")
 async def update_cmd(c: Ctx) -> None:
     """``/update 0484``: the card with its step buttons; ``/update``: the cases to update."""
-    if not c.args:
+    if not c.words:
         await show_updatable(c, 0, edit=False)
         return
-    case = await choose_or_show(c, c.args[0])
+    case = await choose_or_show(c, c.words[0])
     if case is None:
         return
     if not wf.next_steps(case, c.person):
@@ -335,3 +203,4 @@ async def update_cmd(c: Ctx) -> None:
 
 def register(app: Application) -> None:
     command(app, "update", update_cmd)
+    add_card_buttons(app, card_rows)

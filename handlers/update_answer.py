@@ -14,31 +14,13 @@ import logging
 
 from bot.domain import lifecycle
 from bot.domain import workflow as wf
-from bot.domain.model import (
-    OPINION_ROLES,
-    SATISFACTIONS,
-    Case,
-)
+from bot.domain.model import OPINION_ROLES, SATISFACTIONS, Case
 from data.views import work_calendar
-from handlers.cards import (
-    case_title,
-)
+from handlers import steps
+from handlers.cards import case_title
 from handlers.common import Ctx, esc, keyboard
 from handlers.flows import Ask, Choice, Flow, FlowState, add_flow
-from handlers.notify import notify_all, told_text
-from handlers.update import (
-    _case,
-    _choices,
-    _key,
-    _on_ask,
-    _reason,
-    _rules,
-    _step_day,
-    _title,
-    commit,
-    done,
-    step_button,
-)
+from handlers.update import step_button
 
 log = logging.getLogger("duban.update")
 
@@ -47,13 +29,13 @@ log = logging.getLogger("duban.update")
 
 
 async def _begin_answer(c: Ctx, st: FlowState) -> bool:
-    case = _case(st)
+    case = steps.case_of(st)
     try:
         wf.can_answer(case)
     except wf.ValidationError as err:
         await c.reply(esc(err.render(c.lang)))
         return False
-    if lifecycle.answer_needs_review(case, _rules(c, case).review_strict):  # 审核 first
+    if lifecycle.answer_needs_review(case, steps.rules(c, case).review_strict):  # 审核 first
         if wf.may_override(c.person, case):
             st.data["_override"] = st.data["_review"] = True
             return True
@@ -70,7 +52,7 @@ async def _begin_answer(c: Ctx, st: FlowState) -> bool:
 
 
 def _needs_class(c: Ctx, st: FlowState) -> bool:
-    return wf.needs_reply_class(_case(st))
+    return wf.needs_reply_class(steps.case_of(st))
 
 
 def _confirm_cancel(st: FlowState, value: str) -> str | None:
@@ -84,15 +66,15 @@ async def _finish_answer(c: Ctx, st: FlowState) -> None:
     d = st.data
     reply_class = d.get("reply_class", "")
 
-    on = _step_day(st) or c.today
+    on = steps.step_day(st) or c.today
 
     def change(case: Case) -> str:
-        reason = wf.answer(case, c.person, c.today, _rules(c, case), reply_class,
+        reason = wf.answer(case, c.person, c.today, steps.rules(c, case), reply_class,
                            d.get("override", ""), on=on, cal=work_calendar(c.store))
         key = "sv.note.override_review" if d.get("_review") else "upd.note.override"
         return c.t(key, reason=reason) if reason else ""
 
-    case = await commit(c, st, change)
+    case = await steps.commit(c, st, change)
     if case is None:
         return
     if case.role in OPINION_ROLES:
@@ -105,7 +87,7 @@ async def _finish_answer(c: Ctx, st: FlowState) -> None:
     if d.get("override"):
         text += "\n" + c.t("sv.done.overridden_review" if d.get("_review")
                            else "upd.done.overridden")
-    await done(c, st, case, text)
+    await steps.done(c, st, case, text)
 
 
 add_flow(Flow(
@@ -114,14 +96,14 @@ add_flow(Flow(
     begin=_begin_answer,
     asks=(
         Ask("override", lambda c, st: c.t("sv.ask.override_review" if st.data.get("_review")
-                                          else "upd.ask.override", title=_title(c, st)),
-            read=_reason,
+                                          else "upd.ask.override", title=steps.title(c, st)),
+            read=steps.read_reason,
             when=lambda c, st: bool(st.data.get("_override")),
-            extra=lambda c, st: [[step_button(c, _case(st), "consult")]]),
-        _on_ask("upd.ask.answered_on"),
-        Ask("reply_class", _key("upd.ask.reply_class"), choices=_choices("reply_class", "ABC"),
-            when=_needs_class, per_row=1),
-        Ask("confirm", _key("upd.ask.confirm_opinion", date=lambda c, st: st.data["on"]),
+            extra=lambda c, st: [[step_button(c, steps.case_of(st), "consult")]]),
+        steps.ask_day("upd.ask.answered_on"),
+        Ask("reply_class", steps.prompt("upd.ask.reply_class"),
+            choices=steps.choices("reply_class", "ABC"), when=_needs_class, per_row=1),
+        Ask("confirm", steps.prompt("upd.ask.confirm_opinion", date=lambda c, st: st.data["on"]),
             choices=lambda c, st: [Choice("yes", c.t("upd.btn.submit")),
                                    Choice("cancel", c.t("new.btn.cancel"))],
             when=lambda c, st: not _needs_class(c, st), apply=_confirm_cancel),
@@ -137,21 +119,21 @@ async def _finish_followup(c: Ctx, st: FlowState) -> None:
     value = st.data["reply_class"]
 
     def change(case: Case) -> str:
-        wf.answer_followup(case, value, c.today, _step_day(st))
+        wf.answer_followup(case, value, c.today, steps.step_day(st))
         return ""
 
-    case = await commit(c, st, change)
+    case = await steps.commit(c, st, change)
     if case is not None:
-        await done(c, st, case, c.t("upd.done.followup_answered",
+        await steps.done(c, st, case, c.t("upd.done.followup_answered",
                                     value=c.t(f"reply_class.{value}")))
 
 
 add_flow(Flow(
     name="followup",
     title="step.followup",
-    asks=(_on_ask("upd.ask.followup_on"),
-          Ask("reply_class", _key("upd.ask.followup_class"), choices=_choices("reply_class", "AC"),
-              per_row=1)),
+    asks=(steps.ask_day("upd.ask.followup_on"),
+          Ask("reply_class", steps.prompt("upd.ask.followup_class"),
+              choices=steps.choices("reply_class", "AC"), per_row=1)),
     finish=_finish_followup,
 ))
 
@@ -160,7 +142,7 @@ add_flow(Flow(
 
 
 def _reopen_default(c: Ctx, st: FlowState) -> dt.date:
-    return wf.reopen_due(_rules(c, _case(st)), c.today)
+    return wf.reopen_due(steps.rules(c, steps.case_of(st)), c.today)
 
 
 def _read_reopen(c: Ctx, st: FlowState, text: str) -> str:
@@ -176,32 +158,31 @@ async def _finish_satisfaction(c: Ctx, st: FlowState) -> None:
     def change(case: Case) -> str:
         nonlocal reopened
         due = dt.date.fromisoformat(new_due) if new_due else None
-        reopened = wf.record_satisfaction(case, value, c.today, _rules(c, case), due)
+        reopened = wf.record_satisfaction(case, value, c.today, steps.rules(c, case), due)
         return ""
 
-    case = await commit(c, st, change)
+    case = await steps.commit(c, st, change)
     if case is None:
         return
     label = c.t(f"satisfaction.{value}")
     if not reopened:
-        await done(c, st, case, c.t("upd.done.satisfaction", value=label))
+        await steps.done(c, st, case, c.t("upd.done.satisfaction", value=label))
         return
     people = c.store.people()
-    told = await notify_all(
-        c, [*wf.division_heads(people, case.division), *wf.office_people(people)],
+    await steps.done_telling(
+        c, st, case, [*wf.division_heads(people, case.division), *wf.office_people(people)],
         lambda pc: pc.t("upd.notify.unsatisfied", by=esc(c.who),
-                        title=case_title(case, pc.lang), due=case.deadline), case)
-    await done(c, st, case, told_text(c, told, "upd.done.reopened", "upd.done.reopened_nobody",
-                                      due=case.deadline))
+                        title=case_title(case, pc.lang), due=case.deadline),
+        ("upd.done.reopened", "upd.done.reopened_nobody"), card=case, due=case.deadline)
 
 
 add_flow(Flow(
     name="satisfaction",
     title="step.satisfaction",
     asks=(
-        Ask("satisfaction", _key("upd.ask.satisfaction"),
-            choices=_choices("satisfaction", SATISFACTIONS), per_row=3),
-        Ask("new_due", _key("upd.ask.reopen_due",
+        Ask("satisfaction", steps.prompt("upd.ask.satisfaction"),
+            choices=steps.choices("satisfaction", SATISFACTIONS), per_row=3),
+        Ask("new_due", steps.prompt("upd.ask.reopen_due",
                             default=lambda c, st: _reopen_default(c, st).isoformat()),
             choices=lambda c, st: [Choice("", c.t("new.default_date",
                                                   date=_reopen_default(c, st).isoformat()))],

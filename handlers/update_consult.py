@@ -10,21 +10,10 @@ import datetime as dt
 import logging
 
 from bot.domain import workflow as wf
-from bot.domain.model import (
-    CONSULT_METHODS,
-    MAX_NAME,
-    Case,
-)
+from bot.domain.model import CONSULT_METHODS, MAX_NAME, Case
+from handlers import steps
 from handlers.common import Ctx, esc
 from handlers.flows import Ask, Choice, Flow, FlowState, add_flow
-from handlers.update import (
-    _case,
-    _choices,
-    _key,
-    _on_ask,
-    commit,
-    done,
-)
 
 log = logging.getLogger("duban.update")
 
@@ -33,7 +22,7 @@ log = logging.getLogger("duban.update")
 
 
 def _partners(c: Ctx, st: FlowState) -> list[Choice]:
-    case = _case(st)
+    case = steps.case_of(st)
     names = [*case.proposers, case.lead_unit] if case.lead_unit else list(case.proposers)
     return [Choice(n, n) for n in dict.fromkeys(names) if n]
 
@@ -47,9 +36,9 @@ async def _finish_consult(c: Ctx, st: FlowState) -> None:
                             d["note"], c.who, c.today)
         return f"{method_label} {d['on']} {d['with_whom']}"
 
-    case = await commit(c, st, change)
+    case = await steps.commit(c, st, change)
     if case is not None:
-        await done(c, st, case, c.t("upd.done.consult", method=method_label, on=d["on"],
+        await steps.done(c, st, case, c.t("upd.done.consult", method=method_label, on=d["on"],
                                     who=esc(d["with_whom"])))
 
 
@@ -57,12 +46,12 @@ add_flow(Flow(
     name="consult",
     title="step.consult",
     asks=(
-        Ask("method", _key("upd.ask.method"), choices=_choices("method", CONSULT_METHODS),
-            per_row=3),
-        _on_ask("upd.ask.on"),
-        Ask("with_whom", _key("upd.ask.with_whom"), choices=_partners,
+        Ask("method", steps.prompt("upd.ask.method"),
+            choices=steps.choices("method", CONSULT_METHODS), per_row=3),
+        steps.ask_day("upd.ask.on"),
+        Ask("with_whom", steps.prompt("upd.ask.with_whom"), choices=_partners,
             read=lambda c, st, text: wf.read_text(text, "with_whom", MAX_NAME * 4)),
-        Ask("note", _key("upd.ask.note"),
+        Ask("note", steps.prompt("upd.ask.note"),
             choices=lambda c, st: [Choice("", c.t("upd.skip"))],
             read=lambda c, st, text: wf.read_text(text, "note")),
     ),

@@ -16,19 +16,13 @@ from bot.domain import workflow as wf
 from bot.domain.timeutil import iso_now
 from data.tables import EXTENSION_REQUESTS, ExtensionRequests
 from data.views import work_calendar
-from handlers.cards import (
-    case_title,
-)
+from handlers import steps
+from handlers.buttons import DecisionButton, RefusalButton
+from handlers.cards import case_title
 from handlers.common import Ctx, btn, button, esc, get_time
 from handlers.flows import Ask, Flow, FlowState, add_flow
 from handlers.notify import notify, notify_all, shown, told_text
-from handlers.update import (
-    Rows,
-    _case,
-    _key,
-    _reason,
-    _title,
-)
+from handlers.update import Rows
 
 log = logging.getLogger("duban.update")
 
@@ -47,21 +41,21 @@ async def _begin_extension(c: Ctx, st: FlowState) -> bool:
     pending = _pending(c, st.case_id)
     if pending is None:
         return True
-    await c.reply(c.t("upd.ext_pending", title=_title(c, st), due=pending["new_due"],
+    await c.reply(c.t("upd.ext_pending", title=steps.title(c, st), due=pending["new_due"],
                       who=esc(pending["requested_by"])))
     return False
 
 
 def _read_extension(c: Ctx, st: FlowState, text: str) -> str:
     day = wf.read_future_date(text, c.today, work_calendar(c.store))
-    wf.check_extension_date(_case(st), day, c.today)
+    wf.check_extension_date(steps.case_of(st), day, c.today)
     return day.isoformat()
 
 
 def decision_rows(c: Ctx, request_id: int) -> Rows:
     """[同意] (at once) and [不同意] (asks the reason: handlers/supervision.py)."""
-    return [[btn(c.context, c.t("upd.btn.approve"), "xd", request_id, 1),
-             btn(c.context, c.t("upd.btn.refuse"), "xr", request_id)]]
+    return [[btn(c.context, c.t("upd.btn.approve"), DecisionButton(request_id, True)),
+             btn(c.context, c.t("upd.btn.refuse"), RefusalButton(request_id))]]
 
 
 async def _finish_extension(c: Ctx, st: FlowState) -> None:
@@ -89,23 +83,19 @@ add_flow(Flow(
     title="step.extend",
     begin=_begin_extension,
     asks=(
-        Ask("new_due", _key("upd.ask.ext_date", due=lambda c, st: _case(st).deadline),
+        Ask("new_due",
+            steps.prompt("upd.ask.ext_date", due=lambda c, st: steps.case_of(st).deadline),
             read=_read_extension),
-        Ask("reason", _key("upd.ask.reason"), read=_reason),
+        Ask("reason", steps.prompt("upd.ask.reason"), read=steps.read_reason),
     ),
     finish=_finish_extension,
 ))
 
 
-@button("xd")
-async def extension_decision(c: Ctx) -> None:
+@button(DecisionButton)
+async def extension_decision(c: Ctx, b: DecisionButton) -> None:
     """[同意] / [不同意] under an extension request."""
-    try:
-        request_id, approve = int(c.args[0]), c.args[1] == "1"
-    except (IndexError, ValueError):
-        await c.answer(c.t("button.invalid"), alert=True)
-        return
-    await decide_request(c, request_id, approve)
+    await decide_request(c, b.request_id, b.approve)
 
 
 async def _say(c: Ctx, text: str) -> None:

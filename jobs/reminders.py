@@ -99,6 +99,7 @@ from bot.texts import t
 from data.tables import REMINDER_ACKS as ACKS
 from data.tables import ReminderRuns, SendLog, remove_days_before
 from data.views import rules_of, rules_table, work_calendar
+from handlers.buttons import DIGEST_BUTTONS, AckButton, CaseButton
 from handlers.common import btn, keyboard
 
 log = logging.getLogger("duban.reminders")
@@ -527,16 +528,17 @@ def _digest_renderer(digest: Digest, day: dt.date, catch_up: bool
                 seen.add(line.case_id)
                 label = t("remind.btn.view", lang,
                           number=t(f"kind.{line.kind}", lang) + line.number)
-                row = [btn(ctx, label, "case", line.case_id)]
+                row = [btn(ctx, label, CaseButton(line.case_id))]
                 case = store.get_case(line.case_id)
                 # only the buttons this recipient may use (a head alerted about a case
                 # gets [查看] alone)
                 for action in (digest_actions(case, digest.person) if case else ()):
-                    row.append(btn(ctx, t(f"remind.btn.{action}", lang), action, line.case_id))
+                    row.append(btn(ctx, t(f"remind.btn.{action}", lang),
+                                   DIGEST_BUTTONS[action](line.case_id)))
                 rows.append(row)
             if part.number == part.total:
-                rows.append([btn(ctx, t("remind.btn.ack", lang), "ack", DAILY,
-                                 day.strftime("%Y%m%d"))])
+                rows.append([btn(ctx, t("remind.btn.ack", lang),
+                                 AckButton(DAILY, day.strftime("%Y%m%d")))])
             out.append((part.text, keyboard(rows)))
         return out
 

@@ -4,11 +4,13 @@ calendar cache, button/flow registries, kept files, counters)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from bot.config import Config
 from bot.domain.timeutil import TZ, SetTime
 from data.store import Store
 from data.views import CALENDAR_SETTING, work_calendar
+from handlers.buttons import ButtonData
 from handlers.common import add_button
 from handlers.state import BotData
 
@@ -24,7 +26,12 @@ def _app(tmp_path, name: str):
                       register_jobs=False)
 
 
-async def _pressed(c) -> None:  # a button only one of the apps answers
+@dataclass(frozen=True)
+class OnlyA(ButtonData):  # a button only one of the apps answers
+    code = "only_a"
+
+
+async def _pressed(c, b: OnlyA) -> None:
     return None
 
 
@@ -41,7 +48,7 @@ def test_two_applications_share_no_state(tmp_path):
         assert sa.buttons is not sb.buttons and sa.flows is not sb.flows
         assert sa.entries is not sb.entries
 
-        add_button(a, "only_a", _pressed)
+        add_button(a, OnlyA, _pressed)
         assert "only_a" in sa.buttons and "only_a" not in sb.buttons
         sa.flows.pop("consult")
         assert "consult" in sb.flows
@@ -50,6 +57,30 @@ def test_two_applications_share_no_state(tmp_path):
         sa.stats["updates"] += 3
         sa["side"] = 1
         assert sb.pending_files == {} and sb.stats["updates"] == 0 and "side" not in sb
+
+        # the card's and the person answer's extras, the intents other modules answer: the
+        # same functions, in the order of handlers.MODULES, in lists of each app's own
+        names = [f"{f.__module__}.{f.__name__}" for f in sa.card_buttons]
+        assert names == ["handlers.update.card_rows", "handlers.supervision.deadline_row",
+                         "handlers.documents.card_buttons"]
+        assert [f.__module__ for f in sa.card_lines] == ["handlers.supervision",
+                                                         "handlers.documents"]
+        assert [f.__name__ for f in sa.person_extras] == ["admin_part"]
+        assert set(sa.intent_answers) == {"supervise", "requests"}
+        for name in ("card_buttons", "card_lines", "person_extras", "intent_answers"):
+            mine, theirs = getattr(sa, name), getattr(sb, name)
+            assert mine == theirs and mine is not theirs, name
+        sa.card_lines.append(lambda c, case: ["only in a"])
+        sa.person_extras.clear()
+        sa.intent_answers.pop("requests")
+        assert len(sb.card_lines) == 2 and len(sb.person_extras) == 1
+        assert "requests" in sb.intent_answers
+
+        # what waits for a button, and the early answers in flight
+        sa.previews["p"] = (0.0, object())
+        sa.pending_documents["d"] = object()
+        sa.early_answers.add(object())
+        assert sb.previews == {} and sb.pending_documents == {} and sb.early_answers == set()
 
         # each store its own calendar cache: a holiday set in one is not seen by the other
         holiday = {"2020-07-01": {"kind": "holiday", "name": "test"}}

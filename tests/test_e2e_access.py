@@ -155,9 +155,10 @@ async def test_a_stranger_named_like_a_handler_owns_none_of_their_cases(bot_env)
     assert case.handler_id == first.id
     from types import SimpleNamespace
 
+    from handlers.buttons import StepButton
     from handlers.common import pack
-    forged = pack(SimpleNamespace(application=bot_env.app), "uf", "archived", case.id,
-                  case.version)
+    forged = pack(SimpleNamespace(application=bot_env.app),
+                  StepButton("archived", case.id, case.version))
     answer = await bot_env.press_raw(stranger, stranger.last.message_id, forged)
     assert answer is not None and bot_env.store.get_case(case.id).stage == case.stage
     # the real one still has his cases; a change he makes is his by id in history

@@ -312,9 +312,10 @@ async def test_a_restart_mid_conversation_asks_to_start_again(tmp_path, time_sou
         # the old prompt's buttons answer cleanly
         from types import SimpleNamespace
 
+        from handlers.buttons import FlowButton
         from handlers.common import pack
 
-        data = pack(SimpleNamespace(application=env.app), "fb", "abcd", 3, 0)
+        data = pack(SimpleNamespace(application=env.app), FlowButton("abcd", 3, "0"))
         answer = await env.press_raw(office, office.last.message_id, data)
         assert answer["text"].startswith("这一步已失效") and answer["show_alert"]
         reply = await office.ask("/new")  # and a new one starts cleanly

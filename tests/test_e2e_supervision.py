@@ -23,10 +23,11 @@ def texts(messages) -> str:
     return "\n".join(m.text for m in messages)
 
 
-def signed(env, action: str, *args) -> str:
-    from handlers.common import pack
+def signed(env, code: str, *fields) -> str:
+    """Signed callback data as the bot's buttons write it: ``code:field:field|sig``."""
+    from handlers.common import sign
 
-    return pack(SimpleNamespace(application=env.app), action, *args)
+    return sign(SimpleNamespace(application=env.app), ":".join([code, *map(str, fields)]))
 
 
 def registered_case(store, number: str, *, handler: str = "", assigned_on: str = "",

@@ -41,10 +41,11 @@ def add_case(store, number: str, role: str = "lead", *, consulted: bool = False,
     return store.add_case(case, "周敏")
 
 
-def signed(env, action: str, *args) -> str:
-    from handlers.common import pack
+def signed(env, code: str, *fields) -> str:
+    """Signed callback data as the bot's buttons write it: ``code:field:field|sig``."""
+    from handlers.common import sign
 
-    return pack(SimpleNamespace(application=env.app), action, *args)
+    return sign(SimpleNamespace(application=env.app), ":".join([code, *map(str, fields)]))
 
 
 async def test_the_card_offers_the_next_steps_and_a_forward_move(bot_env):
