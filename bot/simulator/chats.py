@@ -179,7 +179,7 @@ class SimChat:
         return None if msg is None or msg.deleted else msg
 
     def new_message(self, sender: JSON | None, *, from_bot: bool, **fields: Any) -> SimMessage:
-        service = {k: fields.pop(k) for k in ("migrate_to_chat_id", "migrate_from_chat_id")
+        service: JSON = {k: fields.pop(k) for k in ("migrate_to_chat_id", "migrate_from_chat_id")
                    if k in fields}
         msg = SimMessage(self._next_id, self, sender, from_bot, int(time.time()), **fields,
                          service=service)
