@@ -419,10 +419,10 @@ class Case:
         for name, clock in (self.clocks or {}).items():
             _choice(name, CLOCKS, "clock")
             # existing Clock objects are checked again too: a field may have been set by hand
-            clocks[name] = Clock(**(asdict(clock) if isinstance(clock, Clock) else clock))
+            clocks[name] = Clock(**(plain(clock) if isinstance(clock, Clock) else clock))
         self.clocks = clocks
         self.consultations = [
-            Consultation(**(asdict(c) if isinstance(c, Consultation) else c))
+            Consultation(**(plain(c) if isinstance(c, Consultation) else c))
             for c in self.consultations
         ]
         if self.reply_class:
@@ -439,14 +439,14 @@ class Case:
         self.signed_at = _text(self.signed_at, "signed_at", 40)
         self.signed_by = _text(self.signed_by, "signed_by", MAX_NAME)
         self.signed_by_id = int(self.signed_by_id or 0)
-        self.notices = [Notice(**(asdict(n) if isinstance(n, Notice) else n))
+        self.notices = [Notice(**(plain(n) if isinstance(n, Notice) else n))
                         for n in (self.notices or [])]
         self.draft_text = _text(self.draft_text, "draft_text", MAX_TEXT * 4)
         self.review_round = int(self.review_round or 0)
         self.review_chain = [_choice(p, REVIEWERS, "review_chain")
                              for p in (self.review_chain or [])]
         self.review_since = check_date(self.review_since, "review_since")
-        self.reviews = [Review(**(asdict(r) if isinstance(r, Review) else r))
+        self.reviews = [Review(**(plain(r) if isinstance(r, Review) else r))
                         for r in (self.reviews or [])]
         self.documents = [attachment(d) for d in (self.documents or [])]
         self.extra = {clean_text(str(k), controls="remove").strip():
@@ -498,7 +498,7 @@ class Case:
     # -- (de)serialisation
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return plain(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Case:
@@ -506,7 +506,59 @@ class Case:
         return cls(**{k: v for k, v in data.items() if k in names})
 
     def copy(self) -> Case:
-        return copy.deepcopy(self)
+        return clone(self)
+
+
+# ---------------------------------------------------------------- fast copies
+# ``dataclasses.asdict`` and ``copy.deepcopy`` are generic and slow: an import of 5,000 rows
+# spent most of its commit in them (benchmarks/bench_responsive.py). These do the same for
+# what a case holds (dataclasses, lists, dicts and immutable scalars), anything else by
+# ``copy.deepcopy``.
+
+_IMMUTABLE = (str, int, float, bool, type(None), dt.date)
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
+def plain(value: Any) -> Any:
+    """What ``dataclasses.asdict`` gives for a dataclass (lists and dicts new, dataclasses
+    as dicts of their fields), faster."""
+    if isinstance(value, _IMMUTABLE):
+        return value
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {plain(k): plain(v) for k, v in value.items()}
+    names = _FIELD_NAMES.get(type(value))
+    if names is not None or hasattr(value, "__dataclass_fields__"):
+        names = names or _field_names(type(value))
+        return {name: plain(getattr(value, name)) for name in names}
+    if isinstance(value, tuple):
+        return type(value)(plain(v) for v in value)
+    return copy.deepcopy(value)
+
+
+def clone(value: Any) -> Any:
+    """A deep copy of a dataclass holding lists, dicts and immutable scalars, as
+    ``copy.deepcopy`` makes it (every attribute), faster."""
+    if isinstance(value, _IMMUTABLE):
+        return value
+    if isinstance(value, list):
+        return [clone(v) for v in value]
+    if isinstance(value, dict):
+        return {k: clone(v) for k, v in value.items()}
+    if hasattr(value, "__dataclass_fields__") and hasattr(value, "__dict__") \
+            and not hasattr(type(value), "__slots__"):
+        new = object.__new__(type(value))
+        new.__dict__.update({k: clone(v) for k, v in value.__dict__.items()})
+        return new
+    return copy.deepcopy(value)
 
 
 def split_names(text: str) -> list[str]:
