@@ -9,7 +9,11 @@ in DIR and copied for each run. The real application (handlers, store with the w
 log as ``duban run`` opens it, no flood limiter: the bot's own latency is measured) runs
 against the local Bot API simulator in this process. The office sends the ledger as a
 document (caption 部分导入: the good rows are written in one transaction), waits for the
-result, then sends /export (all years). Meanwhile each of ``--users`` handlers loops, with
+result, then sends /export (all years).
+With ``--commit`` (the default), the office first sends the ledger without a caption, sees
+the preview, and presses [导入]: the commit of the rows is timed on its own (the press to
+the preview's edit with the result), and the other users' answers during it are a phase of
+their own. Meanwhile each of ``--users`` handlers loops, with
 a short pause (``--think``, as people read): a command (/mine, /overdue, /due 本周, /help,
 /progress), then a read-only button of the answer; first ``--baseline`` seconds without the
 heavy work, for comparison.
@@ -102,6 +106,16 @@ class Visitor:
             await asyncio.sleep(self.rnd.uniform(*self.think))
 
 
+async def watch_loop(phase: list[str], lags: dict[str, float], stop: asyncio.Event) -> None:
+    """The event loop's longest stall per phase: how late a 10 ms sleep wakes up."""
+    loop = asyncio.get_running_loop()
+    while not stop.is_set():
+        t0 = loop.time()
+        await asyncio.sleep(0.01)
+        late = loop.time() - t0 - 0.01
+        lags[phase[0]] = max(lags.get(phase[0], 0.0), late)
+
+
 def pct(values: list[float], p: float) -> float:
     from tests.loadgen import percentile
 
@@ -109,7 +123,7 @@ def pct(values: list[float], p: float) -> float:
 
 
 async def run(directory: Path, rows: int, n_users: int, think: tuple[float, float],
-              baseline: float) -> None:
+              baseline: float, commit: bool = True) -> None:
     from bot.app import create_app
     from bot.cmd.run import install_processing_hook
     from bot.config import Config
@@ -128,7 +142,10 @@ async def run(directory: Path, rows: int, n_users: int, think: tuple[float, floa
     install_processing_hook(app, sim)
     data = ledger_xlsx(rows)
     samples: list[tuple[str, bool, float]] = []
-    heavy, stop = ["before"], asyncio.Event()  # the phase: before, import, export
+    heavy, stop = ["before"], asyncio.Event()  # before, import, preview, commit, export
+    t_preview = t_commit = 0.0
+    lags: dict[str, float] = {}
+    committed = ""
     try:
         await app.initialize()
         await app.start()
@@ -142,13 +159,33 @@ async def run(directory: Path, rows: int, n_users: int, think: tuple[float, floa
         visitors = [Visitor(u, random.Random(i), samples, heavy, stop, think)
                     for i, u in enumerate(users)]
         tasks = [asyncio.create_task(v.run()) for v in visitors]
+        tasks.append(asyncio.create_task(watch_loop(heavy, lags, stop)))
         await asyncio.sleep(baseline)  # the same users without the heavy work
-        heavy[0] = "import"
-        t0 = time.perf_counter()
-        update = await office.send_document("台账.xlsx", data, caption="部分导入")
-        await sim.settle(office.chat, update, 600.0)
-        t_import = time.perf_counter() - t0
-        result = office.chat.messages[-1].text.splitlines()[0]
+        if commit:
+            heavy[0] = "preview"
+            t0 = time.perf_counter()
+            update = await office.send_document("台账.xlsx", data)
+            await sim.settle(office.chat, update, 600.0)
+            t_preview = time.perf_counter() - t0
+            preview = next(m for m in reversed(office.chat.messages)
+                           if m.button("导入") is not None)
+            heavy[0] = "commit"
+            t0 = time.perf_counter()
+            before = preview.edits
+            update = await office.press("导入", preview)
+            await wait_for(lambda: preview.edits > before, 600.0)
+            t_commit = time.perf_counter() - t0
+            await sim.settle(office.chat, update, 600.0)
+            committed = preview.text.splitlines()[0]
+            result = committed
+            t_import = t_preview + t_commit
+        else:
+            heavy[0] = "import"
+            t0 = time.perf_counter()
+            update = await office.send_document("台账.xlsx", data, caption="部分导入")
+            await sim.settle(office.chat, update, 600.0)
+            t_import = time.perf_counter() - t0
+            result = office.chat.messages[-1].text.splitlines()[0]
         heavy[0] = "export"
         t0 = time.perf_counter()
         update = await office.send("/export")
@@ -166,12 +203,19 @@ async def run(directory: Path, rows: int, n_users: int, think: tuple[float, floa
     print(f"store: {n_cases} cases; import of {rows} rows: {t_import:.1f} s ({result}); "
           f"export of every case: {t_export:.1f} s "
           f"({(len(exported.data) / 1e6) if exported else 0:.1f} MB)")
+    if commit:
+        print(f"preview of {rows} rows: {t_preview:.1f} s; commit ([导入] pressed to the "
+              f"result): {t_commit:.2f} s ({committed})")
+    print("longest event-loop stall: " + ", ".join(f"{k} {v * 1000:.0f} ms"
+                                                   for k, v in lags.items()))
     print(f"{len(users)} other users, {len(samples)} requests answered")
     print(f"{'requests':<28}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
     for label, pick in (("commands, during the work",
                          lambda k, d: k == "command" and d != "before"),
                         ("buttons, during the work", lambda k, d: k == "button" and d != "before"),
                         ("all, during the import", lambda k, d: d == "import"),
+                        ("all, during the preview", lambda k, d: d == "preview"),
+                        ("all, during the commit", lambda k, d: d == "commit"),
                         ("all, during the export", lambda k, d: d == "export"),
                         ("all, during the work", lambda k, d: d != "before"),
                         ("all, before the work", lambda k, d: d == "before")):
@@ -190,6 +234,8 @@ def main() -> None:
                         help="seconds a user pauses between requests: min,max (0,0: no pause)")
     parser.add_argument("--baseline", type=float, default=20.0,
                         help="seconds of the same traffic before the heavy work starts")
+    parser.add_argument("--no-commit", action="store_true",
+                        help="import with the caption 部分导入 (no preview, no [导入] press)")
     parser.add_argument("--dir", type=Path, default=Path("/tmp/duban-bench-responsive"))
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -201,7 +247,8 @@ def main() -> None:
         work = Path(tmp) / "data"
         shutil.copytree(base, work)
         lo, hi = (float(x) for x in args.think.split(","))
-        asyncio.run(run(work, args.rows, args.users, (lo, hi), args.baseline))
+        asyncio.run(run(work, args.rows, args.users, (lo, hi), args.baseline,
+                        commit=not args.no_commit))
 
 
 if __name__ == "__main__":

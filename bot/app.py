@@ -16,6 +16,7 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 
 from bot.config import Config
 from bot.domain.timeutil import TZ, SystemTime
+from bot.migrated import MigratedChatRetry
 from bot.texts import t
 from bot.updates import GroupBudget, PerChatProcessor
 
@@ -46,10 +47,10 @@ def create_app(config: Config, store, time=None, *, rate_limiter: bool = True,
         builder = builder.base_url(config.base_url).base_file_url(config.base_file_url)
     if config.proxy:  # http(s) or socks5 (PTB's socks extra): every call, polling too
         builder = builder.proxy(config.proxy).get_updates_proxy(config.proxy)
-    if rate_limiter:
-        # PTB types its builder by the rate limiter's argument type; AIORateLimiter's is a
-        # dict, the builder's default None
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    # every call: a send to a group upgraded to a supergroup is retried there once
+    # (bot.migrated), through Telegram's flood limits when they are kept (AIORateLimiter)
+    limiter = MigratedChatRetry(AIORateLimiter(max_retries=3) if rate_limiter else None)
+    builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     app: Application = builder.build()
     processor = app.update_processor
     if isinstance(processor, PerChatProcessor):

@@ -200,3 +200,65 @@ class SendLog(_Repository):
         for doc in self.of_run(day, kind):
             counts[doc["status"]] = counts.get(doc["status"], 0) + 1
         return counts
+
+
+class GroupSettings:
+    """What each group chat the bot is in may use: one setting (``group_commands``), a
+    mapping of the chat id (as text) to ``{"title": ..., "commands": [...]}``, so every
+    change is in the setting's history with who made it. A group without an entry may use
+    only what :data:`bot.domain.access.GROUP_ALWAYS` holds."""
+
+    SETTING = "group_commands"
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    def _all(self) -> dict[str, dict[str, Any]]:
+        value = self.store.get_setting(self.SETTING, {})
+        return value if isinstance(value, dict) else {}
+
+    def commands(self, chat_id: int) -> list[str]:
+        """The commands the office allowed in the group (not counting /help)."""
+        entry = self._all().get(str(chat_id)) or {}
+        return [str(c) for c in entry.get("commands") or ()]
+
+    def groups(self) -> list[tuple[int, str, list[str]]]:
+        """Every group known: (chat id, title, allowed commands), by title."""
+        found = [(int(k), str(v.get("title") or k), [str(c) for c in v.get("commands") or ()])
+                 for k, v in self._all().items()]
+        return sorted(found, key=lambda g: (g[1], g[0]))
+
+    def title(self, chat_id: int) -> str | None:
+        entry = self._all().get(str(chat_id))
+        return None if entry is None else str(entry.get("title") or chat_id)
+
+    def note(self, chat_id: int, title: str, who: str) -> None:
+        """Remember a group the bot is in (its title kept up to date); writes only a change."""
+        groups = self._all()
+        entry = groups.get(str(chat_id))
+        if entry is not None and entry.get("title") == title:
+            return
+        groups[str(chat_id)] = {"title": title,
+                                "commands": list((entry or {}).get("commands") or ())}
+        self.store.set_setting(self.SETTING, groups, who)
+
+    def set_commands(self, chat_id: int, title: str, commands: list[str], who: str) -> None:
+        groups = self._all()
+        groups[str(chat_id)] = {"title": title, "commands": list(commands)}
+        self.store.set_setting(self.SETTING, groups, who)
+
+    def forget(self, chat_id: int, who: str) -> None:
+        groups = self._all()
+        if groups.pop(str(chat_id), None) is not None:
+            self.store.set_setting(self.SETTING, groups, who)
+
+    def migrate(self, old_id: int, new_id: int, who: str) -> bool:
+        """A basic group became the supergroup ``new_id``: its entry moves there (once; a
+        second call, or one for a group never set, changes nothing)."""
+        groups = self._all()
+        entry = groups.pop(str(old_id), None)
+        if entry is None:
+            return False
+        groups.setdefault(str(new_id), entry)
+        self.store.set_setting(self.SETTING, groups, who)
+        return True

@@ -7,7 +7,8 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.domain.access import active
+from bot.domain.access import active, group_commands
+from data.tables import GroupSettings
 from handlers import UNKNOWN_COMMAND_GROUP
 from handlers.buttons import LangButton
 from handlers.common import Ctx, btn, button, command, esc, guard, keyboard
@@ -31,6 +32,7 @@ HELP = (
     ("unit", ("office",)),
     ("people", ("office",)),
     ("health", ("office",)),
+    ("group", ("office",)),
     ("lang", None),
     ("help", None),
 )
@@ -59,12 +61,18 @@ async def help_(c: Ctx) -> None:
     if not active(c.person):
         await c.reply(c.t("help.unapproved"))
         return
-    lines = [c.t("help.header")]
+    in_group = c.chat.type != "private"
+    # in a group: what the office lets that group use (GroupSettings; /group)
+    shown = (group_commands(GroupSettings(c.store).commands(c.chat_id)) if in_group
+             else None)
+    lines = [c.t("group.help_header" if in_group else "help.header")]
     for name, positions in HELP:
+        if shown is not None and name not in shown:
+            continue
         if positions is None or c.me.position in positions:
             lines.append(f"/{name} — {esc(c.t(f'menu.{name}'))}")
     lines.append("")
-    lines.append(c.t("help.footer"))
+    lines.append(c.t("group.help_footer" if in_group else "help.footer"))
     await c.reply("\n".join(lines))
 
 

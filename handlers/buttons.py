@@ -467,3 +467,23 @@ class ImportButton(ButtonData):
     code = "imp"
     token: str
     mode: str
+
+
+# ---------------------------------------------------------------- groups
+
+
+@dataclass(frozen=True)
+class GroupButton(ButtonData):
+    """A group chosen from /group's list (``chat`` its id as text: group ids are negative)."""
+
+    code = "grp"
+    chat: str
+
+
+@dataclass(frozen=True)
+class GroupToggleButton(ButtonData):
+    """One switch of a group's setting: ``command`` allowed there, or no longer."""
+
+    code = "grt"
+    chat: str
+    command: str

@@ -37,12 +37,13 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.domain.access import decide
+from bot.domain.access import decide, group_may_answer
 from bot.domain.model import Actor, Person
 from bot.domain.present import esc, fit  # noqa: F401  (every view escapes and cuts alike)
 from bot.domain.timeutil import SystemTime
 from bot.texts import t
 from data.store import Store
+from data.tables import GroupSettings
 from handlers import FEATURES
 from handlers.buttons import SEP, B, ButtonData
 from handlers.state import BotData
@@ -189,7 +190,10 @@ class Ctx:
         return t(key, self.lang, **params)
 
     async def reply(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message:
-        """Send ``text`` to the chat of the update (a new message)."""
+        """Send ``text`` to the chat of the update (a new message). In a group, without
+        buttons: anyone there could press them (and a press in a group is refused)."""
+        if self.chat.type != ChatType.PRIVATE:
+            keyboard = None
         return await self.context.bot.send_message(self.chat_id, fit(text), reply_markup=keyboard)
 
     async def edit_or_reply(self, text: str, keyboard: InlineKeyboardMarkup | None = None):
@@ -257,6 +261,25 @@ def _is_private(update: Update) -> bool:
     return chat is not None and chat.type == ChatType.PRIVATE
 
 
+def command_name(update: Update) -> str:
+    """The command a message starts with, lower case, without ``/`` and ``@bot`` ("" if
+    it is not one)."""
+    message = update.effective_message
+    word = ((message.text or "") if message is not None else "").split(maxsplit=1)
+    if not word or not word[0].startswith("/"):
+        return ""
+    return word[0][1:].partition("@")[0].lower()
+
+
+def group_allows(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether the office lets the group of ``update`` use the command it sends (buttons
+    are never answered in groups)."""
+    if update.callback_query is not None or update.effective_chat is None:
+        return False
+    allowed = GroupSettings(get_store(context)).commands(update.effective_chat.id)
+    return bool(group_may_answer(allowed, command_name(update)))
+
+
 #: a PTB callback: ``f(update, context)``
 Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, Any]]
 
@@ -272,7 +295,8 @@ def guarded(fn: Callable[[Ctx], Awaitable[Any]], *, actions: Sequence[str] = ("q
     - ``signed``: the update is a button press whose callback data must be correctly signed,
       name one of the kinds of ``signed(context)`` and parse as that kind; ``c.button`` then
       holds it (forged, stale, unknown or garbled data: "invalid button");
-    - ``groups``: unless True, only private chats (elsewhere: "use me in a private chat");
+    - ``groups``: unless True, only private chats and, in a group, the commands the office
+      allowed there (``/group``; elsewhere: "use me in a private chat");
     - ``actions``: the access guard's global actions the person must be allowed (empty: no
       guard, e.g. /start, /help); a refusal says why, then ``refused(c)`` (if given) decides
       what the callback returns;
@@ -295,7 +319,7 @@ def guarded(fn: Callable[[Ctx], Awaitable[Any]], *, actions: Sequence[str] = ("q
                                 c.user.id, c.query.data)
                     await c.answer(c.t("button.invalid"), alert=True)
                     return None
-            if not groups and not _is_private(update):
+            if not groups and not _is_private(update) and not group_allows(update, context):
                 await c.refuse("group.private_only")
                 return None
             for action in actions:

@@ -67,3 +67,18 @@ def test_head_and_office():
 def test_unknown_action_is_a_programming_error():
     with pytest.raises(ValueError):
         decide(PEOPLE["周敏"], "delete_everything")
+
+
+def test_a_group_may_use_help_and_only_allowable_commands_the_office_chose():
+    from bot.domain.access import GROUP_ALLOWABLE, group_commands, group_may_answer
+
+    assert group_commands(None) == ("help",)
+    assert group_may_answer([], "help") and not group_may_answer([], "overdue")
+    assert group_may_answer(["overdue"], "overdue")
+    # a stored name that is not allowable in groups is ignored (cards, changes, people)
+    for name in ("case", "new", "update", "people", "export", "mine"):
+        assert name not in GROUP_ALLOWABLE
+        assert group_may_answer([name], name).reason == "group.private_only"
+    office = next(p for p in sample_people() if p.position == "office")
+    handler = next(p for p in sample_people() if p.position == "handler")
+    assert decide(office, "edit_groups") and not decide(handler, "edit_groups")

@@ -1,6 +1,6 @@
 """The simulator as strict as Telegram where an audit found it lenient: callback queries
 expire, keyboards have limits, every parameter must belong to its method, a bot that left a
-group cannot write there."""
+group cannot write there, a basic group upgraded to a supergroup is read-only."""
 
 from __future__ import annotations
 
@@ -134,3 +134,50 @@ async def test_a_press_on_a_message_too_old_to_include_is_still_answered(bot_env
     assert office.last_answer is not None  # the spinner stopped
     assert bot_env.sim.stats.errors.get(400, 0) == 0
     assert "0484" in office.last.text  # the history, shown anew or in place
+
+
+async def test_a_group_upgraded_to_a_supergroup_moves_and_its_old_id_refuses_writes(clock_sim):
+    from telegram.error import ChatMigrated
+
+    sim, _clock, bot = clock_sim
+    owner = sim.user(5301, "A")
+    old = sim.group(-5301, "督办群", kind="group")
+    await bot.send_message(old.id, "before")
+    to_update, from_update = sim.upgrade_to_supergroup(old, owner)
+    new_id = to_update["message"]["migrate_to_chat_id"]
+    assert str(new_id).startswith("-100") and old.migrated_to == new_id
+    new = sim.chats[new_id]
+    assert new.type == "supergroup" and new.title == "督办群"
+    # the service messages, as telegram-bot-api shapes them: no text, the ids
+    assert to_update["message"]["chat"]["id"] == old.id and "text" not in to_update["message"]
+    assert from_update["message"]["chat"]["id"] == new_id
+    assert from_update["message"]["migrate_from_chat_id"] == old.id
+    # through privacy mode: service messages are always delivered
+    updates = await bot.get_updates(timeout=0)
+    assert [u.message.migrate_to_chat_id for u in updates] == [new_id, None]
+    assert updates[1].message.migrate_from_chat_id == old.id
+    with pytest.raises(ChatMigrated) as err:
+        await bot.send_message(old.id, "after")
+    assert err.value.new_chat_id == new_id
+    with pytest.raises(ChatMigrated):
+        await bot.send_chat_action(old.id, "typing")
+    assert (await bot.get_chat(old.id)).id == old.id  # reading still works
+    await bot.send_message(new_id, "after")
+    assert [m.text for m in new.messages] == ["after"]
+    assert [m.text for m in old.messages] == ["before"]
+    with pytest.raises(ValueError):
+        sim.upgrade_to_supergroup(new, owner)  # a supergroup is not upgraded again
+
+
+async def test_the_migration_error_carries_telegrams_body(clock_sim):
+    sim, _clock, _bot = clock_sim
+    old = sim.group(-5302, "群", kind="group")
+    sim.upgrade_to_supergroup(old, sim.user(5302, "A"), new_id=-1009990005302)
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{sim.base_url}{sim.token}/sendMessage",
+                             json={"chat_id": old.id, "text": "x"}) as resp:
+            body = json.loads(await resp.text())
+    assert resp.status == 400
+    assert body == {"ok": False, "error_code": 400,
+                    "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                    "parameters": {"migrate_to_chat_id": -1009990005302}}

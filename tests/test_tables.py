@@ -72,3 +72,24 @@ def test_reminder_runs_log_and_acks(tmp_path):
         assert [e["person"] for e in log.entries(kind="weekly")] == [1]
         assert runs.remove_before(DAY) == 1 and runs.of(DAY - dt.timedelta(days=1), "daily") is None
         assert log.remove_before(DAY) == 0 and len(log.all()) == 4
+
+
+def test_group_settings_with_history_and_migration(tmp_path):
+    from data.tables import GroupSettings
+
+    store = Store.open(tmp_path / "data")
+    try:
+        groups = GroupSettings(store)
+        assert groups.commands(-5) == [] and groups.groups() == []
+        groups.note(-5, "群", "周敏")
+        groups.note(-5, "群", "周敏")  # no change: nothing written
+        groups.set_commands(-5, "群", ["overdue"], "周敏")
+        assert groups.commands(-5) == ["overdue"]
+        assert [e["who"] for e in store.setting_history(GroupSettings.SETTING)] == ["周敏"] * 2
+        assert groups.migrate(-5, -1000000000005, "system")
+        assert not groups.migrate(-5, -1000000000005, "system")  # once
+        assert groups.groups() == [(-1000000000005, "群", ["overdue"])]
+        groups.forget(-1000000000005, "system")
+        assert groups.groups() == []
+    finally:
+        store.close()

@@ -39,7 +39,33 @@ GLOBAL_ACTIONS = (
     "edit_rules",
     "edit_calendar",
     "health",
+    "edit_groups",   # which commands a group chat may use (/group)
 )
+
+# ---------------------------------------------------------------- group chats
+#: what every group may use: the command list (and, to any other command, the pointer to
+#: the private chat)
+GROUP_ALWAYS = ("help",)
+#: the commands the office may let a group use. Every member of a group sees the answer,
+#: approved or not, so only answers that make sense there: lists and figures read with the
+#: asking person's own permissions, without buttons (a button in a group could be pressed by
+#: anyone). Cards, history, people and every change stay in private chats.
+GROUP_ALLOWABLE = ("overdue", "due", "progress", "report")
+
+
+def group_commands(allowed: Iterable[str] | None) -> tuple[str, ...]:
+    """The commands a group with the office's setting ``allowed`` may use (in the order of
+    GROUP_ALWAYS + GROUP_ALLOWABLE); a stored name not allowable is ignored."""
+    chosen = set(allowed or ())
+    return GROUP_ALWAYS + tuple(c for c in GROUP_ALLOWABLE if c in chosen)
+
+
+def group_may_answer(allowed: Iterable[str] | None, command: str) -> Decision:
+    """May ``command`` be answered in a group whose setting is ``allowed``? Who asks is
+    decided apart (``decide`` on the command's own action, with the asker's permissions)."""
+    if command in group_commands(allowed):
+        return ALLOW
+    return _deny("group.private_only")
 
 
 @dataclass(frozen=True)

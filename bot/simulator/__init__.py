@@ -21,6 +21,7 @@ Usage::
         await user.press_data(message_id, "forged:data")
         await grp.send(user, "hi"); await grp.ask(user, "/list")
         sim.channel_post(-100999, "text")
+        sim.upgrade_to_supergroup(sim.group(-5123, kind="group"), user)  # -> -1000000005123
         user.messages, user.last, user.last_answer # SimMessage: text, entities, buttons,
                                                    # labels, document (SimFile), render()
         await user.wait_messages(2, timeout=5)     # 2 new bot messages since the last send
@@ -46,7 +47,9 @@ them in ``stats.unknown_params``); a callback query answered more than 15 s (of 
 simulator's clock) after the press is "too old"; inline keyboards hold at most 100 buttons,
 8 a row; text length is counted in characters after entity parsing; edits count against the
 flood limits; a bot that left a group (leaveChat) cannot send there; names are at most 64+64
-characters; ``press_data(..., inaccessible=True)`` presses a message too old to be included.
+characters; ``press_data(..., inaccessible=True)`` presses a message too old to be included;
+a basic group upgraded to a supergroup (``upgrade_to_supergroup``) sends the two service
+messages and answers every write to its old id 400 with ``migrate_to_chat_id``.
 
 Limits (bot.simulator.limits) and faults (bot.simulator.faults) are documented in their
 modules. Everything runs on the caller's event loop; nothing is queued without bound

@@ -59,6 +59,8 @@ class SimMessage:
     edit_date: int | None = None
     edits: int = 0
     deleted: bool = False
+    #: service message fields (``migrate_to_chat_id``...), sent as they are
+    service: JSON = field(default_factory=dict)
 
     @property
     def chat_id(self) -> int:
@@ -110,6 +112,9 @@ class SimMessage:
                 msg["entities"] = self.entities
         if self.reply_markup:
             msg["reply_markup"] = self.reply_markup
+        if self.service:
+            msg.pop("text", None)
+            msg.update(self.service)
         return msg
 
 
@@ -144,6 +149,8 @@ class SimChat:
         self.blocked = False  # private chats: the user blocked the bot
         self.started = True  # private chats: the user has talked to the bot
         self.left = False  # groups: the bot left (leaveChat) and can no longer send there
+        #: basic groups upgraded to a supergroup: the supergroup's id (the old id is read-only)
+        self.migrated_to: int | None = None
         self.reply_keyboard: JSON | None = None  # last reply keyboard / removal / force_reply
         self._messages: dict[int, SimMessage] = {}
         self._next_id = 1
@@ -172,7 +179,10 @@ class SimChat:
         return None if msg is None or msg.deleted else msg
 
     def new_message(self, sender: JSON | None, *, from_bot: bool, **fields: Any) -> SimMessage:
-        msg = SimMessage(self._next_id, self, sender, from_bot, int(time.time()), **fields)
+        service: JSON = {k: fields.pop(k) for k in ("migrate_to_chat_id", "migrate_from_chat_id")
+                   if k in fields}
+        msg = SimMessage(self._next_id, self, sender, from_bot, int(time.time()), **fields,
+                         service=service)
         self._next_id += 1
         self._messages[msg.message_id] = msg
         return msg

@@ -59,14 +59,19 @@ MAX_BUTTONS, MAX_ROW = 100, 8
 class ApiError(Exception):
     """A Bot API error answer: HTTP status ``code`` and Telegram's ``description``."""
 
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(self, code: int, description: str, retry_after: int | None = None, *,
+                 migrate_to_chat_id: int | None = None) -> None:
         super().__init__(description)
         self.code, self.description, self.retry_after = code, description, retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
     def body(self) -> JSON:
         body: JSON = {"ok": False, "error_code": self.code, "description": self.description}
+        # ResponseParameters, as telegram-bot-api's fail_query adds them
         if self.retry_after is not None:
             body["parameters"] = {"retry_after": self.retry_after}
+        if self.migrate_to_chat_id is not None:
+            body["parameters"] = {"migrate_to_chat_id": self.migrate_to_chat_id}
         return body
 
 
@@ -412,6 +417,29 @@ class BotApiSimulator:
             "old_chat_member": old, "new_chat_member": new,
         })
 
+    def upgrade_to_supergroup(self, group: SimChat, user: SimUser,
+                              new_id: int | None = None) -> tuple[JSON, JSON]:
+        """``user`` upgrades the basic ``group`` to a supergroup, as Telegram does it: the
+        supergroup is a new chat (id ``new_id``, by default -100 followed by the group's
+        digits), the bot gets a service message with ``migrate_to_chat_id`` in the old chat
+        and one with ``migrate_from_chat_id`` in the new (delivered whatever the privacy
+        mode), and from then on every method that writes to the old chat answers 400 "Bad
+        Request: group chat was upgraded to a supergroup chat" with ``parameters:
+        {migrate_to_chat_id}`` (telegram-bot-api's check_chat_access). Returns the two
+        updates; the new chat is ``sim.chats[new_id]``."""
+        if group.type != "group" or group.migrated_to is not None:
+            raise ValueError("only a basic group (kind 'group') can be upgraded, once")
+        new_id = new_id if new_id is not None else int(f"-100{abs(group.id):010d}")
+        if new_id in self.chats:
+            raise ValueError(f"chat {new_id} exists already")
+        new = self.group(new_id, group.title or "Group", username=group.username)
+        new.left = group.left
+        group.migrated_to = new_id
+        old_msg = group.new_message(user.api(), from_bot=False, migrate_to_chat_id=new_id)
+        new_msg = new.new_message(user.api(), from_bot=False, migrate_from_chat_id=group.id)
+        return (self.inject_update("message", old_msg.api()),
+                self.inject_update("message", new_msg.api()))
+
     def add_to_group(self, group: SimChat, user: SimUser) -> JSON:
         """``user`` adds the bot to ``group``: the bot gets a my_chat_member update."""
         group.left = False
@@ -629,12 +657,15 @@ class BotApiSimulator:
                 return None
         return self.chats.get(chat_id) if isinstance(chat_id, int) else None
 
-    def _chat(self, p: Params, *, sending: bool = False) -> SimChat:
+    def _chat(self, p: Params, *, sending: bool = False, reading: bool = False) -> SimChat:
         if "chat_id" not in p:
             raise bad_request("chat_id is empty")
         chat = self._find_chat(p.values["chat_id"])
         if chat is None:
             raise bad_request("chat not found")
+        if chat.migrated_to is not None and not reading:  # an upgraded group is read-only
+            raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                           migrate_to_chat_id=chat.migrated_to)
         if sending and chat.is_group and chat.left:
             raise ApiError(403, "Forbidden: bot is not a member of the supergroup chat"
                            if chat.type == "supergroup" else
@@ -963,7 +994,7 @@ class BotApiSimulator:
         return True
 
     async def _get_chat(self, p: Params) -> JSON:
-        chat = self._chat(p)
+        chat = self._chat(p, reading=True)
         return {**chat.api(), "accent_color_id": 0, "max_reaction_count": 11,
                 "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
                                         "unique_gifts": False,

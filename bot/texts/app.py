@@ -44,8 +44,8 @@ MESSAGES = {
         "en": "You are not approved to use this bot yet. Send /start to ask; the office will review it.",
     },
     "group.private_only": {
-        "zh": "为保护办件信息,请在与我的私聊中使用此功能。群里我只回答 /help。",
-        "en": "To protect case information, please use this in a private chat with me. In groups I only answer /help.",
+        "zh": "为保护办件信息,请在与我的私聊中使用此功能。群里我只回答 /help 和办公室为本群开放的命令。",
+        "en": "To protect case information, please use this in a private chat with me. In groups I only answer /help and the commands the office allowed there.",
     },
     "lang.switched": {"zh": "已切换为中文。", "en": "Language switched to English."},
     "lang.choose": {"zh": "请选择语言 / Choose a language:", "en": "Choose a language / 请选择语言:"},
