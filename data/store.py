@@ -879,13 +879,8 @@ def _require(obj: object, cls: type) -> None:
 
 
 def _validate(case: Case) -> None:
-    """Validate the case and, unlike ``Case.validate()``, its nested clocks and
-    consultations again (an object already built is not re-checked there)."""
+    """Validate the case, its clocks, consultations, notices and reviews included."""
     case.validate()
-    for clock in case.clocks.values():
-        clock.__post_init__()
-    for consultation in case.consultations:
-        consultation.__post_init__()
 
 
 def _who(who: str) -> str:

@@ -12,7 +12,7 @@ import copy
 import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.domain.text import UnsafeText, clean_text
 from bot.texts import has, t
@@ -148,6 +148,20 @@ def check_date(value: str, fld: str, *, allow_empty: bool = True) -> str:
     except ValueError:
         raise ValidationError("err.bad_date", field=fld, value=value) from None
     return value
+
+
+_Part = TypeVar("_Part")
+
+
+def _checked(value: Any, cls: type[_Part]) -> _Part:
+    """A part of a case (a clock, consultation, notice, review) checked: a dict is built
+    into one, an object already built is checked again in place (a field may have been set
+    by hand since), without rebuilding it."""
+    if isinstance(value, cls):
+        part: Any = value
+        part.__post_init__()
+        return value
+    return cls(**value)
 
 
 def _choice(value: str, allowed: tuple[str, ...], fld: str) -> str:
@@ -474,13 +488,9 @@ class Case:
         clocks: dict[str, Clock] = {}
         for name, clock in (self.clocks or {}).items():
             _choice(name, CLOCKS, "clock")
-            # existing Clock objects are checked again too: a field may have been set by hand
-            clocks[name] = Clock(**(plain(clock) if isinstance(clock, Clock) else clock))
+            clocks[name] = _checked(clock, Clock)
         self.clocks = clocks
-        self.consultations = [
-            Consultation(**(plain(c) if isinstance(c, Consultation) else c))
-            for c in self.consultations
-        ]
+        self.consultations = [_checked(c, Consultation) for c in self.consultations]
         if self.reply_class:
             self.reply_class = _choice(self.reply_class, REPLY_CLASSES, "reply_class")
         if self.satisfaction:
@@ -495,15 +505,13 @@ class Case:
         self.signed_at = _text(self.signed_at, "signed_at", 40)
         self.signed_by = _text(self.signed_by, "signed_by", MAX_NAME)
         self.signed_by_id = int(self.signed_by_id or 0)
-        self.notices = [Notice(**(plain(n) if isinstance(n, Notice) else n))
-                        for n in (self.notices or [])]
+        self.notices = [_checked(n, Notice) for n in (self.notices or [])]
         self.draft_text = _text(self.draft_text, "draft_text", MAX_TEXT * 4)
         self.review_round = int(self.review_round or 0)
         self.review_chain = [_choice(p, REVIEWERS, "review_chain")
                              for p in (self.review_chain or [])]
         self.review_since = check_date(self.review_since, "review_since")
-        self.reviews = [Review(**(plain(r) if isinstance(r, Review) else r))
-                        for r in (self.reviews or [])]
+        self.reviews = [_checked(r, Review) for r in (self.reviews or [])]
         self.documents = [attachment(d) for d in (self.documents or [])]
         self.extra = {clean_text(str(k), controls="remove").strip():
                       "" if v is None else clean_text(str(v), controls="remove").strip()
