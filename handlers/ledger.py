@@ -1,10 +1,9 @@
 """The ledger and the report in chat: an office admin sends the ledger as a document;
 /export sends it back; /report gives the year's figures with an .xlsx attachment.
 
-Cases ledger in chat: a preview, then a button. The file is read in a worker thread
-(openpyxl parsing, no store access: :func:`read_cases`); the rows are checked and planned on
-the event loop's thread (:func:`plan_cases`, store reads only), and the office sees the
-preview (new, changed, conflicts, bad rows, warnings) with [查看各件变更] [导入]
+Cases ledger in chat: a preview, then a button. The file is read, and its rows checked and
+planned, in a forked child on a snapshot of the store (:func:`plan_cases`), and the office
+sees the preview (new, changed, conflicts, bad rows, warnings) with [查看各件变更] [导入]
 [导入并按表格覆盖冲突] [取消]. A press checks the access again and writes on the loop's
 thread in one transaction (:func:`apply_cases`); a preview some case changed since is
 refused (send the file again). Previews wait in memory (a few, a few minutes), so after a
@@ -111,31 +110,78 @@ async def on_document(c: Ctx) -> None:
         await preview_cases(c, status, name, data)
 
 
-async def read_cases(name: str, data: bytes):
-    """The sheet of a cases ledger, parsed in a worker thread (no store access), bounded by
-    work, not only size (zip bombs, cell counts, parse time): ValidationError when not."""
+def _read_bounded(data: bytes, name: str):
+    """The sheet of a cases ledger, bounded by work, not only size (zip bombs, cell counts,
+    parse time): ValidationError when not. In a forked child the parse time is cut by an
+    alarm; where there is no fork (a worker thread), only the size and cell checks hold."""
+    import signal
+    import threading
+
     from data.ledger_limits import check_upload, parse_deadline
     from data.ledger_read import read_sheet
 
-    await asyncio.to_thread(check_upload, data, name)
+    check_upload(data, name)
+    seconds = parse_deadline()
+    in_main = threading.current_thread() is threading.main_thread()
+    if not hasattr(signal, "setitimer") or not in_main:
+        return read_sheet(data, name)
+
+    def too_slow(_signum, _frame):
+        raise _TooSlow  # not an Exception: the reader's "damaged file" handler lets it by
+
+    before = signal.signal(signal.SIGALRM, too_slow)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        return await asyncio.wait_for(asyncio.to_thread(read_sheet, data, name),
-                                      parse_deadline())
-    except TimeoutError:
-        raise ValidationError("ledger.err.parse_timeout", seconds=int(parse_deadline())) from None
+        try:
+            return read_sheet(data, name)
+        finally:  # (an alarm just before this line is still caught below)
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _TooSlow:
+        raise ValidationError("ledger.err.parse_timeout", seconds=max(1, round(seconds))) from None
+    finally:
+        signal.signal(signal.SIGALRM, before)
 
 
-async def plan_cases(c: Ctx, sheet, name: str):
-    """Check and plan every row against a snapshot of the store, in a forked child (off the
-    loop; writes nothing). Applying the plan (:func:`apply_cases`) refuses it when a case
-    changed since (StalePreview)."""
+class _TooSlow(BaseException):
+    """The parse time of an upload ran out (raised by the alarm, inside the parser)."""
+
+
+async def plan_cases(c: Ctx, name: str, data: bytes):
+    """Read the sheet, then check and plan every row against a snapshot of the store, all in
+    one forked child: off the loop and off its interpreter lock (openpyxl in a worker thread
+    made every other chat's answer seconds late). Writes nothing; applying the plan
+    (:func:`apply_cases`) refuses it when a case changed since (StalePreview). Raises
+    ValidationError when the file as a whole cannot be read."""
     from data.ledger import RULES_SETTING, plan_cases_sheet
     from handlers.offload import SnapshotStore, check_in_child
 
     snapshot = SnapshotStore(c.store, (RULES_SETTING,), ledger=True)
     today = c.today
-    return await check_in_child(snapshot, lambda snap: plan_cases_sheet(
-        snap, sheet, name, partial=True, dry_run=True, today=today))
+
+    def work(snap: SnapshotStore):
+        try:
+            sheet = _read_bounded(data, name)
+        except ValidationError as exc:  # sent back as it is (the child's errors are text)
+            return exc, None
+        return None, plan_cases_sheet(snap, sheet, name, partial=True, dry_run=True,
+                                      today=today)
+
+    def split(pair):  # the plans come back in pieces (unpickling them all at once held
+        failed, result = pair  # the loop for ~0.3 s)
+        if result is None:
+            return pair, []
+        plans, result.plans = result.plans, []
+        return pair, plans
+
+    def join(pair, plans):
+        if pair[1] is not None:
+            pair[1].plans = plans
+        return pair
+
+    failed, result = await check_in_child(snapshot, work, split=split, join=join)
+    if failed is not None:
+        raise failed
+    return result
 
 
 def apply_cases(c: Ctx, result, overwrite: bool):
@@ -160,13 +206,12 @@ def preview_text(c: Ctx, result) -> str:
 
 
 async def preview_cases(c: Ctx, status, name: str, data: bytes) -> None:
+    await status.edit_text(c.t("lc.checking", name=esc(name)))
     try:
-        sheet = await read_cases(name, data)
+        result = await plan_cases(c, name, data)
     except ValidationError as exc:  # the file as a whole cannot be read
         await status.edit_text(c.t("lc.unreadable", name=esc(name), reason=esc(exc.render(c.lang))))
         return
-    await status.edit_text(c.t("lc.checking", name=esc(name)))
-    result = await plan_cases(c, sheet, name)
     rows = []
     if result.created or result.changed:
         token = _keep_preview(c, result)
@@ -224,10 +269,9 @@ async def run_import(c: Ctx, status, name: str, data: bytes, *, people: bool, pa
             await asyncio.to_thread(check_upload, data, name)
             result = import_people(c.store, data, name, c.who, partial=partial, dry_run=dry_run)
         else:
-            sheet = await read_cases(name, data)
             await status.edit_text(c.t("lc.checking", name=esc(name)))
-            # planned off the loop (a forked child) on a snapshot; written here, on the loop
-            result = await plan_cases(c, sheet, name)
+            # read and planned off the loop (a forked child) on a snapshot; written here
+            result = await plan_cases(c, name, data)
             if not dry_run and (partial or not result.problems):
                 try:
                     result = apply_cases(c, result, overwrite=False)

@@ -57,6 +57,29 @@ async def test_cancel_and_unreadable_files(bot_env):
     assert "不是台账文件" in status.text
 
 
+async def test_a_file_too_slow_to_read_is_given_up(bot_env, monkeypatch):
+    """The parse time is cut inside the child that reads the file: the office is told,
+    nothing is written, and the bot goes on answering."""
+    import data.ledger_limits
+
+    monkeypatch.setattr(data.ledger_limits, "PARSE_SECONDS", 0.001)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER.strip().split(","))
+    for i in range(400):
+        row = GOOD.strip().split(",")
+        row[1] = f"{1000 + i:04d}"
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    office = bot_env.user("周敏")
+    before = len(bot_env.store.cases())
+    status = await send_file(bot_env, office, "cases.xlsx", out.getvalue())
+    assert "无法读取" in status.text and "读取文件超过" in status.text
+    assert len(bot_env.store.cases()) == before
+    assert "0484" in (await office.ask("/case 0484"))[-1].text
+
+
 async def test_only_the_office_imports(bot_env):
     zhang = bot_env.user("张三")
     reply = await send_file(bot_env, zhang, "cases.csv", (HEADER + GOOD).encode())
