@@ -145,3 +145,33 @@ async def test_an_import_planned_in_a_child_comes_back_as_planned_here(store):
 
     done = apply_plan(store, result, "办公室")
     assert done.created == 3 and len(store.cases()) == 3
+
+
+async def test_a_split_result_comes_back_whole_and_the_loop_runs_between_its_pieces():
+    """A big result is unpickled piece by piece (one ``pickle.loads`` holds the interpreter
+    lock throughout): every item comes back, in order, with the head, and the loop runs
+    other work between the pieces."""
+    import asyncio
+
+    from handlers.offload import PIECE_ITEMS, in_child_object
+
+    n = PIECE_ITEMS * 10 + 7
+    turns = 0
+    done = asyncio.Event()
+
+    async def other_chat() -> None:
+        nonlocal turns
+        while not done.is_set():
+            turns += 1
+            await asyncio.sleep(0)
+
+    beside = asyncio.create_task(other_chat())
+    value = await in_child_object(
+        lambda: {"name": "台账", "items": [{"row": i, "text": "行" * (i % 7)} for i in range(n)]},
+        split=lambda v: ({"name": v["name"]}, v["items"]),
+        join=lambda head, items: {**head, "items": items})
+    done.set()
+    await beside
+    assert value["name"] == "台账"
+    assert value["items"] == [{"row": i, "text": "行" * (i % 7)} for i in range(n)]
+    assert turns >= 11  # at least once per piece
