@@ -116,6 +116,52 @@ async def watch_loop(phase: list[str], lags: dict[str, float], stop: asyncio.Eve
         lags[phase[0]] = max(lags.get(phase[0], 0.0), late)
 
 
+class StallSampler:
+    """Where the event loop's thread is when the loop stalls: a watchdog thread looks at the
+    loop's heartbeat every 20 ms and, when it is older than ``limit`` seconds, records the
+    loop thread's innermost frames of the project (one sample per 20 ms of stall)."""
+
+    def __init__(self, limit: float = 0.1) -> None:
+        import threading
+
+        self.limit, self.beat = limit, time.perf_counter()
+        self.samples: dict[str, int] = {}
+        self.loop_thread = threading.get_ident()
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    async def heartbeat(self, stop: asyncio.Event) -> None:
+        self.thread.start()
+        while not stop.is_set():
+            self.beat = time.perf_counter()
+            await asyncio.sleep(0.005)
+        self.done.set()
+
+    def _watch(self) -> None:
+        import traceback
+
+        while not self.done.wait(0.02):
+            if time.perf_counter() - self.beat < self.limit:
+                continue
+            frame = sys._current_frames().get(self.loop_thread)
+            if frame is None:
+                continue
+            stack = [f for f in traceback.extract_stack(frame)
+                     if str(ROOT) in f.filename and "/.venv/" not in f.filename]
+            where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                               for f in reversed(stack[-4:])) or "(outside the project)"
+            self.samples[where] = self.samples.get(where, 0) + 1
+
+    def report(self) -> None:
+        if not self.samples:
+            print("no stall over %.0f ms sampled" % (self.limit * 1000))
+            return
+        print(f"where the loop's thread was during stalls over {self.limit * 1000:.0f} ms "
+              "(samples of 20 ms):")
+        for where, n in sorted(self.samples.items(), key=lambda kv: -kv[1])[:12]:
+            print(f"{n:>6}  {where}")
+
+
 def pct(values: list[float], p: float) -> float:
     from tests.loadgen import percentile
 
@@ -123,7 +169,7 @@ def pct(values: list[float], p: float) -> float:
 
 
 async def run(directory: Path, rows: int, n_users: int, think: tuple[float, float],
-              baseline: float, commit: bool = True) -> None:
+              baseline: float, commit: bool = True, stalls: bool = False) -> None:
     from bot.app import create_app
     from bot.cmd.run import install_processing_hook
     from bot.config import Config
@@ -160,6 +206,9 @@ async def run(directory: Path, rows: int, n_users: int, think: tuple[float, floa
                     for i, u in enumerate(users)]
         tasks = [asyncio.create_task(v.run()) for v in visitors]
         tasks.append(asyncio.create_task(watch_loop(heavy, lags, stop)))
+        sampler = StallSampler() if stalls else None
+        if sampler is not None:
+            tasks.append(asyncio.create_task(sampler.heartbeat(stop)))
         await asyncio.sleep(baseline)  # the same users without the heavy work
         if commit:
             heavy[0] = "preview"
@@ -223,6 +272,8 @@ async def run(directory: Path, rows: int, n_users: int, think: tuple[float, floa
         ms = [v * 1000 for v in values]
         print(f"{label:<28}{len(ms):>6}{pct(ms, 50):>9.0f}{pct(ms, 95):>9.0f}"
               f"{pct(ms, 99):>9.0f}{max(ms, default=0):>9.0f}")
+    if sampler is not None:
+        sampler.report()
 
 
 def main() -> None:
@@ -236,6 +287,8 @@ def main() -> None:
                         help="seconds of the same traffic before the heavy work starts")
     parser.add_argument("--no-commit", action="store_true",
                         help="import with the caption 部分导入 (no preview, no [导入] press)")
+    parser.add_argument("--stalls", action="store_true",
+                        help="also print where the loop's thread was when the loop stalled")
     parser.add_argument("--dir", type=Path, default=Path("/tmp/duban-bench-responsive"))
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -248,7 +301,7 @@ def main() -> None:
         shutil.copytree(base, work)
         lo, hi = (float(x) for x in args.think.split(","))
         asyncio.run(run(work, args.rows, args.users, (lo, hi), args.baseline,
-                        commit=not args.no_commit))
+                        commit=not args.no_commit, stalls=args.stalls))
 
 
 if __name__ == "__main__":
