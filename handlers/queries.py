@@ -346,11 +346,11 @@ def build(c: Ctx, spec: Spec, page: int = 1) -> View:
 def _overdue(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
     cases = seen.overdue_candidates(c.store, c.person, c.today.isoformat(),
                                     partial(narrowed, c, spec))
-    ans = q.overdue(cases, c.today, s.cal, s.rules)
-    pg = q.paginate(ans.items, page, qt.PER_PAGE)
-    text = qt.overdue_text(ans, pg, c.lang, c.today)
+    ans = q.overdue_page(cases, c.today, s.cal, s.rules, page, qt.PER_PAGE, c.store.urgency_of)
+    pg = ans.page
+    text = qt.overdue_page_text(ans, c.lang, c.today)
     view = View(_join(_scope_line(c, spec), text.split("\n"), seen_note(c)))
-    if ans.items:
+    if ans.total:
         view.rows += case_rows(c, [i.case for i in pg.items])
         if not spec.division:
             view.rows += division_rows(c, [i.case.division for i in pg.items])

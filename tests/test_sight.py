@@ -114,8 +114,15 @@ def _agrees(s: Store) -> None:
                 assert q.mine_page(sight.own_cases(s, person), person.id, today, CAL, None,
                                    page, 2, s.urgency_of) == \
                     q.paginate(q.mine(everything, person.id, today, CAL), page, 2)
+            full_overdue = q.overdue(everything, today, CAL)
             assert q.overdue(sight.overdue_candidates(s, person, iso), today, CAL) == \
-                q.overdue(everything, today, CAL)
+                full_overdue
+            for page in (1, 2, 3):
+                one = q.overdue_page(sight.overdue_candidates(s, person, iso), today, CAL,
+                                     None, page, 2, s.urgency_of)
+                assert one.page == q.paginate(full_overdue.items, page, 2)
+                assert one.divisions == tuple(i.case.division for i in full_overdue.items)
+                assert one.upcoming == full_overdue.upcoming
             for division in DIVISIONS:
                 def narrow(cases: list[Case], d: str = division) -> list[Case]:
                     return [k for k in cases if k.division == d]

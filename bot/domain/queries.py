@@ -175,14 +175,9 @@ def overdue(cases: Iterable[Case], today: dt.date, cal: Calendar,
                     late.append((name, d))
         if late is None:
             continue
-        if len(late) == 1:
-            s = status(case, *late[0])
-            item = Item(case, s, (), lights.light(case))
-        else:
-            statuses = [status(case, n, d) for n, d in late]
-            statuses.sort(key=_most_overdue)
-            s = statuses[0]
-            item = Item(case, s, tuple(statuses[1:]), lights.light(case))
+        item = _overdue_item(case, late, status, lights)
+        s = item.status
+        assert s is not None
         # the position breaks ties, so items themselves are never compared
         keyed.append((-s.overdue_workdays, s.days_left, case.number, case.year, len(keyed), item))
     keyed.sort()
@@ -199,6 +194,70 @@ def overdue(cases: Iterable[Case], today: dt.date, cal: Calendar,
         found = soonest(cases, reader)
         upcoming = Item(*found, (), lights.light(found[0])) if found else None
     return OverdueAnswer(items, groups, upcoming)
+
+
+def _overdue_item(case: Case, late: list[tuple[str, str]],
+                  status: Callable[[Case, str, str], ClockStatus],
+                  lights: lifecycle.LightReader) -> Item:
+    """The item of an overdue case: its most overdue clock (of ``late``: (clock, due) of
+    its live clocks past due), the others in ``more``, and its light."""
+    if len(late) == 1:
+        return Item(case, status(case, *late[0]), (), lights.light(case))
+    statuses = [status(case, n, d) for n, d in late]
+    statuses.sort(key=_most_overdue)
+    return Item(case, statuses[0], tuple(statuses[1:]), lights.light(case))
+
+
+@dataclass(frozen=True)
+class OverduePage:
+    """One page of :func:`overdue`'s answer, built for that page only: ``divisions`` holds
+    every overdue case's division in display order (the groups' counts), ``page`` the
+    page's items; ``upcoming`` as in :class:`OverdueAnswer`."""
+
+    page: Page[Item]
+    divisions: tuple[str, ...]
+    upcoming: Item | None = None
+
+    @property
+    def total(self) -> int:
+        return len(self.divisions)
+
+
+def overdue_page(cases: Iterable[Case], today: dt.date, cal: Calendar,
+                 rules_for_year: RulesSource = None, page: int = 1, per_page: int = 10,
+                 facts: Callable[[Case], Urgency] | None = None) -> OverduePage:
+    """``paginate(overdue(...).items, page, per_page)`` with its divisions, building the
+    statuses and lights of that page only. The order needs no status: the most overdue
+    clock of a case is its earliest live clock (``facts``: :func:`urgency`, or the store's
+    kept copy of it), and working days overdue never grow as the due date moves later
+    while calendar days left strictly do, so "most overdue first" is "earliest due first"
+    (then number, year, as :func:`overdue` breaks ties)."""
+    facts = facts or urgency
+    reader = StatusReader(today, cal, rules_for_year)
+    lights = lifecycle.LightReader(today, cal, rules_for_year)
+    cases = cases if isinstance(cases, (list, tuple)) else list(cases)
+    today_iso = reader.today_iso
+    keyed: list[tuple[str, str, int, int, Case]] = []
+    for case in cases:
+        open_, best = facts(case)
+        if open_ and best is not None and best[0] < today_iso:
+            keyed.append((best[0], case.number, case.year, len(keyed), case))
+    keyed.sort()
+    buckets: dict[str, list[Case]] = {}
+    for *_, case in keyed:
+        buckets.setdefault(case.division, []).append(case)
+    if "" in buckets:
+        buckets[""] = buckets.pop("")
+    order = [case for group in buckets.values() for case in group]
+    chosen = paginate(order, page, per_page)
+    items = tuple(_overdue_item(case, [(n, d) for n, d in iter_live(case) if d < today_iso],
+                                reader.status, lights) for case in chosen.items)
+    upcoming = None
+    if not order:
+        found = soonest(cases, reader)
+        upcoming = Item(*found, (), lights.light(found[0])) if found else None
+    return OverduePage(Page(items, chosen.page, chosen.pages, chosen.total, chosen.per_page),
+                       tuple(case.division for case in order), upcoming)
 
 
 # ---------------------------------------------------------------- due in a period

@@ -11,6 +11,7 @@ at a time. Titles, stages, clock states, escaping and the 4096-character cut com
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 
 from bot.domain import present
@@ -18,7 +19,15 @@ from bot.domain.dates import OPEN_END
 from bot.domain.intents import Intent
 from bot.domain.model import STAGES, Case
 from bot.domain.present import esc, fit, fmt_date, short_title, stage_label
-from bot.domain.queries import DueAnswer, Item, OverdueAnswer, Page, Progress, Summary
+from bot.domain.queries import (
+    DueAnswer,
+    Item,
+    OverdueAnswer,
+    OverduePage,
+    Page,
+    Progress,
+    Summary,
+)
 from bot.domain.status import ClockStatus
 from bot.texts import t
 
@@ -68,13 +77,11 @@ def _division_label(division: str, lang: str | None) -> str:
     return esc(division) if division else t("q.no_division", lang)
 
 
-def grouped_lines(items: Sequence[Item], page: Page[Item], lang: str | None,
+def grouped_lines(divisions: Sequence[str], page: Page[Item], lang: str | None,
                   today: dt.date | None = None) -> list[str]:
     """The page's items under a header for each division (``(续)`` when a division goes on
-    from the previous page); ``items`` is the whole list, for the divisions' counts."""
-    counts: dict[str, int] = {}
-    for item in items:
-        counts[item.case.division] = counts.get(item.case.division, 0) + 1
+    from the previous page); ``divisions``: the whole list's, in order, for the counts."""
+    counts = Counter(divisions)
     lines: list[str] = []
     current: str | None = None
     start = page.first_index
@@ -84,7 +91,7 @@ def grouped_lines(items: Sequence[Item], page: Page[Item], lang: str | None,
             current = division
             head = t("q.group_head", lang, division=_division_label(division, lang),
                      n=counts.get(division, 0))
-            continued = start + k > 0 and items[start + k - 1].case.division == division
+            continued = start + k > 0 and divisions[start + k - 1] == division
             if continued:
                 head += t("q.continued", lang)
             lines.append(f"▸ <b>{head}</b>")
@@ -95,7 +102,7 @@ def grouped_lines(items: Sequence[Item], page: Page[Item], lang: str | None,
 # ---------------------------------------------------------------- the answers
 
 
-def nothing_overdue_text(answer: OverdueAnswer, lang: str | None,
+def nothing_overdue_text(answer: OverdueAnswer | OverduePage, lang: str | None,
                          today: dt.date | None = None) -> str:
     """无超期事项, and the next deadline coming up."""
     lines = [t("q.none_overdue", lang)]
@@ -116,8 +123,19 @@ def overdue_text(answer: OverdueAnswer, page: Page[Item], lang: str | None,
     if not answer.items:
         return nothing_overdue_text(answer, lang, today)
     lines = [t("q.overdue_head", lang, total=answer.total)]
-    lines += grouped_lines(answer.items, page, lang, today)
+    lines += grouped_lines([i.case.division for i in answer.items], page, lang, today)
     lines += page_footer(page, lang)
+    return fit(lines)
+
+
+def overdue_page_text(answer: OverduePage, lang: str | None,
+                      today: dt.date | None = None) -> str:
+    """:func:`overdue_text` of an answer built for its page only (``queries.overdue_page``)."""
+    if not answer.total:
+        return nothing_overdue_text(answer, lang, today)
+    lines = [t("q.overdue_head", lang, total=answer.total)]
+    lines += grouped_lines(answer.divisions, answer.page, lang, today)
+    lines += page_footer(answer.page, lang)
     return fit(lines)
 
 
