@@ -29,17 +29,27 @@ def _by_id(groups: Iterable[list[Case]]) -> list[Case]:
     return [seen[k] for k in sorted(seen)]
 
 
+def scope_ids(store: Store, person: Person | None) -> set[int] | None:
+    """The ids of every case ``person``'s position could let them see (a superset), or
+    None when it could be any case (the office, the head, anyone else: ``visible`` decides)."""
+    if person is None:
+        return set()
+    if person.position == "handler":
+        return store.case_ids_of_handler_id(person.id) if person.id else set()
+    if person.position == "division_head":
+        return store.case_ids_of_division(person.division)
+    if person.position == "leader":
+        ids: set[int] = set()
+        for division in dict.fromkeys(person.leads_divisions):
+            ids |= store.case_ids_of_division(division)
+        return ids
+    return None
+
+
 def candidates(store: Store, person: Person | None) -> list[Case]:
     """Every case ``person``'s position could let them see (a superset, by id)."""
-    if person is None:
-        return []
-    if person.position == "handler":
-        return store.cases_of_handler_id(person.id) if person.id else []
-    if person.position == "division_head":
-        return store.cases_of_division(person.division)
-    if person.position == "leader":
-        return _by_id(store.cases_of_division(d) for d in dict.fromkeys(person.leads_divisions))
-    return store.cases()
+    ids = scope_ids(store, person)
+    return store.cases() if ids is None else store.cases_with_ids(ids)
 
 
 def visible_cases(store: Store, person: Person | None) -> list[Case]:
@@ -56,12 +66,12 @@ def own_cases(store: Store, person: Person | None) -> list[Case]:
 
 def overdue_cases(store: Store, person: Person | None, today_iso: str) -> list[Case]:
     """The visible cases with a live clock due before ``today_iso``, by id."""
-    return visible(person, store.cases_overdue_on(today_iso))
+    return visible(person, store.cases_overdue_on(today_iso, scope_ids(store, person)))
 
 
 def due_cases(store: Store, person: Person | None, lo: str, hi: str) -> list[Case]:
     """The visible cases with a live clock due in ``lo``..``hi`` (ISO, included), by id."""
-    return visible(person, store.cases_due_between(lo, hi))
+    return visible(person, store.cases_due_between(lo, hi, scope_ids(store, person)))
 
 
 def first_due_cases(store: Store, person: Person | None, today_iso: str,

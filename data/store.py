@@ -37,7 +37,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -395,15 +395,31 @@ class Store:
             _freeze(len(self._case_objs))
         return self._live
 
-    def cases_overdue_on(self, iso: str) -> list[Case]:
-        """The cases with a live clock (lifecycle.iter_live) due before ``iso``, by id.
-        SHARED objects: do not mutate."""
-        return [self._known_case(cid) for cid in self._live_index().before(iso)]
+    def cases_overdue_on(self, iso: str, among: Collection[int] | None = None) -> list[Case]:
+        """The cases with a live clock (lifecycle.iter_live) due before ``iso``, by id;
+        ``among``: only those of these ids. SHARED objects: do not mutate."""
+        ids = self._live_index().before(iso)
+        return [self._known_case(cid) for cid in ids if among is None or cid in among]
 
-    def cases_due_between(self, lo: str, hi: str) -> list[Case]:
-        """The cases with a live clock due in ``lo``..``hi`` (ISO, both included), by id.
-        SHARED objects: do not mutate."""
-        return [self._known_case(cid) for cid in self._live_index().between(lo, hi)]
+    def cases_due_between(self, lo: str, hi: str,
+                          among: Collection[int] | None = None) -> list[Case]:
+        """The cases with a live clock due in ``lo``..``hi`` (ISO, both included), by id;
+        ``among``: only those of these ids. SHARED objects: do not mutate."""
+        ids = self._live_index().between(lo, hi)
+        return [self._known_case(cid) for cid in ids if among is None or cid in among]
+
+    def case_ids_of_handler_id(self, person_id: int) -> set[int]:
+        """The ids of the cases owned by person ``person_id``."""
+        return set(self._indexes().by_handler_id.get(person_id, ()))
+
+    def case_ids_of_division(self, division: str) -> set[int]:
+        """The ids of the cases of ``division``."""
+        return set(self._indexes().by_division.get(division, ()))
+
+    def cases_with_ids(self, ids: Iterable[int]) -> list[Case]:
+        """The stored cases of these ids, by id (unknown ids skipped). SHARED objects."""
+        found = (self._case(cid) for cid in sorted(ids))
+        return [case for case in found if case is not None]
 
     def cases_due_first(self, iso: str, keep: Any = None) -> list[Case]:
         """Among the cases ``keep(case)`` accepts, those whose next live clock on or after
