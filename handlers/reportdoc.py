@@ -10,6 +10,7 @@ first), so a big year never stalls other users and the store is never touched el
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 from functools import partial
@@ -20,7 +21,7 @@ from bot.domain.charts import ChartData, chart_data, chart_title
 from bot.domain.model import Case
 from bot.domain.report import ReportFigures
 from data import offloop
-from data.views import rules_of, work_calendar
+from data.views import rules_of, rules_table, work_calendar
 from handlers.common import Ctx
 
 log = logging.getLogger("duban.reportdoc")
@@ -55,15 +56,35 @@ async def send_chart(c: Ctx, data: ChartData) -> None:
 def progress_chart_later(c: Ctx, cases: list[Case], year: int | None) -> None:
     """/progress: the chart of the cases the asker may see, sent after the answer.
 
-    The counts are taken now (on the loop's thread); drawing and sending run as a task of
+    The counts are taken now (on the loop's thread; from :data:`CHART_OFF_LOOP` cases on, in
+    a worker thread inside the task); drawing and sending run as a task of
     the application, so the next update does not wait for them (updates are handled one at
     a time, and a second message to the same chat waits out Telegram's per-chat limit).
     ``Application.stop`` awaits the task.
     """
-    data = _chart_of(c, cases, year)
-    if data.total:
-        c.context.application.create_task(send_chart(c, data), update=c.update,
-                                          name="progress-chart")
+    if len(cases) < CHART_OFF_LOOP:
+        data = _chart_of(c, cases, year)
+        if data.total:
+            c.context.application.create_task(send_chart(c, data), update=c.update,
+                                              name="progress-chart")
+        return
+    from bot.domain.rules import rules_for
+
+    # many cases: counted in a worker thread (the shared case objects are never changed in
+    # place) with the calendar and the rules read here, on the loop
+    cal, table, today = work_calendar(c.store), rules_table(c.store), c.today
+
+    async def count_then_send() -> None:
+        data = await asyncio.to_thread(chart_data, cases, today, cal,
+                                       lambda y: rules_for(y, table), year=year)
+        await send_chart(c, data)
+
+    c.context.application.create_task(count_then_send(), update=c.update,
+                                      name="progress-chart")
+
+
+#: from this many cases on, the chart's counts are taken off the loop (0.2 s at 50,000)
+CHART_OFF_LOOP = 5_000
 
 
 async def send_report_files(c: Ctx, fig: ReportFigures, cases: list[Case]) -> None:

@@ -51,6 +51,24 @@ async def test_progress_attaches_the_chart_of_the_askers_cases(bot_env):
     assert not any(m.document for m in wang.messages[before:])
 
 
+async def test_progress_counted_off_the_loop_says_and_draws_the_same(bot_env, monkeypatch):
+    """Over many cases /progress and its chart are counted in a worker thread: the same
+    answer, buttons and chart as counted on the loop."""
+    import handlers.queries
+    import handlers.reportdoc
+
+    wang = bot_env.user("王强")
+    on_loop = await wang.ask("/progress")
+    _, on_loop_chart = await chart_after(wang)
+    monkeypatch.setattr(handlers.queries, "PROGRESS_OFF_LOOP", 0)
+    monkeypatch.setattr(handlers.reportdoc, "CHART_OFF_LOOP", 0)
+    off_loop = await wang.ask("/progress")
+    _, off_loop_chart = await chart_after(wang)
+    assert off_loop[0].text == on_loop[0].text and off_loop[0].labels == on_loop[0].labels
+    assert off_loop_chart.document.data == on_loop_chart.document.data
+    assert off_loop_chart.text == on_loop_chart.text
+
+
 async def test_english_chart_and_no_chart_for_an_empty_year(bot_env):
     office = bot_env.user("周敏")
     await office.ask("/lang en")
