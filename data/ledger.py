@@ -382,12 +382,40 @@ def export_ledger(store, year: int | None = None, *, today: dt.date | None = Non
     cases = sorted(store.cases(year), key=ledger_order)
     history = {c.id: store.history(c.id) for c in cases}
     data = ledger_workbook(cases, today=today, history=history, people=store.people())
-    if not getattr(store, "readonly", True) and cases:
-        seen = snapshots(store)
-        with store.transaction():
-            record_snapshots(store, {c.id: ledger_cells(c) for c in cases}, how="export",
-                             name="", at=today.isoformat(), known=seen)
+    if not getattr(store, "readonly", True):
+        recorder = ExportRecord(store, cases, today)
+        while recorder.step():
+            pass
     return data
+
+
+class ExportRecord:
+    """After an export, keep each exported case's cells as its snapshot: the office now
+    holds them, so a later import tells its edits from changes made in chat since.
+
+    The cells are those of the cases as exported (a case changed in chat after the export
+    is a change since it). Written ``chunk`` cases per transaction, so that the bot can
+    answer others between two steps of a big export; a step cut short leaves the older
+    snapshots of the rest, which can only list a conflict, never apply one."""
+
+    def __init__(self, store, cases: Sequence[Case], today: dt.date, chunk: int = 1000) -> None:
+        from data.ledger_merge import SNAPSHOT_TABLE
+
+        self.store, self.today, self.chunk = store, today, chunk
+        self.cases, self.done = list(cases), 0
+        self.known = {doc.doc_id for doc in store.table(SNAPSHOT_TABLE).all()}
+
+    def step(self) -> bool:
+        """Record the next chunk (one transaction); False when nothing is left."""
+        chunk = self.cases[self.done:self.done + self.chunk]
+        self.done += len(chunk)
+        if not chunk:
+            return False
+        with self.store.transaction():
+            cells = {c.id: ledger_cells(c) for c in chunk if self.store.get_case(c.id)}
+            record_snapshots(self.store, cells, how="export", name="",
+                             at=self.today.isoformat(), known=self.known)
+        return self.done < len(self.cases)
 
 
 def ledger_order(case: Case) -> tuple:

@@ -338,6 +338,11 @@ async def export_cmd(c: Ctx) -> None:
     await c.context.bot.send_document(c.chat_id, InputFile(io.BytesIO(data), filename=name),
                                       caption=c.t("lc.exported", n=len(cases)))
     await status.delete()
+    from data.ledger import ExportRecord
+
+    recorder = ExportRecord(c.store, cases, c.today)  # what the office now holds
+    while recorder.step():
+        await asyncio.sleep(0)  # others are answered between two chunks
 
 
 @guard("report")

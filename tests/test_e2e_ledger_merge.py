@@ -150,3 +150,26 @@ async def test_export_then_send_it_back_changes_nothing(bot_env):
     assert "新增 0 件,变更 0 件(其中冲突 0 处)" in status.text
     assert "没有需要导入的变更" in status.text and not status.labels
     assert {c.id: c.version for c in bot_env.store.cases()} == before
+
+
+async def test_an_export_in_chat_is_what_the_office_holds_so_its_edits_apply(bot_env):
+    """A field changed in chat before the office's /export is no conflict when the office
+    edits it in the exported file: the export records what the office now holds."""
+    import openpyxl
+
+    office = bot_env.user("周敏")
+    case = chat_work(bot_env.store, await imported(bot_env, office))
+    reply = await office.ask("/export 2020", timeout=15)
+    doc = next(m for m in reply if m.document)
+    book = openpyxl.load_workbook(io.BytesIO(doc.document.data))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[header.index("编号")].value == "0901")
+    assert row[header.index("承办人")].value == "李四"  # the chat's change, as exported
+    row[header.index("承办人")].value = "张三"  # the office's own edit of that field
+    out = io.BytesIO()
+    book.save(out)
+    status = await send_file(bot_env, office, "edited.xlsx", out.getvalue())
+    assert "变更 1 件(其中冲突 0 处)" in status.text, status.text
+    await office.ask_press("导入", timeout=15)
+    assert bot_env.store.get_case(case.id).handler == "张三"

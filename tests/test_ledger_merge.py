@@ -418,3 +418,28 @@ def test_the_follow_up_clock_of_a_b_reply_round_trips_and_keeps_a_known_day(peop
     result = import_ledger(people_store, xlsx(rows, header=header), "c.xlsx", today=TODAY)
     assert result.conflicts == [] and result.unchanged == 1
     assert people_store.find_by_number("0910")[0].clocks["followup"].met == "2020-11-20"
+
+
+def test_an_export_is_recorded_a_chunk_per_step_and_whole_at_the_end(people_store):
+    from data.ledger import ExportRecord
+    from data.ledger_merge import ledger_cells, snapshots
+
+    import_ledger(people_store, xlsx(good_rows()), "april.xlsx", today=TODAY)
+    chat_work(people_store)
+    cases = people_store.cases(2020)
+    assert len(cases) >= 2
+    before = snapshots(people_store)
+    recorder = ExportRecord(people_store, cases, TODAY, chunk=1)
+    assert recorder.step()  # one case recorded, more to come
+    first = snapshots(people_store)
+    assert first[cases[0].id] == ledger_cells(cases[0])
+    assert {i: first[i] for i in before if i != cases[0].id} == {
+        i: before[i] for i in before if i != cases[0].id}
+    steps = 1
+    while recorder.step():
+        steps += 1
+    assert steps == len(cases) - 1 and not recorder.step()
+    after = snapshots(people_store)
+    assert {c.id: after[c.id] for c in cases} == {c.id: ledger_cells(c) for c in cases}
+    rows = people_store.table("ledger_seen").all()
+    assert {d["how"] for d in rows if d.doc_id in {c.id for c in cases}} == {"export"}
