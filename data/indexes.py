@@ -41,10 +41,12 @@ class CaseIndex:
         #: a third of the build)
         self.by_number: dict[str, list[int]] = {}
         self.by_key: dict[Key, int] = {}
-        self.by_handler: dict[str, list[int]] = {}
-        self.by_division: dict[str, list[int]] = {}
+        #: (a handler's or a division's ids are many: dicts used as ordered sets, so that
+        #: taking one out is O(1), not a scan of thousands)
+        self.by_handler: dict[str, dict[int, None]] = {}
+        self.by_division: dict[str, dict[int, None]] = {}
         #: the owner of a case is ``Case.handler_id`` (0: nobody linked)
-        self.by_handler_id: dict[int, list[int]] = {}
+        self.by_handler_id: dict[int, dict[int, None]] = {}
         #: digit numbers by their value (:func:`number_value`): ``484`` finds ``0484``
         self.by_value: dict[str, list[int]] = {}
         #: what each id is indexed under (to take it out again)
@@ -73,21 +75,21 @@ class CaseIndex:
                 numbers[number] = [cid]
             else:
                 ids.append(cid)
-            ids = handlers.get(handler)
-            if ids is None:
-                handlers[handler] = [cid]
+            many = handlers.get(handler)
+            if many is None:
+                handlers[handler] = {cid: None}
             else:
-                ids.append(cid)
-            ids = divisions.get(division)
-            if ids is None:
-                divisions[division] = [cid]
+                many[cid] = None
+            many = divisions.get(division)
+            if many is None:
+                divisions[division] = {cid: None}
             else:
-                ids.append(cid)
-            ids = owners.get(owner)
-            if ids is None:
-                owners[owner] = [cid]
+                many[cid] = None
+            many = owners.get(owner)
+            if many is None:
+                owners[owner] = {cid: None}
             else:
-                ids.append(cid)
+                many[cid] = None
             if number.isdigit():
                 values.setdefault(str(int(number)), []).append(cid)
         return index
@@ -109,9 +111,9 @@ class CaseIndex:
             self.names_version += 1
         self.by_number.setdefault(number, []).append(case_id)
         self.by_key[key] = case_id
-        self.by_handler.setdefault(handler, []).append(case_id)
-        self.by_division.setdefault(division, []).append(case_id)
-        self.by_handler_id.setdefault(owner, []).append(case_id)
+        self.by_handler.setdefault(handler, {})[case_id] = None
+        self.by_division.setdefault(division, {})[case_id] = None
+        self.by_handler_id.setdefault(owner, {})[case_id] = None
         value = number_value(number)
         if value is not None:
             self.by_value.setdefault(value, []).append(case_id)
@@ -121,23 +123,29 @@ class CaseIndex:
         if entry is None:
             return
         number, key, handler, division, owner = entry
-        tables: tuple[tuple[dict[Any, list[int]], Any], ...] = (
-            (self.by_number, number), (self.by_handler, handler),
-            (self.by_division, division), (self.by_handler_id, owner),
-            (self.by_value, number_value(number)))
-        for table, value in tables:
+        few: tuple[tuple[dict[Any, list[int]], Any], ...] = (
+            (self.by_number, number), (self.by_value, number_value(number)))
+        for table, value in few:
             ids = table.get(value)
             if ids is not None and case_id in ids:
                 ids.remove(case_id)
                 if not ids:
                     del table[value]
-                    if table is self.by_handler or table is self.by_division:
+        many: tuple[tuple[dict[Any, dict[int, None]], Any], ...] = (
+            (self.by_handler, handler), (self.by_division, division),
+            (self.by_handler_id, owner))
+        for sets, value in many:
+            members = sets.get(value)
+            if members is not None and members.pop(case_id, members) is None:
+                if not members:
+                    del sets[value]
+                    if sets is not self.by_handler_id:
                         self.names_version += 1
         if self.by_key.get(key) == case_id:
             del self.by_key[key]
 
     @staticmethod
-    def ids(table: dict[Any, list[int]], value: Any) -> list[int]:
+    def ids(table: dict[Any, list[int]] | dict[Any, dict[int, None]], value: Any) -> list[int]:
         return sorted(table.get(value, ()))
 
 
