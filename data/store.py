@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import gc
 import logging
 import os
 import re
@@ -186,7 +185,6 @@ class Store:
             if lock is not None:
                 lock.release()
             raise
-        _freeze(sum(map(len, storage.read().values())))
         return cls(directory, storage, lock, time)
 
     def close(self) -> None:
@@ -301,11 +299,11 @@ class Store:
         """Every case object, by id (built on first use, then kept up to date)."""
         if not self._all_cases:
             built = self._case_objs
-            with gc_paused():
+            with gc_paused() as pause:
                 self._case_objs = {int(k): built.get(int(k)) or _load_case(int(k), doc)
                                    for k, doc in self._storage.table_docs(CASES).items()}
+                pause.freeze_from(len(self._case_objs))
             self._all_cases = True
-            _freeze(len(self._case_objs))
         return self._case_objs
 
     def _case(self, case_id: int) -> Case | None:
@@ -327,9 +325,9 @@ class Store:
     def _indexes(self) -> CaseIndex:
         if self._index is None:
             docs = self._storage.table_docs(CASES)
-            with gc_paused():
+            with gc_paused() as pause:
                 self._index = CaseIndex.build(docs)
-            _freeze(len(docs))
+                pause.freeze_from(len(docs))
         return self._index
 
     def _keys(self) -> dict[tuple, int]:
@@ -390,9 +388,10 @@ class Store:
 
     def _live_index(self) -> LiveIndex:
         if self._live is None:
-            with gc_paused():
-                self._live = LiveIndex.build(self._cases().values())
-            _freeze(len(self._case_objs))
+            cases = self._cases()
+            with gc_paused() as pause:
+                self._live = LiveIndex.build(cases.values())
+                pause.freeze_from(len(cases))
         return self._live
 
     def cases_overdue_on(self, iso: str, among: Collection[int] | None = None) -> list[Case]:
@@ -875,18 +874,6 @@ def _open_storage(directory: Path, readonly: bool, time: SystemTime) -> DurableS
             if not db_path.exists():  # else a writer migrated it meanwhile: read that
                 raise
     raise StoreCorrupt(db_path, "the data directory keeps changing while it is opened")
-
-
-#: below this many documents a full collection is cheap: no freezing
-FREEZE_FROM = 5_000
-
-
-def _freeze(n_docs: int) -> None:
-    """Move everything loaded so far out of the collector's reach (``gc.freeze``): the
-    cases and documents are long-lived and acyclic, and a full collection walking them
-    cost ~0.5-1 s at 50,000 cases (the first write after opening paid it)."""
-    if n_docs >= FREEZE_FROM:
-        gc.freeze()  # (no collection first: loading made no cycles worth walking 50 MB for)
 
 
 def _require(obj: object, cls: type) -> None:
