@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.domain.lifecycle import iter_live
 from bot.domain.model import Case
-from bot.domain.queries import Urgency, urgency
+from bot.domain.queries import Urgency, overdue_key, urgency
 from bot.domain.status import soonest_key
 
 Key = tuple[str, int, str, str]
@@ -172,18 +172,29 @@ class LiveIndex:
         self._of: dict[int, list[Entry]] = {}
         #: queries.urgency of every case (open, live clock due first)
         self.urgency: dict[int, Urgency] = {}
+        #: (*queries.overdue_key, case id) of every case that has one, in that order:
+        #: "overdue on D, most overdue first" is a prefix of it
+        self._worst: list[tuple[str, str, int, int]] = []
+        self._worst_ids: list[int] = []  # (the ids of _worst, position by position)
+        self._worst_of: dict[int, tuple[str, str, int, int]] = {}
 
     @classmethod
     def build(cls, cases: Iterable[Case]) -> LiveIndex:
         index = cls()
         order, of, facts = index._order, index._of, index.urgency
+        worst_of = index._worst_of
         for case in cases:
-            facts[case.id] = urgency(case)
+            facts[case.id] = fact = urgency(case)
             entries = _entries(case, case.id)
             if entries:
                 of[case.id] = entries
                 order.extend(entries)
+            key = overdue_key(case, fact)
+            if key is not None:
+                worst_of[case.id] = (*key, case.id)
         order.sort()
+        index._worst = sorted(worst_of.values())
+        index._worst_ids = [w[-1] for w in index._worst]
         return index
 
     def put(self, case_id: int, case: Case | None) -> None:
@@ -193,20 +204,37 @@ class LiveIndex:
             i = bisect.bisect_left(order, entry)
             if i < len(order) and order[i] == entry:
                 del order[i]
+        worst, worst_ids = self._worst, self._worst_ids
+        old = self._worst_of.pop(case_id, None)
+        if old is not None:
+            i = bisect.bisect_left(worst, old)
+            if i < len(worst) and worst[i] == old:
+                del worst[i], worst_ids[i]
         if case is None:
             self.urgency.pop(case_id, None)
             return
-        self.urgency[case_id] = urgency(case)
+        self.urgency[case_id] = fact = urgency(case)
         entries = _entries(case, case_id)
         if entries:
             self._of[case_id] = entries
             for entry in entries:
                 bisect.insort(order, entry)
+        key = overdue_key(case, fact)
+        if key is not None:
+            self._worst_of[case_id] = new = (*key, case_id)
+            i = bisect.bisect_left(worst, new)
+            worst.insert(i, new)
+            worst_ids.insert(i, case_id)
 
     def before(self, iso: str) -> list[int]:
         """Ids of the cases with a live clock due before ``iso`` (overdue on that day), by id."""
         end = bisect.bisect_left(self._order, (iso,))
         return sorted({e[-1] for e in self._order[:end]})
+
+    def overdue_in_order(self, iso: str) -> list[int]:
+        """Ids of the cases overdue on ``iso`` (an open case whose earliest live clock is
+        due before it), most overdue first: :func:`bot.domain.queries.overdue_key`, then id."""
+        return self._worst_ids[:bisect.bisect_left(self._worst, (iso,))]
 
     def between(self, lo: str, hi: str) -> list[int]:
         """Ids of the cases with a live clock due in ``lo``..``hi`` (both included), by id."""

@@ -86,9 +86,11 @@ def first_due_cases(store: Store, person: Person | None, today_iso: str,
 def overdue_candidates(store: Store, person: Person | None, today_iso: str,
                        narrow: Callable[[list[Case]], list[Case]] = list) -> list[Case]:
     """What ``queries.overdue`` needs to answer for ``person`` (their visible cases passed
-    through ``narrow``): the overdue ones, or when there are none, the ones whose next
-    deadline comes first (the answer's "next due")."""
-    cases = narrow(overdue_cases(store, person, today_iso))
+    through ``narrow``, which keeps their order): the overdue ones, most overdue first
+    (``queries.overdue_key``, as ``queries.overdue_page(..., ordered=True)`` takes them),
+    or when there are none, the ones whose next deadline comes first (the "next due")."""
+    cases = narrow(visible(person, store.cases_overdue_in_order(today_iso,
+                                                                scope_ids(store, person))))
     if not cases:
         cases = first_due_cases(store, person, today_iso, lambda k: bool(narrow([k])))
     return cases

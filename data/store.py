@@ -400,6 +400,16 @@ class Store:
         ids = self._live_index().before(iso)
         return [self._known_case(cid) for cid in ids if among is None or cid in among]
 
+    def cases_overdue_in_order(self, iso: str,
+                               among: Collection[int] | None = None) -> list[Case]:
+        """The open cases overdue on ``iso``, most overdue first (``queries.overdue_key``,
+        then id; what ``queries.overdue_page(..., ordered=True)`` takes); ``among``: only
+        those of these ids. SHARED objects: do not mutate."""
+        ids = self._live_index().overdue_in_order(iso)
+        if among is not None:
+            ids = [cid for cid in ids if cid in among]
+        return list(map(self._cases().__getitem__, ids))
+
     def cases_due_between(self, lo: str, hi: str,
                           among: Collection[int] | None = None) -> list[Case]:
         """The cases with a live clock due in ``lo``..``hi`` (ISO, both included), by id;

@@ -347,7 +347,8 @@ def build(c: Ctx, spec: Spec, page: int = 1) -> View:
 def _overdue(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
     cases = seen.overdue_candidates(c.store, c.person, c.today.isoformat(),
                                     partial(narrowed, c, spec))
-    ans = q.overdue_page(cases, c.today, s.cal, s.rules, page, qt.PER_PAGE, c.store.urgency_of)
+    ans = q.overdue_page(cases, c.today, s.cal, s.rules, page, qt.PER_PAGE, c.store.urgency_of,
+                         ordered=True)
     pg = ans.page
     text = qt.overdue_page_text(ans, c.lang, c.today)
     view = View(_join(_scope_line(c, spec), text.split("\n"), seen_note(c)))

@@ -72,6 +72,27 @@ def test_paginate_counts_from_one_and_clamps():
 # ---------------------------------------------------------------- overdue
 
 
+def test_overdue_pages_cut_the_grouped_order_across_divisions():
+    from bot.domain.queries import overdue_page
+
+    divisions = ["综合处", "项目管理处", "", "投资促进一处"]
+    cases = [mk(f"{i:04d}", division=divisions[i % 4], handler="" if i % 4 == 2 else "张三",
+                clocks=reply(f"2020-09-{1 + i % 28:02d}")) for i in range(1, 24)]
+    full = overdue(cases, TODAY, CAL)
+    for per_page in (1, 2, 5, 7, 30):
+        pages, page = [], 1
+        while True:
+            one = overdue_page(cases, TODAY, CAL, None, page, per_page)
+            assert one.divisions == tuple(i.case.division for i in full.items)
+            pages += one.page.items
+            if not one.page.has_next:
+                break
+            page += 1
+        assert [i.case.number for i in pages] == [i.case.number for i in full.items]
+    assert full.items[-1].case.division == ""  # the cases without a division come last
+    assert overdue_page(cases, TODAY, CAL, None, 99, 5).page.page == 5  # clamped
+
+
 def test_overdue_grouped_by_division_most_overdue_first():
     cases = [
         mk("0001", division="综合处", clocks=reply("2020-10-16")),          # 3 working days

@@ -123,6 +123,9 @@ def _agrees(s: Store) -> None:
                 assert one.page == q.paginate(full_overdue.items, page, 2)
                 assert one.divisions == tuple(i.case.division for i in full_overdue.items)
                 assert one.upcoming == full_overdue.upcoming
+                # as the handler asks: the store's kept order, trusted, not sorted again
+                assert q.overdue_page(sight.overdue_candidates(s, person, iso), today, CAL,
+                                      None, page, 2, s.urgency_of, ordered=True) == one
             for division in DIVISIONS:
                 def narrow(cases: list[Case], d: str = division) -> list[Case]:
                     return [k for k in cases if k.division == d]

@@ -20,7 +20,8 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Generic, NamedTuple, TypeVar
+from itertools import chain, repeat
+from typing import Generic, NamedTuple, TypeVar, overload
 
 from bot.domain import lifecycle
 from bot.domain.lifecycle import is_open, iter_live
@@ -225,39 +226,94 @@ class OverduePage:
 
 def overdue_page(cases: Iterable[Case], today: dt.date, cal: Calendar,
                  rules_for_year: RulesSource = None, page: int = 1, per_page: int = 10,
-                 facts: Callable[[Case], Urgency] | None = None) -> OverduePage:
+                 facts: Callable[[Case], Urgency] | None = None, *,
+                 ordered: bool = False) -> OverduePage:
     """``paginate(overdue(...).items, page, per_page)`` with its divisions, building the
     statuses and lights of that page only. The order needs no status: the most overdue
     clock of a case is its earliest live clock (``facts``: :func:`urgency`, or the store's
     kept copy of it), and working days overdue never grow as the due date moves later
     while calendar days left strictly do, so "most overdue first" is "earliest due first"
-    (then number, year, as :func:`overdue` breaks ties)."""
+    (then number, year, as :func:`overdue` breaks ties): :func:`overdue_key`.
+
+    ``ordered``: ``cases`` are either exactly the overdue ones, in :func:`overdue_key`
+    order then by id (as the store keeps them), or none is overdue (the candidates for
+    the next due): nothing to sort, and the first case says which."""
     facts = facts or urgency
     reader = StatusReader(today, cal, rules_for_year)
     lights = lifecycle.LightReader(today, cal, rules_for_year)
     cases = cases if isinstance(cases, (list, tuple)) else list(cases)
     today_iso = reader.today_iso
-    keyed: list[tuple[str, str, int, int, Case]] = []
-    for case in cases:
-        open_, best = facts(case)
-        if open_ and best is not None and best[0] < today_iso:
-            keyed.append((best[0], case.number, case.year, len(keyed), case))
-    keyed.sort()
-    buckets: dict[str, list[Case]] = {}
-    for *_, case in keyed:
-        buckets.setdefault(case.division, []).append(case)
-    if "" in buckets:
-        buckets[""] = buckets.pop("")
-    order = [case for group in buckets.values() for case in group]
-    chosen = paginate(order, page, per_page)
+    if ordered:
+        first = overdue_key(cases[0], facts(cases[0])) if cases else None
+        ranked: Sequence[Case] = cases if first and first[0] < today_iso else ()
+    else:
+        keyed: list[tuple[str, str, int, int, Case]] = []
+        for case in cases:
+            key = overdue_key(case, facts(case))
+            if key is not None and key[0] < today_iso:
+                keyed.append((*key, len(keyed), case))
+        keyed.sort()
+        ranked = [item[-1] for item in keyed]
+    grouped = _ByDivision(ranked)
+    chosen = paginate(grouped, page, per_page)
     items = tuple(_overdue_item(case, [(n, d) for n, d in iter_live(case) if d < today_iso],
                                 reader.status, lights) for case in chosen.items)
     upcoming = None
-    if not order:
+    if not ranked:
         found = soonest(cases, reader)
         upcoming = Item(*found, (), lights.light(found[0])) if found else None
     return OverduePage(Page(items, chosen.page, chosen.pages, chosen.total, chosen.per_page),
-                       tuple(case.division for case in order), upcoming)
+                       grouped.divisions(), upcoming)
+
+
+class _ByDivision(Sequence[Case]):
+    """Cases ranked most overdue first, shown grouped by division: the divisions in the
+    order their first case comes, the cases without a division last, each group in rank
+    order. Only counted (no copy of the whole list is made); a slice takes the cases of
+    the groups it touches."""
+
+    def __init__(self, ranked: Sequence[Case]) -> None:
+        self.ranked = ranked
+        self.of = [case.division for case in ranked]
+        self.counts = Counter(self.of)
+        self.groups = list(self.counts)  # (a Counter keeps the order of first appearance)
+        if "" in self.counts:
+            self.groups.remove("")
+            self.groups.append("")
+
+    def __len__(self) -> int:
+        return len(self.of)
+
+    def divisions(self) -> tuple[str, ...]:
+        """Every case's division, in display order."""
+        return tuple(chain.from_iterable(repeat(d, self.counts[d]) for d in self.groups))
+
+    @overload
+    def __getitem__(self, at: int) -> Case: ...
+
+    @overload
+    def __getitem__(self, at: slice) -> list[Case]: ...
+
+    def __getitem__(self, at: int | slice) -> Case | list[Case]:
+        if not isinstance(at, slice):
+            at = at + len(self) if at < 0 else at
+            if not 0 <= at < len(self):
+                raise IndexError(at)
+            return self[at:at + 1][0]
+        start, stop, step = at.indices(len(self))
+        assert step == 1, "pages are contiguous"
+        out: list[Case] = []
+        offset = 0
+        for division in self.groups:
+            size = self.counts[division]
+            lo, hi = max(start - offset, 0), min(stop - offset, size)
+            if lo < hi:
+                members = [c for c, d in zip(self.ranked, self.of, strict=True) if d == division]
+                out += members[lo:hi]
+            offset += size
+            if offset >= stop:
+                break
+        return out
 
 
 # ---------------------------------------------------------------- due in a period
@@ -343,6 +399,16 @@ def urgency(case: Case) -> Urgency:
         if best is None or d < best[0]:
             best = (d, name)
     return True, best
+
+
+def overdue_key(case: Case, facts: Urgency) -> tuple[str, str, int] | None:
+    """Where a case stands in "most overdue first" (:func:`overdue_page`): the due date of
+    its earliest live clock, then its number and year; None when it has no open clock. It
+    is overdue on a day when that due date is before it."""
+    open_, best = facts
+    if not open_ or best is None:
+        return None
+    return best[0], case.number, case.year
 
 
 def _urgency_order(cases: Iterable[Case], facts: Callable[[Case], Urgency] = urgency
