@@ -22,6 +22,10 @@ from data.store import Store
 
 
 def _by_id(groups: Iterable[list[Case]]) -> list[Case]:
+    """The cases of these groups (each by id), by id, each once."""
+    groups = list(groups)
+    if len(groups) == 1:
+        return groups[0]  # (a name seldom has several spellings: nothing to merge)
     seen: dict[int, Case] = {}
     for group in groups:
         for case in group:

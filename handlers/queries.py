@@ -392,13 +392,14 @@ def _find(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
     return view
 
 
-def _summary_view(c: Ctx, spec: Spec, page: int, summary: q.Summary, *, handler: bool,
+def _summary_view(c: Ctx, spec: Spec, summary: q.SummaryPage, *, handler: bool,
                   overdue: Spec) -> View:
-    pg = q.paginate(summary.open, page, qt.PER_PAGE)
+    pg = summary.page
     view = View(qt.summary_text(summary, pg, c.lang, c.today, handler=handler))
     view.rows += case_rows(c, [i.case for i in pg.items])
-    if summary.overdue:
-        view.rows.append([spec_button(c, c.t("qc.btn_overdue", n=len(summary.overdue)), overdue)])
+    n_overdue = summary.counts[1]
+    if n_overdue:
+        view.rows.append([spec_button(c, c.t("qc.btn_overdue", n=n_overdue), overdue)])
     view.rows.append(nav_row(c, spec, pg))
     return view
 
@@ -413,8 +414,9 @@ def _division(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
     named = seen.division_cases(c.store, spec.text)
     if _out_of_sight(c, named):
         return View(c.t("qc.hidden", name=esc(spec.text)))
-    summary = q.by_division(visible(c.person, named), spec.text, c.today, s.cal, s.rules)
-    return _summary_view(c, spec, page, summary, handler=True,
+    summary = q.division_page(visible(c.person, named), spec.text, c.today, s.cal, s.rules,
+                              page, qt.PER_PAGE, c.store.urgency_of)
+    return _summary_view(c, spec, summary, handler=True,
                          overdue=Spec("overdue", division=spec.text))
 
 
@@ -432,9 +434,9 @@ def _person(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
         ids = [spec.person_id] if spec.person_id in named else (named or None)
         chosen = (seen.owned_cases(c.store, ids) if ids is not None
                   else seen.handler_cases(c.store, spec.text))
-        summary = q.by_person(visible(c.person, chosen), spec.text, c.today, s.cal,
-                              s.rules, ids)
-        view = _summary_view(c, spec, page, summary, handler=False,
+        summary = q.person_page(visible(c.person, chosen), spec.text, c.today, s.cal,
+                                s.rules, ids, page, qt.PER_PAGE, c.store.urgency_of)
+        view = _summary_view(c, spec, summary, handler=False,
                              overdue=Spec("overdue", person=spec.text))
     if head:
         view.text = _join(head, [""], view.text.split("\n"))

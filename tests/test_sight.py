@@ -141,15 +141,24 @@ def _agrees(s: Store) -> None:
                          today, CAL) == q.due(everything, today, end, today, CAL)
         today = TODAYS[1]
         for division in DIVISIONS:
+            full_summary = q.by_division(everything, division, today, CAL)
             assert q.by_division(visible(person, sight.division_cases(s, division)),
-                                 division, today, CAL) == \
-                q.by_division(everything, division, today, CAL)
+                                 division, today, CAL) == full_summary
+            for page in (1, 2):
+                one = q.division_page(visible(person, sight.division_cases(s, division)),
+                                      division, today, CAL, None, page, 2, s.urgency_of)
+                assert (one.name, one.counts) == (division, full_summary.counts)
+                assert one.page == q.paginate(full_summary.open, page, 2)
         for name in HANDLERS[:-1]:
             assert q.by_person(visible(person, sight.handler_cases(s, name)), name, today,
                                CAL) == q.by_person(everything, name, today, CAL)
             ids = s.ids_named(name)
+            whole = q.by_person(everything, name, today, CAL, ids=ids)
             assert q.by_person(visible(person, sight.owned_cases(s, ids)), name, today, CAL,
-                               ids=ids) == q.by_person(everything, name, today, CAL, ids=ids)
+                               ids=ids) == whole
+            one = q.person_page(visible(person, sight.owned_cases(s, ids)), name, today, CAL,
+                                None, ids, 2, 2, s.urgency_of)
+            assert one.counts == whole.counts and one.page == q.paginate(whole.open, 2, 2)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -534,9 +534,8 @@ def _summary(name: str, cases: list[Case], reader: StatusReader) -> Summary:
 def by_division(cases: Iterable[Case], division: str, today: dt.date, cal: Calendar,
                 rules_for_year: RulesSource = None) -> Summary:
     """The cases of ``division`` (matched on folded text)."""
-    key = fold(division)
-    chosen = [c for c in cases if c.division == division or fold(c.division) == key]
-    return _summary(division, chosen, StatusReader(today, cal, rules_for_year))
+    return _summary(division, _of_division(cases, division),
+                    StatusReader(today, cal, rules_for_year))
 
 
 def by_person(cases: Iterable[Case], person: str, today: dt.date, cal: Calendar,
@@ -544,13 +543,62 @@ def by_person(cases: Iterable[Case], person: str, today: dt.date, cal: Calendar,
               ) -> Summary:
     """The cases handled by ``person``: by person id when ``ids`` is given (the people that
     name stands for), else matched on the folded name (a handler not in the people list)."""
+    return _summary(person, _of_person(cases, person, ids),
+                    StatusReader(today, cal, rules_for_year))
+
+
+@dataclass(frozen=True)
+class SummaryPage:
+    """One page of a :class:`Summary`'s open cases with the summary's counts, the statuses
+    and lights built for that page only (what /division and /person show)."""
+
+    name: str
+    #: (open, overdue, done), as :attr:`Summary.counts`
+    counts: tuple[int, int, int]
+    page: Page[Item]
+
+
+def division_page(cases: Iterable[Case], division: str, today: dt.date, cal: Calendar,
+                  rules_for_year: RulesSource = None, page: int = 1, per_page: int = 10,
+                  facts: Callable[[Case], Urgency] = urgency) -> SummaryPage:
+    """``by_division`` as one page (``facts``: :func:`urgency`, or the store's copy)."""
+    return _summary_page(division, _of_division(cases, division),
+                         StatusReader(today, cal, rules_for_year), page, per_page, facts)
+
+
+def person_page(cases: Iterable[Case], person: str, today: dt.date, cal: Calendar,
+                rules_for_year: RulesSource = None, ids: Collection[int] | None = None,
+                page: int = 1, per_page: int = 10,
+                facts: Callable[[Case], Urgency] = urgency) -> SummaryPage:
+    """``by_person`` as one page (``facts``: :func:`urgency`, or the store's copy)."""
+    return _summary_page(person, _of_person(cases, person, ids),
+                         StatusReader(today, cal, rules_for_year), page, per_page, facts)
+
+
+def _of_division(cases: Iterable[Case], division: str) -> list[Case]:
+    key = fold(division)
+    return [c for c in cases if c.division == division or fold(c.division) == key]
+
+
+def _of_person(cases: Iterable[Case], person: str, ids: Collection[int] | None) -> list[Case]:
     if ids is not None:
         wanted = frozenset(ids)
-        chosen = [c for c in cases if c.handler_id in wanted]
-    else:
-        key = fold(person)
-        chosen = [c for c in cases if c.handler == person or fold(c.handler) == key]
-    return _summary(person, chosen, StatusReader(today, cal, rules_for_year))
+        return [c for c in cases if c.handler_id in wanted]
+    key = fold(person)
+    return [c for c in cases if c.handler == person or fold(c.handler) == key]
+
+
+def _summary_page(name: str, cases: list[Case], reader: StatusReader, page: int,
+                  per_page: int, facts: Callable[[Case], Urgency]) -> SummaryPage:
+    # (an open item is overdue when the clock it is about, its earliest live one, is due
+    # before today: ClockStatus.overdue)
+    order = _urgency_order(cases, facts)
+    today_iso = reader.today_iso
+    n_overdue = sum(1 for _, _, d in order if d is not None and d < today_iso)
+    chosen = paginate(order, page, per_page)
+    return SummaryPage(name, (len(order), n_overdue, len(cases) - len(order)),
+                       Page(_urgency_items(chosen.items, reader), chosen.page, chosen.pages,
+                            chosen.total, chosen.per_page))
 
 
 # ---------------------------------------------------------------- progress

@@ -27,6 +27,7 @@ from bot.domain.queries import (
     Page,
     Progress,
     Summary,
+    SummaryPage,
 )
 from bot.domain.status import ClockStatus
 from bot.texts import t
@@ -180,7 +181,7 @@ def find_text(keyword: str, page: Page[Case], lang: str | None) -> str:
     return fit(lines)
 
 
-def summary_text(summary: Summary, page: Page[Item], lang: str | None,
+def summary_text(summary: Summary | SummaryPage, page: Page[Item], lang: str | None,
                  today: dt.date | None = None, *, handler: bool = True) -> str:
     """A division's or a person's counts, then their open cases (most urgent first)."""
     n_open, n_overdue, n_done = summary.counts
