@@ -157,6 +157,12 @@ def _entries(case: Case, case_id: int) -> list[Entry]:
     return [(*soonest_key(case, name, due), case_id) for name, due in iter_live(case)]
 
 
+#: after this many writes with no question between them (an import's transaction), the
+#: ordered lists are no longer kept entry by entry (each insertion shifts a list of up to
+#: 100,000 entries) but sorted again, once, when next asked
+BULK_PUTS = 256
+
+
 class LiveIndex:
     """Every live clock of every case, ordered by due date, then as
     :func:`bot.domain.status.soonest` orders them (``soonest_key``), then by case id.
@@ -168,45 +174,70 @@ class LiveIndex:
     """
 
     def __init__(self) -> None:
-        self._order: list[Entry] = []
+        self._order_kept: list[Entry] = []
         self._of: dict[int, list[Entry]] = {}
         #: queries.urgency of every case (open, live clock due first)
         self.urgency: dict[int, Urgency] = {}
         #: (*queries.overdue_key, case id) of every case that has one, in that order:
         #: "overdue on D, most overdue first" is a prefix of it
-        self._worst: list[tuple[str, str, int, int]] = []
-        self._worst_ids: list[int] = []  # (the ids of _worst, position by position)
+        self._worst_kept: list[tuple[str, str, int, int]] = []
+        self._worst_ids_kept: list[int] = []  # (the ids of _worst, position by position)
         self._worst_of: dict[int, tuple[str, str, int, int]] = {}
+        #: writes since the last question; past BULK_PUTS the ordered lists are stale
+        self._puts = 0
+        self._stale = False
 
     @classmethod
     def build(cls, cases: Iterable[Case]) -> LiveIndex:
         index = cls()
-        order, of, facts = index._order, index._of, index.urgency
-        worst_of = index._worst_of
+        of, facts, worst_of = index._of, index.urgency, index._worst_of
         for case in cases:
             facts[case.id] = fact = urgency(case)
             entries = _entries(case, case.id)
             if entries:
                 of[case.id] = entries
-                order.extend(entries)
             key = overdue_key(case, fact)
             if key is not None:
                 worst_of[case.id] = (*key, case.id)
-        order.sort()
-        index._worst = sorted(worst_of.values())
-        index._worst_ids = [w[-1] for w in index._worst]
+        index._sort()
         return index
+
+    def _sort(self) -> None:
+        self._order_kept = sorted(e for entries in self._of.values() for e in entries)
+        self._worst_kept = sorted(self._worst_of.values())
+        self._worst_ids_kept = [w[-1] for w in self._worst_kept]
+        self._stale = False
+
+    def _fresh(self) -> None:
+        """Before a question: sort again if bulk writes left the lists stale."""
+        self._puts = 0
+        if self._stale:
+            self._sort()
+
+    @property
+    def _order(self) -> list[Entry]:
+        self._fresh()
+        return self._order_kept
+
+    @property
+    def _worst(self) -> list[tuple[str, str, int, int]]:
+        self._fresh()
+        return self._worst_kept
 
     def put(self, case_id: int, case: Case | None) -> None:
         """The live clocks of ``case`` (stored under ``case_id``); None: the case is gone."""
-        order = self._order
+        self._puts += 1
+        if self._puts > BULK_PUTS:
+            self._stale = True
+        keep = not self._stale
+        order, worst, worst_ids = self._order_kept, self._worst_kept, self._worst_ids_kept
         for entry in self._of.pop(case_id, ()):
-            i = bisect.bisect_left(order, entry)
-            if i < len(order) and order[i] == entry:
-                del order[i]
-        worst, worst_ids = self._worst, self._worst_ids
+            if keep:
+                i = bisect.bisect_left(order, entry)
+                if i < len(order) and order[i] == entry:
+                    del order[i]
         old = self._worst_of.pop(case_id, None)
-        if old is not None:
+        if old is not None and keep:
             i = bisect.bisect_left(worst, old)
             if i < len(worst) and worst[i] == old:
                 del worst[i], worst_ids[i]
@@ -217,24 +248,28 @@ class LiveIndex:
         entries = _entries(case, case_id)
         if entries:
             self._of[case_id] = entries
-            for entry in entries:
-                bisect.insort(order, entry)
+            if keep:
+                for entry in entries:
+                    bisect.insort(order, entry)
         key = overdue_key(case, fact)
         if key is not None:
             self._worst_of[case_id] = new = (*key, case_id)
-            i = bisect.bisect_left(worst, new)
-            worst.insert(i, new)
-            worst_ids.insert(i, case_id)
+            if keep:
+                i = bisect.bisect_left(worst, new)
+                worst.insert(i, new)
+                worst_ids.insert(i, case_id)
 
     def before(self, iso: str) -> list[int]:
         """Ids of the cases with a live clock due before ``iso`` (overdue on that day), by id."""
-        end = bisect.bisect_left(self._order, (iso,))
-        return sorted({e[-1] for e in self._order[:end]})
+        order = self._order
+        end = bisect.bisect_left(order, (iso,))
+        return sorted({e[-1] for e in order[:end]})
 
     def overdue_in_order(self, iso: str) -> list[int]:
         """Ids of the cases overdue on ``iso`` (an open case whose earliest live clock is
         due before it), most overdue first: :func:`bot.domain.queries.overdue_key`, then id."""
-        return self._worst_ids[:bisect.bisect_left(self._worst, (iso,))]
+        worst = self._worst
+        return self._worst_ids_kept[:bisect.bisect_left(worst, (iso,))]
 
     def between(self, lo: str, hi: str) -> list[int]:
         """Ids of the cases with a live clock due in ``lo``..``hi`` (both included), by id."""

@@ -398,7 +398,7 @@ class ExportRecord:
     answer others between two steps of a big export; a step cut short leaves the older
     snapshots of the rest, which can only list a conflict, never apply one."""
 
-    def __init__(self, store, cases: Sequence[Case], today: dt.date, chunk: int = 1000) -> None:
+    def __init__(self, store, cases: Sequence[Case], today: dt.date, chunk: int = 250) -> None:
         from data.ledger_merge import SNAPSHOT_TABLE
 
         self.store, self.today, self.chunk = store, today, chunk
@@ -411,8 +411,9 @@ class ExportRecord:
         self.done += len(chunk)
         if not chunk:
             return False
+        present = {c.id for c in self.store.cases_with_ids(c.id for c in chunk)}
         with self.store.transaction():
-            cells = {c.id: ledger_cells(c) for c in chunk if self.store.get_case(c.id)}
+            cells = {c.id: ledger_cells(c) for c in chunk if c.id in present}
             record_snapshots(self.store, cells, how="export", name="",
                              at=self.today.isoformat(), known=self.known)
         return self.done < len(self.cases)
