@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -195,13 +195,13 @@ def snapshots(store) -> dict[int, dict[str, str]]:
 
 
 def record_snapshots(store, cells: Mapping[int, Mapping[str, str]], *, how: str, name: str,
-                     at: str, known: Iterable[int]) -> None:
+                     at: str, known: Collection[int]) -> None:
     """Keep ``cells`` (case id -> ledger cells) as the cases' snapshots; ``known``: the ids
     that have one already (replaced)."""
     if not cells:
         return
     table = store.table(SNAPSHOT_TABLE)
-    replaced = [i for i in known if i in cells]
+    replaced = [i for i in cells if i in known]
     if replaced:
         table.remove(doc_ids=replaced)
     table.insert_multiple([Document({"cells": dict(c), "how": how, "file": name, "at": at},
