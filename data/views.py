@@ -50,11 +50,17 @@ def rules_of(store, year: int):
     return rules_for(year, rules_table(store))
 
 
-def status_reader(store, today: dt.date) -> StatusReader:
+def rules_source(store):
+    """Each year's rules as the store holds them now: the table is read here, once, so
+    the function may be called later from a worker thread without touching the store."""
     from bot.domain.rules import rules_for
 
     table = rules_table(store)
-    return StatusReader(today, work_calendar(store), lambda year: rules_for(year, table))
+    return lambda year: rules_for(year, table)
+
+
+def status_reader(store, today: dt.date) -> StatusReader:
+    return StatusReader(today, work_calendar(store), rules_source(store))
 
 
 #: each store's calendar cache, forgotten with the store

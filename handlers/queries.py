@@ -44,7 +44,7 @@ from bot.domain.intents import Intent, recognise
 from bot.domain.model import Case
 from bot.domain.status import Calendar, RulesSource
 from data import sight as seen
-from data.views import rules_of, rules_table, work_calendar
+from data.views import rules_of, rules_source, work_calendar
 from handlers import PRECHECK_GROUP, QUERY_GROUP
 from handlers.buttons import CaseButton, QueryButton, QueryPageButton
 from handlers.cases import choose_or_show, show_case
@@ -473,16 +473,9 @@ def _progress(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
 async def _progress_off_loop(c: Ctx, spec: Spec, s: Sight) -> View:
     """:func:`_progress`, counted in a worker thread over the shared case objects (never
     changed in place: a save replaces them) with the rules read here, on the loop."""
-    from bot.domain.rules import rules_for
-
-    table = rules_table(c.store)
-    parts = await in_thread(_progress_parts, s.cases, c.today, s.cal,
-                            partial(_rules_in, rules_for, table), spec.year or c.today.year)
+    parts = await in_thread(_progress_parts, s.cases, c.today, s.cal, rules_source(c.store),
+                            spec.year or c.today.year)
     return _progress_view(c, *parts)
-
-
-def _rules_in(rules_for: Callable, table: dict, year: int):
-    return rules_for(year, table)
 
 
 _BUILDERS: dict[str, Callable[[Ctx, Spec, int, Sight], View]] = {

@@ -21,7 +21,7 @@ from bot.domain.charts import ChartData, chart_data, chart_title
 from bot.domain.model import Case
 from bot.domain.report import ReportFigures
 from data import offloop
-from data.views import rules_of, rules_table, work_calendar
+from data.views import rules_of, rules_source, work_calendar
 from handlers.common import Ctx
 
 log = logging.getLogger("duban.reportdoc")
@@ -68,15 +68,12 @@ def progress_chart_later(c: Ctx, cases: list[Case], year: int | None) -> None:
             c.context.application.create_task(send_chart(c, data), update=c.update,
                                               name="progress-chart")
         return
-    from bot.domain.rules import rules_for
-
     # many cases: counted in a worker thread (the shared case objects are never changed in
     # place) with the calendar and the rules read here, on the loop
-    cal, table, today = work_calendar(c.store), rules_table(c.store), c.today
+    cal, rules, today = work_calendar(c.store), rules_source(c.store), c.today
 
     async def count_then_send() -> None:
-        data = await asyncio.to_thread(chart_data, cases, today, cal,
-                                       lambda y: rules_for(y, table), year=year)
+        data = await asyncio.to_thread(chart_data, cases, today, cal, rules, year=year)
         await send_chart(c, data)
 
     c.context.application.create_task(count_then_send(), update=c.update,
