@@ -231,11 +231,11 @@ class LiveIndex:
             self._stale = True
         keep = not self._stale
         order, worst, worst_ids = self._order_kept, self._worst_kept, self._worst_ids_kept
-        for entry in self._of.pop(case_id, ()):
-            if keep:
-                i = bisect.bisect_left(order, entry)
-                if i < len(order) and order[i] == entry:
-                    del order[i]
+        gone = self._of.pop(case_id, ())
+        for entry in gone if keep else ():
+            i = bisect.bisect_left(order, entry)
+            if i < len(order) and order[i] == entry:
+                del order[i]
         old = self._worst_of.pop(case_id, None)
         if old is not None and keep:
             i = bisect.bisect_left(worst, old)
@@ -258,12 +258,6 @@ class LiveIndex:
                 i = bisect.bisect_left(worst, new)
                 worst.insert(i, new)
                 worst_ids.insert(i, case_id)
-
-    def before(self, iso: str) -> list[int]:
-        """Ids of the cases with a live clock due before ``iso`` (overdue on that day), by id."""
-        order = self._order
-        end = bisect.bisect_left(order, (iso,))
-        return sorted({e[-1] for e in order[:end]})
 
     def overdue_in_order(self, iso: str) -> list[int]:
         """Ids of the cases overdue on ``iso`` (an open case whose earliest live clock is

@@ -69,8 +69,9 @@ def own_cases(store: Store, person: Person | None) -> list[Case]:
 
 
 def overdue_cases(store: Store, person: Person | None, today_iso: str) -> list[Case]:
-    """The visible cases with a live clock due before ``today_iso``, by id."""
-    return visible(person, store.cases_overdue_on(today_iso, scope_ids(store, person)))
+    """The visible cases overdue on ``today_iso``, most overdue first
+    (``queries.overdue_key``, as ``queries.overdue_page(..., ordered=True)`` takes them)."""
+    return visible(person, store.cases_overdue_in_order(today_iso, scope_ids(store, person)))
 
 
 def due_cases(store: Store, person: Person | None, lo: str, hi: str) -> list[Case]:
@@ -90,11 +91,9 @@ def first_due_cases(store: Store, person: Person | None, today_iso: str,
 def overdue_candidates(store: Store, person: Person | None, today_iso: str,
                        narrow: Callable[[list[Case]], list[Case]] = list) -> list[Case]:
     """What ``queries.overdue`` needs to answer for ``person`` (their visible cases passed
-    through ``narrow``, which keeps their order): the overdue ones, most overdue first
-    (``queries.overdue_key``, as ``queries.overdue_page(..., ordered=True)`` takes them),
-    or when there are none, the ones whose next deadline comes first (the "next due")."""
-    cases = narrow(visible(person, store.cases_overdue_in_order(today_iso,
-                                                                scope_ids(store, person))))
+    through ``narrow``, which keeps their order): :func:`overdue_cases`, or when there are
+    none, the ones whose next deadline comes first (the "next due")."""
+    cases = narrow(overdue_cases(store, person, today_iso))
     if not cases:
         cases = first_due_cases(store, person, today_iso, lambda k: bool(narrow([k])))
     return cases

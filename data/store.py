@@ -394,12 +394,6 @@ class Store:
                 pause.freeze_from(len(cases))
         return self._live
 
-    def cases_overdue_on(self, iso: str, among: Collection[int] | None = None) -> list[Case]:
-        """The cases with a live clock (lifecycle.iter_live) due before ``iso``, by id;
-        ``among``: only those of these ids. SHARED objects: do not mutate."""
-        ids = self._live_index().before(iso)
-        return [self._known_case(cid) for cid in ids if among is None or cid in among]
-
     def cases_overdue_in_order(self, iso: str,
                                among: Collection[int] | None = None) -> list[Case]:
         """The open cases overdue on ``iso``, most overdue first (``queries.overdue_key``,
