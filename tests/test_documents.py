@@ -4,6 +4,7 @@ the command line (duban backup / check / restore / export --with-files)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import zipfile
 
@@ -28,7 +29,10 @@ JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
 
 
+@functools.cache
 def docx_bytes() -> bytes:
+    """One draft for the whole module: python-docx stamps the time into the file, so two
+    calls a second apart would give two different documents (and digests)."""
     buf = io.BytesIO()
     d = docx.Document()
     d.add_paragraph("关于第0484号建议的答复")
