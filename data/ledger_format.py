@@ -26,6 +26,14 @@ from bot.texts import LANGS, has, t
 
 
 @dataclass(frozen=True)
+class Formula:
+    """A formula cell the file holds no computed value for (saved by a program that does
+    not calculate): reported as a formula, never read as an empty cell."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Column:
     """One column of a ledger sheet."""
 

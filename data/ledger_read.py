@@ -70,6 +70,7 @@ from data.ledger_format import (
     STAGE_VALUES,
     YES,
     Column,
+    Formula,
     header_lookup,
     norm,
     unescape_cell,
@@ -185,13 +186,13 @@ def read_sheet(source: bytes | str | Path, filename: str = "",
 
 
 def _xlsx_rows(data: bytes, prefer: Sequence[str]) -> tuple[str, Iterable[tuple[Any, ...]]]:
-    from openpyxl import load_workbook  # deferred: openpyxl's import is slow-ish
+    from data.xlsx_cells import open_book, sheet_values  # deferred: openpyxl's import is slow
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
                 raise LedgerFileError("ledger.err.too_big", limit=MAX_BYTES // (1024 * 1024))
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = open_book(data)
     except LedgerFileError:
         raise
     except Exception:  # noqa: BLE001 -- zip, xml, missing parts: openpyxl raises many kinds
@@ -199,67 +200,19 @@ def _xlsx_rows(data: bytes, prefer: Sequence[str]) -> tuple[str, Iterable[tuple[
     wanted = {norm(n) for n in prefer}
     sheets = [ws for ws in book.worksheets if norm(ws.title) in wanted] or book.worksheets
     if not sheets:
+        book.close()
         raise LedgerFileError("ledger.err.empty")
     ws = sheets[0]
-    formulas = _formula_rows(data, ws) if _has_formulas(book, ws) else None
 
     def rows() -> Iterable[tuple[Any, ...]]:
         try:
-            if hasattr(ws, "reset_dimensions"):
-                ws.reset_dimensions()  # some writers store a wrong sheet size
-            if formulas is None:
-                yield from ws.iter_rows(values_only=True)
-                return
-            for values, written in itertools.zip_longest(ws.iter_rows(values_only=True),
-                                                         formulas, fillvalue=()):
-                yield tuple(Formula(w) if v is None and isinstance(w, str)
-                            and w.startswith("=") else v
-                            for v, w in itertools.zip_longest(values, written))
-        except LedgerFileError:
-            raise
+            yield from sheet_values(book, ws)
         except Exception:  # noqa: BLE001 -- a broken sheet fails while it is read
             raise LedgerFileError("ledger.err.corrupt") from None
         finally:
             book.close()
 
     return ws.title, rows()
-
-
-@dataclass(frozen=True)
-class Formula:
-    """A formula cell the file holds no computed value for (saved by a program that does
-    not calculate): reported as a formula, never read as an empty cell."""
-
-    text: str
-
-
-def _has_formulas(book: Any, ws: Any) -> bool:
-    """Whether the sheet's XML holds a formula element (a quick scan, no parsing)."""
-    path = getattr(ws, "_worksheet_path", None)
-    archive = getattr(book, "_archive", None)
-    if not path or archive is None:
-        return False
-    with archive.open(path) as part:
-        tail = b""
-        while chunk := part.read(1 << 20):
-            if b"<f>" in tail + chunk or b"<f " in tail + chunk or b":f>" in tail + chunk:
-                return True
-            tail = chunk[-4:]
-    return False
-
-
-def _formula_rows(data: bytes, ws: Any) -> list[tuple[Any, ...]]:
-    """The sheet's cells as written (formulas as text), to tell a formula from a blank."""
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    try:
-        sheet = book[ws.title]
-        if hasattr(sheet, "reset_dimensions"):
-            sheet.reset_dimensions()
-        return list(sheet.iter_rows(values_only=True))
-    finally:
-        book.close()
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
