@@ -25,7 +25,7 @@ from openpyxl.formula.translate import Translator
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.datetime import from_excel, from_ISO8601
-from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 
 from data.ledger_format import Formula
 
@@ -35,10 +35,9 @@ _SI, _T, _R = (_NS + n for n in ("si", "t", "r"))
 _DIGITS = "0123456789"
 
 
-def _parser_options() -> dict[str, Any]:
-    # no entities, no network, no huge trees: a workbook needs none of them
-    return {"resolve_entities": False, "no_network": True, "huge_tree": False,
-            "remove_comments": True, "remove_pis": True}
+#: no entities, no network, no huge trees: a workbook needs none of them
+_SAFE: dict[str, Any] = {"resolve_entities": False, "no_network": True, "huge_tree": False,
+                         "remove_comments": True, "remove_pis": True}
 
 
 def _text(node: Any) -> str:
@@ -60,7 +59,7 @@ def _text(node: Any) -> str:
 def shared_strings(source: Any) -> list[str]:
     """The shared string table (openpyxl's ``read_string_table``)."""
     strings = []
-    for _, node in etree.iterparse(source, events=("end",), tag=_SI, **_parser_options()):
+    for _, node in etree.iterparse(source, events=("end",), tag=_SI, **_SAFE):
         strings.append(_text(node).replace("x005F_", ""))
         node.clear()
         while node.getprevious() is not None:
@@ -72,8 +71,6 @@ class _Reader(ExcelReader):
     """openpyxl's reader with the shared strings read by :func:`shared_strings`."""
 
     def read_strings(self) -> None:
-        from openpyxl.xml.constants import SHARED_STRINGS
-
         part = self.package.find(SHARED_STRINGS)
         if part is not None:
             with self.archive.open(part.PartName[1:]) as src:
@@ -99,7 +96,7 @@ def sheet_values(book: Any, ws: Any) -> Iterator[tuple[Any, ...]]:
     counter = 1
     row_number = 0
     with book._archive.open(ws._worksheet_path) as src:
-        for _, row in etree.iterparse(src, events=("end",), tag=_ROW, **_parser_options()):
+        for _, row in etree.iterparse(src, events=("end",), tag=_ROW, **_SAFE):
             r = row.get("r")
             if r is not None:
                 try:
