@@ -399,11 +399,9 @@ class ExportRecord:
     snapshots of the rest, which can only list a conflict, never apply one."""
 
     def __init__(self, store, cases: Sequence[Case], today: dt.date, chunk: int = 250) -> None:
-        from data.ledger_merge import SNAPSHOT_TABLE
-
         self.store, self.today, self.chunk = store, today, chunk
         self.cases, self.done = list(cases), 0
-        self.known = {doc.doc_id for doc in store.table(SNAPSHOT_TABLE).all()}
+        self.known = snapshots(store).keys()
 
     def step(self) -> bool:
         """Record the next chunk (one transaction); False when nothing is left."""
