@@ -127,7 +127,7 @@ def link_handlers(store) -> int:
     office sees 定人员 not met for them). Returns how many were linked."""
     from bot.domain.people import link_handler
 
-    todo = [c.id for c in store.cases() if c.handler and not c.handler_id]
+    todo = store.case_ids_unlinked()
     if not todo:
         return 0
     people = store.people()

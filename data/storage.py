@@ -4,15 +4,18 @@ TinyDB stays the document API; SQLite (the standard library's ``sqlite3``) makes
 durable. The database file holds three tables::
 
     meta    (name PRIMARY KEY, value)            schema version, last transaction number
-    docs    (tbl, id, doc JSON, PRIMARY KEY (tbl, id))   one row per TinyDB document
+    docs    (tbl, id, doc JSON, ix, PRIMARY KEY (tbl, id))   one row per TinyDB document;
+            ix: a case's indexed fields, computed by SQLite from doc on every write
     history (seq PRIMARY KEY, txn, subject, key, event JSON)   the change history
 
-:class:`DurableStorage` reads every document once, at open, and keeps them in memory
-(TinyDB's ``read()`` returns the live dict). :class:`TrackedTable` replaces TinyDB's
-``_update_table`` (which rebuilt the whole table per write) by an O(touched documents) view
-that records which documents a write touches, with their committed bytes: that is what a
-commit writes (only those rows, with the transaction's history rows, in ONE SQLite
-transaction) and what a rollback restores.
+:class:`DurableStorage` reads every row once, at open, and keeps the documents in memory
+(TinyDB's ``read()`` returns the live dict); the cases stay as stored text until first read
+(:class:`LazyDocs`), and the store builds its index from ``ix``.
+
+:class:`TrackedTable` replaces TinyDB's ``_update_table`` (which rebuilt the whole table
+per write) by an O(touched documents) view that records which documents a write touches,
+with their committed bytes: that is what a commit writes (only those rows, with the
+transaction's history rows, in ONE SQLite transaction) and what a rollback restores.
 
 The connection runs in WAL mode with ``synchronous=FULL``: a commit is durable when
 ``COMMIT`` returns, and a crash at any instant leaves the last committed state (SQLite's
@@ -44,17 +47,31 @@ from data.errors import StoreCorrupt, StoreReadOnly, StoreSchemaError
 DB_NAME = "duban.sqlite3"
 #: SQLite's write-ahead log and its index, beside the database while it is open
 WAL_NAME, SHM_NAME = DB_NAME + "-wal", DB_NAME + "-shm"
-#: 1: the JSON file engine (duban.json, see data/legacy.py); 2: SQLite
-SCHEMA_VERSION = 2
+#: 1: the JSON file engine (duban.json, see data/legacy.py); 2: SQLite; 3: SQLite with each
+#: case row's indexed fields kept by SQLite (``docs.ix``; a schema-2 file is upgraded at its
+#: first writable open)
+SCHEMA_VERSION = 3
 #: ``PRAGMA application_id``: marks a duban database ("dubn")
 APPLICATION_ID = 0x6475626E
 #: how long a connection waits for a lock another one holds (a reader during recovery)
 BUSY_TIMEOUT_S = 30.0
 
-SCHEMA = """
+#: a case document's indexed fields, as SQLite keeps them in ``docs.ix`` on every write
+#: (one JSON array; :data:`IX_FIELDS` names its items): the store's indexes are built from
+#: these at open, without parsing the documents themselves
+IX_FIELDS = ("number", "kind", "year", "session", "origin_session", "handler", "division",
+             "handler_id")
+_IX_SQL = ("CASE WHEN tbl = 'cases' THEN json_extract(doc, "
+           + ", ".join(f"'$.{name}'" for name in IX_FIELDS) + ") END")
+DOCS_TABLE = f"""CREATE TABLE docs (tbl TEXT NOT NULL, id INTEGER NOT NULL, doc TEXT NOT NULL,
+                   ix TEXT GENERATED ALWAYS AS ({_IX_SQL}) STORED,
+                   PRIMARY KEY (tbl, id))"""
+#: the table every indexed case row of a schema-3 database is read from at open
+LAZY_TABLES = frozenset({"cases"})
+
+SCHEMA = f"""
 CREATE TABLE meta (name TEXT PRIMARY KEY, value) WITHOUT ROWID;
-CREATE TABLE docs (tbl TEXT NOT NULL, id INTEGER NOT NULL, doc TEXT NOT NULL,
-                   PRIMARY KEY (tbl, id));
+{DOCS_TABLE};
 CREATE TABLE history (seq INTEGER PRIMARY KEY, txn INTEGER NOT NULL, subject TEXT NOT NULL,
                       key TEXT NOT NULL, event TEXT NOT NULL);
 CREATE INDEX history_by_subject ON history (subject, key, seq);
@@ -130,6 +147,9 @@ class DurableStorage(Storage):
         self._orig: dict[str, dict[str, bytes | None]] = {}
         self.depth = 0
         self.commit_hook: Callable[[], None] | None = None
+        #: (id, indexed fields as JSON) of every case at open (``docs.ix``), until a case is
+        #: touched (then only the documents tell): what the store builds its index from
+        self.case_rows: list[tuple[int, str]] | None = None
 
     # ------------------------------------------------------------ open / create
 
@@ -150,10 +170,11 @@ class DurableStorage(Storage):
         try:
             if not readonly:
                 _ensure_schema(conn)
+                _upgrade(conn)
             elif _is_empty(conn):  # a writer is creating it this instant: nothing stored yet
                 conn.close()
                 conn = scratch()
-            data, meta, seq = _load(conn)
+            data, meta, seq, rows = _load(conn, path)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreCorrupt(path, _reason(exc)) from None
@@ -167,7 +188,9 @@ class DurableStorage(Storage):
         if not isinstance(schema, int) or schema > SCHEMA_VERSION:
             conn.close()
             raise StoreSchemaError(path, schema, SCHEMA_VERSION)
-        return cls(path, conn, data, meta, seq, readonly=readonly)
+        storage = cls(path, conn, data, meta, seq, readonly=readonly)
+        storage.case_rows = rows
+        return storage
 
     # ------------------------------------------------------------ TinyDB's interface
 
@@ -208,10 +231,17 @@ class DurableStorage(Storage):
         """
         orig = self._orig.setdefault(name, {})
         docs = self._data.setdefault(name, {})
+        if name in LAZY_TABLES:
+            self.case_rows = None
         if key in orig:
             doc = docs.get(key)
             return None if doc is None else orjson.dumps(doc)
-        orig[key] = orjson.dumps(docs[key]) if key in docs else None
+        if key not in docs:
+            orig[key] = None
+        elif isinstance(docs, LazyDocs) and (raw := docs.stored(key)) is not None:
+            orig[key] = raw  # (as stored: no need to parse and dump it)
+        else:
+            orig[key] = orjson.dumps(docs[key])
         return _CLEAN
 
     def undo(self, name: str, tokens: dict[str, object]) -> None:
@@ -356,9 +386,39 @@ def _ensure_schema(conn: sqlite3.Connection) -> None:
         raise
 
 
-def _load(conn: sqlite3.Connection) -> tuple[dict[str, Docs], dict[str, Any], int]:
-    """Every document, the meta values and the last history row, in one read transaction
-    (one consistent snapshot, whatever a writer commits meanwhile)."""
+def _upgrade(conn: sqlite3.Connection) -> None:
+    """A schema-2 database (no ``docs.ix``) made schema 3, in one transaction: the docs
+    table is written again with SQLite computing each case row's indexed fields."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+        if row is not None and row[0] == 2:
+            conn.execute("ALTER TABLE docs RENAME TO docs_v2")
+            conn.execute(DOCS_TABLE)
+            conn.execute("INSERT INTO docs (tbl, id, doc) SELECT tbl, id, doc FROM docs_v2")
+            conn.execute("DROP TABLE docs_v2")
+            conn.execute("UPDATE meta SET value = 3 WHERE name = 'schema'")
+            conn.execute("COMMIT")
+            # the whole table went through SQLite's log: fold it into the file now, not at
+            # a later open that would check a log the size of the data
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _load(conn: sqlite3.Connection, path: Path
+          ) -> tuple[dict[str, Docs], dict[str, Any], int, list[tuple[int, str]] | None]:
+    """Every document, the meta values, the last history row and the cases' indexed fields
+    (None before schema 3), in one read transaction (one consistent snapshot, whatever a
+    writer commits meanwhile).
+
+    The documents of :data:`LAZY_TABLES` are kept as stored (:class:`LazyDocs`) and parsed
+    when first read: opening 50,000 cases reads their text, it does not build 50,000
+    dicts (a /case right after opening parses one)."""
     conn.execute("BEGIN")
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -366,15 +426,26 @@ def _load(conn: sqlite3.Connection) -> tuple[dict[str, Docs], dict[str, Any], in
         if app_id != APPLICATION_ID or not {"meta", "docs", "history"} <= names:
             raise BadDatabase("not a duban database (tables meta, docs, history missing)")
         meta = dict(conn.execute("SELECT name, value FROM meta").fetchall())
+        indexed = isinstance(meta.get("schema"), int) and meta["schema"] >= 3
         data: dict[str, Docs] = {}
+        rows: list[tuple[int, str]] | None = [] if indexed else None
         loads = orjson.loads
         with gc_paused() as pause:
-            table: Docs | None = None
+            table: Any = None
             current = None
-            for tbl, doc_id, doc in conn.execute("SELECT tbl, id, doc FROM docs"):
+            lazy = False
+            # (the text as stored, as bytes: no decoding of what is not read)
+            sql = f"SELECT tbl, id, CAST(doc AS BLOB), {'ix' if indexed else 'NULL'} FROM docs"
+            for tbl, doc_id, doc, ix in conn.execute(sql):
                 if tbl != current:
-                    current, table = tbl, data.setdefault(tbl, {})
-                table[str(doc_id)] = loads(doc)  # type: ignore[index]
+                    current, lazy = tbl, tbl in LAZY_TABLES
+                    table = data.setdefault(tbl, LazyDocs(path) if lazy else {})  # type: ignore[arg-type]
+                if lazy:
+                    table.put_stored(str(doc_id), doc)
+                    if rows is not None:
+                        rows.append((doc_id, ix))
+                else:
+                    table[str(doc_id)] = loads(doc)
             pause.freeze_from(sum(map(len, data.values())))
         seq = conn.execute("SELECT coalesce(max(seq), 0) FROM history").fetchone()[0]
     except orjson.JSONDecodeError as exc:
@@ -382,7 +453,94 @@ def _load(conn: sqlite3.Connection) -> tuple[dict[str, Docs], dict[str, Any], in
     finally:
         if conn.in_transaction:
             conn.execute("COMMIT")
-    return data, meta, seq
+    return data, meta, seq, rows
+
+
+class LazyDocs(MutableMapping):
+    """A table's documents by id (str), each parsed from its stored JSON when first read.
+
+    Behaves as the plain dict of parsed documents TinyDB and the store expect; what is not
+    read is never parsed. A stored document that is not JSON raises :class:`StoreCorrupt`
+    when read (SQLite refuses to store one: ``docs.ix`` is computed from it)."""
+
+    __slots__ = ("_docs", "_path", "parsed")
+
+    def __init__(self, path: Path) -> None:
+        #: id -> the parsed document, or its stored JSON text (not read yet)
+        self._docs: dict[str, Any] = {}
+        self._path = path
+        #: how many stored documents were parsed (tests, benchmarks)
+        self.parsed = 0
+
+    def put_stored(self, key: str, text: bytes) -> None:
+        self._docs[key] = text
+
+    def stored(self, key: str) -> bytes | None:
+        """The stored JSON of an unread document (None if it was read, or is absent)."""
+        doc = self._docs.get(key)
+        return doc if type(doc) is bytes else None
+
+    def _decode(self, key: str, text: bytes) -> dict[str, Any]:
+        try:
+            doc = orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
+            raise StoreCorrupt(self._path, f"document {key} is not JSON ({exc})") from None
+        self.parsed += 1
+        return doc
+
+    def _parse(self, key: str, text: bytes) -> dict[str, Any]:
+        doc = self._docs[key] = self._decode(key, text)
+        return doc
+
+    def _all(self) -> dict[str, dict[str, Any]]:
+        """Every document parsed (one pass, the collector paused: they are long-lived)."""
+        docs = self._docs
+        todo = [(k, v) for k, v in docs.items() if type(v) is bytes]
+        if todo:
+            with gc_paused() as pause:
+                for key, text in todo:
+                    self._parse(key, text)
+                pause.freeze_from(len(todo))
+        return docs
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        doc = self._docs[key]
+        return self._parse(key, doc) if type(doc) is bytes else doc
+
+    def get(self, key: str, default: Any = None) -> Any:
+        doc = self._docs.get(key, default)
+        return self._parse(key, doc) if type(doc) is bytes else doc
+
+    def __setitem__(self, key: str, doc: dict[str, Any]) -> None:
+        self._docs[key] = doc
+
+    def __delitem__(self, key: str) -> None:
+        del self._docs[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._docs
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._docs)
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def keys(self) -> Any:
+        return self._docs.keys()
+
+    def items(self) -> Any:
+        return self._all().items()
+
+    def values(self) -> Any:
+        return self._all().values()
+
+    def pop(self, key: str, *default: Any) -> Any:
+        doc = self._docs.pop(key, *default)
+        return self._decode(key, doc) if type(doc) is bytes else doc
+
+    def clear(self) -> None:
+        self._docs.clear()
 
 
 def _reason(exc: BaseException) -> str:

@@ -325,9 +325,17 @@ class Store:
     def _indexes(self) -> CaseIndex:
         if self._index is None:
             docs = self._storage.table_docs(CASES)
+            rows = self._storage.case_rows
             with gc_paused() as pause:
-                self._index = CaseIndex.build(docs)
+                index = None
+                if rows is not None:  # (SQLite's copy of the fields: no document parsed)
+                    try:
+                        index = CaseIndex.from_rows(rows)
+                    except ValueError:
+                        log.warning("a case row lacks its indexed fields: reading documents")
+                self._index = index if index is not None else CaseIndex.build(docs)
                 pause.freeze_from(len(docs))
+            self._storage.case_rows = None
         return self._index
 
     def _keys(self) -> dict[tuple, int]:
@@ -377,6 +385,10 @@ class Store:
         """The cases owned by person ``person_id`` (``Case.handler_id``), by id. SHARED."""
         index = self._indexes()
         return [self._known_case(cid) for cid in index.ids(index.by_handler_id, person_id)]
+
+    def case_ids_unlinked(self) -> list[int]:
+        """The ids of the cases that name a handler but carry no person id, by id."""
+        return self._indexes().unlinked()
 
     def handler_names(self) -> list[str]:
         """Every handler name the cases carry (none empty), from the index."""

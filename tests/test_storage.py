@@ -369,3 +369,137 @@ def test_a_torn_last_commit_in_sqlites_log_is_dropped_quietly(tmp_path):
     wal.write_bytes(raw[: _frame_offsets(raw)[-1] + 500])  # the last frame cut short
     with Store.open(tmp_path) as s:
         assert len(s.cases()) == 5 and s.verify() == []
+
+
+# ---------------------------------------------------------------- cases read when first used
+
+
+def _schema2(data_dir: Path) -> None:
+    """Make a database of today's code what schema 2 wrote: the docs table without
+    ``ix`` (the fields SQLite keeps for the index), schema 2 in meta."""
+    dbfiles.edit(data_dir, "ALTER TABLE docs RENAME TO docs_new")
+    dbfiles.edit(data_dir, "CREATE TABLE docs (tbl TEXT NOT NULL, id INTEGER NOT NULL, "
+                 "doc TEXT NOT NULL, PRIMARY KEY (tbl, id))")
+    dbfiles.edit(data_dir, "INSERT INTO docs SELECT tbl, id, doc FROM docs_new")
+    dbfiles.edit(data_dir, "DROP TABLE docs_new")
+    dbfiles.edit(data_dir, "UPDATE meta SET value = 2 WHERE name = 'schema'")
+
+
+def _columns(data_dir: Path) -> list[str]:
+    conn = dbfiles.connect(data_dir)
+    try:
+        return [row[1] for row in conn.execute("PRAGMA table_xinfo(docs)")]
+    finally:
+        conn.close()
+
+
+def _stored_cases(n: int, data_dir: Path) -> None:
+    with Store.open(data_dir) as s, s.transaction():
+        for i in range(n):
+            case = _case(f"{i:04d}")
+            case.handler, case.division = ("张三", "综合处") if i % 2 else ("", "外资处")
+            if i % 5 == 0:
+                case.origin_session = "省十三届人大二次会议"
+            s.add_case(case, "x")
+
+
+def test_opening_parses_no_case_and_a_lookup_parses_the_one_it_shows(tmp_path):
+    _stored_cases(40, tmp_path)
+    for readonly in (True, False):
+        with Store.open(tmp_path, readonly=readonly) as s:
+            docs = s._storage.table_docs("cases")
+            assert docs.parsed == 0
+            assert [c.number for c in s.find_by_number("0007")] == ["0007"]
+            assert s.history(8)[0].field == "created"
+            assert docs.parsed == 1
+            assert len(s.cases_of_handler("张三")) == 20 and docs.parsed == 20
+            assert len(s.cases()) == 40 and docs.parsed == 40
+
+
+def test_the_index_sqlite_keeps_equals_the_one_the_documents_give(tmp_path):
+    from data.indexes import CaseIndex
+
+    _stored_cases(30, tmp_path)
+    with Store.open(tmp_path) as s:
+        case = s.get_case(3)
+        case.handler, case.number = "李四", "0300"
+        s.save_case(case, "x")
+        s.add_case(_case("0999"), "x")
+    with Store.open(tmp_path) as s:
+        rows = list(s._storage.case_rows)
+        from_rows = CaseIndex.from_rows(rows)
+        from_docs = CaseIndex.build(s._storage.table_docs("cases"))
+        assert vars(from_rows) == vars(from_docs)
+        assert s.case_by_key(s.get_case(5).key).id == 5  # an origin session is the key's
+        assert [c.id for c in s.find_by_number("300")] == []
+        assert [c.id for c in s.find_by_value("300")] == [3]
+
+
+def test_a_touched_unread_case_keeps_its_stored_bytes_for_the_rollback(tmp_path):
+    _stored_cases(3, tmp_path)
+    with Store.open(tmp_path) as s:
+        docs = s._storage.table_docs("cases")
+        stored = docs.stored("2")
+        assert stored is not None
+        with pytest.raises(RuntimeError), s.transaction():
+            s._storage.touch("cases", "2")
+            assert s._storage._orig["cases"]["2"] is stored and docs.parsed == 0
+            case = s.get_case(2)
+            case.task = "新的任务"
+            s.save_case(case, "x")
+            raise RuntimeError
+        assert s.get_case(2).task == "" and s._storage.case_rows is None
+        assert [c.id for c in s.find_by_number("0001")] == [2]  # index from the documents
+
+
+def test_a_case_document_that_is_not_json_is_reported_when_read(tmp_path):
+    from data.storage import LazyDocs
+
+    docs = LazyDocs(tmp_path / DB_NAME)
+    docs.put_stored("1", b'{"number": "0001"')
+    docs.put_stored("2", b'{"number": "0002"}')
+    assert docs["2"] == {"number": "0002"}
+    with pytest.raises(StoreCorrupt, match="document 1 is not JSON"):
+        docs.get("1")
+    with pytest.raises(StoreCorrupt):
+        list(docs.values())
+
+
+def test_sqlite_refuses_to_store_a_case_that_is_not_json(tmp_path):
+    _stored_cases(1, tmp_path)
+    with pytest.raises(sqlite3.OperationalError, match="malformed JSON"):
+        dbfiles.edit(tmp_path, "UPDATE docs SET doc = '{oops' WHERE tbl = 'cases'")
+
+
+def test_a_schema_2_database_is_upgraded_once_and_read_the_same(tmp_path):
+    _stored_cases(25, tmp_path)
+    with Store.open(tmp_path) as s:
+        s.table("log").insert({"n": 1})
+    before = dbfiles.committed(tmp_path)
+    _schema2(tmp_path)
+    assert "ix" not in _columns(tmp_path)
+    with Store.open(tmp_path, readonly=True) as s:  # a reader changes nothing: documents
+        assert s._storage.case_rows is None
+        assert [c.id for c in s.find_by_number("0004")] == [5]
+        assert len(s.cases_of_division("外资处")) == 13
+    assert "ix" not in _columns(tmp_path)
+    with Store.open(tmp_path) as s:
+        assert s._storage.meta["schema"] == 3 and s._storage.case_rows is not None
+        assert not (tmp_path / WAL_NAME).exists() or (tmp_path / WAL_NAME).stat().st_size == 0
+        assert [c.id for c in s.find_by_number("0004")] == [5]
+        assert s.verify("zh") == []
+    after = dbfiles.committed(tmp_path)
+    assert after["docs"] == before["docs"] and after["history"] == before["history"]
+    assert after["meta"]["schema"] == 3 and "ix" in _columns(tmp_path)
+
+
+def test_unlinked_cases_come_from_the_index(tmp_path):
+    from bot.domain.model import Person
+
+    _stored_cases(6, tmp_path)
+    with Store.open(tmp_path) as s:
+        assert s.case_ids_unlinked() == [2, 4, 6]  # 张三 is on no list yet
+        s.add_person(Person("张三", "handler", division="综合处"), "x")
+        case = s.get_case(4)
+        s.save_case(case, "x")  # linked by name on save
+        assert s.get_case(4).handler_id and s.case_ids_unlinked() == [2, 6]
