@@ -193,7 +193,9 @@ async def run_size(directory: Path, seconds: float, users: int, writes: float,
     }
     if profiler:
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("cumulative").print_stats(25)
+        stats.sort_stats("tottime").print_stats(25)
         result["profile"] = out.getvalue()
     return result
 

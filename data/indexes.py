@@ -9,7 +9,7 @@ changes or rolls back.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 import orjson
@@ -288,18 +288,35 @@ class LiveIndex:
         worst = self._worst
         return self._worst_ids_kept[:bisect.bisect_left(worst, (iso,))]
 
-    def between(self, lo: str, hi: str) -> list[int]:
-        """Ids of the cases with a live clock due in ``lo``..``hi`` (both included), by id."""
+    def between(self, lo: str, hi: str, among: Collection[int] | None = None) -> list[int]:
+        """Ids of the cases with a live clock due in ``lo``..``hi`` (both included), by id;
+        ``among``: only those of these ids (each asked, when they are fewer than the clocks
+        in the period)."""
         order = self._order
         start = bisect.bisect_left(order, (lo,))
         end = bisect.bisect_left(order, (hi + "\uffff",))
-        return sorted({e[-1] for e in order[start:end]})
+        if among is not None and len(among) < end - start:
+            of = self._of
+            return sorted(cid for cid in among
+                          if any(lo <= e[0] <= hi for e in of.get(cid, ())))
+        ids = {e[-1] for e in order[start:end]}
+        if among is not None:
+            ids = ids.intersection(among)
+        return sorted(ids)
 
     def from_day(self, iso: str) -> Iterator[tuple[str, int]]:
         """(due, case id) of the live clocks due on or after ``iso``, soonest first."""
         order = self._order
         for i in range(bisect.bisect_left(order, (iso,)), len(order)):
             yield order[i][0], order[i][-1]
+
+    def clocks_of(self, case_id: int) -> list[tuple[str, str]] | None:
+        """(clock name, due) of the live clocks of case ``case_id``, as ``iter_live`` gave
+        them when it was put (None: not indexed)."""
+        entries = self._of.get(case_id)
+        if entries is None:
+            return [] if case_id in self.urgency else None
+        return [(e[3], e[0]) for e in entries]
 
     def live(self) -> list[int]:
         """Ids of every case with a live clock, by id."""

@@ -44,6 +44,7 @@ from typing import Any
 import orjson
 from tinydb.table import Table
 
+from bot.domain.lifecycle import iter_live
 from bot.domain.model import (
     Actor,
     Case,
@@ -420,8 +421,9 @@ class Store:
                           among: Collection[int] | None = None) -> list[Case]:
         """The cases with a live clock due in ``lo``..``hi`` (ISO, both included), by id;
         ``among``: only those of these ids. SHARED objects: do not mutate."""
-        ids = self._live_index().between(lo, hi)
-        return [self._known_case(cid) for cid in ids if among is None or cid in among]
+        ids = self._live_index().between(lo, hi, among)
+        objs, known = self._case_objs, self._known_case
+        return [objs.get(cid) or known(cid) for cid in ids]
 
     def case_ids_of_handler_id(self, person_id: int) -> set[int]:
         """The ids of the cases owned by person ``person_id``."""
@@ -442,6 +444,14 @@ class Store:
         def accept(cid: int) -> bool:
             return keep is None or bool(keep(self._known_case(cid)))
         return [self._known_case(cid) for cid in first_due_ids(self._live_index(), iso, accept)]
+
+    def live_clocks_of(self, case: Case) -> list[tuple[str, str]]:
+        """``list(lifecycle.iter_live(case))`` as kept for the stored case (computed for
+        another): (clock name, due) of its live clocks."""
+        entries = self._live_index().clocks_of(case.id)
+        if entries is None or self._case_objs.get(case.id) is not case:
+            return list(iter_live(case))
+        return entries
 
     def urgency_of(self, case: Case) -> Any:
         """``queries.urgency(case)`` as kept for the stored case (computed for another)."""

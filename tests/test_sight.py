@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from bot.domain import queries as q
 from bot.domain.access import visible
+from bot.domain.lifecycle import iter_live
 from bot.domain.model import Case, Clock, Notice, Person
 from bot.domain.workcal import WorkCalendar
 from data import indexes, sight
@@ -103,6 +104,16 @@ def _names_by_scan(s: Store) -> tuple[list[str], list[str]]:
 
 def _agrees(s: Store) -> None:
     assert s.known_names() == _names_by_scan(s)
+    live = s._live_index()
+    ids = [k.id for k in s.cases()]
+    for lo, hi in zip(DAYS, DAYS[1:] + DAYS[:1], strict=True):
+        everyone = live.between(lo, hi)
+        for among in (set(), set(ids[:1]), set(ids[::2]), set(ids), {10_000}):
+            # (by the few ids asked, or through the period's clocks: the same answer)
+            assert live.between(lo, hi, among) == sorted(set(everyone) & among)
+    for case in s.cases():
+        assert s.live_clocks_of(case) == list(iter_live(case))
+        assert s.live_clocks_of(case.copy()) == list(iter_live(case))  # not the stored one
     for person in s.people():
         everything = visible(person, s.cases())
         assert [k.id for k in sight.visible_cases(s, person)] == [k.id for k in everything]
@@ -137,6 +148,9 @@ def _agrees(s: Store) -> None:
                 ans, pg = q.due_page(sight.due_cases(s, person, iso, end.isoformat()), today,
                                      end, today, CAL, None, page, 2)
                 assert pg == q.paginate(full.items, page, 2) and ans.total == full.total
+                # with the live clocks the store keeps, as the handler asks
+                assert q.due_page(sight.due_cases(s, person, iso, end.isoformat()), today,
+                                  end, today, CAL, None, page, 2, s.live_clocks_of) == (ans, pg)
             assert q.due(sight.due_cases(s, person, iso, end.isoformat()), today, end,
                          today, CAL) == q.due(everything, today, end, today, CAL)
         today = TODAYS[1]

@@ -334,6 +334,11 @@ class DueAnswer:
         return self.count if self.count >= 0 else len(self.items)
 
 
+#: (clock name, due) of a case's live clocks, as ``lifecycle.iter_live`` gives them (the
+#: store keeps them per stored case: ``Store.live_clocks_of``)
+LiveClocks = Callable[[Case], Iterable[tuple[str, str]]]
+
+
 def due(cases: Iterable[Case], start: dt.date, end: dt.date, today: dt.date, cal: Calendar,
         rules_for_year: RulesSource = None) -> DueAnswer:
     """Cases with an open clock due between ``start`` and ``end`` (inclusive).
@@ -348,11 +353,12 @@ def due(cases: Iterable[Case], start: dt.date, end: dt.date, today: dt.date, cal
 _Found = tuple[str, str, int, Case, list[tuple[str, str]]]
 
 
-def _due_found(cases: Iterable[Case], start: dt.date, end: dt.date) -> list[_Found]:
+def _due_found(cases: Iterable[Case], start: dt.date, end: dt.date,
+               live: LiveClocks = iter_live) -> list[_Found]:
     lo, hi = start.isoformat(), end.isoformat()
     found: list[_Found] = []
     for case in cases:
-        hits = [(d, name) for name, d in iter_live(case) if lo <= d <= hi]
+        hits = [(d, name) for name, d in live(case) if lo <= d <= hi]
         if hits:
             hits.sort()
             found.append((hits[0][0], case.number, case.year, case, hits))
@@ -373,10 +379,11 @@ def _due_items(found: Iterable[_Found], today: dt.date, cal: Calendar,
 
 def due_page(cases: Iterable[Case], start: dt.date, end: dt.date, today: dt.date,
              cal: Calendar, rules_for_year: RulesSource = None, page: int = 1,
-             per_page: int = 10) -> tuple[DueAnswer, Page[Item]]:
+             per_page: int = 10, live: LiveClocks = iter_live) -> tuple[DueAnswer, Page[Item]]:
     """:func:`due` and its page ``page``, building the items of that page only (the
-    answer's ``items`` are that page's, its ``total`` counts them all)."""
-    order = paginate(_due_found(cases, start, end), page, per_page)
+    answer's ``items`` are that page's, its ``total`` counts them all). ``live``: the live
+    clocks of a case, as kept (``lifecycle.iter_live`` by default)."""
+    order = paginate(_due_found(cases, start, end, live), page, per_page)
     items = _due_items(order.items, today, cal, rules_for_year)
     return (DueAnswer(start, end, items, order.total),
             Page(items, order.page, order.pages, order.total, order.per_page))
