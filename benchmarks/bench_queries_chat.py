@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import datetime as dt
+import pstats
 import sys
 import tempfile
 import time
@@ -86,6 +88,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--profile", metavar="QUESTION",
+                        help="also profile this question as the office (the 20 costliest "
+                             "functions by own time)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -109,6 +114,16 @@ def main() -> None:
             ms = median_ms(lambda c=c: build(c, Spec("overdue"), 2), args.runs)
             worst = max(worst, ms)
             print(f"    {'[下一页] overdue':18} {ms:7.2f} ms")
+        if args.profile:
+            c = ctx_for(store, 1)
+            profiler = cProfile.Profile()
+            for _ in range(args.runs):
+                c.sent.clear()
+                profiler.enable()
+                loop.run_until_complete(answer_text(c, args.profile))
+                profiler.disable()
+            print(f"  profile of {args.profile!r} as the office, {args.runs} runs:")
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
         loop.close()
         store.close()
     print(f"  slowest median: {worst:.2f} ms (bar: 50 ms)")

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 
 from bot.domain.access import visible
 from bot.domain.model import Case, Person
-from bot.domain.queries import fold
+from bot.domain.queries import fold, search_key
 from data.store import Store
 
 
@@ -66,6 +66,16 @@ def own_cases(store: Store, person: Person | None) -> list[Case]:
     if person is None or not person.id:
         return []
     return visible(person, store.cases_of_handler_id(person.id))
+
+
+def found_cases(store: Store, person: Person | None, keyword: str) -> list[Case]:
+    """The visible cases ``queries.search`` may find for ``keyword`` (those whose searched
+    text holds its key), by id: what it ranks, instead of every visible case."""
+    ids = store.case_ids_matching(search_key(keyword))
+    scope = scope_ids(store, person)
+    if scope is not None:
+        ids &= scope
+    return visible(person, store.cases_with_ids(ids))
 
 
 def overdue_cases(store: Store, person: Person | None, today_iso: str) -> list[Case]:

@@ -76,7 +76,7 @@ from data.errors import (
     TransactionAborted,
     UnknownRecord,
 )
-from data.indexes import CaseIndex, LiveIndex, first_due_ids, number_value
+from data.indexes import CaseIndex, LiveIndex, TextIndex, first_due_ids, number_value
 from data.lock import DirLock, LockTaken, someone_writes
 from data.perms import ensure_private, private_umask
 from data.storage import (
@@ -136,6 +136,8 @@ class Store:
         self._index: CaseIndex | None = None
         #: live clocks by due date (lifecycle.iter_live), built at the first question on them
         self._live: LiveIndex | None = None
+        #: every case's searched text (queries.search_text), built at the first search
+        self._text: TextIndex | None = None
         #: (index names version, people) -> (divisions, names): the recogniser's name sets
         self._names: tuple[tuple[int, int], tuple[list[str], list[str]]] | None = None
         self._people_version = 0
@@ -284,6 +286,8 @@ class Store:
                     self._index.put(int(key), docs.get(key))
                 if self._live is not None:
                     self._live.put(int(key), self._case(int(key)))
+                if self._text is not None:
+                    self._text.put(int(key), self._case(int(key)))
         if PEOPLE in touched:
             self._people_objs = None
             self._people_version += 1
@@ -445,6 +449,16 @@ class Store:
             return keep is None or bool(keep(self._known_case(cid)))
         return [self._known_case(cid) for cid in first_due_ids(self._live_index(), iso, accept)]
 
+    def case_ids_matching(self, key: str) -> set[int]:
+        """The ids of the cases whose searched text (``queries.search_text``) holds ``key``
+        (a ``queries.search_key``): the candidates ``queries.search`` ranks."""
+        if self._text is None:
+            cases = self._cases()
+            with gc_paused() as pause:
+                self._text = TextIndex.build(cases.values())
+                pause.freeze_from(len(cases))
+        return self._text.ids_containing(key)
+
     def live_clocks_of(self, case: Case) -> list[tuple[str, str]]:
         """``list(lifecycle.iter_live(case))`` as kept for the stored case (computed for
         another): (clock name, due) of its live clocks."""
@@ -550,6 +564,8 @@ class Store:
                 self._indexes().put(stored.id, doc)
                 if self._live is not None:
                     self._live.put(stored.id, stored)
+                if self._text is not None:
+                    self._text.put(stored.id, stored)
                 self._record("case", stored.id, now, who, "created", None, _snapshot(stored),
                              note)
         case.id, case.version = stored.id, stored.version
@@ -607,6 +623,8 @@ class Store:
                     self._indexes().put(case.id, new_doc)
                     if self._live is not None:
                         self._live.put(case.id, stored)
+                    if self._text is not None:
+                        self._text.put(case.id, stored)
                     for fld, before, after in changes:
                         self._record("case", case.id, now, who, fld, before, after, note)
             else:

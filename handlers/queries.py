@@ -384,7 +384,7 @@ def _mine(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
 
 
 def _find(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
-    found = q.search(s.cases, spec.text)
+    found = q.search(seen.found_cases(c.store, c.person, spec.text), spec.text)
     pg = q.paginate(found, page, qt.PER_PAGE)
     view = View(qt.find_text(spec.text, pg, c.lang))
     view.rows += case_rows(c, pg.items)

@@ -481,6 +481,29 @@ def mine_page(cases: Iterable[Case], who: int | None, today: dt.date, cal: Calen
 # ---------------------------------------------------------------- search
 
 
+def search_key(keyword: str) -> str:
+    """What :func:`search` looks for: the folded keyword, ``第0484号`` as ``0484`` ("": nothing
+    to look for). It holds no whitespace (folding removes it)."""
+    key = fold(keyword)
+    if key.startswith("第") and key.endswith("号") and len(key) > 2:
+        key = key[1:-1]
+    return key
+
+
+#: what joins a case's searched fields in :func:`search_text` (a search key never holds it)
+SEARCH_SEP = "\n"
+
+
+def search_text(case: Case) -> str:
+    """The fields :func:`search` looks in, as it compares them, joined by
+    :data:`SEARCH_SEP`: ``search_key(k) in search_text(case)`` exactly when :func:`search`
+    finds ``case`` for ``k`` (what an index of the texts may pick the candidates by)."""
+    parts = [case.number.casefold(), fold(case.title), *map(fold, case.proposers)]
+    if case.lead_unit:
+        parts.append(fold(case.lead_unit))
+    return SEARCH_SEP.join(parts)
+
+
 def search(cases: Iterable[Case], keyword: str) -> tuple[Case, ...]:
     """Cases whose number, title, proposers or lead unit contain ``keyword``.
 
@@ -488,9 +511,7 @@ def search(cases: Iterable[Case], keyword: str) -> tuple[Case, ...]:
     ignored); ``第0484号`` finds 0484. Best first: exact number, then number, title,
     proposer, lead unit; within a rank the newest year first, then by number.
     """
-    key = fold(keyword)
-    if key.startswith("第") and key.endswith("号") and len(key) > 2:
-        key = key[1:-1]
+    key = search_key(keyword)
     if not key:
         return ()
     ranked: list[tuple[int, int, str, Case]] = []
