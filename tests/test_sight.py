@@ -193,13 +193,12 @@ def _agrees(s: Store) -> None:
 def test_indexed_answers_equal_the_full_scan(batches, bulk_puts):
     # (bulk_puts 1: every run of writes leaves the ordered lists to be sorted again, as an
     # import's transaction does)
-    # (and the joined search text made again after every write, or kept with writes aside)
-    kept = indexes.BULK_PUTS, indexes.TEXT_REBUILD
-    indexes.BULK_PUTS = indexes.TEXT_REBUILD = bulk_puts
+    kept = indexes.BULK_PUTS
+    indexes.BULK_PUTS = bulk_puts
     try:
         _the_full_scan(batches)
     finally:
-        indexes.BULK_PUTS, indexes.TEXT_REBUILD = kept
+        indexes.BULK_PUTS = kept
 
 
 def _the_full_scan(batches):
