@@ -35,6 +35,7 @@ import random
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -200,6 +201,145 @@ async def run_size(directory: Path, seconds: float, users: int, writes: float,
     return result
 
 
+# ---------------------------------------------------------------- the simulator in its own process
+#
+# In production Telegram's servers do not share the bot's CPU; in one process the simulator's
+# HTTP server and the users' scripts take about half of it. ``--sim-process`` runs them in a
+# child process (the other core), so the figures are the bot's own capacity. The bot reports
+# each update it has finished with over a pipe (the processing hook), as it does in-process.
+
+
+class _MarksOut:
+    """What the bot's processing hook calls: sends the update id to the child."""
+
+    processing_hook = True
+
+    def __init__(self, conn) -> None:
+        self._conn = conn
+
+    def mark_processed(self, update_id: int) -> None:
+        self._conn.send(update_id)
+
+
+def _sim_child(ctrl, marks, seconds: float, writes: float) -> None:
+    logging.basicConfig(level=logging.WARNING)
+    asyncio.run(_sim_main(ctrl, marks, seconds, writes))
+
+
+async def _sim_main(ctrl, marks, seconds: float, writes: float) -> None:
+    from bot.simulator import BotApiSimulator
+    from tests.loadgen import Crowd
+
+    loop = asyncio.get_running_loop()
+    sim = BotApiSimulator(rate_limits=None)
+    await sim.start()
+    sim.processing_hook = True
+
+    def drain() -> None:
+        while marks.poll():
+            sim.mark_processed(marks.recv())
+
+    loop.add_reader(marks.fileno(), drain)
+    ctrl.send((sim.token, sim.base_url, sim.base_file_url))
+    people = await loop.run_in_executor(None, ctrl.recv)
+    users = [sim.user(tg, first_name=name) for tg, name in people]
+    await Crowd(sim, users, seed=0, timeout=60.0, tries=1).ask(users[0], "/case 00484")
+    ctrl.send(time.monotonic())  # the first answer is in
+    warm = Crowd(sim, users, seed=0, timeout=60.0, tries=1, think=(0, 0))
+    await asyncio.gather(*(warm.ask(u, "/mine") for u in users))
+    service = await service_times(sim, users)
+    crowd = Crowd(sim, users, seed=1, timeout=60.0, tries=1, think=(0.0, 0.0),
+                  write_share=writes, button_share=0.1)
+    ctrl.send("start")
+    t0 = time.perf_counter()
+    tally = await crowd.run(seconds)
+    elapsed = time.perf_counter() - t0
+    ctrl.send({"latencies": tally.latencies, "elapsed": elapsed, "service": service,
+               "silent": tally.outcomes["silent"], "errors": tally.outcomes["error"]})
+    await loop.run_in_executor(None, ctrl.recv)  # the bot has stopped polling
+    loop.remove_reader(marks.fileno())
+    await sim.stop()
+
+
+async def run_size_apart(directory: Path, seconds: float, users: int, writes: float,
+                         profile: bool) -> dict[str, float]:
+    """:func:`run_size` with the simulator and the users in a child process."""
+    import datetime as dt
+    import multiprocessing
+
+    from bot.app import bootstrap, create_app
+    from bot.cmd.run import install_processing_hook
+    from bot.config import Config
+    from bot.domain.timeutil import TZ, SetTime
+    from data.store import Store
+    from tests.loadgen import percentile
+
+    loop = asyncio.get_running_loop()
+    ctx = multiprocessing.get_context("spawn")
+    ctrl, child_ctrl = ctx.Pipe()
+    marks_in, marks_out = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_sim_child, args=(child_ctrl, marks_in, seconds, writes),
+                        daemon=True)
+    child.start()
+    recv = partial(loop.run_in_executor, None, ctrl.recv)
+    token, base_url, base_file_url = await recv()
+    clock = SetTime(dt.datetime(2020, 6, 29, 10, 0, tzinfo=TZ))
+    config = Config(token=token, data_dir=directory, base_url=base_url,
+                    base_file_url=base_file_url)
+    t0 = time.monotonic()
+    store = Store.open(directory, time=clock)
+    bootstrap(store, config)
+    app = create_app(config, store, clock, rate_limiter=False, register_jobs=False)
+    install_processing_hook(app, _MarksOut(marks_out))
+    timer = CommitTimer(store)
+    profiler = cProfile.Profile() if profile else None
+    try:
+        await app.initialize()
+        await app.start()
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        people = [(p.telegram, p.name) for p in store.people()
+                  if p.telegram and p.approved][:users]
+        ctrl.send(people)
+        first_answer = await recv() - t0
+        t1 = time.perf_counter()
+        len(store.cases())
+        all_cases = time.perf_counter() - t1
+        assert await recv() == "start"
+        timer.times.clear()
+        if profiler:
+            profiler.enable()
+        out = await recv()
+        if profiler:
+            profiler.disable()
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+        store.close()
+        ctrl.send("bye")
+        child.join(30)
+    lat, elapsed, commits = out["latencies"], out["elapsed"], timer.times
+    result = {
+        "first_answer_s": first_answer, "all_cases_s": all_cases,
+        "requests": len(lat), "rps": len(lat) / elapsed,
+        "p50": percentile(lat, 50), "p95": percentile(lat, 95), "p99": percentile(lat, 99),
+        "commits": len(commits),
+        "commit_p50": statistics.median(commits) if commits else 0.0,
+        "commit_p95": percentile(commits, 95),
+        "commit_share": sum(commits) / elapsed,
+        "silent": out["silent"], "errors": out["errors"],
+        "db_mb": (directory / DB_NAME).stat().st_size / 1e6,
+        "service": out["service"],
+    }
+    if profiler:
+        text = io.StringIO()
+        stats = pstats.Stats(profiler, stream=text)
+        stats.sort_stats("cumulative").print_stats(25)
+        stats.sort_stats("tottime").print_stats(25)
+        result["profile"] = text.getvalue()
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,50000")
@@ -208,6 +348,9 @@ def main() -> None:
     parser.add_argument("--writes", type=float, default=0.2)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/duban-bench-load"))
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--sim-process", action="store_true",
+                        help="run the simulator and the users in a child process (the bot "
+                             "alone in this one, as in production)")
     parser.add_argument("--modes", default="sqlite", help="(one commit mode now: sqlite)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -222,8 +365,12 @@ def main() -> None:
         directory = args.dir / f"cases-{n}-users-{args.users}"
         build(directory, n, args.users)
         for mode in modes:
-            r = asyncio.run(run_size(directory, args.seconds, args.users, args.writes,
-                                     args.profile, False))
+            if args.sim_process:
+                r = asyncio.run(run_size_apart(directory, args.seconds, args.users,
+                                               args.writes, args.profile))
+            else:
+                r = asyncio.run(run_size(directory, args.seconds, args.users, args.writes,
+                                         args.profile, False))
             print(f"{n:>7} {mode:>7} {r['db_mb']:>6.1f} {r['first_answer_s']:>6.2f} "
                   f"{r['rps']:>7.1f} "
                   f"{r['p50'] * 1000:>7.0f} {r['p95'] * 1000:>7.0f} {r['p99'] * 1000:>7.0f} "

@@ -22,6 +22,11 @@ from bot.updates import GroupBudget, PerChatProcessor
 
 log = logging.getLogger("duban")
 
+#: HTTP connections to the Bot API kept for calls other than getUpdates, and how long a call
+#: waits for a free one (PTB: 256 and 1 s)
+CONNECTIONS = 16
+POOL_TIMEOUT_S = 10.0
+
 #: commands shown in Telegram's menu, in the order shown
 MENU = ("case", "overdue", "due", "mine", "find", "new", "update", "report", "lang", "help")
 
@@ -41,6 +46,11 @@ def create_app(config: Config, store, time=None, *, rate_limiter: bool = True,
         # chats concurrently, each in order; with Telegram's flood limits, a budget per group
         .concurrent_updates(PerChatProcessor(group_budget=GroupBudget() if rate_limiter else None))
         .post_init(_post_init)
+        # (httpcore walks every pooled connection, and for each idle one every other, on each
+        # request: PTB's 256 let ~50 keep-alive connections cost 20% of a loaded bot's time;
+        # Telegram's own limit, ~30 messages/s, needs far fewer)
+        .connection_pool_size(CONNECTIONS)
+        .pool_timeout(POOL_TIMEOUT_S)
         .context_types(ContextTypes(bot_data=BotData))
     )
     if config.base_url:
