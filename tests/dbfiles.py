@@ -51,3 +51,21 @@ def edit(data_dir: Path, sql: str, *params: Any) -> None:
 def set_doc(data_dir: Path, table: str, doc_id: int, doc: dict[str, Any]) -> None:
     edit(data_dir, "INSERT INTO docs (tbl, id, doc) VALUES (?, ?, ?) ON CONFLICT (tbl, id) "
          "DO UPDATE SET doc = excluded.doc", table, doc_id, orjson.dumps(doc).decode())
+
+
+def to_schema2(data_dir: Path) -> None:
+    """Make a database of today's code what schema 2 wrote: the docs table without ``ix``
+    (the fields SQLite keeps for the index), schema 2 in meta (one transaction)."""
+    conn = connect(data_dir, readonly=False)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ALTER TABLE docs RENAME TO docs_new")
+        conn.execute("CREATE TABLE docs (tbl TEXT NOT NULL, id INTEGER NOT NULL, "
+                     "doc TEXT NOT NULL, PRIMARY KEY (tbl, id))")
+        conn.execute("INSERT INTO docs SELECT tbl, id, doc FROM docs_new")
+        conn.execute("DROP TABLE docs_new")
+        conn.execute("UPDATE meta SET value = 2 WHERE name = 'schema'")
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()

@@ -41,6 +41,7 @@ FIXTURE = Path(__file__).with_name("fixtures") / "legacy-v1"
 ROUNDS = 200
 STEP_ROUNDS = 200
 MIGRATION_ROUNDS = 120
+UPGRADE_ROUNDS = 60
 #: kill after a random delay in [0, MAX_DELAY] s: from inside Store.open to ~20 commits in
 MAX_DELAY = 0.03
 #: a commit is ~3,700 profiled calls: kill points over the first ~15 commits
@@ -277,6 +278,51 @@ def test_sigkill_at_every_step_of_the_migration(tmp_path):
         server.close()
     print("state at the kill:", dict(outcome))
     assert outcome["database in place"] >= 1 and outcome["old files only"] >= 1, outcome
+
+
+def test_sigkill_at_every_step_of_the_schema_3_upgrade(tmp_path):
+    """A schema-2 database (no ``docs.ix``) is rebuilt at its first writable open, in one
+    SQLite transaction: killed at any statement of it, the next open finds the old schema
+    or the new, never a mix, and every document as it was."""
+    from tests.crash_writer import count_events, migrate_once
+
+    expected = _fixture_state()
+    base = tmp_path / "base"
+    shutil.copytree(FIXTURE, base)
+    with Store.open(base):  # the old files migrated: a schema-3 database
+        pass
+    for aside in base.glob(legacy.ASIDE_PREFIX + "*"):
+        shutil.rmtree(aside)
+    dbfiles.to_schema2(base)
+    probe = tmp_path / "probe"
+    shutil.copytree(base, probe)
+    steps = count_events(migrate_once, str(probe), str(tmp_path / "probe-report"))
+    rnd = random.Random(SEED + 3)
+    server = Server(tmp_path / "writer.err")
+    outcome: Counter[str] = Counter()
+    try:
+        for round_no in range(UPGRADE_ROUNDS):
+            data, report = tmp_path / f"u{round_no}", tmp_path / f"u{round_no}.report"
+            shutil.copytree(base, data)
+            server.start("migrate", data, report, rnd.randint(1, steps))
+            status = server.reap()
+            if status == 0:
+                outcome["not killed"] += 1
+            else:
+                server.killed(status, round_no)
+            schema = dbfiles.committed(data)["meta"]["schema"]
+            outcome[f"schema {schema} at the kill"] += 1
+            assert schema in (2, 3)
+            with Store.open(data) as store:  # upgrades (again) if need be
+                assert store._storage.meta["schema"] == 3
+                assert store.verify("en") == []
+            assert legacy.compare(dbfiles.connect(data), expected) == []
+            shutil.rmtree(data)
+    finally:
+        server.close()
+    print("state at the kill:", dict(outcome))
+    assert outcome["schema 2 at the kill"] >= 1 and outcome["schema 3 at the kill"] >= 1, \
+        outcome
 
 
 def test_the_writer_runs_as_a_plain_process_too(tmp_path):

@@ -374,17 +374,6 @@ def test_a_torn_last_commit_in_sqlites_log_is_dropped_quietly(tmp_path):
 # ---------------------------------------------------------------- cases read when first used
 
 
-def _schema2(data_dir: Path) -> None:
-    """Make a database of today's code what schema 2 wrote: the docs table without
-    ``ix`` (the fields SQLite keeps for the index), schema 2 in meta."""
-    dbfiles.edit(data_dir, "ALTER TABLE docs RENAME TO docs_new")
-    dbfiles.edit(data_dir, "CREATE TABLE docs (tbl TEXT NOT NULL, id INTEGER NOT NULL, "
-                 "doc TEXT NOT NULL, PRIMARY KEY (tbl, id))")
-    dbfiles.edit(data_dir, "INSERT INTO docs SELECT tbl, id, doc FROM docs_new")
-    dbfiles.edit(data_dir, "DROP TABLE docs_new")
-    dbfiles.edit(data_dir, "UPDATE meta SET value = 2 WHERE name = 'schema'")
-
-
 def _columns(data_dir: Path) -> list[str]:
     conn = dbfiles.connect(data_dir)
     try:
@@ -476,7 +465,7 @@ def test_a_schema_2_database_is_upgraded_once_and_read_the_same(tmp_path):
     with Store.open(tmp_path) as s:
         s.table("log").insert({"n": 1})
     before = dbfiles.committed(tmp_path)
-    _schema2(tmp_path)
+    dbfiles.to_schema2(tmp_path)
     assert "ix" not in _columns(tmp_path)
     with Store.open(tmp_path, readonly=True) as s:  # a reader changes nothing: documents
         assert s._storage.case_rows is None
