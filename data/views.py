@@ -7,7 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 
-from bot.domain.status import StatusReader
+import orjson
+
+from bot.domain.lifecycle import LightReader
+from bot.domain.model import Case
+from bot.domain.queries import FactsOf, ProgressFacts, progress_facts
+from bot.domain.status import Calendar, RulesSource, StatusReader
 from bot.domain.workcal import WorkCalendar
 
 CALENDAR_SETTING = "calendar"
@@ -21,6 +26,9 @@ class CalendarCache:
     def __init__(self) -> None:
         self.key: str | None = None
         self.calendar: WorkCalendar | None = None
+        #: queries.progress_facts of the stored cases, for one (day, calendar, rules)
+        self.facts_key: tuple[str, Calendar, bytes] | None = None
+        self.facts: dict[int, tuple[Case, ProgressFacts]] = {}
 
 
 def calendar_cache(store) -> CalendarCache:
@@ -61,6 +69,30 @@ def rules_source(store):
 
 def status_reader(store, today: dt.date) -> StatusReader:
     return StatusReader(today, work_calendar(store), rules_source(store))
+
+
+def progress_facts_of(store, today: dt.date, cal: Calendar, rules: RulesSource) -> FactsOf:
+    """``queries.progress_facts`` of each case on ``today``, kept per stored case object:
+    computed again only for a case saved since (a save replaces the object, never changes
+    it), or for all when the day, the calendar or the rules change. The function returned
+    never touches the store: it may run in a worker thread over the shared case objects."""
+    cache = calendar_cache(store)
+    key = (today.isoformat(), cal,
+           orjson.dumps(rules_table(store), option=orjson.OPT_SORT_KEYS, default=str))
+    if cache.facts_key is None or cache.facts_key[0] != key[0] \
+            or cache.facts_key[1] is not cal or cache.facts_key[2] != key[2]:
+        cache.facts_key, cache.facts = key, {}
+    seen = cache.facts
+    reader, lights = StatusReader(today, cal, rules), LightReader(today, cal, rules)
+
+    def facts(case: Case) -> ProgressFacts:
+        entry = seen.get(case.id)
+        if entry is not None and entry[0] is case:
+            return entry[1]
+        found = progress_facts(case, reader, lights)
+        seen[case.id] = (case, found)
+        return found
+    return facts
 
 
 #: each store's calendar cache, forgotten with the store

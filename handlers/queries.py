@@ -44,7 +44,7 @@ from bot.domain.intents import Intent, recognise
 from bot.domain.model import Case
 from bot.domain.status import Calendar, RulesSource
 from data import sight as seen
-from data.views import rules_of, rules_source, work_calendar
+from data.views import progress_facts_of, rules_of, rules_source, work_calendar
 from handlers import PRECHECK_GROUP, QUERY_GROUP
 from handlers.buttons import CaseButton, QueryButton, QueryPageButton
 from handlers.cases import choose_or_show, show_case
@@ -450,11 +450,10 @@ PROGRESS_OFF_LOOP = 5_000
 
 
 def _progress_parts(cases: list[Case], today: dt.date, cal: Calendar, rules: RulesSource,
-                    year: int) -> tuple[q.Progress, list[str]]:
+                    year: int, facts: q.FactsOf | None = None) -> tuple[q.Progress, list[str]]:
     """The year's progress and the divisions with open cases (pure: no store access)."""
-    p = q.progress(cases, today, cal, rules, year=year)
-    names = sorted({k.division for k in cases if k.year == year and q.is_open(k)} - {""})
-    return p, names
+    p = q.progress(cases, today, cal, rules, year=year, facts=facts)
+    return p, list(p.open_divisions)
 
 
 def _progress_view(c: Ctx, p: q.Progress, names: list[str]) -> View:
@@ -466,15 +465,20 @@ def _progress_view(c: Ctx, p: q.Progress, names: list[str]) -> View:
 
 
 def _progress(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
-    return _progress_view(c, *_progress_parts(s.cases, c.today, s.cal, s.rules,
-                                              spec.year or c.today.year))
+    rules = rules_source(c.store)
+    facts = progress_facts_of(c.store, c.today, s.cal, rules)
+    return _progress_view(c, *_progress_parts(s.cases, c.today, s.cal, rules,
+                                              spec.year or c.today.year, facts))
 
 
 async def _progress_off_loop(c: Ctx, spec: Spec, s: Sight) -> View:
     """:func:`_progress`, counted in a worker thread over the shared case objects (never
-    changed in place: a save replaces them) with the rules read here, on the loop."""
-    parts = await in_thread(_progress_parts, s.cases, c.today, s.cal, rules_source(c.store),
-                            spec.year or c.today.year)
+    changed in place: a save replaces them) with the rules read here, on the loop; each
+    case's facts kept for the day (``data.views.progress_facts_of``)."""
+    rules = rules_source(c.store)
+    facts = progress_facts_of(c.store, c.today, s.cal, rules)
+    parts = await in_thread(_progress_parts, s.cases, c.today, s.cal, rules,
+                            spec.year or c.today.year, facts)
     return _progress_view(c, *parts)
 
 

@@ -23,6 +23,7 @@ from bot.domain.model import Case, Clock, Notice, Person
 from bot.domain.workcal import WorkCalendar
 from data import indexes, sight
 from data.store import Store
+from data.views import progress_facts_of, rules_source
 
 DIVISIONS = ["综合处", "外资处", "项目处"]
 STAGES = ["registered", "assigned", "in_progress", "consulted", "drafted", "answered",
@@ -122,6 +123,14 @@ def _agrees(s: Store) -> None:
     for case in s.cases():
         assert s.live_clocks_of(case) == list(iter_live(case))
         assert s.live_clocks_of(case.copy()) == list(iter_live(case))  # not the stored one
+    # each case's facts kept across the writes between two calls (one day: a new day
+    # computes them all again): the same counts as computed afresh
+    today, rules = TODAYS[1], rules_source(s)
+    for person in s.people():
+        seen = visible(person, s.cases())
+        assert q.progress(seen, today, CAL, rules, year=2020,
+                          facts=progress_facts_of(s, today, CAL, rules)) == \
+            q.progress(seen, today, CAL, rules, year=2020)
     for person in s.people():
         for keyword in KEYWORDS:
             assert q.search(sight.found_cases(s, person, keyword), keyword) == \
@@ -244,3 +253,25 @@ def test_a_saved_case_moves_in_the_live_index(tmp_path):
         assert [k.id for k in sight.due_cases(s, office, "2020-07-15", "2020-07-15")] == \
             [case.id]
         assert sight.due_cases(s, office, "2020-06-01", "2020-06-30") == []
+
+
+def test_kept_progress_facts_follow_a_save_and_a_new_day(tmp_path):
+    with Store.open(tmp_path) as s:
+        case = s.add_case(_case("0484", "lead", "assigned", "综合处", "甲", "2020-06-20",
+                                False, None), "x")
+        rules = rules_source(s)
+
+        def both(today: dt.date) -> tuple[q.Progress, q.Progress]:
+            kept = q.progress(s.cases(), today, CAL, rules, year=2020,
+                              facts=progress_facts_of(s, today, CAL, rules))
+            return kept, q.progress(s.cases(), today, CAL, rules, year=2020)
+
+        kept, fresh = both(dt.date(2020, 6, 10))
+        assert kept == fresh and kept.open == 1 and kept.overdue == 0
+        kept, fresh = both(dt.date(2020, 6, 30))  # a new day: now overdue
+        assert kept == fresh and kept.overdue == 1
+        case = s.get_case(case.id)
+        case.stage = "archived"
+        s.save_case(case, "x")
+        kept, fresh = both(dt.date(2020, 6, 30))  # the saved case counted again
+        assert kept == fresh and kept.open == 0 and kept.by_stage == {"archived": 1}
