@@ -189,6 +189,7 @@ async def run_size(directory: Path, seconds: float, users: int, writes: float,
         "commit_p95": percentile(commits, 95),
         "commit_share": sum(commits) / elapsed,
         "silent": tally.outcomes["silent"], "errors": tally.outcomes["error"],
+        "latency_of": tally.latency_of,
         "db_mb": (directory / DB_NAME).stat().st_size / 1e6,
         "service": service,
     }
@@ -254,7 +255,8 @@ async def _sim_main(ctrl, marks, seconds: float, writes: float) -> None:
     t0 = time.perf_counter()
     tally = await crowd.run(seconds)
     elapsed = time.perf_counter() - t0
-    ctrl.send({"latencies": tally.latencies, "elapsed": elapsed, "service": service,
+    ctrl.send({"latencies": tally.latencies, "latency_of": tally.latency_of,
+               "elapsed": elapsed, "service": service,
                "silent": tally.outcomes["silent"], "errors": tally.outcomes["error"]})
     await loop.run_in_executor(None, ctrl.recv)  # the bot has stopped polling
     loop.remove_reader(marks.fileno())
@@ -327,7 +329,7 @@ async def run_size_apart(directory: Path, seconds: float, users: int, writes: fl
         "commit_p50": statistics.median(commits) if commits else 0.0,
         "commit_p95": percentile(commits, 95),
         "commit_share": sum(commits) / elapsed,
-        "silent": out["silent"], "errors": out["errors"],
+        "silent": out["silent"], "errors": out["errors"], "latency_of": out["latency_of"],
         "db_mb": (directory / DB_NAME).stat().st_size / 1e6,
         "service": out["service"],
     }
@@ -341,6 +343,8 @@ async def run_size_apart(directory: Path, seconds: float, users: int, writes: fl
 
 
 def main() -> None:
+    from tests.loadgen import percentile
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,50000")
     parser.add_argument("--seconds", type=float, default=15.0)
@@ -380,6 +384,11 @@ def main() -> None:
                   f"(open, bootstrap, start; then all case objects {r['all_cases_s']:.2f} s)")
             print("          one user alone, median ms: " + ", ".join(
                 f"{what} {ms:.0f}" for what, ms in r["service"].items()))
+            slow = sorted(r["latency_of"].items(),
+                          key=lambda kv: -percentile(kv[1], 95))[:6]
+            print("          slowest kinds, n p50/p95 ms: " + ", ".join(
+                f"{what} {len(v)} {percentile(v, 50) * 1000:.0f}/{percentile(v, 95) * 1000:.0f}"
+                for what, v in slow))
             if r["silent"] or r["errors"]:
                 print(f"          ({r['silent']} requests unanswered, {r['errors']} errors)")
             if args.profile:

@@ -60,6 +60,8 @@ class Tally:
     outcomes: Counter[str] = field(default_factory=Counter)
     #: per request: seconds from send to the last message of the answer
     latencies: list[float] = field(default_factory=list)
+    #: the same by what was asked (a command's first word, or "button")
+    latency_of: dict[str, list[float]] = field(default_factory=dict)
     #: user id -> acknowledged languages, in order
     acked_lang: dict[int, list[str]] = field(default_factory=dict)
     #: user id -> number of /lang changes sent (acknowledged or not)
@@ -117,7 +119,7 @@ class Crowd:
 
     # ------------------------------------------------------------ one request
 
-    async def request(self, user: Any, send) -> list[Any]:
+    async def request(self, user: Any, send, what: str = "button") -> list[Any]:
         """``send()`` injects the update; wait for the answer; ask again while silent."""
         for _ in range(self.tries):
             await self.paused.wait()
@@ -132,7 +134,9 @@ class Crowd:
             if not reply:
                 self.tally.outcomes["silent"] += 1
                 continue
-            self.tally.latencies.append(time.perf_counter() - started)
+            took = time.perf_counter() - started
+            self.tally.latencies.append(took)
+            self.tally.latency_of.setdefault(what, []).append(took)
             kind = "error" if any(e in text for e in ERRORS) else "answer"
             self.tally.outcomes[kind] += 1
             return reply
@@ -140,7 +144,7 @@ class Crowd:
         return []
 
     async def ask(self, user: Any, text: str) -> list[Any]:
-        return await self.request(user, lambda: user.send(text))
+        return await self.request(user, lambda: user.send(text), text.split(" ", 1)[0])
 
     # ------------------------------------------------------------ scripts
 
