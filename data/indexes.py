@@ -112,6 +112,12 @@ class CaseIndex:
                 values.setdefault(str(int(number)), []).append(cid)
         return index
 
+    def disagreeing(self, other: CaseIndex) -> list[int]:
+        """The ids indexed differently here and in ``other`` (or in one only), sorted."""
+        mine, theirs = self._entries, other._entries
+        return sorted(cid for cid in mine.keys() | theirs.keys()
+                      if mine.get(cid) != theirs.get(cid))
+
     def unlinked(self) -> list[int]:
         """The cases that name a handler but are nobody's (``handler_id`` 0), by id."""
         entries = self._entries

@@ -816,6 +816,13 @@ class Store:
                 problems.append(("check.duplicate_case", {"id": cid, "other": seen_keys[case.key],
                                                           "number": case.number}))
             seen_keys.setdefault(case.key, cid)
+        # the index as opened (SQLite's copy of each case's fields) against the documents
+        try:
+            disagreeing = self._indexes().disagreeing(
+                CaseIndex.build(self._storage.table_docs(CASES)))
+        except (KeyError, TypeError, AttributeError):  # documents without a case's fields:
+            disagreeing = []  # reported above, case by case
+        problems += [("check.index_mismatch", {"id": cid}) for cid in disagreeing]
         people: set[int] = set()
         telegrams: dict[int, int] = {}
         for k, doc in self._storage.table_docs(PEOPLE).items():

@@ -492,3 +492,17 @@ def test_unlinked_cases_come_from_the_index(tmp_path):
         case = s.get_case(4)
         s.save_case(case, "x")  # linked by name on save
         assert s.get_case(4).handler_id and s.case_ids_unlinked() == [2, 6]
+
+
+def test_check_reports_a_case_whose_indexed_fields_disagree_with_its_document(tmp_path):
+    _stored_cases(5, tmp_path)
+    with Store.open(tmp_path, readonly=True) as s:
+        assert s.verify("en") == []
+    with Store.open(tmp_path, readonly=True) as s:
+        # as a damaged page would read: case 3's copy of its fields says another number
+        rows = dict(s._storage.case_rows)
+        rows[3] = rows[3].replace('"0002"', '"0099"')
+        s._storage.case_rows = list(rows.items())
+        problems = s.verify("en")
+        assert len(problems) == 1 and problems[0].startswith("Case 3: its indexed fields")
+        assert "duban restore" in problems[0]

@@ -114,6 +114,12 @@ MESSAGES = {
         "zh": "记录 {id} 与记录 {other} 是同一件(第{number}号),重复登记。",
         "en": "Records {id} and {other} are the same case (no. {number}), registered twice.",
     },
+    "check.index_mismatch": {
+        "zh": "件(记录 {id})的检索字段与其数据不一致(数据库文件可能已损坏):按编号、承办人或处室查找时可能漏掉此件。请用 duban restore 恢复最近的备份。",
+        "en": "Case {id}: its indexed fields disagree with its data (the database file may be "
+              "damaged): lookups by number, handler or division may miss it. Restore the "
+              "latest backup with duban restore.",
+    },
     "check.duplicate_telegram": {
         "zh": "人员 {id} 与人员 {other} 绑定了同一个 Telegram 账号 {telegram}。",
         "en": "People {id} and {other} are linked to the same Telegram account {telegram}.",
