@@ -131,7 +131,7 @@ async def run_size(directory: Path, seconds: float, users: int, writes: float,
     from bot.domain.timeutil import TZ, SetTime
     from bot.simulator import BotApiSimulator
     from data.store import Store
-    from tests.loadgen import Crowd, percentile
+    from tests.loadgen import Crowd
 
     clock = SetTime(dt.datetime(2020, 6, 29, 10, 0, tzinfo=TZ))
     sim = BotApiSimulator(rate_limits=None)
@@ -178,8 +178,16 @@ async def run_size(directory: Path, seconds: float, users: int, writes: float,
         await app.shutdown()
         store.close()
         await sim.stop()
-    lat = tally.latencies
-    commits = timer.times
+    return _result(directory, first_answer, all_cases, tally.latencies, elapsed, timer.times,
+                   {"silent": tally.outcomes["silent"], "errors": tally.outcomes["error"],
+                    "latency_of": tally.latency_of, "service": service}, profiler)
+
+
+def _result(directory: Path, first_answer: float, all_cases: float, lat: list[float],
+            elapsed: float, commits: list[float], seen: dict, profiler) -> dict:
+    """The figures of one run (``seen``: silent, errors, latency_of, service)."""
+    from tests.loadgen import percentile
+
     result = {
         "first_answer_s": first_answer, "all_cases_s": all_cases,
         "requests": len(lat), "rps": len(lat) / elapsed,
@@ -188,10 +196,8 @@ async def run_size(directory: Path, seconds: float, users: int, writes: float,
         "commit_p50": statistics.median(commits) if commits else 0.0,
         "commit_p95": percentile(commits, 95),
         "commit_share": sum(commits) / elapsed,
-        "silent": tally.outcomes["silent"], "errors": tally.outcomes["error"],
-        "latency_of": tally.latency_of,
         "db_mb": (directory / DB_NAME).stat().st_size / 1e6,
-        "service": service,
+        **seen,
     }
     if profiler:
         out = io.StringIO()
@@ -274,7 +280,6 @@ async def run_size_apart(directory: Path, seconds: float, users: int, writes: fl
     from bot.config import Config
     from bot.domain.timeutil import TZ, SetTime
     from data.store import Store
-    from tests.loadgen import percentile
 
     loop = asyncio.get_running_loop()
     ctx = multiprocessing.get_context("spawn")
@@ -320,26 +325,9 @@ async def run_size_apart(directory: Path, seconds: float, users: int, writes: fl
         store.close()
         ctrl.send("bye")
         child.join(30)
-    lat, elapsed, commits = out["latencies"], out["elapsed"], timer.times
-    result = {
-        "first_answer_s": first_answer, "all_cases_s": all_cases,
-        "requests": len(lat), "rps": len(lat) / elapsed,
-        "p50": percentile(lat, 50), "p95": percentile(lat, 95), "p99": percentile(lat, 99),
-        "commits": len(commits),
-        "commit_p50": statistics.median(commits) if commits else 0.0,
-        "commit_p95": percentile(commits, 95),
-        "commit_share": sum(commits) / elapsed,
-        "silent": out["silent"], "errors": out["errors"], "latency_of": out["latency_of"],
-        "db_mb": (directory / DB_NAME).stat().st_size / 1e6,
-        "service": out["service"],
-    }
-    if profiler:
-        text = io.StringIO()
-        stats = pstats.Stats(profiler, stream=text)
-        stats.sort_stats("cumulative").print_stats(25)
-        stats.sort_stats("tottime").print_stats(25)
-        result["profile"] = text.getvalue()
-    return result
+    return _result(directory, first_answer, all_cases, out["latencies"], out["elapsed"],
+                   timer.times, {k: out[k] for k in ("silent", "errors", "latency_of",
+                                                     "service")}, profiler)
 
 
 def main() -> None:
