@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
+from collections import Counter
+from collections.abc import Mapping
 
 import orjson
 
 from bot.domain.lifecycle import LightReader
 from bot.domain.model import Case
-from bot.domain.queries import FactsOf, ProgressFacts, progress_facts
+from bot.domain.queries import ProgressFacts, TallyOf, progress_facts
 from bot.domain.status import Calendar, RulesSource, StatusReader
 from bot.domain.workcal import WorkCalendar
 
@@ -27,8 +29,7 @@ class CalendarCache:
         self.key: str | None = None
         self.calendar: WorkCalendar | None = None
         #: queries.progress_facts of the stored cases, for one (day, calendar, rules)
-        self.facts_key: tuple[str, Calendar, bytes] | None = None
-        self.facts: dict[int, tuple[Case, ProgressFacts]] = {}
+        self.facts: FactsMemo | None = None
 
 
 def calendar_cache(store) -> CalendarCache:
@@ -71,28 +72,54 @@ def status_reader(store, today: dt.date) -> StatusReader:
     return StatusReader(today, work_calendar(store), rules_source(store))
 
 
-def progress_facts_of(store, today: dt.date, cal: Calendar, rules: RulesSource) -> FactsOf:
-    """``queries.progress_facts`` of each case on ``today``, kept per stored case object:
-    computed again only for a case saved since (a save replaces the object, never changes
-    it), or for all when the day, the calendar or the rules change. The function returned
-    never touches the store: it may run in a worker thread over the shared case objects."""
+class FactsMemo:
+    """``queries.progress_facts`` of case objects on one (day, calendar, rules), by the
+    object: a stored case object is never changed (a save replaces it), so its facts hold
+    while it lives. The memo keeps each case id's last object alive, so that no other
+    object can take its ``id()``; a new object for the id evicts the old one."""
+
+    def __init__(self, key: tuple[str, Calendar, bytes]) -> None:
+        self.key = key
+        self.by_object: dict[int, int] = {}  # id(case) -> index in ``kinds``
+        self.alive: dict[int, Case] = {}  # case id -> the object whose facts are kept
+        self.kinds: list[ProgressFacts] = []
+        self._kind_of: dict[ProgressFacts, int] = {}
+
+    def put(self, case: Case, facts: ProgressFacts) -> int:
+        kind = self._kind_of.get(facts)
+        if kind is None:
+            kind = self._kind_of[facts] = len(self.kinds)
+            self.kinds.append(facts)
+        old = self.alive.get(case.id)
+        if old is not None and old is not case:
+            self.by_object.pop(id(old), None)
+        self.alive[case.id] = case
+        self.by_object[id(case)] = kind
+        return kind
+
+
+def progress_tally_of(store, today: dt.date, cal: Calendar, rules: RulesSource) -> TallyOf:
+    """How many cases have each ``queries.progress_facts`` on ``today``, each case's facts
+    kept (:class:`FactsMemo`): computed again only for a case saved since, or for all when
+    the day, the calendar or the rules change. The function returned never touches the
+    store: it may run in a worker thread over the shared case objects."""
     cache = calendar_cache(store)
     key = (today.isoformat(), cal,
            orjson.dumps(rules_table(store), option=orjson.OPT_SORT_KEYS, default=str))
-    if cache.facts_key is None or cache.facts_key[0] != key[0] \
-            or cache.facts_key[1] is not cal or cache.facts_key[2] != key[2]:
-        cache.facts_key, cache.facts = key, {}
-    seen = cache.facts
+    memo = cache.facts
+    if memo is None or memo.key[0] != key[0] or memo.key[1] is not cal \
+            or memo.key[2] != key[2]:
+        memo = cache.facts = FactsMemo(key)
     reader, lights = StatusReader(today, cal, rules), LightReader(today, cal, rules)
 
-    def facts(case: Case) -> ProgressFacts:
-        entry = seen.get(case.id)
-        if entry is not None and entry[0] is case:
-            return entry[1]
-        found = progress_facts(case, reader, lights)
-        seen[case.id] = (case, found)
-        return found
-    return facts
+    def tally(cases: list[Case]) -> Mapping[ProgressFacts, int]:
+        kinds = list(map(memo.by_object.get, map(id, cases)))  # (C loops: no Python call)
+        if None in kinds:
+            for i, case in enumerate(cases):
+                if kinds[i] is None:
+                    kinds[i] = memo.put(case, progress_facts(case, reader, lights))
+        return {memo.kinds[k]: n for k, n in Counter(kinds).items()}  # type: ignore[index]
+    return tally
 
 
 #: each store's calendar cache, forgotten with the store

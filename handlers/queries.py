@@ -44,7 +44,7 @@ from bot.domain.intents import Intent, recognise
 from bot.domain.model import Case
 from bot.domain.status import Calendar, RulesSource
 from data import sight as seen
-from data.views import progress_facts_of, rules_of, rules_source, work_calendar
+from data.views import progress_tally_of, rules_of, rules_source, work_calendar
 from handlers import PRECHECK_GROUP, QUERY_GROUP
 from handlers.buttons import CaseButton, QueryButton, QueryPageButton
 from handlers.cases import choose_or_show, show_case
@@ -450,9 +450,10 @@ PROGRESS_OFF_LOOP = 5_000
 
 
 def _progress_parts(cases: list[Case], today: dt.date, cal: Calendar, rules: RulesSource,
-                    year: int, facts: q.FactsOf | None = None) -> tuple[q.Progress, list[str]]:
+                    year: int, tally_of: q.TallyOf | None = None
+                    ) -> tuple[q.Progress, list[str]]:
     """The year's progress and the divisions with open cases (pure: no store access)."""
-    p = q.progress(cases, today, cal, rules, year=year, facts=facts)
+    p = q.progress(cases, today, cal, rules, year=year, tally_of=tally_of)
     return p, list(p.open_divisions)
 
 
@@ -466,19 +467,19 @@ def _progress_view(c: Ctx, p: q.Progress, names: list[str]) -> View:
 
 def _progress(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
     rules = rules_source(c.store)
-    facts = progress_facts_of(c.store, c.today, s.cal, rules)
+    tally = progress_tally_of(c.store, c.today, s.cal, rules)
     return _progress_view(c, *_progress_parts(s.cases, c.today, s.cal, rules,
-                                              spec.year or c.today.year, facts))
+                                              spec.year or c.today.year, tally))
 
 
 async def _progress_off_loop(c: Ctx, spec: Spec, s: Sight) -> View:
     """:func:`_progress`, counted in a worker thread over the shared case objects (never
     changed in place: a save replaces them) with the rules read here, on the loop; each
-    case's facts kept for the day (``data.views.progress_facts_of``)."""
+    case's facts kept for the day (``data.views.progress_tally_of``)."""
     rules = rules_source(c.store)
-    facts = progress_facts_of(c.store, c.today, s.cal, rules)
+    tally = progress_tally_of(c.store, c.today, s.cal, rules)
     parts = await in_thread(_progress_parts, s.cases, c.today, s.cal, rules,
-                            spec.year or c.today.year, facts)
+                            spec.year or c.today.year, tally)
     return _progress_view(c, *parts)
 
 

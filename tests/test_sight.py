@@ -23,7 +23,7 @@ from bot.domain.model import Case, Clock, Notice, Person
 from bot.domain.workcal import WorkCalendar
 from data import indexes, sight
 from data.store import Store
-from data.views import progress_facts_of, rules_source
+from data.views import progress_tally_of, rules_source
 
 DIVISIONS = ["综合处", "外资处", "项目处"]
 STAGES = ["registered", "assigned", "in_progress", "consulted", "drafted", "answered",
@@ -129,7 +129,7 @@ def _agrees(s: Store) -> None:
     for person in s.people():
         seen = visible(person, s.cases())
         assert q.progress(seen, today, CAL, rules, year=2020,
-                          facts=progress_facts_of(s, today, CAL, rules)) == \
+                          tally_of=progress_tally_of(s, today, CAL, rules)) == \
             q.progress(seen, today, CAL, rules, year=2020)
     for person in s.people():
         for keyword in KEYWORDS:
@@ -263,7 +263,7 @@ def test_kept_progress_facts_follow_a_save_and_a_new_day(tmp_path):
 
         def both(today: dt.date) -> tuple[q.Progress, q.Progress]:
             kept = q.progress(s.cases(), today, CAL, rules, year=2020,
-                              facts=progress_facts_of(s, today, CAL, rules))
+                              tally_of=progress_tally_of(s, today, CAL, rules))
             return kept, q.progress(s.cases(), today, CAL, rules, year=2020)
 
         kept, fresh = both(dt.date(2020, 6, 10))

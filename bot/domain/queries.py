@@ -17,7 +17,7 @@ import datetime as dt
 import math
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from itertools import chain, repeat
@@ -675,10 +675,13 @@ class Progress:
 class ProgressFacts(NamedTuple):
     """What :func:`progress` counts of one case on one day (:func:`progress_facts`)."""
 
+    year: int
     stage: str
     kind: str
     role: str
     division: str
+    #: its 督办单 (``lifecycle.notice_counts`` of the case alone: the counts add up)
+    notices: lifecycle.NoticeCounts
     #: 未签收 (and past the signing deadline); else a draft waiting for a reviewer (and late)
     unsigned: bool
     unsigned_late: bool
@@ -691,6 +694,9 @@ class ProgressFacts(NamedTuple):
     #: ``lifecycle.timeliness``; consulted first (only counted for an answered case)
     timeliness: str
     consulted_first: bool
+
+
+_NO_NOTICES = lifecycle.NoticeCounts()
 
 
 def progress_facts(case: Case, reader: StatusReader,
@@ -709,33 +715,42 @@ def progress_facts(case: Case, reader: StatusReader,
         cont = lifecycle.continuation_open(case)
     state = lifecycle.timeliness(case)
     consulted = state not in ("none", "open") and lifecycle.consulted_first(case)
-    return ProgressFacts(case.stage, case.kind, case.role, case.division, unsigned,
+    notices = (lifecycle.notice_counts((case,), reader.today_iso) if case.notices
+               else _NO_NOTICES)
+    return ProgressFacts(case.year, case.stage, case.kind, case.role, case.division, notices,
+                         unsigned,
                          bool(unsigned and lights.sign_late(case)), review,
                          bool(review and lights.review_late(case)), open_, level, cont,
                          state, consulted)
 
 
-#: the facts of a case on the day asked (:func:`progress_facts`; the store may keep them)
-FactsOf = Callable[[Case], ProgressFacts]
+#: how many of these cases have each :func:`progress_facts` on the day asked, keyed in the
+#: order the facts first occur among them (the store may keep each case's facts)
+TallyOf = Callable[[list[Case]], Mapping[ProgressFacts, int]]
 
 
 def progress(cases: Iterable[Case], today: dt.date, cal: Calendar,
              rules_for_year: RulesSource = None, year: int | None = None,
-             facts: FactsOf | None = None) -> Progress:
+             tally_of: TallyOf | None = None) -> Progress:
     """Counts by stage and role, on-time and consult-first shares, continuation cases open.
 
     Every count is :mod:`bot.domain.lifecycle`'s (:func:`progress_facts`). Work-reference
     cases have no answer. ``levels`` counts overdue cases by the escalation level of their
-    most overdue clock. ``facts``: the facts of a case on ``today`` as kept elsewhere
-    (the same function's answers, computed once per case and day).
+    most overdue clock. ``tally_of``: the cases' facts on ``today`` counted from what is
+    kept elsewhere (the same function's answers, computed once per case and day).
     """
     reader = StatusReader(today, cal, rules_for_year)
-    if facts is None:
-        lights = lifecycle.LightReader(today, cal, rules_for_year)
-        facts = partial(progress_facts, reader=reader, lights=lights)
-    chosen = [c for c in cases if year is None or c.year == year]
     # (cases alike in every fact counted once: a few hundred kinds among 50,000 cases)
-    tally = Counter(map(facts, chosen))
+    if tally_of is None:
+        lights = lifecycle.LightReader(today, cal, rules_for_year)
+        chosen = [c for c in cases if year is None or c.year == year]
+        tally: Mapping[ProgressFacts, int] = Counter(
+            map(partial(progress_facts, reader=reader, lights=lights), chosen))
+    else:  # (the year is one of the facts: no case object is read for it)
+        tally = {f: n for f, n in tally_of(list(cases)).items()
+                 if year is None or f.year == year}
+    total = 0
+    notices = [0, 0, 0, 0, 0]
     by_stage: Counter[str] = Counter()
     by_kind_role: Counter[tuple[str, str]] = Counter()
     by_role: Counter[str] = Counter()
@@ -744,6 +759,10 @@ def progress(cases: Iterable[Case], today: dt.date, cal: Calendar,
     n_open = n_overdue = timed = on_time = answered = consulted = cont = 0
     unsigned = unsigned_late = reviews = reviews_late = 0
     for f, n in tally.items():
+        total += n
+        if f.notices.issued:
+            for i, value in enumerate(f.notices):
+                notices[i] += n * value
         by_stage[f.stage] += n
         by_kind_role[(f.kind, f.role)] += n
         by_role[f.role] += n
@@ -766,8 +785,8 @@ def progress(cases: Iterable[Case], today: dt.date, cal: Calendar,
             on_time += n * (f.timeliness == "on_time")
         consulted += n * f.consulted_first
     # (each dict in the order its keys first appear among the cases, as before)
-    return Progress(year, len(chosen), dict(by_stage), dict(by_role), dict(by_kind_role),
+    return Progress(year, total, dict(by_stage), dict(by_role), dict(by_kind_role),
                     n_open, n_overdue,
                     timed, on_time, answered, consulted, cont, dict(levels), unsigned,
-                    unsigned_late, lifecycle.notice_counts(chosen, reader.today_iso),
+                    unsigned_late, lifecycle.NoticeCounts(*notices),
                     reviews, reviews_late, tuple(sorted(divisions - {""})))
