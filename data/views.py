@@ -5,6 +5,7 @@ admin's change is seen at once."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import weakref
 from collections import Counter
 from collections.abc import Mapping
@@ -84,8 +85,15 @@ class FactsMemo:
         self.alive: dict[int, Case] = {}  # case id -> the object whose facts are kept
         self.kinds: list[ProgressFacts] = []
         self._kind_of: dict[ProgressFacts, int] = {}
+        self._lock = threading.Lock()
 
     def put(self, case: Case, facts: ProgressFacts) -> int:
+        """Keep ``facts`` of ``case``; its kind. (Two answers may count at once, each in a
+        worker thread: one at a time here, so that equal facts get one kind.)"""
+        with self._lock:
+            return self._put(case, facts)
+
+    def _put(self, case: Case, facts: ProgressFacts) -> int:
         kind = self._kind_of.get(facts)
         if kind is None:
             kind = self._kind_of[facts] = len(self.kinds)
