@@ -284,15 +284,20 @@ class Store:
                 self._all_cases = False
                 if self._index is not None:
                     self._index.put(int(key), docs.get(key))
-                if self._live is not None:
-                    self._live.put(int(key), self._case(int(key)))
-                if self._text is not None:
-                    self._text.put(int(key), self._case(int(key)))
+                self._put_kept(int(key), self._case(int(key)))
         if PEOPLE in touched:
             self._people_objs = None
             self._people_version += 1
         if SETTINGS in touched:
             self._setting_ids = None
+
+    def _put_kept(self, case_id: int, case: Case | None) -> None:
+        """The indexes built from case objects (live clocks, searched text), where built,
+        told that case ``case_id`` is now ``case`` (None: gone)."""
+        if self._live is not None:
+            self._live.put(case_id, case)
+        if self._text is not None:
+            self._text.put(case_id, case)
 
     def _check_writable(self) -> None:
         if self.readonly:
@@ -562,10 +567,7 @@ class Store:
                 stored.id = self._cases_t.insert(doc)
                 self._case_objs[stored.id] = stored
                 self._indexes().put(stored.id, doc)
-                if self._live is not None:
-                    self._live.put(stored.id, stored)
-                if self._text is not None:
-                    self._text.put(stored.id, stored)
+                self._put_kept(stored.id, stored)
                 self._record("case", stored.id, now, who, "created", None, _snapshot(stored),
                              note)
         case.id, case.version = stored.id, stored.version
@@ -621,10 +623,7 @@ class Store:
                     self._cases_t.update(_replace_with(new_doc), doc_ids=[case.id])
                     self._case_objs[case.id] = stored
                     self._indexes().put(case.id, new_doc)
-                    if self._live is not None:
-                        self._live.put(case.id, stored)
-                    if self._text is not None:
-                        self._text.put(case.id, stored)
+                    self._put_kept(case.id, stored)
                     for fld, before, after in changes:
                         self._record("case", case.id, now, who, fld, before, after, note)
             else:
