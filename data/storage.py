@@ -170,7 +170,6 @@ class DurableStorage(Storage):
         try:
             if not readonly:
                 _ensure_schema(conn)
-                _upgrade(conn)
             elif _is_empty(conn):  # a writer is creating it this instant: nothing stored yet
                 conn.close()
                 conn = scratch()
@@ -373,41 +372,39 @@ def _is_empty(conn: sqlite3.Connection) -> bool:
 
 
 def _ensure_schema(conn: sqlite3.Connection) -> None:
-    """Create the tables in a new (empty) database; refuse a foreign one."""
+    """Create the tables in a new (empty) database, or bring a schema-2 one to schema 3, in
+    one transaction; a foreign one is left for :func:`_load` to refuse."""
     conn.execute("BEGIN IMMEDIATE")
+    upgraded = False
     try:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         if not names:
             create_schema(conn)
+        elif {"meta", "docs"} <= names:
+            upgraded = _upgrade(conn)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    if upgraded:  # the whole table went through SQLite's log: fold it into the file now,
+        # not at a later open that would check a log the size of the data
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def _upgrade(conn: sqlite3.Connection) -> None:
-    """A schema-2 database (no ``docs.ix``) made schema 3, in one transaction: the docs
-    table is written again with SQLite computing each case row's indexed fields."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        row = conn.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
-        if row is not None and row[0] == 2:
-            conn.execute("ALTER TABLE docs RENAME TO docs_v2")
-            conn.execute(DOCS_TABLE)
-            conn.execute("INSERT INTO docs (tbl, id, doc) SELECT tbl, id, doc FROM docs_v2")
-            conn.execute("DROP TABLE docs_v2")
-            conn.execute("UPDATE meta SET value = 3 WHERE name = 'schema'")
-            conn.execute("COMMIT")
-            # the whole table went through SQLite's log: fold it into the file now, not at
-            # a later open that would check a log the size of the data
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        else:
-            conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
+def _upgrade(conn: sqlite3.Connection) -> bool:
+    """A schema-2 database (no ``docs.ix``) made schema 3, inside the caller's transaction:
+    the docs table is written again with SQLite computing each case row's indexed fields.
+    Whether it was schema 2."""
+    row = conn.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+    if row is None or row[0] != 2:
+        return False
+    conn.execute("ALTER TABLE docs RENAME TO docs_v2")
+    conn.execute(DOCS_TABLE)
+    conn.execute("INSERT INTO docs (tbl, id, doc) SELECT tbl, id, doc FROM docs_v2")
+    conn.execute("DROP TABLE docs_v2")
+    conn.execute("UPDATE meta SET value = 3 WHERE name = 'schema'")
+    return True
 
 
 def _load(conn: sqlite3.Connection, path: Path
