@@ -10,11 +10,15 @@ process:
   it), the first history lookup, a year's open cases, and a durable single-case update
   through ``Store.save_case`` (validation, diff, the case row and its history rows in one
   SQLite transaction), median of many;
-* **plain SQLite**: the same file and the same durable update written by hand (one
+* **plain SQLite**: a copy of the same file and the same durable update written by hand (one
   ``UPDATE`` of the document row and the ``INSERT`` of its history events in one
   transaction, WAL mode, ``synchronous=FULL``): what the engine itself costs.
 
 The figures print side by side with the ratio duban / plain SQLite, from this one run.
+Last, **paired**: both updates in one process, one after the other and in turn first, each
+on its own copy of the file, so that a slow fsync or a busy moment falls on both alike;
+the ratio is the median of the pairs' ratios (on a noisy machine the separate medians
+above can differ by a third from run to run; the pairs much less).
 """
 
 from __future__ import annotations
@@ -158,13 +162,7 @@ def measure_duban(directory: Path) -> dict[str, float]:
         [c for c in store.cases(2015) if c.stage != "archived" and c.deadline < "2020-07-01"]
         query.append(time.perf_counter() - q0)
     n = len(store.cases())
-    updates = []
-    for _ in range(UPDATES + 1):
-        case = store.get_case(rnd.randint(1, n))
-        edit(rnd, case)
-        u0 = time.perf_counter()
-        store.save_case(case, "bench")
-        updates.append(time.perf_counter() - u0)
+    updates = [duban_update(store, rnd, n) for _ in range(UPDATES + 1)]
     store.close()
     return {"open": t1 - t0, "first_answer": t2 - t0, "history": t3 - t2,
             "query": statistics.median(query), "first_update": updates[0],
@@ -172,34 +170,49 @@ def measure_duban(directory: Path) -> dict[str, float]:
             "update_p90": statistics.quantiles(updates[1:], n=10)[-1], "rss": _rss()}
 
 
-def measure_plain(directory: Path) -> dict[str, float]:
-    """The same durable update, by hand on the same SQLite file: the engine's own cost."""
-    import sqlite3
+def duban_update(store, rnd: random.Random, n: int) -> float:
+    """One edit of a random case saved through ``Store.save_case``: its seconds."""
+    case = store.get_case(rnd.randint(1, n))
+    edit(rnd, case)
+    u0 = time.perf_counter()
+    store.save_case(case, "bench")
+    return time.perf_counter() - u0
 
-    import orjson
 
-    from bot.domain.model import diff_cases
-    from bot.domain.timeutil import SystemTime, iso_now
-    from data.storage import DB_NAME
-    from data.store import _load_case
+class Plain:
+    """The same durable update, by hand on the plain copy of the file: the engine's cost."""
 
-    rnd = random.Random()
-    t0 = time.perf_counter()
-    conn = sqlite3.connect(directory / "plain" / DB_NAME, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    t1 = time.perf_counter()
-    n = conn.execute("SELECT count(*) FROM docs WHERE tbl = 'cases'").fetchone()[0]
-    txn = conn.execute("SELECT value FROM meta WHERE name = 'txn'").fetchone()[0]
-    updates = []
-    for _ in range(UPDATES + 1):
+    def __init__(self, directory: Path) -> None:
+        import sqlite3
+
+        from data.storage import DB_NAME
+
+        self.conn = sqlite3.connect(directory / "plain" / DB_NAME, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=FULL")
+
+    def prepare(self) -> int:
+        """The number of cases (and the transaction counter read)."""
+        conn = self.conn
+        self.txn = conn.execute("SELECT value FROM meta WHERE name = 'txn'").fetchone()[0]
+        return conn.execute("SELECT count(*) FROM docs WHERE tbl = 'cases'").fetchone()[0]
+
+    def update(self, rnd: random.Random, n: int) -> float:
+        import orjson
+
+        from bot.domain.model import diff_cases
+        from bot.domain.timeutil import SystemTime, iso_now
+        from data.store import _load_case
+
+        conn = self.conn
         cid = rnd.randint(1, n)
         (doc,) = conn.execute("SELECT doc FROM docs WHERE tbl = 'cases' AND id = ?",
                               (cid,)).fetchone()
         case = _load_case(cid, orjson.loads(doc))
         before = case.copy()
         edit(rnd, case)
-        txn += 1
+        self.txn += 1
+        txn = self.txn
         u0 = time.perf_counter()
         new = case.to_dict()
         del new["id"]
@@ -213,12 +226,47 @@ def measure_plain(directory: Path) -> dict[str, float]:
                          rows)
         conn.execute("UPDATE meta SET value = ? WHERE name = 'txn'", (txn,))
         conn.execute("COMMIT")
-        updates.append(time.perf_counter() - u0)
-    conn.close()
+        return time.perf_counter() - u0
+
+
+def measure_plain(directory: Path) -> dict[str, float]:
+    rnd = random.Random()
+    t0 = time.perf_counter()
+    plain = Plain(directory)
+    t1 = time.perf_counter()
+    n = plain.prepare()
+    updates = [plain.update(rnd, n) for _ in range(UPDATES + 1)]
+    plain.conn.close()
     nan = float("nan")
     return {"open": t1 - t0, "first_answer": nan, "history": nan, "query": nan,
             "first_update": updates[0], "update": statistics.median(updates[1:]),
             "update_p90": statistics.quantiles(updates[1:], n=10)[-1], "rss": _rss()}
+
+
+def measure_paired(directory: Path) -> dict[str, float]:
+    """Both updates in one process, one after the other (in turn first), on the two copies
+    of the file: a slow moment of the disk or the machine falls on both alike."""
+    from bot.domain.timeutil import SystemTime
+    from data.store import Store
+
+    rnd = random.Random()
+    store = Store.open(directory / "duban", time=SystemTime())
+    plain = Plain(directory)
+    n = min(len(store.cases()), plain.prepare())
+    duban_update(store, rnd, n)  # (the first of each: indexes, caches, statements)
+    plain.update(rnd, n)
+    ours, theirs = [], []
+    for i in range(UPDATES):
+        if i % 2:
+            ours.append(duban_update(store, rnd, n))
+            theirs.append(plain.update(rnd, n))
+        else:
+            theirs.append(plain.update(rnd, n))
+            ours.append(duban_update(store, rnd, n))
+    store.close()
+    plain.conn.close()
+    return {"duban": statistics.median(ours), "plain": statistics.median(theirs),
+            "ratio": statistics.median(a / b for a, b in zip(ours, theirs, strict=True))}
 
 
 def _rss() -> float:
@@ -240,10 +288,11 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, default=Path("/tmp/duban-bench"))
     ap.add_argument("--cases", type=int, default=50_000)
     ap.add_argument("--events", type=int, default=100_000)
-    ap.add_argument("--child", choices=("duban", "plain"))
+    ap.add_argument("--child", choices=("duban", "plain", "paired"))
     args = ap.parse_args()
     if args.child:
-        measure = measure_duban if args.child == "duban" else measure_plain
+        measure = {"duban": measure_duban, "plain": measure_plain,
+                   "paired": measure_paired}[args.child]
         print(json.dumps(measure(args.dir)))
         return
     build(args.dir, args.cases, args.events)
@@ -268,6 +317,11 @@ def main() -> None:
         a, b = ours[key] * scale, plain[key] * scale
         cell_b = f"{'n/a':>11}{'':>14}" if b != b else f"{b:8.2f}{unit:>3}{a / b:13.2f}x"
         print(f"{label:50}{a:8.2f}{unit:>3}{cell_b}")
+    paired = [_child("paired", args.dir) for _ in range(2)]
+    print(f"\nthe same update, both in one process in turn ({UPDATES} pairs, 2 runs):")
+    for run in paired:
+        print(f"{'durable single-case update, median':50}{run['duban'] * 1000:8.2f}ms"
+              f"{run['plain'] * 1000:8.2f}ms{run['ratio']:13.2f}x (median of the pairs)")
     load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else []
     print(f"(load average during the run: {' '.join(load)})")
 
