@@ -55,6 +55,7 @@ from bot.domain.model import (
     Person,
     Review,
     ValidationError,
+    diff_case_docs,
     diff_cases,
     normalize_number,
 )
@@ -560,18 +561,16 @@ class Store:
             if existing is not None:
                 raise DuplicateCase(self._known_case(existing).copy())
             now = iso_now(self._time)
-            stored = case.copy()
-            stored.version, stored.created_at, stored.updated_at = 1, now, now
+            doc = _case_doc(case)  # (what is stored, and a copy built from it: not ``case``)
+            doc["version"], doc["created_at"], doc["updated_at"] = 1, now, now
             with self.transaction():
-                doc = _case_doc(stored)
-                stored.id = self._cases_t.insert(doc)
-                self._case_objs[stored.id] = stored
-                self._indexes().put(stored.id, doc)
-                self._put_kept(stored.id, stored)
-                self._record("case", stored.id, now, who, "created", None, _snapshot(stored),
-                             note)
-        case.id, case.version = stored.id, stored.version
-        case.created_at, case.updated_at = stored.created_at, stored.updated_at
+                case_id = self._cases_t.insert(doc)
+                stored = self._case_objs[case_id] = _load_case(case_id, doc)
+                self._indexes().put(case_id, doc)
+                self._put_kept(case_id, stored)
+                self._record("case", case_id, now, who, "created", None,
+                             {k: v for k, v in doc.items() if k not in BOOKKEEPING}, note)
+        case.id, case.version, case.created_at, case.updated_at = case_id, 1, now, now
         return case
 
     def _link_handler(self, case: Case) -> None:
@@ -606,19 +605,25 @@ class Store:
             doc = self._storage.table_docs(CASES).get(str(case.id))
             if doc is None:
                 raise UnknownRecord("case", case.id)
-            old = _load_case(case.id, doc)
-            if expected_version is not None and old.version != expected_version:
-                raise StaleCase(case.id, expected_version, old.version)
-            changes = diff_cases(old, case)
+            new_doc = _case_doc(case)
+            if doc.keys() == new_doc.keys():  # the stored document and the plain form,
+                old_version, created, updated = (  # compared as they are: no object built
+                    doc["version"], doc["created_at"], doc["updated_at"])
+                changes = diff_case_docs(doc, new_doc)
+            else:  # a document written before a field was added: its defaults count
+                old = _load_case(case.id, doc)
+                old_version, created, updated = old.version, old.created_at, old.updated_at
+                changes = diff_cases(old, case)
+            if expected_version is not None and old_version != expected_version:
+                raise StaleCase(case.id, expected_version, old_version)
             if changes:
                 other = self._keys().get(case.key)
                 if other is not None and other != case.id:
                     raise DuplicateCase(self._known_case(other).copy())
                 now = iso_now(self._time)
-                stored = case.copy()
-                stored.version, stored.created_at, stored.updated_at = \
-                    old.version + 1, old.created_at, now
-                new_doc = _case_doc(stored)
+                new_doc["version"], new_doc["created_at"], new_doc["updated_at"] = \
+                    old_version + 1, created, now  # (the caller's case is not stored:
+                stored = _load_case(case.id, new_doc)  # a copy is, built from its plain form)
                 with self.transaction():
                     self._cases_t.update(_replace_with(new_doc), doc_ids=[case.id])
                     self._case_objs[case.id] = stored
@@ -626,10 +631,8 @@ class Store:
                     self._put_kept(case.id, stored)
                     for fld, before, after in changes:
                         self._record("case", case.id, now, who, fld, before, after, note)
-            else:
-                stored = old
-        case.version, case.created_at, case.updated_at = \
-            stored.version, stored.created_at, stored.updated_at
+                old_version, updated = old_version + 1, now
+        case.version, case.created_at, case.updated_at = old_version, created, updated
         return case
 
     # ------------------------------------------------------------ people
@@ -1042,4 +1045,6 @@ def _load_case(case_id: int, doc: dict[str, Any]) -> Case:
     if case.reviews:
         case.reviews = [_review_loader(r) for r in case.reviews]
     case.review_chain = list(case.review_chain)
+    if case.documents:  # (flat dicts: with the copies above, the object shares no mutable
+        case.documents = [dict(d) for d in case.documents]  # value with the document)
     return case

@@ -79,9 +79,12 @@ def _diff_by_dicts(old: Case, new: Case):
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases(n_max=6))
 def test_diff_cases_is_the_whole_dict_comparison(some):
-    from bot.domain.model import diff_cases
+    from bot.domain.model import diff_case_docs, diff_cases
 
     for old in some:
         for new in some:
             assert diff_cases(old, new) == _diff_by_dicts(old, new)
+            # the store's diff of a save against the stored document gives the same list
+            assert diff_case_docs(old.to_dict(), new.to_dict()) == _diff_by_dicts(old, new)
         assert diff_cases(old, old.copy()) == []
+        assert diff_case_docs(old.to_dict(), old.copy().to_dict()) == []

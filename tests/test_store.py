@@ -183,6 +183,52 @@ def test_saving_a_mutated_shared_object_still_records_the_change(db):
     assert db.cases()[0] is not shared and db.cases()[0].version == 2
 
 
+def test_a_kept_object_shares_nothing_mutable_with_its_document(db):
+    """Saving a mutated shared object records even a change inside its lists: the kept
+    object (built from the stored form) holds no list or dict of the document itself."""
+    db.add_case(make(), "张三")
+    link = {"type": "reply", "url": "https://example.org/a", "at": "2020-06-29", "by": "张三"}
+    shared = db.cases()[0]
+    shared.documents.append(link)
+    db.save_case(shared, "张三")
+    shared = db.cases()[0]
+    shared.proposers.append("李代表")
+    shared.documents[0]["url"] = "https://example.org/b"
+    db.save_case(shared, "张三")
+    fields = [e.field for e in db.history(1)]
+    assert fields == ["created", "documents", "proposers", "documents"], fields
+    assert db.history(1)[-1].old[0]["url"] == "https://example.org/a"
+    assert db.get_case(1).documents[0]["url"] == "https://example.org/b"
+    assert db.verify() == []
+
+
+def test_a_document_written_before_a_field_existed_saves_with_its_default(tmp_path, clock):
+    """A stored case that lacks a field (written by an older version) takes the field's
+    default: a save records what changed, not the missing field."""
+    s = Store.open(tmp_path / "d", time=clock)
+    s.add_case(make(), "张三")
+    s.close()
+    conn = sqlite3.connect(tmp_path / "d" / DB_NAME)
+    with conn:
+        (doc,) = conn.execute("SELECT doc FROM docs WHERE tbl = 'cases'").fetchone()
+        old = orjson.loads(doc)
+        del old["documents"], old["review_round"]
+        conn.execute("UPDATE docs SET doc = ? WHERE tbl = 'cases'", (orjson.dumps(old).decode(),))
+    conn.close()
+    s = Store.open(tmp_path / "d", time=clock)
+    try:
+        case = s.get_case(1)
+        assert case.documents == [] and case.review_round == 0
+        case.task = "调研"
+        saved = s.save_case(case, "张三", expected_version=1)
+        assert saved.version == 2 and saved.created_at == "2020-06-29T09:00:00+08:00"
+        assert [e.field for e in s.history(1)] == ["created", "task"]
+        unchanged = s.save_case(s.get_case(1), "张三")
+        assert unchanged.version == 2 and len(s.history(1)) == 2
+    finally:
+        s.close()
+
+
 def test_find_by_number_and_case_by_key(db):
     a = db.add_case(make(), "张三")
     b = db.add_case(make(kind="proposal", session="省政协十二届三次会议"), "张三")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any, TypeVar
 
@@ -671,21 +672,36 @@ def diff_cases(old: Case, new: Case) -> list[tuple[str, Any, Any]]:
     """
     # (values compared as they are, and converted with ``plain`` only where they differ:
     # converting two whole cases per save was most of a diff's cost)
-    a, b = old.__dict__, new.__dict__
+    return _diff(old.__dict__, new.__dict__, plain)
+
+
+def diff_case_docs(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
+    """:func:`diff_cases` of two cases in their plain form (:meth:`Case.to_dict`, every
+    field present): the same list, with no object built (the store diffs a save against
+    the stored document). The values in it are those of ``old`` and ``new``, not copies."""
+    return _diff(old, new, None)
+
+
+def _diff(a: Mapping[str, Any], b: Mapping[str, Any],
+          convert: Callable[[Any], Any] | None) -> list[tuple[str, Any, Any]]:
     out = []
     for name in _DIFFED:
         x, y = a[name], b[name]
         if x != y:
-            px, py = plain(x), plain(y)
-            if px != py:
-                out.append((name, px, py))
+            if convert is not None:
+                x, y = convert(x), convert(y)
+                if x == y:
+                    continue
+            out.append((name, x, y))
     ca, cb = a["clocks"], b["clocks"]
     for name in sorted(set(ca) | set(cb)):
         x, y = ca.get(name), cb.get(name)
         if x != y:
-            px, py = plain(x), plain(y)
-            if px != py:
-                out.append((f"clocks.{name}", px, py))
+            if convert is not None:
+                x, y = convert(x), convert(y)
+                if x == y:
+                    continue
+            out.append((f"clocks.{name}", x, y))
     return out
 
 
