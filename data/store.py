@@ -568,8 +568,7 @@ class Store:
                 stored = self._case_objs[case_id] = _load_case(case_id, doc)
                 self._indexes().put(case_id, doc)
                 self._put_kept(case_id, stored)
-                self._record("case", case_id, now, who, "created", None,
-                             {k: v for k, v in doc.items() if k not in BOOKKEEPING}, note)
+                self._record("case", case_id, now, who, "created", None, _snapshot(doc), note)
         case.id, case.version, case.created_at, case.updated_at = case_id, 1, now, now
         return case
 
@@ -813,7 +812,7 @@ class Store:
                 error = exc.render(lang) if isinstance(exc, ValidationError) else str(exc)
                 problems.append(("check.bad_case", {"id": cid, "error": error}))
                 continue
-            cases[cid] = _snapshot(case)
+            cases[cid] = _snapshot(case.to_dict())
             if case.key in seen_keys:
                 problems.append(("check.duplicate_case", {"id": cid, "other": seen_keys[case.key],
                                                           "number": case.number}))
@@ -960,12 +959,10 @@ def _case_doc(case: Case) -> dict[str, Any]:
     return doc
 
 
-def _snapshot(case: Case) -> dict[str, Any]:
-    """The case's content as history records it at creation (no bookkeeping fields)."""
-    doc = case.to_dict()
-    for name in BOOKKEEPING:
-        doc.pop(name, None)
-    return doc
+def _snapshot(doc: dict[str, Any]) -> dict[str, Any]:
+    """A case's content, from its plain form, as history records it at creation (no
+    bookkeeping fields; the values are ``doc``'s own)."""
+    return {k: v for k, v in doc.items() if k not in BOOKKEEPING}
 
 
 def _person_doc(person: Person) -> dict[str, Any]:
