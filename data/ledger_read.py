@@ -41,6 +41,7 @@ from bot.domain.model import (
     Consultation,
     Person,
     ValidationError,
+    case_key,
     check_date,
     five_fixes_missing,
     normalize_number,
@@ -700,24 +701,18 @@ def _build_case(
     # a blank cell is "the default" for a new case and "keep as is" for a stored one
     v = {k: x for k, x in rv.values.items() if x not in ("", None, [])}
     try:
-        probe = Case(kind=v["kind"], number=v["number"], year=v["year"], title=v["title"],
-                     role=v["role"], session=v.get("session", ""),
-                     continuation=v.get("continuation", False),
-                     origin_session=v.get("origin_session", ""))
-        old = existing(probe.key)
-        if old is None:
-            case = probe
+        old = existing(case_key(v.get("kind", ""), v.get("year", ""), v.get("number", ""),
+                                v.get("session", ""), v.get("origin_session", "")))
+        steps = {fld: v.pop(fld, "") for fld in _CLOCK_FIELDS}
+        if old is None:  # built from the row's values, checked once
             v.setdefault("assigned_on", today.isoformat())
+            case = Case(**v, extra=dict(rv.extra))
         else:
             case = old.copy()
-        steps = {fld: v.pop(fld, "") for fld in _CLOCK_FIELDS}
-        for fld, value in v.items():
-            setattr(case, fld, value)
-        if rv.extra or old is not None:
-            merged = dict(old.extra) if old is not None else {}
-            merged.update(rv.extra)  # only the non-blank cells: a blank never erases
-            case.extra = merged
-        case.validate()
+            for fld, value in v.items():
+                setattr(case, fld, value)
+            case.extra = {**old.extra, **rv.extra}  # only the non-blank cells: a blank
+            case.validate()                         # never erases
         if case.role in OPINION_ROLES and not case.lead_unit:
             raise ValidationError("ledger.err.lead_unit_required", field="lead_unit",
                                   role=ROLE_VALUES[case.role])

@@ -4,6 +4,8 @@ import collections
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.domain import lifecycle
 from bot.domain.model import (
@@ -12,6 +14,7 @@ from bot.domain.model import (
     Consultation,
     Person,
     ValidationError,
+    case_key,
     diff_cases,
     five_fixes_missing,
     normalize_number,
@@ -24,6 +27,34 @@ def make(**kw) -> Case:
                 role="lead")
     base.update(kw)
     return Case(**base)
+
+
+_KEY_TEXT = st.one_of(st.sampled_from(["", " 省十三届人大三次会议 ", "\t", "a\nb", "x" * 61]),
+                      st.text(max_size=8), st.none(), st.integers(0, 9))
+
+
+@given(kind=st.sampled_from(["suggestion", "proposal", "motion", "", None]),
+       year=st.one_of(st.integers(1990, 2110), st.sampled_from(["2020", " 2021 ", "二〇二〇",
+                                                                   None, 2020.0])),
+       number=st.one_of(st.sampled_from(["0484", "第0484号", "０４８４", "04 84", "", "12-3"]),
+                        st.integers(0, 99999), st.text(max_size=6)),
+       session=_KEY_TEXT, origin=_KEY_TEXT)
+def test_a_rows_key_is_the_key_of_the_case_it_builds(kind, year, number, session, origin):
+    """An importer looks a row's case up by ``case_key`` before building it: the key must
+    be the built case's, and the values that no case can have must be refused."""
+    try:
+        built = make(kind=kind, year=year, number=number, session=session,
+                     origin_session=origin).key
+    except (ValidationError, TypeError):
+        built = None
+    try:
+        key = case_key(kind, year, number, session, origin)
+    except ValidationError:
+        key = None
+    if built is not None:
+        assert key == built
+    if key is None:
+        assert built is None
 
 
 def test_leading_zeros_are_kept_and_decorations_dropped():

@@ -172,8 +172,10 @@ def _choice(value: str, allowed: tuple[str, ...], fld: str) -> str:
 
 
 def _text(value: Any, fld: str, limit: int, *, required: bool = False) -> str:
-    if value is None:
-        value = ""
+    if value is None or value == "":  # most of a case's text fields are empty
+        if required:
+            raise ValidationError("err.required", field=fld)
+        return ""
     if not isinstance(value, str):
         raise ValidationError("err.not_text", field=fld)
     try:  # the one rule for incoming text (bot.domain.text); short fields are one line
@@ -185,6 +187,28 @@ def _text(value: Any, fld: str, limit: int, *, required: bool = False) -> str:
     if len(value) > limit:
         raise ValidationError("err.too_long", field=fld, limit=limit, length=len(value))
     return value
+
+
+def _year(value: Any) -> int:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError("err.bad_year", value=str(value)) from None
+    if not 2000 <= year <= 2100:
+        raise ValidationError("err.bad_year", value=str(value))
+    return year
+
+
+def case_key(kind: str, year: Any, number: Any, session: Any = "",
+             origin_session: Any = "") -> tuple[str, int, str, str]:
+    """The :attr:`Case.key` a case of these values has, checked and normalised as
+    :meth:`Case.validate` checks them, without building the case (an importer looks a
+    row's case up by it before it knows whether the row updates one)."""
+    kind = _choice(kind, KINDS, "kind")
+    number = normalize_number(number)
+    year = _year(year)
+    origin = _text(origin_session, "origin_session", MAX_NAME)
+    return (kind, year, number, origin or _text(session, "session", MAX_NAME))
 
 
 def normalize_number(value: Any) -> str:
@@ -461,12 +485,7 @@ class Case:
     def validate(self) -> None:
         self.kind = _choice(self.kind, KINDS, "kind")
         self.number = normalize_number(self.number)
-        try:
-            self.year = int(self.year)
-        except (TypeError, ValueError):
-            raise ValidationError("err.bad_year", value=str(self.year)) from None
-        if not 2000 <= self.year <= 2100:
-            raise ValidationError("err.bad_year", value=str(self.year))
+        self.year = _year(self.year)
         self.title = _text(self.title, "title", MAX_TITLE, required=True)
         self.role = _choice(self.role, ROLES, "role")
         self.session = _text(self.session, "session", MAX_NAME)
