@@ -16,7 +16,7 @@ import orjson
 
 from bot.domain.lifecycle import iter_live
 from bot.domain.model import Case
-from bot.domain.queries import Urgency, overdue_key, search_text, urgency
+from bot.domain.queries import Urgency, due_key, overdue_key, search_text, urgency
 from bot.domain.status import soonest_key
 
 Key = tuple[str, int, str, str]
@@ -182,8 +182,16 @@ class CaseIndex:
 Entry = tuple[str, int, str, str, int]
 
 
+#: (*queries.due_key, case id) of one live clock: the order of "due in a period"
+DueEntry = tuple[str, str, int, int]
+
+
 def _entries(case: Case, case_id: int) -> list[Entry]:
     return [(*soonest_key(case, name, due), case_id) for name, due in iter_live(case)]
+
+
+def _due_entries(entries: list[Entry], case: Case, case_id: int) -> list[DueEntry]:
+    return [(*due_key(case, e[0]), case_id) for e in entries]
 
 
 #: after this many writes with no question between them (an import's transaction), the
@@ -205,6 +213,10 @@ class LiveIndex:
     def __init__(self) -> None:
         self._order_kept: list[Entry] = []
         self._of: dict[int, list[Entry]] = {}
+        #: the same clocks as (*queries.due_key, case id), in that order: a case's first
+        #: entry in a period's slice is its place in the answer "due in that period"
+        self._due_kept: list[DueEntry] = []
+        self._due_of: dict[int, list[DueEntry]] = {}
         #: queries.urgency of every case (open, live clock due first)
         self.urgency: dict[int, Urgency] = {}
         #: (*queries.overdue_key, case id) of every case that has one, in that order:
@@ -219,12 +231,13 @@ class LiveIndex:
     @classmethod
     def build(cls, cases: Iterable[Case]) -> LiveIndex:
         index = cls()
-        of, facts, worst_of = index._of, index.urgency, index._worst_of
+        of, facts, worst_of, due_of = index._of, index.urgency, index._worst_of, index._due_of
         for case in cases:
             facts[case.id] = fact = urgency(case)
             entries = _entries(case, case.id)
             if entries:
                 of[case.id] = entries
+                due_of[case.id] = _due_entries(entries, case, case.id)
             key = overdue_key(case, fact)
             if key is not None:
                 worst_of[case.id] = (*key, case.id)
@@ -233,6 +246,7 @@ class LiveIndex:
 
     def _sort(self) -> None:
         self._order_kept = sorted(e for entries in self._of.values() for e in entries)
+        self._due_kept = sorted(e for entries in self._due_of.values() for e in entries)
         self._worst_kept = sorted(self._worst_of.values())
         self._worst_ids_kept = [w[-1] for w in self._worst_kept]
         self._stale = False
@@ -247,6 +261,11 @@ class LiveIndex:
     def _order(self) -> list[Entry]:
         self._fresh()
         return self._order_kept
+
+    @property
+    def _due_order(self) -> list[DueEntry]:
+        self._fresh()
+        return self._due_kept
 
     @property
     def _worst(self) -> list[tuple[str, str, int, int]]:
@@ -265,6 +284,11 @@ class LiveIndex:
             i = bisect.bisect_left(order, entry)
             if i < len(order) and order[i] == entry:
                 del order[i]
+        due_order, gone_due = self._due_kept, self._due_of.pop(case_id, ())
+        for due_entry in gone_due if keep else ():
+            i = bisect.bisect_left(due_order, due_entry)
+            if i < len(due_order) and due_order[i] == due_entry:
+                del due_order[i]
         old = self._worst_of.pop(case_id, None)
         if old is not None and keep:
             i = bisect.bisect_left(worst, old)
@@ -277,9 +301,12 @@ class LiveIndex:
         entries = _entries(case, case_id)
         if entries:
             self._of[case_id] = entries
+            self._due_of[case_id] = due_entries = _due_entries(entries, case, case_id)
             if keep:
                 for entry in entries:
                     bisect.insort(order, entry)
+                for due_entry in due_entries:
+                    bisect.insort(due_order, due_entry)
         key = overdue_key(case, fact)
         if key is not None:
             self._worst_of[case_id] = new = (*key, case_id)
@@ -294,21 +321,30 @@ class LiveIndex:
         worst = self._worst
         return self._worst_ids_kept[:bisect.bisect_left(worst, (iso,))]
 
-    def between(self, lo: str, hi: str, among: Collection[int] | None = None) -> list[int]:
-        """Ids of the cases with a live clock due in ``lo``..``hi`` (both included), by id;
-        ``among``: only those of these ids (each asked, when they are fewer than the clocks
-        in the period)."""
-        order = self._order
+    def due_in_order(self, lo: str, hi: str, among: Collection[int] | None = None
+                     ) -> list[int]:
+        """Ids of the cases with a live clock due in ``lo``..``hi`` (both included), in the
+        order of the answer "due in that period": ``queries.due_key`` of the earliest such
+        clock, then id; ``among``: only those of these ids (each asked, when they are
+        fewer than the clocks in the period)."""
+        order = self._due_order
         start = bisect.bisect_left(order, (lo,))
         end = bisect.bisect_left(order, (hi + "\uffff",))
         if among is not None and len(among) < end - start:
-            of = self._of
-            return sorted(cid for cid in among
-                          if any(lo <= e[0] <= hi for e in of.get(cid, ())))
-        ids = {e[-1] for e in order[start:end]}
+            of = self._due_of
+            firsts = []
+            for cid in among:
+                found = [e for e in of.get(cid, ()) if lo <= e[0] <= hi]
+                if found:
+                    firsts.append(min(found))
+            firsts.sort()
+            return [e[-1] for e in firsts]
+        # a case's first entry in the slice is its earliest clock there; the first
+        # entries, taken in the slice's order, are in the answer's order
+        ids = list(dict.fromkeys([e[-1] for e in order[start:end]]))
         if among is not None:
-            ids = ids.intersection(among)
-        return sorted(ids)
+            return [cid for cid in ids if cid in among]
+        return ids
 
     def from_day(self, iso: str) -> Iterator[tuple[str, int]]:
         """(due, case id) of the live clocks due on or after ``iso``, soonest first."""

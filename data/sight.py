@@ -85,8 +85,9 @@ def overdue_cases(store: Store, person: Person | None, today_iso: str) -> list[C
 
 
 def due_cases(store: Store, person: Person | None, lo: str, hi: str) -> list[Case]:
-    """The visible cases with a live clock due in ``lo``..``hi`` (ISO, included), by id."""
-    return visible(person, store.cases_due_between(lo, hi, scope_ids(store, person)))
+    """The visible cases with a live clock due in ``lo``..``hi`` (ISO, included), in the
+    order of the answer (``queries.due_key``; ``queries.due_page(..., ordered=True)``)."""
+    return visible(person, store.cases_due_in_order(lo, hi, scope_ids(store, person)))
 
 
 def first_due_cases(store: Store, person: Person | None, today_iso: str,

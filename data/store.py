@@ -427,13 +427,13 @@ class Store:
             ids = [cid for cid in ids if cid in among]
         return list(map(self._cases().__getitem__, ids))
 
-    def cases_due_between(self, lo: str, hi: str,
-                          among: Collection[int] | None = None) -> list[Case]:
-        """The cases with a live clock due in ``lo``..``hi`` (ISO, both included), by id;
-        ``among``: only those of these ids. SHARED objects: do not mutate."""
-        ids = self._live_index().between(lo, hi, among)
-        objs, known = self._case_objs, self._known_case
-        return [objs.get(cid) or known(cid) for cid in ids]
+    def cases_due_in_order(self, lo: str, hi: str,
+                           among: Collection[int] | None = None) -> list[Case]:
+        """The cases with a live clock due in ``lo``..``hi`` (ISO, both included) in
+        ``queries.due_key`` order, then by id (what ``queries.due_page(..., ordered=True)``
+        takes); ``among``: only those of these ids. SHARED objects: do not mutate."""
+        ids = self._live_index().due_in_order(lo, hi, among)
+        return list(map(self._cases().__getitem__, ids))
 
     def case_ids_of_handler_id(self, person_id: int) -> set[int]:
         """The ids of the cases owned by person ``person_id``."""

@@ -366,7 +366,7 @@ def _due(c: Ctx, spec: Spec, page: int, s: Sight) -> View:
     assert spec.start is not None and spec.end is not None
     cases = seen.due_cases(c.store, c.person, spec.start.isoformat(), spec.end.isoformat())
     ans, pg = q.due_page(narrowed(c, spec, cases), spec.start, spec.end, c.today, s.cal,
-                         s.rules, page, qt.PER_PAGE, c.store.live_clocks_of)
+                         s.rules, page, qt.PER_PAGE, c.store.live_clocks_of, ordered=True)
     text = qt.due_text(ans, pg, c.lang, c.today)
     view = View(_join(_scope_line(c, spec), text.split("\n")))
     view.rows += case_rows(c, [i.case for i in pg.items])

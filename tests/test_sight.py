@@ -116,10 +116,15 @@ def _agrees(s: Store) -> None:
     live = s._live_index()
     ids = [k.id for k in s.cases()]
     for lo, hi in zip(DAYS, DAYS[1:] + DAYS[:1], strict=True):
-        everyone = live.between(lo, hi)
+        firsts = {k.id: min(d for _, d in iter_live(k) if lo <= d <= hi)
+                  for k in s.cases() if any(lo <= d <= hi for _, d in iter_live(k))}
+        everyone = live.due_in_order(lo, hi)
+        assert everyone == sorted(firsts, key=lambda cid: (
+            *q.due_key(s.get_case(cid), firsts[cid]), cid))
         for among in (set(), set(ids[:1]), set(ids[::2]), set(ids), {10_000}):
             # (by the few ids asked, or through the period's clocks: the same answer)
-            assert live.between(lo, hi, among) == sorted(set(everyone) & among)
+            assert live.due_in_order(lo, hi, among) == [cid for cid in everyone
+                                                         if cid in among]
     for case in s.cases():
         assert s.live_clocks_of(case) == list(iter_live(case))
         assert s.live_clocks_of(case.copy()) == list(iter_live(case))  # not the stored one
@@ -172,6 +177,12 @@ def _agrees(s: Store) -> None:
                 # with the live clocks the store keeps, as the handler asks
                 assert q.due_page(sight.due_cases(s, person, iso, end.isoformat()), today,
                                   end, today, CAL, None, page, 2, s.live_clocks_of) == (ans, pg)
+                # the store's kept order, trusted, not sorted again (as the handler asks)
+                assert q.due_page(sight.due_cases(s, person, iso, end.isoformat()), today,
+                                  end, today, CAL, None, page, 2, s.live_clocks_of,
+                                  ordered=True) == (ans, pg)
+            assert [k.id for k in sight.due_cases(s, person, iso, end.isoformat())] == \
+                [i.case.id for i in full.items]
             assert q.due(sight.due_cases(s, person, iso, end.isoformat()), today, end,
                          today, CAL) == q.due(everything, today, end, today, CAL)
         today = TODAYS[1]
